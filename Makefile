@@ -1,0 +1,83 @@
+# Pyflame: one plain Makefile.
+#   make            build/pyflame (gcc by default; CC=clang works the same)
+#   make check      every test: unit and replay tests (plain, and again under ASan+UBSan built
+#                   with clang), then the end-to-end tests under every installed interpreter
+#   make offsets    regenerate src/python/offsets_table.c from the installed Pythons' headers
+#   make bench      the overhead benchmark (not part of check)
+
+CC      ?= cc
+SANCC   ?= clang
+WARN     = -Wall -Wextra -Werror
+CSTD     = -std=c11 -D_GNU_SOURCE
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -MMD -MP
+SAN_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc -MMD -MP
+LDLIBS   = -lelf -ldw -lz -lm
+PREFIX  ?= /usr/local
+
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=build/obj/%.o)
+SAN_OBJ  := $(LIB_SRC:src/%.c=build/san/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+SAN_BIN  := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+
+.PHONY: all check unit san-unit e2e offsets bench install clean
+
+all: build/pyflame
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/libpyflame.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/pyflame: build/obj/main.o build/libpyflame.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/tests/%: tests/unit/%.c build/libpyflame.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libpyflame.a $(LDLIBS)
+
+# The sanitized build uses clang, so every `make check` also proves the code clang-clean.
+build/san/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(SANCC) $(SAN_CFLAGS) -c $< -o $@
+
+build/san/libpyflame.a: $(SAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/san/tests/%: tests/unit/%.c build/san/libpyflame.a
+	@mkdir -p $(dir $@)
+	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< build/san/libpyflame.a $(LDLIBS)
+
+build/san/pyflame: src/main.c build/san/libpyflame.a
+	$(SANCC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+check: build/pyflame build/san/pyflame $(UNIT_BIN) $(SAN_BIN)
+	tests/run
+
+offsets:
+	tools/gen-offsets > src/python/offsets_table.c.new
+	mv src/python/offsets_table.c.new src/python/offsets_table.c
+
+bench: build/pyflame
+	bench/run
+
+install: build/pyflame
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 build/pyflame $(DESTDIR)$(PREFIX)/bin/pyflame
+	if [ -f docs/pyflame.1 ]; then install -m 644 docs/pyflame.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,187 @@
+/* options.c: the command line: flags, their validation, usage text. */
+#include "cli/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"Usage: pyflame [options] -p PID\n"
+	"       pyflame [options] -t command arg1 arg2...\n"
+	"\n"
+	"Sample a running Python process (or a command it starts) and print its stacks as\n"
+	"collapsed text for flamegraph.pl.\n"
+	"\n"
+	"Options:\n"
+	"  -p, --pid=PID          profile the running process PID\n"
+	"  -t, --trace            run the command that follows and profile it until it exits;\n"
+	"                         must be the last pyflame option\n"
+	"  -s, --seconds=SECS     how long to profile a PID (default 1; 0 takes one sample)\n"
+	"  -r, --rate=SECS        seconds between samples (default 0.01)\n"
+	"  -o, --output=PATH      write the profile to PATH instead of stdout\n"
+	"  -x, --exclude-idle     leave out the (idle) line\n"
+	"  -n, --no-line-numbers  frames as FILE:FUNCTION, merging lines of one function\n"
+	"      --threads          sample every thread, not only the one holding the GIL\n"
+	"      --nonblocking      read the target without stopping it\n"
+	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 313)\n"
+	"      --record=FILE      also write a memory image of what was read (for tests)\n"
+	"  -v, --version          print the version and exit\n"
+	"  -h, --help             print this help and exit\n";
+
+void options_usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+static int parse_pid(const char *s, pid_t *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v <= 0 || v > INT_MAX)
+		return -1;
+	*out = (pid_t)v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v) || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD };
+
+static const struct option long_options[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "trace", no_argument, NULL, 't' },
+	{ "seconds", required_argument, NULL, 's' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "exclude-idle", no_argument, NULL, 'x' },
+	{ "no-line-numbers", no_argument, NULL, 'n' },
+	{ "threads", no_argument, NULL, OPT_THREADS },
+	{ "nonblocking", no_argument, NULL, OPT_NONBLOCKING },
+	{ "abi", required_argument, NULL, OPT_ABI },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "version", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int options_parse(int argc, char **argv, struct options *o, FILE *err)
+{
+	memset(o, 0, sizeof *o);
+	o->seconds = 1;
+	o->rate = 0.01;
+	int trace = 0;
+	opterr = 0;
+	optind = 1;
+	int c;
+	/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
+	while (!trace && (c = getopt_long(argc, argv, "+:p:ts:r:o:xnvh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_pid(optarg, &o->pid) != 0) {
+				fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 't':
+			trace = 1;
+			break;
+		case 's':
+			if (parse_seconds(optarg, &o->seconds) != 0) {
+				fprintf(err, "pyflame: invalid seconds '%s': expected a number >= 0\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'r':
+			if (parse_seconds(optarg, &o->rate) != 0 || o->rate <= 0) {
+				fprintf(err, "pyflame: invalid rate '%s': expected seconds > 0\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'x':
+			o->exclude_idle = 1;
+			break;
+		case 'n':
+			o->no_line_numbers = 1;
+			break;
+		case OPT_THREADS:
+			o->threads = 1;
+			break;
+		case OPT_NONBLOCKING:
+			o->nonblocking = 1;
+			break;
+		case OPT_ABI:
+			if (py_version_parse_abi(optarg, &o->abi) != 0) {
+				fprintf(err, "pyflame: unknown ABI '%s': expected a version such as "
+					"27, 36 or 313\n", optarg);
+				return -1;
+			}
+			o->has_abi = 1;
+			break;
+		case OPT_RECORD:
+			o->record = optarg;
+			break;
+		case 'v':
+			o->action = OPT_VERSION;
+			return 0;
+		case 'h':
+			o->action = OPT_HELP;
+			return 0;
+		case ':':
+			fprintf(err, "pyflame: option '%s' needs a value\n", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				fprintf(err, "pyflame: unknown option '-%c'\n", optopt);
+			else
+				fprintf(err, "pyflame: unknown option '%s'\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (trace) {
+		if (o->pid) {
+			fprintf(err, "pyflame: -t and -p cannot be used together\n");
+			return -1;
+		}
+		if (optind >= argc) {
+			fprintf(err, "pyflame: -t needs a command to run\n");
+			return -1;
+		}
+		o->command = argv + optind;
+		return 0;
+	}
+	int rest = argc - optind;
+	if (rest == 1 && !o->pid) {
+		/* Pyflame before 1.4 took the PID as the last argument. */
+		if (parse_pid(argv[optind], &o->pid) != 0) {
+			fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n",
+				argv[optind]);
+			return -1;
+		}
+		o->legacy_pid = 1;
+		return 0;
+	}
+	if (rest > 0 || !o->pid) {
+		options_usage(err);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* options.h: the parsed command line, filled once by options_parse and then read-only. */
+#ifndef PYFLAME_CLI_OPTIONS_H
+#define PYFLAME_CLI_OPTIONS_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "python/version.h"
+
+enum options_action {
+	OPT_PROFILE, /* the normal case */
+	OPT_HELP,    /* -h: print usage, exit 0 */
+	OPT_VERSION, /* -v: print the version, exit 0 */
+};
+
+struct options {
+	enum options_action action;
+	pid_t pid;          /* -p PID, or 0 in trace mode */
+	char **command;     /* -t: argv of the command (NULL-terminated), else NULL */
+	double seconds;     /* -s */
+	double rate;        /* -r, seconds between samples */
+	const char *output; /* -o, NULL for stdout */
+	int exclude_idle;   /* -x */
+	int no_line_numbers; /* -n */
+	int threads;        /* --threads */
+	int nonblocking;    /* --nonblocking: never stop the target */
+	int has_abi;        /* --abi given */
+	struct py_version abi;
+	const char *record; /* --record FILE: write a memory image of what was read */
+	int legacy_pid;     /* the PID was given without -p */
+};
+
+/* Parses argv. Returns 0, or -1 after printing one "pyflame: ..." line to err (the caller
+ * exits 1). Nothing in the system is touched. */
+int options_parse(int argc, char **argv, struct options *o, FILE *err);
+
+void options_usage(FILE *f);
+
+#endif

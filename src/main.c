@@ -1,0 +1,263 @@
+/* main.c: wires the stages together: options -> target -> interpreter -> sampler -> profile ->
+ * writer. Only this file decides to exit. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+#include "mem/image.h"
+#include "mem/live.h"
+#include "mem/reader.h"
+#include "output/output.h"
+#include "output/sink.h"
+#include "proc/pause.h"
+#include "proc/spawn.h"
+#include "profile/profile.h"
+#include "python/discover.h"
+#include "python/offsets.h"
+#include "python/walker.h"
+#include "sample/sampler.h"
+
+#define PYFLAME_VERSION "2.0.0"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void print_version(void)
+{
+	printf("pyflame %s\nPython ABIs:", PYFLAME_VERSION);
+	for (size_t i = 0; i < py_offsets_table_len; i++)
+		printf(" %d.%d", py_offsets_table[i].major, py_offsets_table[i].minor);
+	printf("\n");
+}
+
+/* Checks that pid is a process we may trace, with the message the user needs. */
+static int check_pid(pid_t pid)
+{
+	if (kill(pid, 0) != 0 && errno == ESRCH) {
+		fprintf(stderr, "pyflame: no process with PID %d\n", (int)pid);
+		return -1;
+	}
+	if (pid == getpid()) {
+		fprintf(stderr, "pyflame: cannot profile pyflame itself (PID %d)\n", (int)pid);
+		return -1;
+	}
+	int rc = proc_check_traceable(pid);
+	if (rc == -EPERM) {
+		fprintf(stderr, "pyflame: cannot attach to %d: operation not permitted (run as the "
+			"same user, or with CAP_SYS_PTRACE; see /proc/sys/kernel/yama/ptrace_scope)\n",
+			(int)pid);
+		return -1;
+	}
+	if (rc == -ESRCH) {
+		fprintf(stderr, "pyflame: no process with PID %d\n", (int)pid);
+		return -1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "pyflame: cannot attach to %d: %s\n", (int)pid, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* In trace mode the interpreter appears only after exec and dynamic loading: look for it
+ * every few milliseconds until it is there or the command has ended. */
+static int discover_started(struct proc_target *t, const struct options *o,
+			    struct py_target *pt, char *err, size_t errlen)
+{
+	const struct timespec nap = { 0, 2 * 1000 * 1000 };
+	for (;;) {
+		if (stop_requested || proc_target_poll(t))
+			return -1;
+		int rc = py_discover(t->pid, o->has_abi ? &o->abi : NULL, pt, err, errlen);
+		if (rc == PY_DISCOVER_OK)
+			return 0;
+		if (rc == PY_DISCOVER_NO_VERSION)
+			return -2;
+		nanosleep(&nap, NULL);
+	}
+}
+
+static void report_losses(const struct profile *p)
+{
+	static const char *const names[PROF_ERR_COUNT] = {
+		[PROF_ERR_PAUSE] = "could not stop the target",
+		[PROF_ERR_THREADS] = "thread list unreadable",
+		[PROF_ERR_STACK] = "stack unreadable",
+		[PROF_ERR_TOO_DEEP] = "stack too deep (truncated)",
+		[PROF_ERR_CODE] = "code object unreadable",
+		[PROF_ERR_NOT_READY] = "interpreter not running yet",
+	};
+	for (int i = 0; i < PROF_ERR_COUNT; i++)
+		if (p->errors[i] && i != PROF_ERR_NOT_READY)
+			fprintf(stderr, "pyflame: %llu samples: %s\n",
+				(unsigned long long)p->errors[i], names[i]);
+}
+
+static int write_image(const char *path, struct mem_reader *rec, const struct py_target *pt)
+{
+	char meta[2048];
+	FILE *f = fopen(path, "wb");
+	if (!f || py_target_format(pt, meta, sizeof meta) != 0 ||
+	    mem_record_write(rec, meta, f) != 0) {
+		fprintf(stderr, "pyflame: cannot write memory image '%s'\n", path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	if (options_parse(argc, argv, &o, stderr) != 0)
+		return 1;
+	if (o.action == OPT_HELP) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (o.action == OPT_VERSION) {
+		print_version();
+		return 0;
+	}
+	if (o.legacy_pid)
+		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
+			"'pyflame -p %d'\n", (int)o.pid);
+
+	char cmd_path[4096];
+	struct proc_target t = { 0 };
+	struct py_target pt;
+	char err[1024] = "";
+	if (o.command) {
+		int rc = proc_resolve_command(o.command[0], cmd_path, sizeof cmd_path);
+		if (rc < 0) {
+			fprintf(stderr, "pyflame: cannot run '%s': %s\n", o.command[0],
+				rc == -ENOENT ? "command not found" : strerror(-rc));
+			return 1;
+		}
+	} else {
+		if (check_pid(o.pid) != 0)
+			return 1;
+		int rc = py_discover(o.pid, o.has_abi ? &o.abi : NULL, &pt, err, sizeof err);
+		if (rc != PY_DISCOVER_OK) {
+			fprintf(stderr, "pyflame: %s\n", err);
+			return 1;
+		}
+	}
+
+	struct out_sink sink;
+	int rc = out_sink_open(&sink, o.output);
+	if (rc < 0) {
+		fprintf(stderr, "pyflame: cannot write '%s': %s\n", o.output, strerror(-rc));
+		return 1;
+	}
+	install_signals();
+
+	int status = 0;
+	if (o.command) {
+		pid_t pid = proc_spawn(cmd_path, o.command);
+		if (pid < 0) {
+			fprintf(stderr, "pyflame: cannot run '%s': %s\n", o.command[0],
+				strerror((int)-pid));
+			out_sink_abort(&sink);
+			return 1;
+		}
+		t.pid = pid;
+		t.is_child = 1;
+	} else {
+		t.pid = o.pid;
+	}
+
+	struct profile prof;
+	profile_init(&prof);
+	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live;
+	if (o.record && live)
+		mem = rec = mem_record_new(live);
+	int found = 0;
+	if (o.command) {
+		int d = discover_started(&t, &o, &pt, err, sizeof err);
+		found = d == 0;
+		if (d == -2)
+			fprintf(stderr, "pyflame: %s\n", err);
+	} else {
+		found = 1;
+	}
+
+	struct py_walker w;
+	int walker_ok = 0;
+	if (found && mem) {
+		if (py_walker_init(&w, mem, &pt, err, sizeof err) != 0) {
+			fprintf(stderr, "pyflame: %s\n", err);
+			status = 1;
+		} else {
+			walker_ok = 1;
+			struct sampler_config cfg = {
+				.seconds = o.command ? -1 : o.seconds,
+				.interval = o.rate,
+				.all_threads = o.threads,
+				.once = !o.command && o.seconds == 0,
+				.pause = !o.nonblocking,
+			};
+			rc = sampler_run(&t, &w, &cfg, &prof, &stop_requested);
+			if (rc == -EPERM) {
+				fprintf(stderr, "pyflame: cannot attach to %d: operation not "
+					"permitted\n", (int)t.pid);
+				status = 1;
+			}
+		}
+	}
+	if (o.command && !found && !stop_requested && !t.exited)
+		fprintf(stderr, "pyflame: '%s' did not start a Python interpreter\n",
+			o.command[0]);
+
+	struct out_options oo = { .line_numbers = !o.no_line_numbers,
+				  .include_idle = !o.exclude_idle };
+	if (out_collapsed_write(&prof, &oo, sink.f) != 0 || (rc = out_sink_commit(&sink)) != 0) {
+		fprintf(stderr, "pyflame: cannot write the profile: %s\n", strerror(errno));
+		status = 1;
+	}
+	report_losses(&prof);
+	if (rec && found && write_image(o.record, rec, &pt) != 0)
+		status = 1;
+
+	if (walker_ok)
+		py_walker_release(&w);
+	mem_reader_free(rec);
+	mem_reader_free(live);
+	profile_release(&prof);
+
+	if (o.command) {
+		/* The command's exit status is ours; wait for it if sampling ended first (the
+		 * user interrupted, or it stopped being Python). */
+		if (!t.exited) {
+			int st;
+			while (waitpid(t.pid, &st, 0) < 0 && errno == EINTR)
+				;
+			t.exit_status = st;
+		}
+		return status ? status : proc_exit_code(t.exit_status);
+	}
+	return status;
+}

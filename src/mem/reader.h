@@ -1,0 +1,50 @@
+/* reader.h: the one interface through which every byte of the target is read.
+ *
+ * The walker never dereferences a target address. It asks a struct mem_reader, which may be a
+ * live process (live.c), a recorded image file (image.c) or a recorder wrapped around another
+ * reader (record.c). That is what lets the walker be tested and fuzzed with no process at all.
+ */
+#ifndef PYFLAME_MEM_READER_H
+#define PYFLAME_MEM_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Error codes returned by readers (negative, like the rest of Pyflame). */
+enum {
+	MEM_EFAULT = -1, /* the address is not mapped, or only part of the range is */
+	MEM_EGONE = -2,  /* the process has exited */
+	MEM_EPERM = -3,  /* not allowed to read this process */
+};
+
+struct mem_reader {
+	/* Copies exactly len bytes at addr into buf. Returns 0, or a negative MEM_E* code; a
+	 * short read is a failure (MEM_EFAULT) and buf's contents are then unspecified. */
+	int (*read)(struct mem_reader *r, uint64_t addr, void *buf, size_t len);
+	/* Releases the reader; NULL-safe through mem_reader_free(). */
+	void (*free)(struct mem_reader *r);
+};
+
+static inline int mem_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	/* Address 0 and the first page are never valid target objects: fail fast rather than
+	 * asking the kernel, and so that NULL pointers read from the target are errors. */
+	if (addr < 4096 || addr + len < addr)
+		return MEM_EFAULT;
+	return r->read(r, addr, buf, len);
+}
+
+static inline int mem_read_u64(struct mem_reader *r, uint64_t addr, uint64_t *out)
+{
+	return mem_read(r, addr, out, sizeof *out);
+}
+
+static inline void mem_reader_free(struct mem_reader *r)
+{
+	if (r)
+		r->free(r);
+}
+
+#endif

@@ -1,0 +1,85 @@
+/* collapsed.c: the collapsed-stack text format. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/output.h"
+#include "profile/profile.h"
+
+struct line {
+	char *text;
+	uint64_t count;
+};
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(((const struct line *)a)->text, ((const struct line *)b)->text);
+}
+
+/* Renders one stack into a malloc'd string. */
+static char *render(const struct profile *p, const struct prof_stack *s, int line_numbers)
+{
+	size_t cap = 256, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return NULL;
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->n; i++) {
+		const struct prof_frame *f = profile_frame_get(p, s->frames[i]);
+		const char *file = profile_string(p, f->file), *func = profile_string(p, f->func);
+		size_t need = strlen(file) + strlen(func) + 32;
+		if (len + need >= cap) {
+			while (len + need >= cap)
+				cap *= 2;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		int n = line_numbers ? snprintf(buf + len, cap - len, "%s%s:%s:%d", i ? ";" : "",
+						file, func, (int)f->line)
+				     : snprintf(buf + len, cap - len, "%s%s:%s", i ? ";" : "", file,
+						func);
+		len += (size_t)n;
+	}
+	return buf;
+}
+
+int out_collapsed_write(const struct profile *p, const struct out_options *o, FILE *f)
+{
+	size_t n = profile_stack_count(p);
+	struct line *lines = calloc(n ? n : 1, sizeof *lines);
+	int rc = -1;
+	if (!lines)
+		return -1;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct prof_stack s = profile_stack(p, i);
+		if (s.count == 0)
+			continue;
+		lines[kept].text = render(p, &s, o->line_numbers);
+		if (!lines[kept].text)
+			goto out;
+		lines[kept++].count = s.count;
+	}
+	qsort(lines, kept, sizeof *lines, cmp_line);
+	for (size_t i = 0; i < kept;) {
+		uint64_t count = lines[i].count;
+		size_t j = i + 1;
+		while (j < kept && strcmp(lines[j].text, lines[i].text) == 0)
+			count += lines[j++].count;
+		if (fprintf(f, "%s %" PRIu64 "\n", lines[i].text, count) < 0)
+			goto out;
+		i = j;
+	}
+	if (o->include_idle && p->idle && fprintf(f, "(idle) %" PRIu64 "\n", p->idle) < 0)
+		goto out;
+	rc = fflush(f) == 0 ? 0 : -1;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(lines[i].text);
+	free(lines);
+	return rc;
+}

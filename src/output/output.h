@@ -1,0 +1,21 @@
+/* output.h: what every writer is given besides the profile. Each format is one file in this
+ * directory taking a finished profile and a FILE *. */
+#ifndef PYFLAME_OUTPUT_OUTPUT_H
+#define PYFLAME_OUTPUT_OUTPUT_H
+
+#include <stdio.h>
+
+struct profile;
+
+struct out_options {
+	int line_numbers; /* FILE:FUNCTION:LINE, or FILE:FUNCTION with -n */
+	int include_idle; /* write the "(idle) N" line; off with -x */
+};
+
+/* Collapsed stacks, the text flamegraph.pl reads: one line per distinct stack, frames from
+ * outermost to innermost joined by ';', a space, the count. Lines are sorted so that output is
+ * deterministic; stacks that render the same (with -n) are merged. Returns 0 or -1 (write
+ * error or no memory). */
+int out_collapsed_write(const struct profile *p, const struct out_options *o, FILE *f);
+
+#endif

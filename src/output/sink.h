@@ -1,0 +1,24 @@
+/* sink.h: where a profile goes: stdout, or a file written under a temporary name in the same
+ * directory and renamed into place when complete, so no reader ever sees half a profile. */
+#ifndef PYFLAME_OUTPUT_SINK_H
+#define PYFLAME_OUTPUT_SINK_H
+
+#include <stdio.h>
+
+struct out_sink {
+	FILE *f;
+	const char *path; /* NULL: stdout */
+	char tmp[4096];
+};
+
+/* Opens the sink (creating the temporary file now, so an unwritable path fails before any
+ * sampling). Returns 0, or a negative errno. */
+int out_sink_open(struct out_sink *s, const char *path);
+
+/* Closes and renames into place. Returns 0, or a negative errno (the temporary is removed). */
+int out_sink_commit(struct out_sink *s);
+
+/* Closes and removes the temporary file; the destination is left untouched. */
+void out_sink_abort(struct out_sink *s);
+
+#endif

@@ -1,0 +1,144 @@
+/* pause.c: ptrace-based stop and release of all threads. */
+#include "proc/pause.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "proc/procfs.h"
+
+static void note_exit(struct proc_target *t, pid_t who, int status)
+{
+	if (who == t->pid) {
+		t->exited = 1;
+		t->exit_status = status;
+	}
+}
+
+/* Waits until tid is in a ptrace stop. Returns 0 (with *sig: a signal it was about to get, or
+ * 0) or -ESRCH when it exited instead. */
+static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
+{
+	*sig = 0;
+	for (;;) {
+		int status;
+		pid_t w = waitpid(tid, &status, __WALL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -ESRCH;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			note_exit(t, tid, status);
+			return -ESRCH;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		int event = status >> 16;
+		if (event == PTRACE_EVENT_STOP)
+			return 0; /* our interrupt, or a group-stop: stopped either way */
+		if (event == 0) {
+			/* A signal-delivery-stop came first: the thread is stopped, and the signal
+			 * goes back to it when we detach so the target never loses one. */
+			*sig = WSTOPSIG(status);
+			return 0;
+		}
+		/* Other events need options we never set; treat as stopped. */
+		return 0;
+	}
+}
+
+int proc_pause_all(struct proc_target *t, struct proc_pause *p)
+{
+	p->n = 0;
+	free(p->listed);
+	p->listed = NULL;
+	int n = procfs_tasks(t->pid, &p->listed);
+	if (n < 0) {
+		t->exited = 1;
+		return -ESRCH;
+	}
+	int first_err = 0;
+	for (int i = 0; i < n; i++) {
+		pid_t tid = p->listed[i];
+		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
+			if (errno != ESRCH && !first_err)
+				first_err = -errno;
+			continue;
+		}
+		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
+			ptrace(PTRACE_DETACH, tid, 0, 0);
+			continue;
+		}
+		int sig;
+		if (wait_stopped(t, tid, &sig) != 0)
+			continue; /* the thread ended; its seize went with it */
+		if (n_grow((void **)&p->tids, &p->cap, p->n + 1, sizeof *p->tids) < 0 ||
+		    (p->sigs = realloc(p->sigs, p->cap * sizeof *p->sigs)) == NULL) {
+			ptrace(PTRACE_DETACH, tid, 0, sig);
+			proc_resume_all(t, p);
+			return -ENOMEM;
+		}
+		p->tids[p->n] = tid;
+		p->sigs[p->n] = sig;
+		p->n++;
+	}
+	if (p->n == 0) {
+		if (t->exited || first_err == 0)
+			return -ESRCH;
+		return first_err == -EPERM ? -EPERM : first_err;
+	}
+	return 0;
+}
+
+void proc_resume_all(struct proc_target *t, struct proc_pause *p)
+{
+	(void)t;
+	for (size_t i = 0; i < p->n; i++)
+		ptrace(PTRACE_DETACH, p->tids[i], 0, p->sigs[i]);
+	p->n = 0;
+}
+
+void proc_pause_release(struct proc_pause *p)
+{
+	free(p->tids);
+	free(p->sigs);
+	free(p->listed);
+	memset(p, 0, sizeof *p);
+}
+
+int proc_check_traceable(pid_t pid)
+{
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) != 0)
+		return -errno;
+	/* A seized thread can only be detached once it is stopped. */
+	struct proc_target t = { .pid = pid };
+	int sig = 0;
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) != 0 || wait_stopped(&t, pid, &sig) != 0)
+		return -ESRCH;
+	ptrace(PTRACE_DETACH, pid, 0, sig);
+	return 0;
+}
+
+int proc_target_poll(struct proc_target *t)
+{
+	if (t->exited)
+		return 1;
+	if (t->is_child) {
+		int status;
+		pid_t w = waitpid(t->pid, &status, WNOHANG);
+		if (w == t->pid && (WIFEXITED(status) || WIFSIGNALED(status)))
+			note_exit(t, t->pid, status);
+		else if (w < 0 && errno == ECHILD)
+			t->exited = 1;
+		return t->exited;
+	}
+	char state = procfs_thread_state(t->pid, t->pid);
+	if (state == 0 || state == 'Z' || state == 'X')
+		t->exited = 1;
+	return t->exited;
+}

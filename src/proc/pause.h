@@ -1,0 +1,48 @@
+/* pause.h: stopping every thread of a process for one consistent snapshot, and letting it go.
+ *
+ * Each pause seizes the threads (PTRACE_SEIZE, which unlike PTRACE_ATTACH sends no SIGSTOP that
+ * the target could observe), interrupts them and waits for each to stop; each resume detaches
+ * them. Between samples the target is not traced at all, so a signal it receives then is never
+ * held up waiting for us, and a pyflame killed between samples leaves nothing behind.
+ */
+#ifndef PYFLAME_PROC_PAUSE_H
+#define PYFLAME_PROC_PAUSE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct proc_target {
+	pid_t pid;
+	int is_child;    /* we started it (-t): its exit status is ours to collect */
+	int exited;      /* set once the process is known to be gone */
+	int exit_status; /* wait status, valid when exited && is_child */
+};
+
+struct proc_pause {
+	pid_t *tids; /* the threads stopped by the last proc_pause_all */
+	int *sigs;   /* a signal each was about to receive, given back at detach */
+	size_t n, cap;
+	pid_t *listed; /* scratch: /proc/PID/task */
+};
+
+/* Stops every thread of t. Threads that vanish while this runs are skipped. Returns 0 when at
+ * least the snapshot is usable, -ESRCH when the process is gone (t->exited is then set), -EPERM
+ * when we may not trace it, or another negative errno. On failure nothing stays stopped. */
+int proc_pause_all(struct proc_target *t, struct proc_pause *p);
+
+/* Lets every thread stopped by the last proc_pause_all run again. Never fails half-way: each
+ * thread is detached whatever happened to the others. */
+void proc_resume_all(struct proc_target *t, struct proc_pause *p);
+
+void proc_pause_release(struct proc_pause *p);
+
+/* Checks, before anything is touched, that pid can be traced: returns 0, -ESRCH or -EPERM
+ * (and -EBUSY when another tracer already holds it). Seizes and releases the main thread. */
+int proc_check_traceable(pid_t pid);
+
+
+
+/* Notices whether t has ended, without blocking: reaps it when it is our child (keeping its
+ * status), otherwise checks that it still exists and is not a zombie. Returns t->exited. */
+int proc_target_poll(struct proc_target *t);
+#endif

@@ -1,0 +1,24 @@
+/* procfs.h: small helpers for reading /proc files and growing arrays. */
+#ifndef PYFLAME_PROC_PROCFS_H
+#define PYFLAME_PROC_PROCFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads a whole (small, procfs) file into a malloc'd NUL-terminated string. Returns 0, or a
+ * negative errno. Files are capped at 64 MiB (maps of huge processes stay far below that). */
+int procfs_slurp(const char *path, char **out);
+
+/* Grows *v (of *cap elements of size elem) to hold at least need elements. Returns 0 or
+ * -ENOMEM (then *v is unchanged). */
+int n_grow(void **v, size_t *cap, size_t need, size_t elem);
+
+/* The scheduler state letter of a thread ('R', 'S', 'D', 't', ...), or 0 when it is gone.
+ * Parsed after the last ')' since comm may contain anything. */
+char procfs_thread_state(pid_t pid, pid_t tid);
+
+/* The thread ids of pid, from /proc/PID/task. Returns the count (>= 0) with *tids malloc'd,
+ * or a negative errno. */
+int procfs_tasks(pid_t pid, pid_t **tids);
+
+#endif

@@ -1,0 +1,61 @@
+/* profile.h: what a profiling run collected: interned frames, stacks with their counts, idle
+ * samples and per-reason error counts. Filled by the sampler, read by the writers; it knows
+ * nothing of how it was sampled. */
+#ifndef PYFLAME_PROFILE_PROFILE_H
+#define PYFLAME_PROFILE_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "profile/intern.h"
+
+struct prof_frame {
+	uint32_t file; /* string id */
+	uint32_t func; /* string id */
+	int32_t line;
+};
+
+struct prof_stack {
+	const uint32_t *frames; /* frame ids, outermost first */
+	size_t n;
+	uint64_t count;
+};
+
+/* Why a sample was lost; counted, reported once at the end. */
+enum prof_error {
+	PROF_ERR_PAUSE,     /* the threads could not be stopped */
+	PROF_ERR_THREADS,   /* the thread list could not be read */
+	PROF_ERR_STACK,     /* a frame chain led to unreadable memory */
+	PROF_ERR_TOO_DEEP,  /* a chain past the depth bound (kept, truncated) */
+	PROF_ERR_CODE,      /* a code object could not be read */
+	PROF_ERR_NOT_READY, /* the interpreter was not running yet */
+	PROF_ERR_COUNT
+};
+
+struct profile {
+	struct intern strings;
+	struct intern frames; /* keys are struct prof_frame */
+	struct intern stacks; /* keys are arrays of frame ids */
+	uint64_t *counts;     /* by stack id */
+	size_t counts_cap;
+	uint64_t idle;
+	uint64_t samples;   /* ticks that produced a stack or an idle count */
+	uint64_t missed;    /* ticks skipped because sampling fell behind */
+	uint64_t errors[PROF_ERR_COUNT];
+};
+
+void profile_init(struct profile *p);
+void profile_release(struct profile *p);
+
+/* Interns one frame; returns its id or INTERN_NONE when out of memory. */
+uint32_t profile_frame(struct profile *p, const char *file, const char *func, int line);
+
+/* Adds count to the stack made of frame ids (outermost first). Returns 0 or -1 (no memory). */
+int profile_add_stack(struct profile *p, const uint32_t *frames, size_t n, uint64_t count);
+
+size_t profile_stack_count(const struct profile *p);
+struct prof_stack profile_stack(const struct profile *p, size_t id);
+const struct prof_frame *profile_frame_get(const struct profile *p, uint32_t id);
+const char *profile_string(const struct profile *p, uint32_t id);
+
+#endif

@@ -1,0 +1,164 @@
+/* code.c: the code-object cache. A sample only carries (code address, instruction); names and
+ * line tables are read from the target the first time an address is seen. */
+#include "python/code.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem/reader.h"
+#include "python/strings.h"
+#include "python/walker.h"
+
+/* Line tables of real code are a few KiB; a larger claim is a corrupt object. */
+#define LINETABLE_MAX (1u << 20)
+/* Entries before the table stops growing: each is a few hundred bytes, and a program with more
+ * distinct code objects than this on its stacks is not one we have met. */
+#define CODE_CACHE_MAX (1u << 20)
+
+struct py_code_cache {
+	struct py_code **slots; /* open addressing by address; NULL = empty */
+	size_t cap, n;
+};
+
+struct py_code_cache *py_code_cache_new(void)
+{
+	struct py_code_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->cap = 1024;
+	c->slots = calloc(c->cap, sizeof *c->slots);
+	if (!c->slots) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void code_free(struct py_code *code)
+{
+	if (!code)
+		return;
+	free(code->filename);
+	free(code->name);
+	py_line_table_release(&code->lines);
+	free(code);
+}
+
+void py_code_cache_free(struct py_code_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->cap; i++)
+		code_free(c->slots[i]);
+	free(c->slots);
+	free(c);
+}
+
+static size_t slot_of(const struct py_code_cache *c, uint64_t addr)
+{
+	/* Objects are 16-byte aligned: mix the bits so neighbours spread out. */
+	uint64_t h = (addr >> 4) * 0x9E3779B97F4A7C15ull;
+	size_t i = (size_t)(h >> 20) & (c->cap - 1);
+	while (c->slots[i] && c->slots[i]->addr != addr)
+		i = (i + 1) & (c->cap - 1);
+	return i;
+}
+
+static int grow(struct py_code_cache *c)
+{
+	struct py_code_cache bigger = { .cap = c->cap * 2 };
+	bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
+	if (!bigger.slots)
+		return -1;
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->slots[i])
+			bigger.slots[slot_of(&bigger, c->slots[i]->addr)] = c->slots[i];
+	free(c->slots);
+	c->slots = bigger.slots;
+	c->cap = bigger.cap;
+	return 0;
+}
+
+static char *read_text(struct py_walker *w, uint64_t addr)
+{
+	char buf[PY_STRING_MAX + 1];
+	if (py_string_read(w->mem, &w->layout.o, addr, buf, sizeof buf) < 0)
+		return NULL;
+	return strdup(buf);
+}
+
+static struct py_code *code_read(struct py_walker *w, uint64_t addr)
+{
+	const struct py_offsets *o = &w->layout.o;
+	int32_t span = 0;
+	const int32_t fields[] = { o->code_filename, o->code_name, o->code_firstlineno,
+				   o->code_linetable, o->code_firsttraceable, o->object_type };
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (fields[i] + 8 > span)
+			span = fields[i] + 8;
+	uint8_t buf[512];
+	if ((size_t)span > sizeof buf || mem_read(w->mem, addr, buf, (size_t)span) != 0)
+		return NULL;
+
+	uint64_t type, filename, name, table;
+	memcpy(&type, buf + o->object_type, 8);
+	if (w->target.code_type && type != w->target.code_type)
+		return NULL;
+	memcpy(&filename, buf + o->code_filename, 8);
+	memcpy(&name, buf + o->code_name, 8);
+	memcpy(&table, buf + o->code_linetable, 8);
+
+	struct py_code *code = calloc(1, sizeof *code);
+	if (!code)
+		return NULL;
+	code->addr = addr;
+	memcpy(&code->firstlineno, buf + o->code_firstlineno, sizeof(int));
+	if (o->code_firsttraceable >= 0)
+		memcpy(&code->firsttraceable, buf + o->code_firsttraceable, sizeof(int));
+	code->filename = read_text(w, filename);
+	code->name = read_text(w, name);
+	if (!code->filename || !code->name) {
+		code_free(code);
+		return NULL;
+	}
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	/* A code object whose table cannot be read still has a name: its lines become
+	 * co_firstlineno rather than losing the frame. */
+	if (py_bytes_read(w->mem, o, table, LINETABLE_MAX, &bytes, &len) == 0) {
+		py_line_table_decode(w->layout.lines, bytes, len, code->firstlineno, &code->lines);
+		free(bytes);
+	}
+	code->lines.firstlineno = code->firstlineno;
+	return code;
+}
+
+const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
+{
+	struct py_code_cache *c = w->codes;
+	size_t i = slot_of(c, addr);
+	if (c->slots[i])
+		return c->slots[i];
+	struct py_code *code = code_read(w, addr);
+	if (!code || c->n >= CODE_CACHE_MAX)
+		return code ? (code_free(code), NULL) : NULL;
+	/* Keep the table at most half full so probes stay short. */
+	if ((c->n + 1) * 2 > c->cap) {
+		if (grow(c) != 0) {
+			code_free(code);
+			return NULL;
+		}
+		i = slot_of(c, addr);
+	}
+	c->slots[i] = code;
+	c->n++;
+	return code;
+}
+
+int py_code_line(const struct py_code *code, int64_t index)
+{
+	if (index < 0)
+		return code->firstlineno;
+	int line = py_line_table_lookup(&code->lines, index);
+	return line >= 0 ? line : code->firstlineno;
+}

@@ -1,0 +1,33 @@
+/* code.h: code objects, read and decoded once and cached by address. */
+#ifndef PYFLAME_PYTHON_CODE_H
+#define PYFLAME_PYTHON_CODE_H
+
+#include <stdint.h>
+
+#include "python/linetable.h"
+
+struct py_walker;
+
+struct py_code {
+	uint64_t addr;
+	char *filename; /* UTF-8 (3.x) or the raw bytes (2.7); owned by the cache */
+	char *name;
+	int firstlineno;
+	int firsttraceable; /* 3.11+: units before this are CPython's own setup; else 0 */
+	struct py_line_table lines;
+};
+
+struct py_code_cache;
+
+struct py_code_cache *py_code_cache_new(void);
+void py_code_cache_free(struct py_code_cache *c);
+
+/* The decoded code object at addr, read through w on first use. Returns NULL when it cannot be
+ * read or is not a code object (its type is checked when PyCode_Type is known). The returned
+ * entry lives as long as the cache. */
+const struct py_code *py_code_get(struct py_walker *w, uint64_t addr);
+
+/* The line of instruction index in code: what traceback would print. */
+int py_code_line(const struct py_code *code, int64_t index);
+
+#endif

@@ -1,0 +1,41 @@
+/* discover.h: finding a CPython in a process: which binary holds it, its version, and the
+ * addresses of the state the walker starts from. Uses the maps and the ELF symbols only: the
+ * target is never asked to run anything. */
+#ifndef PYFLAME_PYTHON_DISCOVER_H
+#define PYFLAME_PYTHON_DISCOVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "python/version.h"
+
+/* What discovery found; everything the walker needs besides memory. Also what a recorded
+ * image stores in its metadata, so that replay needs no ELF file and no process. */
+struct py_target {
+	struct py_version version;
+	uint64_t runtime;        /* &_PyRuntime (3.7+), else 0 */
+	uint64_t interp_head;    /* &interp_head (2.7, 3.6), else 0 */
+	uint64_t tstate_current; /* &_PyThreadState_Current (2.7, 3.6), else 0 */
+	uint64_t code_type;      /* &PyCode_Type, to vet code objects; 0 when unknown */
+	char binary[512];        /* the file the state was found in, as the maps name it */
+};
+
+enum py_discover_error {
+	PY_DISCOVER_OK = 0,
+	PY_DISCOVER_NO_PROCESS = -1, /* the process is gone */
+	PY_DISCOVER_NOT_PYTHON = -2, /* nothing in its maps looks like a CPython */
+	PY_DISCOVER_NO_SYMBOLS = -3, /* a CPython, but its state symbols cannot be found */
+	PY_DISCOVER_NO_VERSION = -4, /* a CPython whose version cannot be told (use --abi) */
+};
+
+/* Discovers the interpreter in pid. abi, if not NULL, overrides the detected version.
+ * Returns PY_DISCOVER_OK or a negative enum value, with a human-readable reason in err. */
+int py_discover(pid_t pid, const struct py_version *abi, struct py_target *out, char *err,
+		size_t errlen);
+
+/* Writes t as "key value" lines (image metadata), and reads it back. */
+int py_target_format(const struct py_target *t, char *buf, size_t cap);
+int py_target_parse(const char *text, struct py_target *out);
+
+#endif

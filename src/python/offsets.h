@@ -1,0 +1,122 @@
+/* offsets.h: where the fields the walker reads sit, for one CPython minor version.
+ *
+ * The values are never typed by hand: tools/gen-offsets compiles offsetof() probes against each
+ * installed Python's headers and writes offsets_table.c (committed; `make offsets` regenerates).
+ * From 3.13 on, the target's own _Py_DebugOffsets override the table at run time (debugoffsets.c).
+ * A field that does not exist in a version is -1.
+ */
+#ifndef PYFLAME_PYTHON_OFFSETS_H
+#define PYFLAME_PYTHON_OFFSETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct py_offsets {
+	int major, minor;
+	char probed_version[16]; /* the full version whose headers were probed, e.g. "3.12.1" */
+
+	/* _PyRuntimeState (3.7+) */
+	int32_t runtime_interpreters_head;      /* _PyRuntime.interpreters.head */
+	int32_t runtime_gilstate_tstate_current; /* _PyRuntime.gilstate.tstate_current, 3.7-3.11 */
+
+	/* PyInterpreterState */
+	int32_t interp_next;
+	int32_t interp_tstate_head; /* tstate_head up to 3.10, threads.head from 3.11 */
+	int32_t interp_modules;     /* modules up to 3.11, imports.modules from 3.12 */
+	int32_t interp_ceval_gil;   /* 3.12+: ceval.gil, a pointer to struct _gil_runtime_state */
+
+	/* struct _gil_runtime_state (3.12+, reached through interp_ceval_gil) */
+	int32_t gil_locked;
+	int32_t gil_last_holder;
+
+	/* PyThreadState */
+	int32_t tstate_prev;
+	int32_t tstate_next;
+	int32_t tstate_interp;
+	int32_t tstate_frame;         /* up to 3.10: PyFrameObject *frame */
+	int32_t tstate_cframe;        /* 3.11-3.12: _PyCFrame *cframe */
+	int32_t tstate_current_frame; /* 3.13+: _PyInterpreterFrame *current_frame */
+	int32_t tstate_thread_id;
+	int32_t tstate_native_thread_id; /* 3.11+ */
+
+	/* _PyCFrame (3.11-3.12) */
+	int32_t cframe_current_frame;
+
+	/* PyFrameObject, up to 3.10 */
+	int32_t frame_back;
+	int32_t frame_code;
+	int32_t frame_lasti;
+
+	/* _PyInterpreterFrame, 3.11+ */
+	int32_t iframe_previous;
+	int32_t iframe_code;     /* f_code, or f_executable in 3.13+ */
+	int32_t iframe_instr;    /* prev_instr (3.11-3.12) or instr_ptr (3.13+) */
+	int32_t iframe_owner;    /* char */
+	int32_t iframe_is_entry; /* bool, 3.11 only */
+
+	/* PyCodeObject */
+	int32_t code_filename;
+	int32_t code_name;
+	int32_t code_qualname;   /* 3.11+ */
+	int32_t code_firstlineno;
+	int32_t code_linetable;  /* co_lnotab up to 3.9, co_linetable from 3.10 */
+	int32_t code_code_adaptive; /* 3.11+: the inline bytecode */
+	int32_t code_firsttraceable; /* 3.11+: _co_firsttraceable (int) */
+
+	/* PyBytesObject (PyStringObject in 2.7) */
+	int32_t bytes_size; /* ob_size */
+	int32_t bytes_data; /* ob_sval */
+
+	/* PEP 393 unicode (3.x); -1 in 2.7 */
+	int32_t unicode_length;
+	int32_t unicode_state;
+	int32_t unicode_ascii_size;   /* sizeof(PyASCIIObject) */
+	int32_t unicode_compact_size; /* sizeof(PyCompactUnicodeObject) */
+	int32_t unicode_data_ptr;     /* PyUnicodeObject.data (non-compact strings) */
+
+	/* PyObject */
+	int32_t object_type; /* ob_type */
+
+	/* 3.13+: where, inside the target's _Py_DebugOffsets, the value of each field above is
+	 * stored (offsetof(_Py_DebugOffsets, thread_state.current_frame) and so on), so that the
+	 * run-time values can replace the table's. -1 before 3.13. */
+	int32_t dbg_runtime_interpreters_head;
+	int32_t dbg_interp_next;
+	int32_t dbg_interp_threads_head;
+	int32_t dbg_interp_imports_modules;
+	int32_t dbg_interp_ceval_gil;
+	int32_t dbg_gil_locked;  /* interpreter_state.gil_runtime_state_locked */
+	int32_t dbg_gil_holder;  /* interpreter_state.gil_runtime_state_holder */
+	int32_t dbg_tstate_prev;
+	int32_t dbg_tstate_next;
+	int32_t dbg_tstate_interp;
+	int32_t dbg_tstate_current_frame;
+	int32_t dbg_tstate_thread_id;
+	int32_t dbg_tstate_native_thread_id;
+	int32_t dbg_iframe_previous;
+	int32_t dbg_iframe_executable;
+	int32_t dbg_iframe_instr_ptr;
+	int32_t dbg_iframe_owner;
+	int32_t dbg_code_filename;
+	int32_t dbg_code_name;
+	int32_t dbg_code_qualname;
+	int32_t dbg_code_linetable;
+	int32_t dbg_code_firstlineno;
+	int32_t dbg_code_co_code_adaptive;
+	int32_t dbg_object_type;
+	int32_t dbg_bytes_size;
+	int32_t dbg_bytes_data;
+	int32_t dbg_unicode_state;
+	int32_t dbg_unicode_length;
+	int32_t dbg_unicode_ascii_size;
+	int32_t dbg_size; /* sizeof(_Py_DebugOffsets) */
+};
+
+/* The generated table (offsets_table.c), one row per probed minor version. */
+extern const struct py_offsets py_offsets_table[];
+extern const size_t py_offsets_table_len;
+
+/* Returns the row for major.minor, or NULL when this build has none. */
+const struct py_offsets *py_offsets_find(int major, int minor);
+
+#endif

@@ -1,0 +1,89 @@
+/* stack.c: following one thread's frame chain. One table-driven path per frame model. */
+#include <string.h>
+
+#include "mem/reader.h"
+#include "python/walker.h"
+
+static int32_t max4(int32_t a, int32_t b, int32_t c, int32_t d)
+{
+	int32_t m = a > b ? a : b;
+	m = m > c ? m : c;
+	return m > d ? m : d;
+}
+
+static uint64_t u64_at(const uint8_t *buf, int32_t off)
+{
+	uint64_t v;
+	memcpy(&v, buf + off, sizeof v);
+	return v;
+}
+
+/* Up to 3.10: PyFrameObject, linked by f_back, with f_lasti. */
+static int64_t index_from_lasti(const struct py_layout *l, int32_t lasti)
+{
+	if (lasti < 0)
+		return -1;
+	/* 3.10 counts 2-byte code units in f_lasti; its line table works in bytes. */
+	if (l->version.major == 3 && l->version.minor == 10)
+		return (int64_t)lasti * 2;
+	return lasti;
+}
+
+int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
+		  size_t *n_partial)
+{
+	const struct py_layout *l = &w->layout;
+	const struct py_offsets *o = &l->o;
+	int objects = l->frames == PY_FRAME_OBJECTS;
+	int32_t span = objects ? max4(o->frame_back, o->frame_code, o->frame_lasti, 0) + 8
+			       : max4(o->iframe_previous, o->iframe_code, o->iframe_instr,
+				      o->iframe_owner) + 8;
+	uint8_t buf[512];
+	if (span <= 8 || (size_t)span > sizeof buf)
+		return PY_WALK_BAD_READ;
+
+	size_t n = 0;
+	*n_partial = 0;
+	uint64_t prev = 0;
+	for (size_t depth = 0; frame; depth++) {
+		/* A frame pointing back at itself or the chain passing the bound: stop, keep
+		 * what was read (the outer part is lost, which the caller reports). */
+		if (depth >= PY_MAX_DEPTH || n >= max || frame == prev) {
+			*n_partial = n;
+			return PY_WALK_TOO_DEEP;
+		}
+		if (mem_read(w->mem, frame, buf, (size_t)span) != 0) {
+			*n_partial = n;
+			return PY_WALK_BAD_READ;
+		}
+		struct py_raw_frame f = { .owner = -1 };
+		uint64_t next;
+		if (objects) {
+			int32_t lasti;
+			memcpy(&lasti, buf + o->frame_lasti, sizeof lasti);
+			f.code = u64_at(buf, o->frame_code);
+			f.index = index_from_lasti(l, lasti);
+			next = u64_at(buf, o->frame_back);
+		} else {
+			f.code = u64_at(buf, o->iframe_code);
+			f.owner = (int8_t)buf[o->iframe_owner];
+			next = u64_at(buf, o->iframe_previous);
+			uint64_t instr = u64_at(buf, o->iframe_instr);
+			uint64_t start = f.code + (uint64_t)o->code_code_adaptive;
+			/* prev_instr (3.11, 3.12) sits one unit before the first instruction until
+			 * the frame starts; instr_ptr (3.13) points at the current one. Both map
+			 * to the same line through the same unit index. */
+			f.index = (int64_t)(instr - start) / 2;
+		}
+		prev = frame;
+		frame = next;
+		/* 3.12+ pushes a C-stack entry frame (the interpreter trampoline, or None as
+		 * executable in 3.13) at each C call into the eval loop: not user code. */
+		if (f.owner >= 0 && f.owner == l->frame_owner_cstack)
+			continue;
+		if (f.code == 0)
+			continue;
+		out[n++] = f;
+	}
+	return (int)n;
+}

@@ -1,0 +1,27 @@
+/* strings.h: reading str, unicode and bytes objects out of the target. */
+#ifndef PYFLAME_PYTHON_STRINGS_H
+#define PYFLAME_PYTHON_STRINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mem_reader;
+struct py_offsets;
+
+/* Longest name or path we keep, in bytes of UTF-8; longer ones are cut at a character boundary.
+ * Bounds every remote string read, whatever length the target claims. */
+#define PY_STRING_MAX 1024
+
+/* Reads the text object at addr (2.7: str, whose bytes are copied as they are; 3.x: a PEP 393
+ * str of any kind, compact or not, encoded here to UTF-8) into buf, NUL-terminated, at most
+ * cap - 1 bytes (cap <= PY_STRING_MAX + 1 is enough). Returns the length written, or a negative
+ * value when the object cannot be read or is not a well-formed string. */
+int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, char *buf,
+		   size_t cap);
+
+/* Reads the bytes object (2.7: str) at addr. On success returns 0 with *data (malloc'd, the
+ * caller frees) and *len; fails (negative) when ob_size is negative or above max. */
+int py_bytes_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, size_t max,
+		  uint8_t **data, size_t *len);
+
+#endif

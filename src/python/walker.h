@@ -1,0 +1,74 @@
+/* walker.h: reading a target's threads and Python stacks, through a mem_reader only.
+ *
+ * The walker holds no process: give it a live reader or a recorded image and the discovery
+ * result, and it behaves the same. Every chain it follows is bounded (see the limits below),
+ * and every bad pointer is an error return.
+ */
+#ifndef PYFLAME_PYTHON_WALKER_H
+#define PYFLAME_PYTHON_WALKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "python/discover.h"
+#include "python/layout.h"
+
+struct mem_reader;
+struct py_code_cache;
+
+/* Deepest stack we follow. CPython's default recursion limit is 1000, and programs raise it;
+ * a chain longer than this is a corrupt or cyclic one and the sample is marked truncated. */
+#define PY_MAX_DEPTH 10000
+/* Most threads (interpreters x thread states) read per sample; the lists are walked through
+ * target pointers, so a bound is needed against cycles. */
+#define PY_MAX_THREADS 4096
+/* Most interpreters followed through interp->next. */
+#define PY_MAX_INTERPRETERS 256
+
+struct py_walker {
+	struct mem_reader *mem; /* borrowed */
+	struct py_target target;
+	struct py_layout layout;
+	struct py_code_cache *codes; /* owned */
+};
+
+/* Sets up a walker over mem for a discovered target (builds the layout, reading the debug
+ * offsets on 3.13+). Returns 0, or -1 with a reason in err. Release with py_walker_release. */
+int py_walker_init(struct py_walker *w, struct mem_reader *mem, const struct py_target *t,
+		   char *err, size_t errlen);
+void py_walker_release(struct py_walker *w);
+
+/* One thread state, as read from the interpreter's list. */
+struct py_thread {
+	uint64_t tstate;
+	uint64_t thread_id; /* pthread_t, == threading.get_ident() */
+	uint64_t native_id; /* the OS TID, 3.11+; 0 when the version does not record it */
+	uint64_t frame;     /* the innermost frame pointer; 0 when no Python code runs */
+	int holds_gil;
+};
+
+enum py_walk_error {
+	PY_WALK_NOT_READY = -10, /* no interpreter yet (still starting) or already finalized */
+	PY_WALK_BAD_READ = -11,  /* a pointer led nowhere: the target changed under us, or lies */
+	PY_WALK_TOO_DEEP = -12,  /* the chain passed PY_MAX_DEPTH or looped */
+};
+
+/* Reads every thread state of every interpreter into out (at most max, newest first as CPython
+ * keeps them), and which one holds the GIL. Returns the count (>= 0) or a py_walk_error. */
+int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max);
+
+/* One frame as read from the target: resolved to names and lines later (code.c). */
+struct py_raw_frame {
+	uint64_t code;
+	int64_t index; /* instruction, in the line table's unit; < 0: not started */
+	int owner;     /* 3.11+ frame owner; -1 before */
+};
+
+/* Walks the frame chain starting at frame (a struct py_thread's frame), innermost first,
+ * skipping the frames CPython itself never shows (3.12+ C-stack entry frames). Returns the
+ * number of frames written (at most max) or a py_walk_error; on PY_WALK_TOO_DEEP the frames
+ * read so far are still written and the count is in *n_partial. */
+int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
+		  size_t *n_partial);
+
+#endif

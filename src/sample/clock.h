@@ -1,0 +1,21 @@
+/* clock.h: the sampling clock. Ticks fall on absolute deadlines (start + k * interval), so the
+ * rate does not drift with the time each sample takes; ticks that could not be kept are
+ * skipped and counted, not taken late in a burst. */
+#ifndef PYFLAME_SAMPLE_CLOCK_H
+#define PYFLAME_SAMPLE_CLOCK_H
+
+#include <stdint.h>
+
+struct sample_clock {
+	uint64_t start_ns, interval_ns, next_ns;
+};
+
+uint64_t clock_now_ns(void);
+
+void sample_clock_start(struct sample_clock *c, double interval_seconds);
+
+/* Sleeps until the next deadline. Returns how many deadlines had already passed unseen
+ * (missed ticks), so the caller can count them. Returns early (with 0) on a signal. */
+uint64_t sample_clock_wait(struct sample_clock *c);
+
+#endif

@@ -1,0 +1,181 @@
+/* sampler.c: the sampling loop and one tick of it. */
+#include "sample/sampler.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc/pause.h"
+#include "profile/profile.h"
+#include "python/code.h"
+#include "python/walker.h"
+#include "sample/clock.h"
+
+/* Per-run scratch, allocated once: no malloc per sample except when a deeper stack than any
+ * before shows up. */
+struct scratch {
+	struct py_thread *threads; /* PY_MAX_THREADS */
+	struct py_raw_frame *frames;
+	size_t frames_cap;
+	struct {
+		size_t start, n;
+	} *stacks; /* PY_MAX_THREADS */
+	uint32_t *ids; /* PY_MAX_DEPTH */
+	struct proc_pause pause;
+};
+
+static int scratch_init(struct scratch *s)
+{
+	memset(s, 0, sizeof *s);
+	s->threads = calloc(PY_MAX_THREADS, sizeof *s->threads);
+	s->stacks = calloc(PY_MAX_THREADS, sizeof *s->stacks);
+	s->ids = calloc(PY_MAX_DEPTH, sizeof *s->ids);
+	s->frames_cap = 2 * PY_MAX_DEPTH;
+	s->frames = calloc(s->frames_cap, sizeof *s->frames);
+	return s->threads && s->stacks && s->ids && s->frames ? 0 : -ENOMEM;
+}
+
+static void scratch_release(struct scratch *s)
+{
+	free(s->threads);
+	free(s->stacks);
+	free(s->ids);
+	free(s->frames);
+	proc_pause_release(&s->pause);
+}
+
+/* Whether CPython itself would hide this frame: 3.11+ frames that have not reached their first
+ * traceable instruction yet (still copying arguments and cells), unless owned by a generator. */
+static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame *f,
+			    const struct py_code *code)
+{
+	return f->owner >= 0 && f->owner != w->layout.frame_owner_generator &&
+	       f->index < code->firsttraceable;
+}
+
+/* Resolves one raw stack (innermost first) into the profile. */
+static void add_stack(struct py_walker *w, struct profile *prof, struct scratch *s,
+		      const struct py_raw_frame *raw, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = n; i-- > 0;) {
+		const struct py_code *code = py_code_get(w, raw[i].code);
+		if (!code) {
+			prof->errors[PROF_ERR_CODE]++;
+			return;
+		}
+		if (frame_incomplete(w, &raw[i], code))
+			continue;
+		uint32_t id = profile_frame(prof, code->filename, code->name,
+					    py_code_line(code, raw[i].index));
+		if (id == INTERN_NONE)
+			return;
+		s->ids[k++] = id;
+	}
+	if (k)
+		profile_add_stack(prof, s->ids, k, 1);
+}
+
+/* One tick. Returns 0, or -ESRCH when the target is gone, or -EPERM. */
+static int tick(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
+		struct profile *prof, struct scratch *s)
+{
+	if (cfg->pause) {
+		int rc = proc_pause_all(t, &s->pause);
+		if (rc == -ESRCH || rc == -EPERM)
+			return rc;
+		if (rc < 0) {
+			prof->errors[PROF_ERR_PAUSE]++;
+			return 0;
+		}
+	}
+	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
+	size_t nstacks = 0, used = 0;
+	for (int i = 0; i < nt; i++) {
+		const struct py_thread *th = &s->threads[i];
+		if (!th->frame || (!cfg->all_threads && !th->holds_gil))
+			continue;
+		if (s->frames_cap - used < PY_MAX_DEPTH) {
+			size_t nc = s->frames_cap * 2;
+			struct py_raw_frame *nf = realloc(s->frames, nc * sizeof *nf);
+			if (!nf)
+				break;
+			s->frames = nf;
+			s->frames_cap = nc;
+		}
+		size_t partial;
+		int n = py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH, &partial);
+		if (n == PY_WALK_TOO_DEEP) {
+			prof->errors[PROF_ERR_TOO_DEEP]++;
+			n = (int)partial;
+		} else if (n < 0) {
+			prof->errors[PROF_ERR_STACK]++;
+			continue;
+		}
+		s->stacks[nstacks].start = used;
+		s->stacks[nstacks].n = (size_t)n;
+		nstacks++;
+		used += (size_t)n;
+	}
+	if (cfg->pause)
+		proc_resume_all(t, &s->pause);
+
+	if (nt == PY_WALK_NOT_READY) {
+		prof->errors[PROF_ERR_NOT_READY]++;
+		return 0;
+	}
+	if (nt < 0) {
+		prof->errors[PROF_ERR_THREADS]++;
+		return 0;
+	}
+	/* Names and lines are resolved with the target running again: code objects do not
+	 * change while a frame uses them, and most are already cached. */
+	uint64_t before = prof->errors[PROF_ERR_CODE];
+	for (size_t i = 0; i < nstacks; i++)
+		add_stack(w, prof, s, s->frames + s->stacks[i].start, s->stacks[i].n);
+	if (nstacks == 0)
+		prof->idle++;
+	if (nstacks > 0 || prof->errors[PROF_ERR_CODE] == before)
+		prof->samples++;
+	return 0;
+}
+
+int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
+		struct profile *prof, volatile sig_atomic_t *stop)
+{
+	struct scratch s;
+	int rc = 0;
+	if (scratch_init(&s) != 0) {
+		scratch_release(&s);
+		return -ENOMEM;
+	}
+	struct sample_clock clock;
+	sample_clock_start(&clock, cfg->interval);
+	/* With a duration, the number of ticks is fixed in advance: seconds / interval, so a
+	 * run that keeps up takes exactly that many samples. */
+	uint64_t planned = 1;
+	if (!cfg->once && cfg->seconds > 0) {
+		double k = cfg->seconds / cfg->interval;
+		planned = k < 1 ? 1 : (uint64_t)(k + 1e-9);
+	}
+	for (uint64_t k = 0;; k++) {
+		if (*stop || proc_target_poll(t))
+			break;
+		int trc = tick(t, w, cfg, prof, &s);
+		if (trc == -ESRCH)
+			break;
+		if (trc == -EPERM) {
+			rc = k == 0 ? -EPERM : 0;
+			break;
+		}
+		if (cfg->once || (cfg->seconds >= 0 && k + 1 >= planned))
+			break;
+		uint64_t missed = sample_clock_wait(&clock);
+		prof->missed += missed;
+		k += missed;
+		if (cfg->seconds >= 0 && k + 1 >= planned)
+			break;
+	}
+	scratch_release(&s);
+	return rc;
+}

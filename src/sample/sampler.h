@@ -1,0 +1,29 @@
+/* sampler.h: the sampling loop. Each tick takes one consistent snapshot of the target's
+ * threads (stopping it only for as long as the raw frames take to read), then resolves names
+ * and lines with the target running again, and hands the stacks to the profile. */
+#ifndef PYFLAME_SAMPLE_SAMPLER_H
+#define PYFLAME_SAMPLE_SAMPLER_H
+
+#include <signal.h>
+#include <stddef.h>
+
+struct proc_target;
+struct py_walker;
+struct profile;
+
+struct sampler_config {
+	double seconds;   /* how long to sample; < 0: until the target exits */
+	double interval;  /* seconds between samples */
+	int all_threads;  /* --threads: every thread, else the GIL holder */
+	int once;         /* -s 0: exactly one sample */
+	int pause;        /* stop the target for each snapshot (the default) */
+};
+
+/* Samples t through w into prof until the time is up, the target exits (t->exited, or the
+ * process disappears) or *stop becomes non-zero. Per-sample failures are counted in prof and
+ * never end the run. Returns 0, or a negative errno when the very first snapshot fails for a
+ * reason the user must hear about (-EPERM). */
+int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
+		struct profile *prof, volatile sig_atomic_t *stop);
+
+#endif

@@ -1,0 +1,69 @@
+# lib.sh: the end-to-end tests' harness (sourced). Each check prints "ok - what",
+# "not ok - what" (with the evidence) or "skip - what: why", as tests/run counts them.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PYFLAME=${PYFLAME:-$ROOT/build/pyflame}
+TARGETS=$ROOT/tests/targets
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pyflame-e2e.XXXXXX")
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+skip() { echo "skip - $*"; }
+not_ok() { # what, then evidence lines on stdin
+	echo "not ok - $1"
+	sed 's/^/#   /'
+}
+
+# Every interpreter the issue names, as "label path". A missing one is reported as a skip by
+# the caller, never silently dropped.
+ALL_PYTHONS="2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13 debian-3.11"
+python_path() {
+	case "$1" in
+	debian-3.11) echo /usr/bin/python3.11 ;;
+	*) ls -d /root/.pyenv/versions/"$1".*/bin/python"$1" 2>/dev/null | head -n 1 ;;
+	esac
+}
+
+# line_of FILE TAG: the line number of the line marked "# @TAG".
+line_of() { grep -n "# @$2\$" "$1" | cut -d: -f1; }
+
+# start_target PYTHON SCRIPT ARGS...: starts it in the background, waits for its ready file
+# (the first argument passed to every target), sets TARGET_PID.
+start_target() {
+	local py=$1 script=$2; shift 2
+	local ready=$WORK/ready.$RANDOM$RANDOM
+	"$py" "$script" "$ready" "$@" >"$WORK/target.out" 2>&1 &
+	TARGET_PID=$!
+	PIDS+=("$TARGET_PID")
+	local i
+	for i in $(seq 1 500); do
+		[ -e "$ready" ] && return 0
+		kill -0 "$TARGET_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	echo "target $script did not become ready" >&2
+	cat "$WORK/target.out" >&2
+	return 1
+}
+
+stop_target() {
+	kill -9 "$TARGET_PID" 2>/dev/null
+	wait "$TARGET_PID" 2>/dev/null
+	return 0
+}
+
+# state_of PID: the scheduler state letter (R, S, t, T, Z...).
+state_of() { sed 's/.*) //' "/proc/$1/stat" | cut -c1; }
+
+# tracer_of PID: the TracerPid from /proc/PID/status (0 when nobody traces it).
+tracer_of() { awk '/^TracerPid:/ {print $2}' "/proc/$1/status"; }
+
+# total_count FILE: the sum of the counts of all lines of a collapsed file.
+total_count() { awk '{n += $NF} END {print n + 0}' "$1"; }

@@ -1,0 +1,42 @@
+# t10-attach.sh: `pyflame -p PID` on a spinning target, under every interpreter: the exact call
+# chain with exact lines, the counts, and the target left running untraced.
+. "$(dirname "$0")/lib.sh"
+
+for label in $ALL_PYTHONS; do
+	py=$(python_path "$label")
+	if [ -z "$py" ] || [ ! -x "$py" ]; then
+		skip "attach $label: interpreter not installed on this machine"
+		continue
+	fi
+	t=$TARGETS/busy.py
+	want="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
+	start_target "$py" "$t" || { echo "not ok - attach $label: target did not start"; continue; }
+
+	# One sample: exactly one line, the exact stack, count 1.
+	"$PYFLAME" -p "$TARGET_PID" -s 0 >"$WORK/one" 2>"$WORK/err"; rc=$?
+	if [ $rc -eq 0 ] && [ "$(cat "$WORK/one")" = "$want 1" ] && [ ! -s "$WORK/err" ]; then
+		ok "attach $label -s 0: one sample, exact stack and lines"
+	else
+		{ echo "exit $rc, want: $want 1"; cat "$WORK/one" "$WORK/err"; } | not_ok "attach $label -s 0"
+	fi
+
+	# A timed profile: one distinct stack, count between 1 and the 50 ticks requested.
+	"$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.01 >"$WORK/prof" 2>"$WORK/err"; rc=$?
+	n=$(wc -l <"$WORK/prof"); total=$(total_count "$WORK/prof")
+	stack=$(sed 's/ [0-9]*$//' "$WORK/prof")
+	if [ $rc -eq 0 ] && [ "$n" -eq 1 ] && [ "$stack" = "$want" ] && [ "$total" -ge 1 ] && [ "$total" -le 50 ]; then
+		ok "attach $label -s 0.5: $total samples of the one exact stack"
+	else
+		{ echo "exit $rc, lines $n, total $total, want: $want"; cat "$WORK/prof" "$WORK/err"; } | not_ok "attach $label -s 0.5"
+	fi
+
+	# The target runs on, untraced, after pyflame is done.
+	sleep 0.05
+	st=$(state_of "$TARGET_PID"); tr=$(tracer_of "$TARGET_PID")
+	if [ "$st" = R ] && [ "$tr" = 0 ]; then
+		ok "attach $label: target left running and untraced"
+	else
+		echo "state $st tracer $tr" | not_ok "attach $label: target left running and untraced"
+	fi
+	stop_target
+done

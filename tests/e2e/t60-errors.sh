@@ -1,0 +1,61 @@
+# t60-errors.sh: bad input gets one clear line on stderr and exit status 1, with nothing on
+# stdout, before anything is touched.
+. "$(dirname "$0")/lib.sh"
+
+# expect_error WHAT PATTERN -- ARGS...: exit 1, empty stdout, one stderr line matching PATTERN.
+expect_error() {
+	local what=$1 pattern=$2; shift 3
+	"$PYFLAME" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null; local rc=$?
+	if [ $rc -eq 1 ] && [ ! -s "$WORK/out" ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -q -E "$pattern" "$WORK/err"; then
+		ok "error: $what: $(cat "$WORK/err")"
+	else
+		{ echo "exit $rc, want 1 and /$pattern/"; cat "$WORK/out" "$WORK/err"; } | not_ok "error: $what"
+	fi
+}
+
+expect_error "PID not a number" "^pyflame: invalid PID 'abc'" -- -p abc
+expect_error "PID not positive" "^pyflame: invalid PID '-5'" -- -p -5
+expect_error "PID zero" "^pyflame: invalid PID '0'" -- -p 0
+expect_error "no such process" "^pyflame: no process with PID 999999999" -- -p 999999999
+expect_error "unknown long flag" "^pyflame: unknown option '--bogus'" -- --bogus -p 1
+expect_error "unknown short flag" "^pyflame: unknown option '-q'" -- -q -p 1
+expect_error "bad seconds" "^pyflame: invalid seconds" -- -s soon -p 1
+expect_error "bad rate" "^pyflame: invalid rate" -- -r 0 -p 1
+expect_error "missing command" "^pyflame: -t needs a command" -- -t
+expect_error "-t with -p" "^pyflame: -t and -p cannot be used together" -- -p 1 -t true
+expect_error "command not found" "^pyflame: cannot run 'no-such-command-here': command not found" -- -t no-such-command-here
+expect_error "unknown ABI" "^pyflame: unknown ABI '99x'" -- --abi=99x -p 1
+
+# Not a Python process: a shell sleeping.
+sleep 30 & spid=$!; PIDS+=("$spid")
+expect_error "not a Python process" "^pyflame: process $spid does not look like a Python process" -- -p "$spid"
+kill "$spid"
+
+# Unwritable output: refused before the target is touched (it stays untraced and running).
+py=$(python_path 3.12)
+if [ -n "$py" ]; then
+	start_target "$py" "$TARGETS/busy.py"
+	expect_error "unwritable -o" "^pyflame: cannot write '/nonexistent-dir/p.txt'" -- -o /nonexistent-dir/p.txt -p "$TARGET_PID"
+	if [ "$(tracer_of "$TARGET_PID")" = 0 ] && [ "$(state_of "$TARGET_PID")" = R ]; then
+		ok "error: target untouched after a refused -o"
+	else
+		echo "tracer $(tracer_of "$TARGET_PID") state $(state_of "$TARGET_PID")" | not_ok "error: target untouched after a refused -o"
+	fi
+	# Not ours to trace: pyflame run as an unprivileged user against root's process.
+	if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+		cp "$PYFLAME" "$WORK/pyflame-nobody" && chmod 755 "$WORK" "$WORK/pyflame-nobody"
+		PYFLAME_SAVE=$PYFLAME; PYFLAME="setpriv --reuid=65534 --regid=65534 --clear-groups $WORK/pyflame-nobody"
+		$PYFLAME -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+		PYFLAME=$PYFLAME_SAVE
+		if [ $rc -eq 1 ] && [ ! -s "$WORK/out" ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -q "operation not permitted.*CAP_SYS_PTRACE" "$WORK/err"; then
+			ok "error: permission denied says what to do: $(cat "$WORK/err")"
+		else
+			{ echo "exit $rc"; cat "$WORK/out" "$WORK/err"; } | not_ok "error: permission denied"
+		fi
+	else
+		skip "error: permission denied: needs root and setpriv to run pyflame as another user"
+	fi
+	stop_target
+else
+	skip "error: unwritable -o and permissions: Python 3.12 not installed"
+fi
