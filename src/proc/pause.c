@@ -128,6 +128,8 @@ int proc_target_poll(struct proc_target *t)
 {
 	if (t->exited)
 		return 1;
+	if (t->pid == 0)
+		return 0; /* no process: a recorded image is being replayed */
 	if (t->is_child) {
 		int status;
 		pid_t w = waitpid(t->pid, &status, WNOHANG);

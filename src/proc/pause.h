@@ -43,6 +43,7 @@ int proc_check_traceable(pid_t pid);
 
 
 /* Notices whether t has ended, without blocking: reaps it when it is our child (keeping its
- * status), otherwise checks that it still exists and is not a zombie. Returns t->exited. */
+ * status), otherwise checks that it still exists and is not a zombie. A target with pid 0 is
+ * a replayed image and never ends. Returns t->exited. */
 int proc_target_poll(struct proc_target *t);
 #endif

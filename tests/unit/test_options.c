@@ -1,0 +1,65 @@
+/* test_options.c: the command line: every flag's value, and each error's message. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "cli/options.h"
+
+static int parse(struct options *o, char *err, size_t errlen, int argc, char **argv)
+{
+	FILE *f = fmemopen(err, errlen, "w");
+	int rc = options_parse(argc, argv, o, f);
+	fclose(f);
+	return rc;
+}
+
+#define ARGV(...) ((char *[]){ "pyflame", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "pyflame", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(o, err, ...) parse(o, err, sizeof err, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+int main(void)
+{
+	struct options o;
+	char err[512];
+
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-p", "42"), 0, "-p 42 parses");
+	CHECK_INT(o.pid, 42, "-p 42 gives pid 42");
+	CHECK(o.seconds == 1 && o.rate == 0.01, "defaults: -s 1, -r 0.01");
+
+	CHECK_INT(PARSE(&o, err, "-s", "0", "-r", "0.001", "-x", "-n", "--threads", "-o", "f",
+			"--pid=7"),
+		  0, "all profile flags parse");
+	CHECK(o.seconds == 0 && o.rate == 0.001 && o.exclude_idle && o.no_line_numbers &&
+		      o.threads && strcmp(o.output, "f") == 0 && o.pid == 7,
+	      "all profile flags take effect");
+
+	CHECK_INT(PARSE(&o, err, "-s", "2", "-t", "python3", "-x", "script.py"), 0, "-t parses");
+	CHECK_STR(o.command[0], "python3", "-t: the command");
+	CHECK_STR(o.command[1], "-x", "-t: the command's own flags stay its own");
+	CHECK(!o.exclude_idle, "-t: flags after the command are not pyflame's");
+
+	CHECK_INT(PARSE(&o, err, "--abi=313", "-p", "1"), 0, "--abi=313 parses");
+	CHECK(o.has_abi && o.abi.major == 3 && o.abi.minor == 13, "--abi=313 is 3.13");
+
+	CHECK_INT(PARSE(&o, err, "1234"), 0, "legacy PID argument parses");
+	CHECK(o.legacy_pid && o.pid == 1234, "legacy PID argument is flagged");
+
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-p", "x1"), -1, "-p x1 fails");
+	CHECK_STR(err, "pyflame: invalid PID 'x1': expected a positive number\n", "-p x1 message");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-p", "1", "-t", "ls"), -1, "-p with -t fails");
+	CHECK_STR(err, "pyflame: -t and -p cannot be used together\n", "-p with -t message");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "--rate=-1", "-p", "1"), -1, "negative rate fails");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-p"), -1, "-p without value fails");
+	CHECK_STR(err, "pyflame: option '-p' needs a value\n", "-p without value message");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-p", "1", "extra"), -1, "stray argument fails");
+	CHECK(strncmp(err, "Usage: pyflame", 14) == 0, "stray argument prints usage");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-h"), 0, "-h parses");
+	CHECK_INT(o.action, OPT_HELP, "-h asks for help");
+	return check_exit();
+}
