@@ -1,0 +1,293 @@
+/* file.c: an ELF file opened with libelf, with its defined symbols indexed once at open. */
+#include "elf/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Mappings are page-granular: the mapping at file offset 0 starts at the first PT_LOAD's vaddr
+ * rounded down to a page, whatever that segment's p_align claims. */
+#define ELF_PAGE_SIZE 4096u
+
+struct elf_sym {
+	const char *name; /* into libelf's string table data, valid while elf is alive */
+	uint64_t value;
+	size_t order; /* .dynsym entries first, then .symtab, in file order: ties go to the lowest */
+};
+
+struct elf_file {
+	int fd; /* kept open while elf is alive: libelf may still refer to it */
+	Elf *elf;
+	const unsigned char *image; /* the whole file as libelf mapped it (elf_rawfile) */
+	size_t image_size;
+	int is_exec;
+	uint64_t base_vaddr;
+	struct elf_sym *syms; /* sorted by name, then order */
+	size_t nsyms;
+};
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct elf_sym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Appends the defined symbols of every section of the given type (SHT_DYNSYM or SHT_SYMTAB).
+ * Entries with a bad name offset are skipped rather than failing the file: one broken entry
+ * should not hide the rest. Returns 0 or -ENOMEM. */
+static int collect_symbols(struct elf_file *f, Elf64_Word type, size_t *cap)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(f->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || sh.sh_entsize == 0)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf)
+			continue;
+		/* Count from the data libelf really has, not from sh_size, which a truncated or
+		 * hostile file may overstate. */
+		size_t n = data->d_size / sh.sh_entsize;
+		for (size_t i = 1; i < n; i++) { /* entry 0 is the reserved null symbol */
+			GElf_Sym s;
+			if (!gelf_getsym(data, (int)i, &s) || s.st_shndx == SHN_UNDEF || s.st_name == 0)
+				continue;
+			const char *name = elf_strptr(f->elf, sh.sh_link, s.st_name);
+			if (!name || !*name)
+				continue;
+			if (f->nsyms == *cap) {
+				size_t ncap = *cap ? *cap * 2 : 1024;
+				struct elf_sym *v = realloc(f->syms, ncap * sizeof *v);
+				if (!v)
+					return -ENOMEM;
+				f->syms = v;
+				*cap = ncap;
+			}
+			f->syms[f->nsyms] = (struct elf_sym){ name, s.st_value, f->nsyms };
+			f->nsyms++;
+		}
+	}
+	return 0;
+}
+
+/* Reads the program headers for the base vaddr, and checks that each PT_LOAD's file bytes lie
+ * inside the file, so elf_file_read_vaddr can trust them later. */
+static int scan_segments(struct elf_file *f)
+{
+	size_t n;
+	if (elf_getphdrnum(f->elf, &n) != 0)
+		return -ENOEXEC;
+	int found = 0;
+	uint64_t lowest = 0;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(f->elf, (int)i, &ph))
+			return -ENOEXEC;
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_offset > f->image_size || ph.p_filesz > f->image_size - ph.p_offset ||
+		    ph.p_filesz > ph.p_memsz)
+			return -ENOEXEC;
+		if (!found || ph.p_vaddr < lowest)
+			lowest = ph.p_vaddr;
+		found = 1;
+	}
+	if (!found)
+		return -ENOEXEC;
+	f->base_vaddr = lowest & ~(uint64_t)(ELF_PAGE_SIZE - 1);
+	return 0;
+}
+
+int elf_file_open(const char *path, struct elf_file **out)
+{
+	*out = NULL;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOSYS;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	/* A FIFO or device would block or lie about its size; only regular files are ELF files. */
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	struct elf_file *f = calloc(1, sizeof *f);
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	f->fd = fd;
+	int err = -ENOEXEC;
+	f->elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!f->elf || elf_kind(f->elf) != ELF_K_ELF)
+		goto fail;
+	f->image = (const unsigned char *)elf_rawfile(f->elf, &f->image_size);
+	if (!f->image)
+		goto fail;
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(f->elf, &eh))
+		goto fail;
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		goto fail;
+	f->is_exec = eh.e_type == ET_EXEC;
+	/* A file cut short loses its section header table first (it sits at the end), and
+	 * libelf then just reports no sections: refuse it rather than open a file whose symbols
+	 * silently vanished. e_shnum 0 with a table means extended numbering (at least one). */
+	size_t shnum, want = eh.e_shnum ? eh.e_shnum : eh.e_shoff != 0;
+	if (elf_getshdrnum(f->elf, &shnum) != 0 || shnum < want)
+		goto fail;
+	if (want && (eh.e_shentsize == 0 || eh.e_shoff > f->image_size ||
+		     want > (f->image_size - eh.e_shoff) / eh.e_shentsize))
+		goto fail;
+	if ((err = scan_segments(f)) != 0)
+		goto fail;
+	size_t cap = 0;
+	if ((err = collect_symbols(f, SHT_DYNSYM, &cap)) != 0 ||
+	    (err = collect_symbols(f, SHT_SYMTAB, &cap)) != 0)
+		goto fail;
+	if (f->nsyms)
+		qsort(f->syms, f->nsyms, sizeof *f->syms, sym_cmp);
+	*out = f;
+	return 0;
+fail:
+	elf_file_free(f);
+	return err;
+}
+
+void elf_file_free(struct elf_file *f)
+{
+	if (!f)
+		return;
+	free(f->syms);
+	if (f->elf)
+		elf_end(f->elf);
+	close(f->fd);
+	free(f);
+}
+
+int elf_file_symbol(const struct elf_file *f, const char *name, uint64_t *value)
+{
+	/* Lower bound on name: the first entry with this name has the lowest order, which is
+	 * the .dynsym one when both tables hold it. */
+	size_t lo = 0, hi = f->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(f->syms[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == f->nsyms || strcmp(f->syms[lo].name, name) != 0)
+		return -ENOENT;
+	*value = f->syms[lo].value;
+	return 0;
+}
+
+/* Finds a section header by name. Returns 0 or -ENOENT. */
+static int find_section(const struct elf_file *f, const char *name, GElf_Shdr *out)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(f->elf, &shstrndx) != 0)
+		return -ENOENT;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(f->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		const char *n = elf_strptr(f->elf, shstrndx, sh.sh_name);
+		if (n && strcmp(n, name) == 0) {
+			*out = sh;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int elf_file_section(const struct elf_file *f, const char *name, uint64_t *addr, uint64_t *size)
+{
+	GElf_Shdr sh;
+	if (find_section(f, name, &sh) != 0)
+		return -ENOENT;
+	*addr = sh.sh_addr;
+	*size = sh.sh_size;
+	return 0;
+}
+
+int elf_file_read_vaddr(const struct elf_file *f, uint64_t vaddr, void *buf, size_t len)
+{
+	size_t n;
+	if (elf_getphdrnum(f->elf, &n) != 0)
+		return -EFAULT;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(f->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		/* Written to avoid overflow: vaddr + len may wrap on a hostile request. */
+		if (vaddr < ph.p_vaddr || len > ph.p_memsz || vaddr - ph.p_vaddr > ph.p_memsz - len)
+			continue;
+		uint64_t off = vaddr - ph.p_vaddr;
+		unsigned char *dst = buf;
+		size_t from_file = 0;
+		if (off < ph.p_filesz) {
+			from_file = ph.p_filesz - off < len ? (size_t)(ph.p_filesz - off) : len;
+			/* p_offset + p_filesz was checked against the file size at open. */
+			memcpy(dst, f->image + ph.p_offset + off, from_file);
+		}
+		/* Past p_filesz is .bss: zero in a fresh process image. */
+		memset(dst + from_file, 0, len - from_file);
+		return 0;
+	}
+	return -EFAULT;
+}
+
+uint64_t elf_file_base_vaddr(const struct elf_file *f)
+{
+	return f->base_vaddr;
+}
+
+int elf_file_is_exec(const struct elf_file *f)
+{
+	return f->is_exec;
+}
+
+int elf_file_rodata_strings(const struct elf_file *f, size_t min_len,
+			    int (*fn)(const char *s, size_t len, void *arg), void *arg)
+{
+	GElf_Shdr sh;
+	if (find_section(f, ".rodata", &sh) != 0 || sh.sh_type != SHT_PROGBITS)
+		return 0;
+	if (sh.sh_offset > f->image_size || sh.sh_size > f->image_size - sh.sh_offset)
+		return 0; /* truncated file: the section's bytes are not all there */
+	const unsigned char *p = f->image + sh.sh_offset;
+	size_t start = 0;
+	for (size_t i = 0; i < sh.sh_size; i++) {
+		unsigned char c = p[i];
+		if (c == 0) {
+			/* A run of printable bytes ending at a NUL: a C string (or the tail of one
+			 * that started with unprintable bytes, which is also what we want). */
+			if (i - start >= min_len && i > start) {
+				int r = fn((const char *)p + start, i - start, arg);
+				if (r)
+					return r;
+			}
+			start = i + 1;
+		} else if (!((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n')) {
+			start = i + 1;
+		}
+	}
+	return 0;
+}
