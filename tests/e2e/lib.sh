@@ -23,7 +23,7 @@ not_ok() { # what, then evidence lines on stdin
 
 # Every interpreter the issue names, as "label path". A missing one is reported as a skip by
 # the caller, never silently dropped.
-ALL_PYTHONS="2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13 debian-3.11"
+ALL_PYTHONS=${PYFLAME_TEST_PYTHONS:-"2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13 debian-3.11"}
 python_path() {
 	case "$1" in
 	debian-3.11) echo /usr/bin/python3.11 ;;
