@@ -21,8 +21,10 @@ static const struct {
 	{ offsetof(struct py_offsets, interp_modules),
 	  offsetof(struct py_offsets, dbg_interp_imports_modules) },
 	MAP(interp_ceval_gil),
-	MAP(gil_locked),
-	{ offsetof(struct py_offsets, gil_last_holder), offsetof(struct py_offsets, dbg_gil_holder) },
+	/* Not gil_locked and gil_last_holder: 3.13's gil_runtime_state_locked/_holder are
+	 * offsets into PyInterpreterState's embedded _gil (pycore_runtime_init.h), while we
+	 * follow interp->ceval.gil, which a subinterpreter may point elsewhere; the table's
+	 * offsets within struct _gil_runtime_state are the ones that apply to that pointer. */
 	MAP(tstate_prev),
 	MAP(tstate_next),
 	MAP(tstate_interp),
