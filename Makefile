@@ -36,7 +36,7 @@ build/libpyflame.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 build/pyflame: build/obj/main.o build/libpyflame.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
 build/obj/main.o: src/main.c
 	@mkdir -p $(dir $@)
@@ -60,7 +60,7 @@ build/san/tests/%: tests/unit/%.c build/san/libpyflame.a
 	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< build/san/libpyflame.a $(LDLIBS)
 
 build/san/pyflame: src/main.c build/san/libpyflame.a
-	$(SANCC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(SANCC) $(SAN_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 
 check: build/pyflame build/san/pyflame $(UNIT_BIN) $(SAN_BIN)
 	tests/run

@@ -1,55 +1,90 @@
-/* offsets-probe.c: compiled by tools/gen-offsets against one Python's headers; prints one row
- * of src/python/offsets_table.c. Only offsetof() and sizeof: no number is typed by hand.
- * Build: gcc -DPy_BUILD_CORE -I<include> [-I<include>/internal] offsets-probe.c */
-#include <stddef.h>
-#include <stdio.h>
-
+/* offsets-probe.c: prints one row of src/python/offsets_table.c for the Python whose headers
+ * it is compiled against. tools/gen-offsets builds it once per installed Python:
+ *
+ *   gcc -DPy_BUILD_CORE -I<include> [-I<include>/internal] tools/offsets-probe.c
+ *
+ * Every value comes from offsetof() or sizeof() on CPython's own structs (house rule 9), so a
+ * renamed or removed member stops the build instead of producing a wrong number. The fields are
+ * printed in the order struct py_offsets declares them; gen-offsets checks that order against
+ * src/python/offsets.h so that a field added there cannot be silently left out here.
+ *
+ * Usage: probe key   prints "MAJOR MINOR PY_VERSION_HEX" (gen-offsets sorts and dedups on it)
+ *        probe row   prints the designated-initializer row
+ * Exit status 2 means "a build the table cannot describe" (see below); gen-offsets skips it.
+ */
+/* Python.h first, as CPython asks: its pyconfig.h sets feature macros (2.7 redefines
+ * _POSIX_C_SOURCE) that must be seen before any system header. */
 #include <Python.h>
 #include <frameobject.h>
 
-#if PY_MAJOR_VERSION == 3 && PY_MINOR_VERSION == 7
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The interpreter and runtime structs left the public headers step by step, and every internal
+ * header refuses to build without Py_BUILD_CORE:
+ *   2.7, 3.6: PyInterpreterState/PyThreadState are public (pystate.h); no _PyRuntimeState.
+ *   3.7:  _PyRuntimeState in internal/pystate.h (named by its directory: the bare name would
+ *         find the public pystate.h or this one depending on -I order).
+ *   3.8:  struct _is moves to internal/pycore_pystate.h.
+ *   3.9+: struct _is in pycore_interp.h, _PyRuntimeState in pycore_runtime.h.
+ *   3.11+: _PyInterpreterFrame in pycore_frame.h.
+ *   3.12+: struct _gil_runtime_state in pycore_gil.h.
+ *   3.13: _Py_DebugOffsets in pycore_runtime.h. */
+#if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x03080000
 #include <internal/pystate.h>
 #elif PY_VERSION_HEX >= 0x03080000
 #include <internal/pycore_pystate.h>
 #endif
 #if PY_VERSION_HEX >= 0x03090000
-#include <internal/pycore_runtime.h>
 #include <internal/pycore_interp.h>
+#include <internal/pycore_runtime.h>
 #endif
 #if PY_VERSION_HEX >= 0x030B0000
 #include <internal/pycore_frame.h>
-#include <internal/pycore_code.h>
 #endif
 #if PY_VERSION_HEX >= 0x030C0000
 #include <internal/pycore_gil.h>
 #endif
 
-static void field(const char *name, long value)
+/* py_offsets.probed_version is char[16], terminator included. */
+_Static_assert(sizeof(PY_VERSION) <= 16, "PY_VERSION does not fit py_offsets.probed_version");
+
+#if PY_MAJOR_VERSION >= 3
+/* PyASCIIObject.state is a struct of bit-fields, so offsetof() can name it; the walker also
+ * assumes it directly follows hash (3.12 removed wstr after it, nothing was added before). */
+_Static_assert(offsetof(PyASCIIObject, state) == offsetof(PyASCIIObject, hash) + sizeof(Py_hash_t),
+	       "PyASCIIObject.state does not follow hash");
+#endif
+
+static void put(const char *name, long value)
 {
 	printf("\t\t.%s = %ld,\n", name, value);
 }
 
-#define ABSENT(name) field(#name, -1)
-#define OFF(name, type, member) field(#name, (long)offsetof(type, member))
+/* A macro only because offsetof() needs the member spelled out; it stringizes the field name so
+ * each line is written once. */
+#define OFF(field, type, member) put(#field, (long)offsetof(type, member))
+#define SIZE(field, type) put(#field, (long)sizeof(type))
+#define ABSENT(field) put(#field, -1L)
 
-int main(void)
+static void print_runtime(void)
 {
-	printf("\t{\n\t\t.major = %d,\n\t\t.minor = %d,\n\t\t.probed_version = \"%s\",\n",
-	       PY_MAJOR_VERSION, PY_MINOR_VERSION, PY_VERSION);
-
-	/* _PyRuntimeState */
 #if PY_VERSION_HEX >= 0x03070000
 	OFF(runtime_interpreters_head, _PyRuntimeState, interpreters.head);
 #else
-	ABSENT(runtime_interpreters_head);
+	ABSENT(runtime_interpreters_head); /* no _PyRuntime before 3.7 */
 #endif
 #if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x030C0000
 	OFF(runtime_gilstate_tstate_current, _PyRuntimeState, gilstate.tstate_current);
 #else
+	/* 3.12 made the current tstate a C thread-local (_Py_tss_tstate) */
 	ABSENT(runtime_gilstate_tstate_current);
 #endif
+}
 
-	/* PyInterpreterState */
+static void print_interp(void)
+{
 	OFF(interp_next, PyInterpreterState, next);
 #if PY_VERSION_HEX >= 0x030B0000
 	OFF(interp_tstate_head, PyInterpreterState, threads.head);
@@ -57,6 +92,8 @@ int main(void)
 	OFF(interp_tstate_head, PyInterpreterState, tstate_head);
 #endif
 #if PY_VERSION_HEX >= 0x030C0000
+	/* 3.12: modules moved under imports, and the GIL became per interpreter, reached through
+	 * the pointer ceval.gil (for the main interpreter it points at interp->_gil). */
 	OFF(interp_modules, PyInterpreterState, imports.modules);
 	OFF(interp_ceval_gil, PyInterpreterState, ceval.gil);
 	OFF(gil_locked, struct _gil_runtime_state, locked);
@@ -67,12 +104,14 @@ int main(void)
 	ABSENT(gil_locked);
 	ABSENT(gil_last_holder);
 #endif
+}
 
-	/* PyThreadState (2.7 has no prev) */
+static void print_tstate(void)
+{
 #if PY_MAJOR_VERSION >= 3
 	OFF(tstate_prev, PyThreadState, prev);
 #else
-	ABSENT(tstate_prev);
+	ABSENT(tstate_prev); /* 2.7's thread list is singly linked */
 #endif
 	OFF(tstate_next, PyThreadState, next);
 	OFF(tstate_interp, PyThreadState, interp);
@@ -81,10 +120,12 @@ int main(void)
 	ABSENT(tstate_cframe);
 	ABSENT(tstate_current_frame);
 #elif PY_VERSION_HEX < 0x030D0000
+	/* 3.11-3.12: the frame is tstate->cframe->current_frame */
 	ABSENT(tstate_frame);
 	OFF(tstate_cframe, PyThreadState, cframe);
 	ABSENT(tstate_current_frame);
 #else
+	/* 3.13 removed _PyCFrame and put current_frame on the tstate */
 	ABSENT(tstate_frame);
 	ABSENT(tstate_cframe);
 	OFF(tstate_current_frame, PyThreadState, current_frame);
@@ -96,12 +137,15 @@ int main(void)
 	ABSENT(tstate_native_thread_id);
 #endif
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
+	/* 3.10 already has a CFrame (typedef CFrame, no current_frame); 3.11 renamed it _PyCFrame */
 	OFF(cframe_current_frame, _PyCFrame, current_frame);
 #else
 	ABSENT(cframe_current_frame);
 #endif
+}
 
-	/* Frames */
+static void print_frames(void)
+{
 #if PY_VERSION_HEX < 0x030B0000
 	OFF(frame_back, PyFrameObject, f_back);
 	OFF(frame_code, PyFrameObject, f_code);
@@ -112,6 +156,7 @@ int main(void)
 	ABSENT(iframe_owner);
 	ABSENT(iframe_is_entry);
 #else
+	/* 3.11: frames are _PyInterpreterFrame records; PyFrameObject is a lazy wrapper */
 	ABSENT(frame_back);
 	ABSENT(frame_code);
 	ABSENT(frame_lasti);
@@ -127,11 +172,13 @@ int main(void)
 #if PY_VERSION_HEX < 0x030C0000
 	OFF(iframe_is_entry, _PyInterpreterFrame, is_entry);
 #else
-	ABSENT(iframe_is_entry);
+	ABSENT(iframe_is_entry); /* 3.12 replaced it with FRAME_OWNED_BY_CSTACK shim frames */
 #endif
 #endif
+}
 
-	/* PyCodeObject */
+static void print_code(void)
+{
 	OFF(code_filename, PyCodeObject, co_filename);
 	OFF(code_name, PyCodeObject, co_name);
 #if PY_VERSION_HEX >= 0x030B0000
@@ -141,7 +188,7 @@ int main(void)
 #endif
 	OFF(code_firstlineno, PyCodeObject, co_firstlineno);
 #if PY_VERSION_HEX >= 0x030A0000
-	OFF(code_linetable, PyCodeObject, co_linetable);
+	OFF(code_linetable, PyCodeObject, co_linetable); /* PEP 626 table; co_lnotab is gone */
 #else
 	OFF(code_linetable, PyCodeObject, co_lnotab);
 #endif
@@ -152,18 +199,20 @@ int main(void)
 	ABSENT(code_code_adaptive);
 	ABSENT(code_firsttraceable);
 #endif
+}
 
-	/* bytes (2.7: str) */
+static void print_strings(void)
+{
 #if PY_MAJOR_VERSION >= 3
 	OFF(bytes_size, PyBytesObject, ob_base.ob_size);
 	OFF(bytes_data, PyBytesObject, ob_sval);
 	OFF(unicode_length, PyASCIIObject, length);
-	/* state is a bit-field, so offsetof cannot name it: it is the member after hash. */
-	field("unicode_state", (long)(offsetof(PyASCIIObject, hash) + sizeof(Py_hash_t)));
-	field("unicode_ascii_size", (long)sizeof(PyASCIIObject));
-	field("unicode_compact_size", (long)sizeof(PyCompactUnicodeObject));
+	OFF(unicode_state, PyASCIIObject, state);
+	SIZE(unicode_ascii_size, PyASCIIObject);
+	SIZE(unicode_compact_size, PyCompactUnicodeObject);
 	OFF(unicode_data_ptr, PyUnicodeObject, data);
 #else
+	/* 2.7 code names are str (PyStringObject), whose PyObject_VAR_HEAD is spelled out inline */
 	OFF(bytes_size, PyStringObject, ob_size);
 	OFF(bytes_data, PyStringObject, ob_sval);
 	ABSENT(unicode_length);
@@ -173,12 +222,17 @@ int main(void)
 	ABSENT(unicode_data_ptr);
 #endif
 	OFF(object_type, PyObject, ob_type);
+}
 
-	/* Where 3.13+'s _Py_DebugOffsets keep each value. */
+/* Where, inside 3.13's _Py_DebugOffsets, the target keeps each of its own offsets. */
+static void print_debug_offsets(void)
+{
 #if PY_VERSION_HEX >= 0x030D0000
-#define DBG(name, member) OFF(name, _Py_DebugOffsets, member)
+#define DBG(field, member) OFF(field, _Py_DebugOffsets, member)
+#define DBG_SIZE(field) SIZE(field, _Py_DebugOffsets)
 #else
-#define DBG(name, member) ABSENT(name)
+#define DBG(field, member) ABSENT(field)
+#define DBG_SIZE(field) ABSENT(field)
 #endif
 	DBG(dbg_runtime_interpreters_head, runtime_state.interpreters_head);
 	DBG(dbg_interp_next, interpreter_state.next);
@@ -209,11 +263,54 @@ int main(void)
 	DBG(dbg_unicode_state, unicode_object.state);
 	DBG(dbg_unicode_length, unicode_object.length);
 	DBG(dbg_unicode_ascii_size, unicode_object.asciiobject_size);
-#if PY_VERSION_HEX >= 0x030D0000
-	field("dbg_size", (long)sizeof(_Py_DebugOffsets));
+	DBG_SIZE(dbg_size);
+}
+
+/* The table is keyed by major.minor and describes release builds with the normal object
+ * header. Py_TRACE_REFS (implied by Py_DEBUG up to 3.7) adds two pointers to every object, a
+ * free-threaded build (Py_GIL_DISABLED) changes the header too, and Py_DEBUG can add members
+ * elsewhere: a row from such a build would misdescribe that minor's release builds. */
+static const char *unsupported_build(void)
+{
+#if defined(Py_TRACE_REFS)
+	return "Py_TRACE_REFS build";
+#elif defined(Py_GIL_DISABLED)
+	return "free-threaded (Py_GIL_DISABLED) build";
+#elif defined(Py_DEBUG)
+	return "debug (Py_DEBUG) build";
 #else
-	ABSENT(dbg_size);
+	return NULL;
 #endif
+}
+
+int main(int argc, char **argv)
+{
+	const char *why = unsupported_build();
+
+	if (argc != 2 || (strcmp(argv[1], "key") != 0 && strcmp(argv[1], "row") != 0)) {
+		fprintf(stderr, "usage: %s key|row\n", argv[0]);
+		return 1;
+	}
+	if (why) {
+		fprintf(stderr, "%s %s\n", PY_VERSION, why);
+		return 2;
+	}
+	if (strcmp(argv[1], "key") == 0) {
+		printf("%d %d %08lx\n", PY_MAJOR_VERSION, PY_MINOR_VERSION,
+		       (unsigned long)PY_VERSION_HEX);
+		return 0;
+	}
+
+	printf("\t{\n");
+	printf("\t\t.major = %d,\n\t\t.minor = %d,\n", PY_MAJOR_VERSION, PY_MINOR_VERSION);
+	printf("\t\t.probed_version = \"%s\",\n", PY_VERSION);
+	print_runtime();
+	print_interp();
+	print_tstate();
+	print_frames();
+	print_code();
+	print_strings();
+	print_debug_offsets();
 	printf("\t},\n");
 	return 0;
 }

@@ -87,7 +87,7 @@ static char *read_text(struct py_walker *w, uint64_t addr)
 	return strdup(buf);
 }
 
-static struct py_code *code_read(struct py_walker *w, uint64_t addr)
+static int head_read(struct py_walker *w, uint64_t addr, struct code_head *h)
 {
 	const struct py_offsets *o = &w->layout.o;
 	int32_t span = 0;
@@ -98,25 +98,38 @@ static struct py_code *code_read(struct py_walker *w, uint64_t addr)
 			span = fields[i] + 8;
 	uint8_t buf[512];
 	if ((size_t)span > sizeof buf || mem_read(w->mem, addr, buf, (size_t)span) != 0)
-		return NULL;
+		return -1;
+	memset(h, 0, sizeof *h);
+	memcpy(&h->type, buf + o->object_type, 8);
+	memcpy(&h->filename, buf + o->code_filename, 8);
+	memcpy(&h->name, buf + o->code_name, 8);
+	memcpy(&h->table, buf + o->code_linetable, 8);
+	memcpy(&h->firstlineno, buf + o->code_firstlineno, sizeof(int));
+	if (o->code_firsttraceable >= 0)
+		memcpy(&h->firsttraceable, buf + o->code_firsttraceable, sizeof(int));
+	if (w->target.code_type && h->type != w->target.code_type)
+		return -1;
+	return 0;
+}
 
-	uint64_t type, filename, name, table;
-	memcpy(&type, buf + o->object_type, 8);
-	if (w->target.code_type && type != w->target.code_type)
-		return NULL;
-	memcpy(&filename, buf + o->code_filename, 8);
-	memcpy(&name, buf + o->code_name, 8);
-	memcpy(&table, buf + o->code_linetable, 8);
+static int head_same(const struct code_head *a, const struct code_head *b)
+{
+	return a->type == b->type && a->filename == b->filename && a->name == b->name &&
+	       a->table == b->table && a->firstlineno == b->firstlineno;
+}
 
+static struct py_code *code_read(struct py_walker *w, uint64_t addr, const struct code_head *h)
+{
+	const struct py_offsets *o = &w->layout.o;
 	struct py_code *code = calloc(1, sizeof *code);
 	if (!code)
 		return NULL;
 	code->addr = addr;
-	memcpy(&code->firstlineno, buf + o->code_firstlineno, sizeof(int));
-	if (o->code_firsttraceable >= 0)
-		memcpy(&code->firsttraceable, buf + o->code_firsttraceable, sizeof(int));
-	code->filename = read_text(w, filename);
-	code->name = read_text(w, name);
+	code->head = *h;
+	code->firstlineno = h->firstlineno;
+	code->firsttraceable = h->firsttraceable;
+	code->filename = read_text(w, h->filename);
+	code->name = read_text(w, h->name);
 	if (!code->filename || !code->name) {
 		code_free(code);
 		return NULL;
@@ -125,7 +138,7 @@ static struct py_code *code_read(struct py_walker *w, uint64_t addr)
 	size_t len = 0;
 	/* A code object whose table cannot be read still has a name: its lines become
 	 * co_firstlineno rather than losing the frame. */
-	if (py_bytes_read(w->mem, o, table, LINETABLE_MAX, &bytes, &len) == 0) {
+	if (py_bytes_read(w->mem, o, h->table, LINETABLE_MAX, &bytes, &len) == 0) {
 		py_line_table_decode(w->layout.lines, bytes, len, code->firstlineno, &code->lines);
 		free(bytes);
 	}
@@ -136,12 +149,28 @@ static struct py_code *code_read(struct py_walker *w, uint64_t addr)
 const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 {
 	struct py_code_cache *c = w->codes;
+	struct code_head head;
+	/* The head is read every time: a code object freed and another allocated at the same
+	 * address (common while modules load) would otherwise keep the old names. Comparing
+	 * the pointers to its strings and table costs one small read, not a decode. */
+	if (head_read(w, addr, &head) != 0)
+		return NULL;
 	size_t i = slot_of(c, addr);
-	if (c->slots[i])
-		return c->slots[i];
-	struct py_code *code = code_read(w, addr);
-	if (!code || c->n >= CODE_CACHE_MAX)
-		return code ? (code_free(code), NULL) : NULL;
+	if (c->slots[i]) {
+		if (head_same(&c->slots[i]->head, &head))
+			return c->slots[i];
+		struct py_code *fresh = code_read(w, addr, &head);
+		if (!fresh)
+			return NULL;
+		code_free(c->slots[i]);
+		c->slots[i] = fresh;
+		return fresh;
+	}
+	if (c->n >= CODE_CACHE_MAX)
+		return NULL;
+	struct py_code *code = code_read(w, addr, &head);
+	if (!code)
+		return NULL;
 	/* Keep the table at most half full so probes stay short. */
 	if ((c->n + 1) * 2 > c->cap) {
 		if (grow(c) != 0) {

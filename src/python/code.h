@@ -8,8 +8,15 @@
 
 struct py_walker;
 
+/* What identifies the object at an address: if any of it changes, the address was reused. */
+struct code_head {
+	uint64_t type, filename, name, table;
+	int firstlineno, firsttraceable;
+};
+
 struct py_code {
 	uint64_t addr;
+	struct code_head head;
 	char *filename; /* UTF-8 (3.x) or the raw bytes (2.7); owned by the cache */
 	char *name;
 	int firstlineno;
@@ -22,7 +29,8 @@ struct py_code_cache;
 struct py_code_cache *py_code_cache_new(void);
 void py_code_cache_free(struct py_code_cache *c);
 
-/* The decoded code object at addr, read through w on first use. Returns NULL when it cannot be
+/* The decoded code object at addr, read through w on first use and re-checked on every use
+ * (one small read) in case the address now holds another code object. Returns NULL when it cannot be
  * read or is not a code object (its type is checked when PyCode_Type is known). The returned
  * entry lives as long as the cache. */
 const struct py_code *py_code_get(struct py_walker *w, uint64_t addr);

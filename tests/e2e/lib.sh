@@ -44,7 +44,9 @@ start_target() {
 	PIDS+=("$TARGET_PID")
 	local i
 	for i in $(seq 1 500); do
-		[ -e "$ready" ] && return 0
+		# The ready file is made just before the target's steady loop: give it a moment
+		# to get there, so that even the first sample sees the steady stack.
+		[ -e "$ready" ] && sleep 0.1 && return 0
 		kill -0 "$TARGET_PID" 2>/dev/null || break
 		sleep 0.01
 	done
@@ -55,7 +57,7 @@ start_target() {
 
 stop_target() {
 	kill -9 "$TARGET_PID" 2>/dev/null
-	wait "$TARGET_PID" 2>/dev/null
+	wait "$TARGET_PID" 2>/dev/null || true
 	return 0
 }
 

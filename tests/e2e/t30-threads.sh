@@ -68,7 +68,8 @@ for label in $ALL_PYTHONS; do
 	t=$TARGETS/deep.py
 	start_target "$py" "$t" || { echo "not ok - deep $label: target did not start"; continue; }
 	want="$t:<module>:$(line_of "$t" module)"
-	for i in $(seq 1 399); do want="$want;$t:down:$(line_of "$t" down)"; done
+	down="$t:down:$(line_of "$t" down)"
+	for i in $(seq 1 399); do want="$want;$down"; done
 	want="$want;$t:down:$(line_of "$t" down_base);$t:bottom:$(line_of "$t" bottom) 1"
 	"$PYFLAME" -p "$TARGET_PID" -s 0 >"$WORK/deep" 2>"$WORK/err"; rc=$?
 	if [ $rc -eq 0 ] && [ "$(cat "$WORK/deep")" = "$want" ]; then
