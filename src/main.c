@@ -1,6 +1,7 @@
 /* main.c: wires the stages together: options -> target -> interpreter -> sampler -> profile ->
  * writer. Only this file decides to exit. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,13 @@ static int check_pid(pid_t pid)
 	return 0;
 }
 
+/* Whether path is this very program: profiling pyflame with pyflame would trace a tracer. */
+static int is_self(const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	return realpath(path, a) && realpath("/proc/self/exe", b) && strcmp(a, b) == 0;
+}
+
 /* In trace mode the interpreter appears only after exec and dynamic loading: look for it
  * every few milliseconds until it is there or the command has ended. */
 static int discover_started(struct proc_target *t, const struct options *o,
@@ -109,10 +117,12 @@ static void report_losses(const struct profile *p)
 		[PROF_ERR_CODE] = "code object unreadable",
 		[PROF_ERR_NOT_READY] = "interpreter not running yet",
 	};
+	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < PROF_ERR_COUNT; i++)
 		if (p->errors[i] && i != PROF_ERR_NOT_READY)
-			fprintf(stderr, "pyflame: %llu samples: %s\n",
-				(unsigned long long)p->errors[i], names[i]);
+			fprintf(stderr, "pyflame: %llu of %llu samples: %s\n",
+				(unsigned long long)p->errors[i],
+				(unsigned long long)(p->samples + p->errors[i]), names[i]);
 }
 
 static int write_image(const char *path, struct mem_reader *rec, const struct py_target *pt)
@@ -157,6 +167,11 @@ int main(int argc, char **argv)
 				rc == -ENOENT ? "command not found" : strerror(-rc));
 			return 1;
 		}
+		if (is_self(cmd_path)) {
+			fprintf(stderr, "pyflame: cannot profile pyflame itself ('%s')\n",
+				o.command[0]);
+			return 1;
+		}
 	} else {
 		if (check_pid(o.pid) != 0)
 			return 1;
@@ -192,6 +207,7 @@ int main(int argc, char **argv)
 
 	struct profile prof;
 	profile_init(&prof);
+	prof.keep_timeline = o.flamechart;
 	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live;
 	if (o.record && live)
 		mem = rec = mem_record_new(live);
@@ -234,7 +250,9 @@ int main(int argc, char **argv)
 
 	struct out_options oo = { .line_numbers = !o.no_line_numbers,
 				  .include_idle = !o.exclude_idle };
-	if (out_collapsed_write(&prof, &oo, sink.f) != 0 || (rc = out_sink_commit(&sink)) != 0) {
+	int wrc = o.flamechart ? out_flamechart_write(&prof, &oo, sink.f)
+			       : out_collapsed_write(&prof, &oo, sink.f);
+	if (wrc != 0 || (rc = out_sink_commit(&sink)) != 0) {
 		fprintf(stderr, "pyflame: cannot write the profile: %s\n", strerror(errno));
 		status = 1;
 	}

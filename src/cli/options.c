@@ -1,6 +1,8 @@
 /* options.c: the command line: flags, their validation, usage text. */
 #include "cli/options.h"
 
+#include "python/offsets.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -27,6 +29,8 @@ static const char usage_text[] =
 	"      --threads          sample every thread, not only the one holding the GIL\n"
 	"      --nonblocking      read the target without stopping it\n"
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 313)\n"
+	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
+	"                         then its stack ending in ';'\n"
 	"      --record=FILE      also write a memory image of what was read (for tests)\n"
 	"  -v, --version          print the version and exit\n"
 	"  -h, --help             print this help and exit\n";
@@ -58,7 +62,7 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD };
+enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -72,6 +76,7 @@ static const struct option long_options[] = {
 	{ "nonblocking", no_argument, NULL, OPT_NONBLOCKING },
 	{ "abi", required_argument, NULL, OPT_ABI },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -129,12 +134,19 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->nonblocking = 1;
 			break;
 		case OPT_ABI:
-			if (py_version_parse_abi(optarg, &o->abi) != 0) {
-				fprintf(err, "pyflame: unknown ABI '%s': expected a version such as "
-					"27, 36 or 313\n", optarg);
+			if (py_version_parse_abi(optarg, &o->abi) != 0 ||
+			    !py_offsets_find(o->abi.major, o->abi.minor)) {
+				fprintf(err, "pyflame: unknown ABI '%s': expected one of", optarg);
+				for (size_t i = 0; i < py_offsets_table_len; i++)
+					fprintf(err, " %d%d", py_offsets_table[i].major,
+						py_offsets_table[i].minor);
+				fprintf(err, "\n");
 				return -1;
 			}
 			o->has_abi = 1;
+			break;
+		case OPT_FLAMECHART:
+			o->flamechart = 1;
 			break;
 		case OPT_RECORD:
 			o->record = optarg;

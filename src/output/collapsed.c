@@ -16,8 +16,7 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(((const struct line *)a)->text, ((const struct line *)b)->text);
 }
 
-/* Renders one stack into a malloc'd string. */
-static char *render(const struct profile *p, const struct prof_stack *s, int line_numbers)
+char *out_render_stack(const struct profile *p, const struct prof_stack *s, int line_numbers)
 {
 	size_t cap = 256, len = 0;
 	char *buf = malloc(cap);
@@ -59,7 +58,7 @@ int out_collapsed_write(const struct profile *p, const struct out_options *o, FI
 		struct prof_stack s = profile_stack(p, i);
 		if (s.count == 0)
 			continue;
-		lines[kept].text = render(p, &s, o->line_numbers);
+		lines[kept].text = out_render_stack(p, &s, o->line_numbers);
 		if (!lines[kept].text)
 			goto out;
 		lines[kept++].count = s.count;

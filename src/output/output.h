@@ -18,4 +18,15 @@ struct out_options {
  * error or no memory). */
 int out_collapsed_write(const struct profile *p, const struct out_options *o, FILE *f);
 
+/* Flame chart text (--flamechart): for every sample in time order, a line with its wall-clock
+ * timestamp in microseconds, then a line with its stack (as in collapsed output) ending in
+ * ';'. Idle samples show as "(idle);" unless include_idle is off. Needs a profile recorded with
+ * keep_timeline. Returns 0 or -1. */
+int out_flamechart_write(const struct profile *p, const struct out_options *o, FILE *f);
+
+struct prof_stack;
+
+/* One stack as collapsed text, frames joined by ';' (malloc'd; NULL when out of memory). */
+char *out_render_stack(const struct profile *p, const struct prof_stack *s, int line_numbers);
+
 #endif

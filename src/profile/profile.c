@@ -18,6 +18,7 @@ void profile_release(struct profile *p)
 	intern_release(&p->frames);
 	intern_release(&p->stacks);
 	free(p->counts);
+	free(p->events);
 	memset(p, 0, sizeof *p);
 }
 
@@ -33,21 +34,37 @@ uint32_t profile_frame(struct profile *p, const char *file, const char *func, in
 	return intern_add(&p->frames, &f, sizeof f);
 }
 
-int profile_add_stack(struct profile *p, const uint32_t *frames, size_t n, uint64_t count)
+uint32_t profile_add_stack(struct profile *p, const uint32_t *frames, size_t n, uint64_t count)
 {
 	uint32_t id = intern_add(&p->stacks, frames, n * sizeof *frames);
 	if (id == INTERN_NONE)
-		return -1;
+		return INTERN_NONE;
 	if (id >= p->counts_cap) {
 		size_t nc = p->counts_cap ? p->counts_cap * 2 : 256;
 		uint64_t *c = realloc(p->counts, nc * sizeof *c);
 		if (!c)
-			return -1;
+			return INTERN_NONE;
 		memset(c + p->counts_cap, 0, (nc - p->counts_cap) * sizeof *c);
 		p->counts = c;
 		p->counts_cap = nc;
 	}
 	p->counts[id] += count;
+	return id;
+}
+
+int profile_add_event(struct profile *p, uint64_t time_us, uint32_t stack)
+{
+	if (!p->keep_timeline)
+		return 0;
+	if (p->n_events == p->events_cap) {
+		size_t nc = p->events_cap ? p->events_cap * 2 : 1024;
+		struct prof_event *ne = realloc(p->events, nc * sizeof *ne);
+		if (!ne)
+			return -1;
+		p->events = ne;
+		p->events_cap = nc;
+	}
+	p->events[p->n_events++] = (struct prof_event){ time_us, stack };
 	return 0;
 }
 

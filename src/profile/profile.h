@@ -32,6 +32,12 @@ enum prof_error {
 	PROF_ERR_COUNT
 };
 
+/* One sample in time order, kept only for flame charts (--flamechart). */
+struct prof_event {
+	uint64_t time_us; /* wall clock, microseconds since the epoch */
+	uint32_t stack;   /* stack id, or INTERN_NONE for an idle sample */
+};
+
 struct profile {
 	struct intern strings;
 	struct intern frames; /* keys are struct prof_frame */
@@ -42,6 +48,9 @@ struct profile {
 	uint64_t samples;   /* ticks that produced a stack or an idle count */
 	uint64_t missed;    /* ticks skipped because sampling fell behind */
 	uint64_t errors[PROF_ERR_COUNT];
+	int keep_timeline; /* set before sampling to record events (memory grows per sample) */
+	struct prof_event *events;
+	size_t n_events, events_cap;
 };
 
 void profile_init(struct profile *p);
@@ -50,8 +59,13 @@ void profile_release(struct profile *p);
 /* Interns one frame; returns its id or INTERN_NONE when out of memory. */
 uint32_t profile_frame(struct profile *p, const char *file, const char *func, int line);
 
-/* Adds count to the stack made of frame ids (outermost first). Returns 0 or -1 (no memory). */
-int profile_add_stack(struct profile *p, const uint32_t *frames, size_t n, uint64_t count);
+/* Adds count to the stack made of frame ids (outermost first). Returns the stack's id, or
+ * INTERN_NONE when out of memory. */
+uint32_t profile_add_stack(struct profile *p, const uint32_t *frames, size_t n, uint64_t count);
+
+/* Records that a sample at time_us saw stack (INTERN_NONE: idle), when keep_timeline is set.
+ * Returns 0 or -1 (no memory; the event is dropped). */
+int profile_add_event(struct profile *p, uint64_t time_us, uint32_t stack);
 
 size_t profile_stack_count(const struct profile *p);
 struct prof_stack profile_stack(const struct profile *p, size_t id);

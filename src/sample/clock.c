@@ -10,6 +10,13 @@ uint64_t clock_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t clock_wall_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000;
+}
+
 void sample_clock_start(struct sample_clock *c, double interval_seconds)
 {
 	c->interval_ns = interval_seconds > 0 ? (uint64_t)(interval_seconds * 1e9) : 1;

@@ -12,6 +12,9 @@ struct sample_clock {
 
 uint64_t clock_now_ns(void);
 
+/* Wall-clock time in microseconds since the epoch: the timestamps of flame charts. */
+uint64_t clock_wall_us(void);
+
 void sample_clock_start(struct sample_clock *c, double interval_seconds);
 
 /* Sleeps until the next deadline. Returns how many deadlines had already passed unseen

@@ -55,7 +55,7 @@ static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame
 
 /* Resolves one raw stack (innermost first) into the profile. */
 static void add_stack(struct py_walker *w, struct profile *prof, struct scratch *s,
-		      const struct py_raw_frame *raw, size_t n)
+		      const struct py_raw_frame *raw, size_t n, uint64_t time_us)
 {
 	size_t k = 0;
 	for (size_t i = n; i-- > 0;) {
@@ -72,8 +72,11 @@ static void add_stack(struct py_walker *w, struct profile *prof, struct scratch 
 			return;
 		s->ids[k++] = id;
 	}
-	if (k)
-		profile_add_stack(prof, s->ids, k, 1);
+	if (k) {
+		uint32_t id = profile_add_stack(prof, s->ids, k, 1);
+		if (id != INTERN_NONE)
+			profile_add_event(prof, time_us, id);
+	}
 }
 
 /* One tick. Returns 0, or -ESRCH when the target is gone, or -EPERM. */
@@ -89,6 +92,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 			return 0;
 		}
 	}
+	uint64_t time_us = clock_wall_us();
 	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
 	size_t nstacks = 0, used = 0;
 	for (int i = 0; i < nt; i++) {
@@ -132,9 +136,11 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	 * change while a frame uses them, and most are already cached. */
 	uint64_t before = prof->errors[PROF_ERR_CODE];
 	for (size_t i = 0; i < nstacks; i++)
-		add_stack(w, prof, s, s->frames + s->stacks[i].start, s->stacks[i].n);
-	if (nstacks == 0)
+		add_stack(w, prof, s, s->frames + s->stacks[i].start, s->stacks[i].n, time_us);
+	if (nstacks == 0) {
 		prof->idle++;
+		profile_add_event(prof, time_us, INTERN_NONE);
+	}
 	if (nstacks > 0 || prof->errors[PROF_ERR_CODE] == before)
 		prof->samples++;
 	return 0;
