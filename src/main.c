@@ -22,6 +22,7 @@
 #include "python/discover.h"
 #include "python/offsets.h"
 #include "python/walker.h"
+#include "sample/dump.h"
 #include "sample/sampler.h"
 
 #define PYFLAME_VERSION "2.0.0"
@@ -125,6 +126,20 @@ static void report_losses(const struct profile *p)
 				(unsigned long long)(p->samples + p->errors[i]), names[i]);
 }
 
+static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
+		    const struct out_options *oo, FILE *f)
+{
+	struct dump_thread threads[256];
+	int n = sample_dump(t, w, prof, threads, sizeof threads / sizeof threads[0]);
+	if (n == -EPERM)
+		return n;
+	if (n < 0) {
+		fprintf(stderr, "pyflame: cannot read the threads of %d\n", (int)t->pid);
+		return 0;
+	}
+	return out_dump_write(prof, threads, (size_t)n, oo, f);
+}
+
 static int write_image(const char *path, struct mem_reader *rec, const struct py_target *pt)
 {
 	char meta[2048];
@@ -221,6 +236,8 @@ int main(int argc, char **argv)
 		found = 1;
 	}
 
+	struct out_options oo = { .line_numbers = !o.no_line_numbers,
+				  .include_idle = !o.exclude_idle };
 	struct py_walker w;
 	int walker_ok = 0;
 	if (found && mem) {
@@ -236,7 +253,10 @@ int main(int argc, char **argv)
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
 			};
-			rc = sampler_run(&t, &w, &cfg, &prof, &stop_requested);
+			if (o.dump)
+				rc = run_dump(&t, &w, &prof, &oo, sink.f);
+			else
+				rc = sampler_run(&t, &w, &cfg, &prof, &stop_requested);
 			if (rc == -EPERM) {
 				fprintf(stderr, "pyflame: cannot attach to %d: operation not "
 					"permitted\n", (int)t.pid);
@@ -248,10 +268,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pyflame: '%s' did not start a Python interpreter\n",
 			o.command[0]);
 
-	struct out_options oo = { .line_numbers = !o.no_line_numbers,
-				  .include_idle = !o.exclude_idle };
-	int wrc = o.flamechart ? out_flamechart_write(&prof, &oo, sink.f)
-			       : out_collapsed_write(&prof, &oo, sink.f);
+	int wrc = o.dump	  ? 0 /* written by run_dump */
+		  : o.flamechart ? out_flamechart_write(&prof, &oo, sink.f)
+				 : out_collapsed_write(&prof, &oo, sink.f);
 	if (wrc != 0 || (rc = out_sink_commit(&sink)) != 0) {
 		fprintf(stderr, "pyflame: cannot write the profile: %s\n", strerror(errno));
 		status = 1;

@@ -25,6 +25,8 @@ static const char usage_text[] =
 	"  -r, --rate=SECS        seconds between samples (default 0.01)\n"
 	"  -o, --output=PATH      write the profile to PATH instead of stdout\n"
 	"  -x, --exclude-idle     leave out the (idle) line\n"
+	"  -d, --dump             print every thread's current stack once, innermost frame\n"
+	"                         first, and exit (TID*: marks the thread holding the GIL)\n"
 	"  -n, --no-line-numbers  frames as FILE:FUNCTION, merging lines of one function\n"
 	"      --threads          sample every thread, not only the one holding the GIL\n"
 	"      --nonblocking      read the target without stopping it\n"
@@ -77,6 +79,7 @@ static const struct option long_options[] = {
 	{ "abi", required_argument, NULL, OPT_ABI },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
+	{ "dump", no_argument, NULL, 'd' },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -92,7 +95,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 	optind = 1;
 	int c;
 	/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-	while (!trace && (c = getopt_long(argc, argv, "+:p:ts:r:o:xnvh", long_options, NULL)) != -1) {
+	while (!trace && (c = getopt_long(argc, argv, "+:p:ts:r:o:xndvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_pid(optarg, &o->pid) != 0) {
@@ -145,6 +148,9 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			}
 			o->has_abi = 1;
 			break;
+		case 'd':
+			o->dump = 1;
+			break;
 		case OPT_FLAMECHART:
 			o->flamechart = 1;
 			break;
@@ -171,6 +177,10 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 	if (trace) {
 		if (o->pid) {
 			fprintf(err, "pyflame: -t and -p cannot be used together\n");
+			return -1;
+		}
+		if (o->dump) {
+			fprintf(err, "pyflame: -d dumps a running process: use it with -p, not -t\n");
 			return -1;
 		}
 		if (optind >= argc) {

@@ -27,6 +27,7 @@ struct options {
 	int has_abi;        /* --abi given */
 	struct py_version abi;
 	const char *record; /* --record FILE: write a memory image of what was read */
+	int dump;           /* -d: print every thread's stack once and exit */
 	int flamechart;     /* --flamechart: time-ordered samples instead of aggregated stacks */
 	int legacy_pid;     /* the PID was given without -p */
 };

@@ -25,6 +25,11 @@ int out_collapsed_write(const struct profile *p, const struct out_options *o, FI
 int out_flamechart_write(const struct profile *p, const struct out_options *o, FILE *f);
 
 struct prof_stack;
+struct dump_thread;
+
+/* A -d snapshot (see src/sample/dump.h). Returns 0 or -1. */
+int out_dump_write(const struct profile *p, const struct dump_thread *threads, size_t n,
+		   const struct out_options *o, FILE *f);
 
 /* One stack as collapsed text, frames joined by ';' (malloc'd; NULL when out of memory). */
 char *out_render_stack(const struct profile *p, const struct prof_stack *s, int line_numbers);

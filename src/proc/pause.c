@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 
 #include "proc/procfs.h"
@@ -143,4 +144,13 @@ int proc_target_poll(struct proc_target *t)
 	if (state == 0 || state == 'Z' || state == 'X')
 		t->exited = 1;
 	return t->exited;
+}
+
+int proc_thread_fs_base(pid_t tid, uint64_t *out)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
+		return -errno;
+	*out = regs.fs_base;
+	return 0;
 }

@@ -53,30 +53,25 @@ static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame
 	       f->index < code->firsttraceable;
 }
 
-/* Resolves one raw stack (innermost first) into the profile. */
-static void add_stack(struct py_walker *w, struct profile *prof, struct scratch *s,
-		      const struct py_raw_frame *raw, size_t n, uint64_t time_us)
+uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
+			const struct py_raw_frame *raw, size_t n, uint32_t *ids)
 {
 	size_t k = 0;
 	for (size_t i = n; i-- > 0;) {
 		const struct py_code *code = py_code_get(w, raw[i].code);
 		if (!code) {
 			prof->errors[PROF_ERR_CODE]++;
-			return;
+			return INTERN_NONE;
 		}
 		if (frame_incomplete(w, &raw[i], code))
 			continue;
 		uint32_t id = profile_frame(prof, code->filename, code->name,
 					    py_code_line(code, raw[i].index));
 		if (id == INTERN_NONE)
-			return;
-		s->ids[k++] = id;
+			return INTERN_NONE;
+		ids[k++] = id;
 	}
-	if (k) {
-		uint32_t id = profile_add_stack(prof, s->ids, k, 1);
-		if (id != INTERN_NONE)
-			profile_add_event(prof, time_us, id);
-	}
+	return k ? profile_add_stack(prof, ids, k, 1) : INTERN_NONE;
 }
 
 /* One tick. Returns 0, or -ESRCH when the target is gone, or -EPERM. */
@@ -135,8 +130,12 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	/* Names and lines are resolved with the target running again: code objects do not
 	 * change while a frame uses them, and most are already cached. */
 	uint64_t before = prof->errors[PROF_ERR_CODE];
-	for (size_t i = 0; i < nstacks; i++)
-		add_stack(w, prof, s, s->frames + s->stacks[i].start, s->stacks[i].n, time_us);
+	for (size_t i = 0; i < nstacks; i++) {
+		uint32_t id = sample_resolve(w, prof, s->frames + s->stacks[i].start,
+					     s->stacks[i].n, s->ids);
+		if (id != INTERN_NONE)
+			profile_add_event(prof, time_us, id);
+	}
 	if (nstacks == 0) {
 		prof->idle++;
 		profile_add_event(prof, time_us, INTERN_NONE);

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct proc_target;
 struct py_walker;
@@ -25,5 +26,14 @@ struct sampler_config {
  * reason the user must hear about (-EPERM). */
 int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		struct profile *prof, volatile sig_atomic_t *stop);
+
+struct py_raw_frame;
+
+/* Resolves one raw stack (innermost first, as read) into names and lines, and adds it to prof
+ * once, outermost first; ids is scratch for PY_MAX_DEPTH frame ids. Frames CPython itself
+ * hides (3.11+ frames not yet started) are left out. Returns the stack id, or INTERN_NONE
+ * when nothing is left or a code object could not be read (counted in prof->errors). */
+uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
+			const struct py_raw_frame *raw, size_t n, uint32_t *ids);
 
 #endif
