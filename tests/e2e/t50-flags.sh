@@ -1,0 +1,85 @@
+# t50-flags.sh: Pyflame 1.6's documented surface: usage, help, version, the legacy PID form,
+# -x, -n, -o, --abi, --flamechart, a target that exits mid-profile, stdin in trace mode, and
+# UTF-8 names.
+. "$(dirname "$0")/lib.sh"
+
+check() { # what, then a command whose success is the check; evidence from $WORK/out, err
+	local what=$1; shift
+	if "$@"; then ok "$what"; else { cat "$WORK/out" "$WORK/err" 2>/dev/null; } | not_ok "$what"; fi
+}
+
+"$PYFLAME" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "no arguments: usage on stderr, exit 1, nothing on stdout" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(head -c 14 "$WORK/err")" = "Usage: pyflame"
+"$PYFLAME" -p 1 extra >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "stray argument: usage on stderr, exit 1" test $rc -eq 1 -a ! -s "$WORK/out" -a "$(head -c 14 "$WORK/err")" = "Usage: pyflame"
+for h in -h --help; do
+	"$PYFLAME" $h >"$WORK/out" 2>"$WORK/err"; rc=$?
+	check "$h: usage on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" -a "$(head -c 14 "$WORK/out")" = "Usage: pyflame"
+done
+for v in -v --version; do
+	"$PYFLAME" $v >"$WORK/out" 2>"$WORK/err"; rc=$?
+	check "$v: version and ABIs on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" \
+		-a -n "$(head -n 1 "$WORK/out" | grep -x 'pyflame [0-9]*\.[0-9]*\.[0-9]*')" \
+		-a -n "$(grep -w '2.7' "$WORK/out" | grep -w '3.13')"
+done
+
+py=$(python_path 3.12)
+if [ -z "$py" ]; then
+	skip "flags: Python 3.12 not installed"
+	exit 0
+fi
+t=$TARGETS/busy.py
+stack="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
+start_target "$py" "$t"
+
+"$PYFLAME" -s 0 "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "legacy PID argument: profiles, with a WARNING about -p" \
+	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a -n "$(grep '^WARNING: .*-p' "$WORK/err")"
+
+"$PYFLAME" -s 0 -n -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-n: frames as FILE:FUNCTION" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$t:<module>;$t:outer;$t:inner;$t:spin 1"
+
+"$PYFLAME" -s 0 -o "$WORK/prof.txt" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-o: the profile goes to the file, nothing to stdout" \
+	test $rc -eq 0 -a ! -s "$WORK/out" -a "$(cat "$WORK/prof.txt")" = "$stack 1" -a -z "$(ls "$WORK" | grep pyflame-)"
+
+"$PYFLAME" -s 0 --abi=312 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "--abi=312 on a 3.12 target" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1"
+
+"$PYFLAME" -s 0.05 -r 0.01 --flamechart -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+bad=$(awk -v s="$stack;" 'NR % 2 == 1 && ($0 !~ /^[0-9]+$/ || length($0) != 16) {print "bad time: " $0} NR % 2 == 0 && $0 != s {print "bad stack: " $0}' "$WORK/out")
+n=$(wc -l <"$WORK/out")
+check "--flamechart: timestamp line, then the stack ending in ';', per sample" \
+	test $rc -eq 0 -a -z "$bad" -a "$n" -ge 2 -a $((n % 2)) -eq 0
+stop_target
+
+# -x on an idle target leaves nothing; without it, only (idle).
+start_target "$py" "$TARGETS/idle.py"
+"$PYFLAME" -s 0 -x -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-x: no (idle) line" test $rc -eq 0 -a ! -s "$WORK/out"
+stop_target
+
+# A target that exits mid-profile: what was taken is written, exit 0.
+start_target "$py" "$t" 0.3
+"$PYFLAME" -s 5 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+n=$(grep -c -F "$stack " "$WORK/out")
+check "target exits mid-profile: its samples are written, exit 0" test $rc -eq 0 -a "$n" -eq 1
+
+# Trace mode: stdin stays the program's own.
+echo "typed input" | "$PYFLAME" -o "$WORK/prof" -t "$py" -c 'print(input().upper())' >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-t: the program reads its own stdin" test $rc -eq 0 -a "$(cat "$WORK/out")" = "TYPED INPUT"
+
+# UTF-8 function and file names, in every width PEP 393 stores.
+for label in 3.6 3.10 3.11 3.12 3.13; do
+	upy=$(python_path "$label")
+	[ -n "$upy" ] || { skip "UTF-8 names $label: not installed"; continue; }
+	u=$TARGETS/ünicode.py
+	start_target "$upy" "$u"
+	"$PYFLAME" -s 0 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	want="$u:<module>:$(line_of "$u" module);$u:café:$(line_of "$u" latin);$u:函数:$(line_of "$u" bmp);$u:𠀀𠀁:$(line_of "$u" astral) 1"
+	# 3.6-3.8 keep the script path as given; later versions make it absolute. Both are fine.
+	check "UTF-8 names $label: latin-1, BMP and astral identifiers and a UTF-8 path" \
+		test $rc -eq 0 -a "$(cat "$WORK/out")" = "$want"
+	stop_target
+done
