@@ -83,3 +83,11 @@ for label in 3.6 3.10 3.11 3.12 3.13; do
 		test $rc -eq 0 -a "$(cat "$WORK/out")" = "$want"
 	stop_target
 done
+
+# make install puts the program and its man page under PREFIX.
+if make -s -C "$ROOT" install PREFIX="$WORK/inst" >"$WORK/out" 2>"$WORK/err"; then
+	check "make install PREFIX=...: binary and man page" \
+		test -x "$WORK/inst/bin/pyflame" -a -f "$WORK/inst/share/man/man1/pyflame.1"
+else
+	cat "$WORK/out" "$WORK/err" | not_ok "make install PREFIX=..."
+fi
