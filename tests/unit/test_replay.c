@@ -89,6 +89,17 @@ static void check_image(const char *name)
 	snprintf(what, sizeof what, "replay %s: metadata parses", name);
 	CHECK(py_target_parse(meta, &pt) == 0, what);
 
+	/* From 3.13 the layout must come from the target's own _Py_DebugOffsets. */
+	if (pt.version.major == 3 && pt.version.minor >= 13) {
+		struct py_walker w;
+		char e[256] = "";
+		int inited = py_walker_init(&w, mem, &pt, e, sizeof e) == 0;
+		snprintf(what, sizeof what, "replay %s: layout taken from _Py_DebugOffsets %s", name, e);
+		CHECK(inited && w.layout.from_debug_offsets, what);
+		if (inited)
+			py_walker_release(&w);
+	}
+
 	char expected_path[512];
 	snprintf(expected_path, sizeof expected_path, IMAGES "/%.*s.expected",
 		 (int)(strlen(name) - 4), name);
