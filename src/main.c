@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "mem/cache.h"
 #include "mem/image.h"
 #include "mem/live.h"
 #include "mem/reader.h"
@@ -223,9 +224,11 @@ int main(int argc, char **argv)
 	struct profile prof;
 	profile_init(&prof);
 	prof.keep_timeline = o.flamechart;
-	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live;
+	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live, *cache = NULL;
 	if (o.record && live)
 		mem = rec = mem_record_new(live);
+	if (mem && (cache = mem_cache_new(mem)) != NULL)
+		mem = cache;
 	int found = 0;
 	if (o.command) {
 		int d = discover_started(&t, &o, &pt, err, sizeof err);
@@ -252,6 +255,7 @@ int main(int argc, char **argv)
 				.all_threads = o.threads,
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
+				.cache = cache,
 			};
 			if (o.dump)
 				rc = run_dump(&t, &w, &prof, &oo, sink.f);
@@ -281,6 +285,7 @@ int main(int argc, char **argv)
 
 	if (walker_ok)
 		py_walker_release(&w);
+	mem_reader_free(cache);
 	mem_reader_free(rec);
 	mem_reader_free(live);
 	profile_release(&prof);

@@ -9,8 +9,19 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "proc/procfs.h"
+
+/* How long a listing of the target's threads is trusted. */
+#define TASKS_REFRESH_NS (100ull * 1000 * 1000)
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static void note_exit(struct proc_target *t, pid_t who, int status)
 {
@@ -56,18 +67,30 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 {
 	p->n = 0;
-	free(p->listed);
-	p->listed = NULL;
-	int n = procfs_tasks(t->pid, &p->listed);
-	if (n < 0) {
-		t->exited = 1;
-		return -ESRCH;
+	/* Listing /proc/PID/task costs three system calls; threads come and go far more slowly
+	 * than samples are taken, so the list is renewed every TASKS_REFRESH_NS, and at once when
+	 * a listed thread has gone. A thread newer than the list runs on during that snapshot:
+	 * its stack is still read, only not frozen. */
+	uint64_t now = monotonic_ns();
+	if (!p->listed || now - p->listed_ns > TASKS_REFRESH_NS) {
+		free(p->listed);
+		p->listed = NULL;
+		p->n_listed = procfs_tasks(t->pid, &p->listed);
+		p->listed_ns = now;
+		if (p->n_listed < 0) {
+			p->n_listed = 0;
+			t->exited = 1;
+			return -ESRCH;
+		}
 	}
+	int n = p->n_listed, vanished = 0;
 	int first_err = 0;
 	for (int i = 0; i < n; i++) {
 		pid_t tid = p->listed[i];
 		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
-			if (errno != ESRCH && !first_err)
+			if (errno == ESRCH)
+				vanished = 1;
+			else if (!first_err)
 				first_err = -errno;
 			continue;
 		}
@@ -76,8 +99,10 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 			continue;
 		}
 		int sig;
-		if (wait_stopped(t, tid, &sig) != 0)
+		if (wait_stopped(t, tid, &sig) != 0) {
+			vanished = 1;
 			continue; /* the thread ended; its seize went with it */
+		}
 		if (n_grow((void **)&p->tids, &p->cap, p->n + 1, sizeof *p->tids) < 0 ||
 		    (p->sigs = realloc(p->sigs, p->cap * sizeof *p->sigs)) == NULL) {
 			ptrace(PTRACE_DETACH, tid, 0, sig);
@@ -88,6 +113,8 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 		p->sigs[p->n] = sig;
 		p->n++;
 	}
+	if (vanished)
+		p->listed_ns = 0; /* list again next time */
 	if (p->n == 0) {
 		if (t->exited || first_err == 0)
 			return -ESRCH;

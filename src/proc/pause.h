@@ -23,7 +23,9 @@ struct proc_pause {
 	pid_t *tids; /* the threads stopped by the last proc_pause_all */
 	int *sigs;   /* a signal each was about to receive, given back at detach */
 	size_t n, cap;
-	pid_t *listed; /* scratch: /proc/PID/task */
+	pid_t *listed; /* the last listing of /proc/PID/task */
+	int n_listed;
+	uint64_t listed_ns; /* when it was taken (CLOCK_MONOTONIC) */
 };
 
 /* Stops every thread of t. Threads that vanish while this runs are skipped. Returns 0 when at

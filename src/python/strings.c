@@ -1,5 +1,10 @@
 /* strings.c: reading str (PEP 393 unicode, or 2.7's byte str) and bytes objects from the target,
- * bounded whatever lengths the target claims. */
+ * bounded whatever lengths the target claims.
+ *
+ * Every value here comes from a process that keeps running while we read it, so a length, a
+ * kind or a data pointer may be garbage. Nothing read from the target sizes a buffer or a read
+ * without first being clamped to a limit fixed on our side (PY_STRING_MAX, or the caller's max).
+ */
 #include "python/strings.h"
 
 #include <stdlib.h>
@@ -8,21 +13,41 @@
 #include "mem/reader.h"
 #include "python/offsets.h"
 
-/* PEP 393 state bits (Include/cpython/unicodeobject.h): interned 0-1, kind 2-4, compact 5,
- * ascii 6. The same in every 3.x release we support. */
-#define STATE_KIND(s) (((s) >> 2) & 7u)
-#define STATE_COMPACT(s) (((s) >> 5) & 1u)
-#define STATE_ASCII(s) (((s) >> 6) & 1u)
+/* PEP 393 state bit-field (Include/cpython/unicodeobject.h), as laid out by GCC on x86-64 and
+ * confirmed by a compiled probe on 3.6, 3.12 and 3.13 (CPYTHON.md section 4): interned bits 0-1,
+ * kind bits 2-4, compact bit 5, ascii bit 6. Bit 7 changed meaning in 3.12 and is not used. */
+static inline unsigned state_kind(uint32_t s)
+{
+	return (s >> 2) & 7u;
+}
 
-/* Appends code point cp as UTF-8 if it fits in cap - 1 - *len bytes; returns 0, or -1 when the
- * buffer is full (the string is then cut at this character boundary). */
+static inline int state_compact(uint32_t s)
+{
+	return (s >> 5) & 1u;
+}
+
+static inline int state_ascii(uint32_t s)
+{
+	return (s >> 6) & 1u;
+}
+
+/* Largest header we read in one go. sizeof(PyCompactUnicodeObject) is 72 (3.6-3.11) or 56
+ * (3.12+); a table claiming more than this is wrong, and refusing it keeps the buffer fixed. */
+#define HEADER_MAX 128
+
+/* Appends code point cp to buf as UTF-8 if it fits within cap - 1 bytes. Returns 0, or -1 when
+ * it does not fit: the caller stops there, so the output is cut at a character boundary.
+ *
+ * Kind 2 strings hold UCS-2 (CPython never stores surrogate pairs in them), but a lone surrogate
+ * can still be a str (e.g. from surrogateescape), and a garbage kind 4 value can exceed
+ * U+10FFFF. Neither has a UTF-8 form, so both become U+FFFD: names stay valid UTF-8 for the
+ * writers, and the mark shows where the text was not representable. */
 static int put_utf8(char *buf, size_t cap, size_t *len, uint32_t cp)
 {
 	uint8_t tmp[4];
 	size_t n;
-	if (cp >= 0xD800 && cp <= 0xDFFF)
-		cp = 0xFFFD; /* a lone surrogate has no UTF-8 form */
-	if (cp > 0x10FFFF)
+
+	if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
 		cp = 0xFFFD;
 	if (cp < 0x80) {
 		tmp[0] = (uint8_t)cp;
@@ -43,23 +68,29 @@ static int put_utf8(char *buf, size_t cap, size_t *len, uint32_t cp)
 		tmp[3] = (uint8_t)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	if (*len + n > cap - 1)
+	if (n > cap - 1 - *len)
 		return -1;
 	memcpy(buf + *len, tmp, n);
 	*len += n;
 	return 0;
 }
 
-/* 2.7: a PyStringObject's bytes, as they are. */
-static int read_bytes_str(struct mem_reader *r, const struct py_offsets *o, uint64_t addr,
-			  char *buf, size_t cap)
+/* 2.7: a PyStringObject. Its bytes are copied as they are: file names are in whatever encoding
+ * the file system used, and guessing one would only hide that. */
+static int read_str27(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, char *buf,
+		      size_t cap)
 {
-	int64_t size;
+	int64_t size; /* ob_size, a Py_ssize_t */
+
+	if (o->bytes_size < 0 || o->bytes_data < 0)
+		return -1;
 	if (mem_read(r, addr + (uint64_t)o->bytes_size, &size, sizeof size) != 0 || size < 0)
 		return -1;
 	size_t n = (uint64_t)size < cap - 1 ? (size_t)size : cap - 1;
-	if (mem_read(r, addr + (uint64_t)o->bytes_data, buf, n) != 0)
+	if (mem_read(r, addr + (uint64_t)o->bytes_data, buf, n) != 0) {
+		buf[0] = '\0';
 		return -1;
+	}
 	buf[n] = '\0';
 	return (int)n;
 }
@@ -69,44 +100,75 @@ int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t ad
 {
 	if (cap == 0)
 		return -1;
+	/* The header's promise: nothing longer than PY_STRING_MAX is kept. Clamping cap here is
+	 * also what bounds every remote read below, whatever the caller passes. */
 	if (cap > PY_STRING_MAX + 1)
 		cap = PY_STRING_MAX + 1;
 	buf[0] = '\0';
 	if (o->unicode_state < 0)
-		return read_bytes_str(r, o, addr, buf, cap);
+		return read_str27(r, o, addr, buf, cap);
 
-	int64_t length;
-	uint32_t state;
-	if (mem_read(r, addr + (uint64_t)o->unicode_length, &length, sizeof length) != 0 ||
-	    mem_read(r, addr + (uint64_t)o->unicode_state, &state, sizeof state) != 0)
+	/* The fields we take from the header must lie inside the smallest header (PyASCIIObject),
+	 * which is all we may have managed to read. */
+	if (o->unicode_ascii_size <= 0 || o->unicode_compact_size < o->unicode_ascii_size ||
+	    o->unicode_compact_size > HEADER_MAX || o->unicode_length < 0 ||
+	    o->unicode_length + 8 > o->unicode_ascii_size || o->unicode_state < 0 ||
+	    o->unicode_state + 4 > o->unicode_ascii_size)
 		return -1;
-	unsigned kind = STATE_KIND(state);
+
+	/* One read for the header. A compact ASCII string is only sizeof(PyASCIIObject) plus its
+	 * characters long, so a short one at the very end of a mapping can make the
+	 * PyCompactUnicodeObject-sized read fail; retry with the smaller size before giving up. */
+	uint8_t hdr[HEADER_MAX];
+	if (mem_read(r, addr, hdr, (size_t)o->unicode_compact_size) != 0 &&
+	    mem_read(r, addr, hdr, (size_t)o->unicode_ascii_size) != 0)
+		return -1;
+
+	int64_t length; /* code points, a Py_ssize_t */
+	uint32_t state;
+	memcpy(&length, hdr + o->unicode_length, sizeof length);
+	memcpy(&state, hdr + o->unicode_state, sizeof state);
+	unsigned kind = state_kind(state);
+	/* Kind 0 is a legacy wchar_t string that was never made ready (3.11 and older); its
+	 * characters are not in the PEP 393 buffer, so there is nothing to decode. Other kinds
+	 * mean this is not a str, or was freed and reused. */
 	if (length < 0 || (kind != 1 && kind != 2 && kind != 4))
-		return -1; /* kind 0: a legacy string not made ready; anything else: not a str */
+		return -1;
+	if (state_ascii(state) && kind != 1)
+		return -1; /* CPython sets ascii only on 1-byte strings */
 
 	uint64_t data;
-	if (STATE_COMPACT(state)) {
-		data = addr + (uint64_t)(STATE_ASCII(state) ? o->unicode_ascii_size
-							    : o->unicode_compact_size);
-	} else if (mem_read_u64(r, addr + (uint64_t)o->unicode_data_ptr, &data) != 0) {
-		return -1;
+	if (!state_compact(state)) {
+		/* str subclass instances and legacy strings keep their characters in a separate
+		 * block, behind PyUnicodeObject.data (which lies past the compact header). */
+		if (o->unicode_data_ptr < 0 ||
+		    mem_read_u64(r, addr + (uint64_t)o->unicode_data_ptr, &data) != 0)
+			return -1;
+	} else if (state_ascii(state)) {
+		data = addr + (uint64_t)o->unicode_ascii_size;
+	} else {
+		data = addr + (uint64_t)o->unicode_compact_size;
 	}
-	/* Never more code points than the output can hold: each takes at least one byte. */
+
+	/* Every code point takes at least one byte of UTF-8, so cap - 1 (at most PY_STRING_MAX)
+	 * code points are all the output can ever hold: read no more than that, whatever length
+	 * says. That bounds the read to PY_STRING_MAX * 4 bytes. */
 	size_t count = (uint64_t)length < cap - 1 ? (size_t)length : cap - 1;
 	uint8_t raw[PY_STRING_MAX * 4];
 	if (mem_read(r, data, raw, count * kind) != 0)
 		return -1;
+
 	size_t len = 0;
 	for (size_t i = 0; i < count; i++) {
 		uint32_t cp;
 		if (kind == 1) {
-			cp = raw[i]; /* latin-1: the byte is the code point */
+			cp = raw[i]; /* latin-1: each byte is its own code point */
 		} else if (kind == 2) {
 			uint16_t u;
-			memcpy(&u, raw + 2 * i, 2);
+			memcpy(&u, raw + 2 * i, sizeof u);
 			cp = u;
 		} else {
-			memcpy(&cp, raw + 4 * i, 4);
+			memcpy(&cp, raw + 4 * i, sizeof cp);
 		}
 		if (put_utf8(buf, cap, &len, cp) != 0)
 			break;
@@ -118,10 +180,16 @@ int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t ad
 int py_bytes_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, size_t max,
 		  uint8_t **data, size_t *len)
 {
-	int64_t size;
+	int64_t size; /* ob_size, a Py_ssize_t */
+
+	if (o->bytes_size < 0 || o->bytes_data < 0)
+		return -1;
+	/* ob_size is checked against the caller's max before it sizes anything: a torn or
+	 * garbage object must not make us allocate or read gigabytes. */
 	if (mem_read(r, addr + (uint64_t)o->bytes_size, &size, sizeof size) != 0 || size < 0 ||
 	    (uint64_t)size > max)
 		return -1;
+	/* malloc(0) may return NULL, which would read as a failure; an empty bytes is valid. */
 	uint8_t *buf = malloc(size ? (size_t)size : 1);
 	if (!buf)
 		return -1;

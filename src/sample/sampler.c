@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem/cache.h"
 #include "proc/pause.h"
 #include "profile/profile.h"
 #include "python/code.h"
 #include "python/walker.h"
 #include "sample/clock.h"
+
+/* How often the sampler checks that the target is still there. */
+#define POLL_NS (50ull * 1000 * 1000)
 
 /* Per-run scratch, allocated once: no malloc per sample except when a deeper stack than any
  * before shows up. */
@@ -87,6 +91,9 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 			return 0;
 		}
 	}
+	/* Pages read at the last tick are stale now: the target has run since. */
+	if (cfg->cache)
+		mem_cache_clear(cfg->cache);
 	uint64_t time_us = clock_wall_us();
 	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
 	size_t nstacks = 0, used = 0;
@@ -163,9 +170,18 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		double k = cfg->seconds / cfg->interval;
 		planned = k < 1 ? 1 : (uint64_t)(k + 1e-9);
 	}
+	uint64_t polled_ns = 0;
 	for (uint64_t k = 0;; k++) {
-		if (*stop || proc_target_poll(t))
+		if (*stop)
 			break;
+		/* Whether the target still lives costs a few system calls to learn; every
+		 * POLL_NS is often enough (a gone target also fails its reads meanwhile). */
+		uint64_t now = clock_now_ns();
+		if (now - polled_ns >= POLL_NS || k == 0) {
+			polled_ns = now;
+			if (proc_target_poll(t))
+				break;
+		}
 		int trc = tick(t, w, cfg, prof, &s);
 		if (trc == -ESRCH)
 			break;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct mem_reader;
 struct proc_target;
 struct py_walker;
 struct profile;
@@ -18,6 +19,8 @@ struct sampler_config {
 	int all_threads;  /* --threads: every thread, else the GIL holder */
 	int once;         /* -s 0: exactly one sample */
 	int pause;        /* stop the target for each snapshot (the default) */
+	struct mem_reader *cache; /* the walker's page cache (mem/cache.h), emptied every tick;
+				   * NULL when there is none */
 };
 
 /* Samples t through w into prof until the time is up, the target exits (t->exited, or the

@@ -55,6 +55,20 @@ start_target() {
 	return 1
 }
 
+# wait_main_sleeping: waits until the target's main thread sleeps in time.sleep (select, poll,
+# nanosleep or clock_nanosleep), not waiting for the GIL (futex): then its stack is the steady
+# one even while other threads keep the GIL busy.
+wait_main_sleeping() {
+	local i nr
+	for i in $(seq 1 300); do
+		nr=$(cut -d' ' -f1 "/proc/$TARGET_PID/syscall" 2>/dev/null)
+		case "$nr" in 7|23|35|230|270) return 0 ;; esac
+		sleep 0.01
+	done
+	echo "main thread of $TARGET_PID never slept (last syscall $nr)" >&2
+	return 1
+}
+
 stop_target() {
 	kill -9 "$TARGET_PID" 2>/dev/null
 	wait "$TARGET_PID" 2>/dev/null || true

@@ -12,7 +12,7 @@ for label in $ALL_PYTHONS; do
 	a="$t:spin_a:$(line_of "$t" spin_a)"
 	b="$t:spin_b:$(line_of "$t" spin_b)"
 	m="$t:<module>:$(line_of "$t" module);$t:wait_main:$(line_of "$t" wait_main)"
-	start_target "$py" "$t" || { echo "not ok - threads $label: target did not start"; continue; }
+	start_target "$py" "$t" && wait_main_sleeping || { echo "not ok - threads $label: target did not start"; continue; }
 
 	# --threads, one sample: exactly the three stacks, once each.
 	"$PYFLAME" --threads -p "$TARGET_PID" -s 0 >"$WORK/all" 2>"$WORK/err"; rc=$?
@@ -48,7 +48,7 @@ for label in $ALL_PYTHONS; do
 
 	# A sleeping target: idle without --threads, its stack with --threads.
 	t=$TARGETS/idle.py
-	start_target "$py" "$t" || { echo "not ok - idle $label: target did not start"; continue; }
+	start_target "$py" "$t" && wait_main_sleeping || { echo "not ok - idle $label: target did not start"; continue; }
 	"$PYFLAME" -p "$TARGET_PID" -s 0.2 -r 0.01 >"$WORK/idle" 2>"$WORK/err"; rc=$?
 	if [ $rc -eq 0 ] && grep -q -x '(idle) [0-9]*' "$WORK/idle" && [ "$(wc -l <"$WORK/idle")" -eq 1 ]; then
 		ok "idle $label: a sleeping target is all (idle)"

@@ -9,7 +9,7 @@ for label in $ALL_PYTHONS; do
 		continue
 	fi
 	t=$TARGETS/threads.py
-	start_target "$py" "$t" || { echo "not ok - dump $label: target did not start"; continue; }
+	start_target "$py" "$t" && wait_main_sleeping || { echo "not ok - dump $label: target did not start"; continue; }
 	"$PYFLAME" -d -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
 	# The main thread's TID is the PID; its frames, innermost first.
 	main=$(awk -v pid="$TARGET_PID" '$1 ~ "^" pid "[*]?:$" {p = 1; next} /^$/ {p = 0} p' "$WORK/dump")

@@ -1,0 +1,76 @@
+# work.py: the benchmark's target. A fixed amount of pure-Python work at a chosen stack depth,
+# in a chosen number of threads; or, with --shares, functions that take a known 60/30/10 share
+# of the time. Runs under Python 2.7 and 3.x.
+#   work.py [--depth N] [--threads T] [--seconds S | --iterations K] [--shares] [--ready FILE]
+import sys
+import threading
+import time
+
+args = sys.argv[1:]
+
+
+def opt(name, default):
+    if name in args:
+        return type(default)(args[args.index(name) + 1])
+    return default
+
+
+DEPTH = opt("--depth", 30)
+THREADS = opt("--threads", 1)
+SECONDS = opt("--seconds", 0.0)
+ITERATIONS = opt("--iterations", 0)
+READY = opt("--ready", "")
+
+
+def spin(n):
+    x = 0
+    for i in range(n):
+        x += i * i
+    return x
+
+
+def descend(depth, fn):
+    if depth <= 1:
+        return fn()
+    return descend(depth - 1, fn)
+
+
+def busy():
+    # Either a wall-clock budget or a fixed amount of work (for slowdown measurements).
+    if ITERATIONS:
+        for _ in range(ITERATIONS):
+            spin(1000)
+        return
+    end = time.time() + (SECONDS or 1e9)
+    while time.time() < end:
+        spin(1000)
+
+
+def share_a():
+    spin(600000)
+
+
+def share_b():
+    spin(300000)
+
+
+def share_c():
+    spin(100000)
+
+
+def shares():
+    end = time.time() + (SECONDS or 1e9)
+    while time.time() < end:
+        share_a()
+        share_b()
+        share_c()
+
+
+body = shares if "--shares" in args else busy
+workers = [threading.Thread(target=descend, args=(DEPTH, body)) for _ in range(THREADS - 1)]
+for w in workers:
+    w.daemon = True
+    w.start()
+if READY:
+    open(READY, "w").close()
+descend(DEPTH, body)

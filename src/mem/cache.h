@@ -1,0 +1,23 @@
+/* cache.h: a page cache in front of another reader, emptied at every sample.
+ *
+ * A walk makes many small reads close together: 3.11+ frames sit side by side in the thread's
+ * data stack, and object headers share pages. Reading whole pages once per sample turns tens of
+ * system calls into a few, and every read of one sample sees the same bytes.
+ */
+#ifndef PYFLAME_MEM_CACHE_H
+#define PYFLAME_MEM_CACHE_H
+
+#include <stdint.h>
+
+struct mem_reader;
+
+/* Wraps inner (borrowed; it must outlive the cache). Returns NULL when out of memory. */
+struct mem_reader *mem_cache_new(struct mem_reader *inner);
+
+/* Forgets every cached page: call when the target may have run since the last read. */
+void mem_cache_clear(struct mem_reader *cache);
+
+/* Counters for the benchmark: reads asked of the cache, and reads it passed to inner. */
+void mem_cache_stats(const struct mem_reader *cache, uint64_t *reads, uint64_t *misses);
+
+#endif
