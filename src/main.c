@@ -256,6 +256,7 @@ int main(int argc, char **argv)
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
 				.cache = cache,
+				.fresh = rec ? rec : live,
 			};
 			if (o.dump)
 				rc = run_dump(&t, &w, &prof, &oo, sink.f);

@@ -75,6 +75,9 @@ int out_collapsed_write(const struct profile *p, const struct out_options *o, FI
 	}
 	if (o->include_idle && p->idle && fprintf(f, "(idle) %" PRIu64 "\n", p->idle) < 0)
 		goto out;
+	/* Stacks seen changing while read (--nonblocking) are counted, never shown made up. */
+	if (p->torn && fprintf(f, "(torn) %" PRIu64 "\n", p->torn) < 0)
+		goto out;
 	rc = fflush(f) == 0 ? 0 : -1;
 out:
 	for (size_t i = 0; i < n; i++)

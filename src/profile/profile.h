@@ -45,6 +45,7 @@ struct profile {
 	uint64_t *counts;     /* by stack id */
 	size_t counts_cap;
 	uint64_t idle;
+	uint64_t torn;      /* --nonblocking stacks that changed while being read, not kept */
 	uint64_t samples;   /* ticks that produced a stack or an idle count */
 	uint64_t missed;    /* ticks skipped because sampling fell behind */
 	uint64_t errors[PROF_ERR_COUNT];

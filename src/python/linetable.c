@@ -1,19 +1,25 @@
-/* linetable.c: the four line-number table formats, decoded into ranges once per code object.
- * Rules: shared/CPYTHON.md section 3. Every loop is bounded by the table's length, and the
- * range array never holds more entries than the table has bytes (plus one). */
+/* linetable.c: the four line-number table formats, decoded into sorted address ranges once per
+ * code object. The rules are in shared/CPYTHON.md section 3; tests/unit/test_linetable.c checks
+ * them against what each interpreter's own PyCode_Addr2Line reports.
+ *
+ * The table comes from the target's memory, so it is treated as hostile: every loop advances
+ * through the table and stops at its end, the range array holds at most one entry per table
+ * byte (plus one), and the running line number is kept in 64 bits and must stay within int,
+ * so no arithmetic can overflow whatever the bytes are. */
 #include "python/linetable.h"
 
+#include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 enum py_linetable_kind py_linetable_kind_for(int major, int minor)
 {
-	if (major == 2)
+	if (major < 3)
 		return PY_LNOTAB_27;
-	if (minor <= 9)
+	if (major == 3 && minor <= 9)
 		return PY_LNOTAB_36;
-	if (minor == 10)
+	if (major == 3 && minor == 10)
 		return PY_LINETABLE_310;
+	/* 3.11 introduced the location table; 3.12 and 3.13 kept it byte for byte. */
 	return PY_LOCATIONS_311;
 }
 
@@ -22,74 +28,103 @@ struct builder {
 	size_t n, cap;
 };
 
-/* Appends [start, end) -> line, merging with the previous range when they touch and agree. */
-static int add_range(struct builder *b, int64_t start, int64_t end, int line)
+/* Appends [start, end) -> line. A range that continues the previous one on the same line is
+ * merged into it: tables emit a new entry per instruction (3.11+) or per 255-byte step, and a
+ * lookup only needs the boundaries where the line changes. Empty ranges add nothing. */
+static int builder_add(struct builder *b, int64_t start, int64_t end, int line)
 {
 	if (end <= start)
 		return 0;
-	if (b->n && b->v[b->n - 1].end == start && b->v[b->n - 1].line == line) {
-		b->v[b->n - 1].end = end;
-		return 0;
+	if (b->n > 0) {
+		struct py_line_range *last = &b->v[b->n - 1];
+		if (last->end == start && last->line == line) {
+			last->end = end;
+			return 0;
+		}
 	}
 	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 16;
-		struct py_line_range *nv = realloc(b->v, nc * sizeof *nv);
-		if (!nv)
+		/* Doubling keeps the array within twice the entries decoded, and entries are at
+		 * most one per table byte, so memory stays O(len). */
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct py_line_range *v = realloc(b->v, cap * sizeof *v);
+		if (!v)
 			return -1;
-		b->v = nv;
-		b->cap = nc;
+		b->v = v;
+		b->cap = cap;
 	}
-	b->v[b->n++] = (struct py_line_range){ start, end, line };
+	b->v[b->n++] = (struct py_line_range){ .start = start, .end = end, .line = line };
 	return 0;
 }
 
-/* co_lnotab: (addr_incr, line_incr) pairs. An instruction at byte offset t is on the line
- * reached after applying every pair whose cumulative address is <= t, so each pair's address
- * starts a new range that runs to the next pair's (the last one to the end of the code). */
+/* Real line numbers fit an int (the interpreter stores them in one); a table that walks the
+ * running line outside that range is corrupt. */
+static int line_in_range(int64_t line)
+{
+	return line >= INT_MIN && line <= INT_MAX;
+}
+
+/* co_lnotab (2.7-3.9): (addr_incr, line_incr) byte pairs, and the interpreter's rule for byte
+ * offset t is "addr += addr_incr; if addr > t stop; else line += line_incr". So the line that
+ * holds from one pair's cumulative address up to the next pair's is firstlineno plus every
+ * increment so far, and the last line holds for every offset after the final address: the
+ * last range is open-ended. Pairs with addr_incr 0 only move the line (how the compiler spells
+ * a line step over 255, or several steps at one address). A trailing odd byte is ignored, as
+ * the interpreter's own loop (which counts len / 2 pairs) ignores it. line_incr is unsigned in
+ * 2.7 and a signed byte from 3.6 on (negative steps appear from 3.8 on). */
 static int decode_lnotab(const uint8_t *t, size_t len, int firstlineno, int signed_incr,
 			 struct builder *b)
 {
-	int64_t addr = 0, start = 0;
-	int line = firstlineno;
+	int64_t addr = 0, start = 0, line = firstlineno;
+
 	for (size_t i = 0; i + 1 < len; i += 2) {
 		int64_t next = addr + t[i];
-		int incr = signed_incr ? (int)(int8_t)t[i + 1] : (int)t[i + 1];
 		if (next > addr) {
-			if (add_range(b, start, next, line) != 0)
+			if (builder_add(b, start, next, (int)line) != 0)
 				return -1;
 			start = next;
 		}
 		addr = next;
-		line += incr;
+		line += signed_incr ? (int8_t)t[i + 1] : t[i + 1];
+		if (!line_in_range(line))
+			return -1;
 	}
-	return add_range(b, start, INT64_MAX, line);
+	return builder_add(b, start, INT64_MAX, (int)line);
 }
 
-/* 3.10 co_linetable (PEP 626): (start_delta, line_delta) pairs; -128 means "no line". */
+/* co_linetable in 3.10 (PEP 626): (start_delta, line_delta) byte pairs, each one a range
+ * [end, end + start_delta) in bytes. line_delta -128 marks a range with no line and leaves the
+ * running line alone; zero-length ranges only carry line changes. Nothing past the last range
+ * has a line (the interpreter answers -1 there), so no open-ended range is added. A trailing odd
+ * byte is ignored, as for co_lnotab (3.10 itself would read one byte past the table there). */
 static int decode_310(const uint8_t *t, size_t len, int firstlineno, struct builder *b)
 {
-	int64_t end = 0;
-	int line = firstlineno;
+	int64_t end = 0, line = firstlineno;
+
 	for (size_t i = 0; i + 1 < len; i += 2) {
 		int64_t start = end;
-		end = start + t[i];
 		int delta = (int8_t)t[i + 1];
 		int range_line = -1;
+
+		end = start + t[i];
 		if (delta != -128) {
 			line += delta;
-			range_line = line;
+			if (!line_in_range(line))
+				return -1;
+			range_line = (int)line;
 		}
-		if (add_range(b, start, end, range_line) != 0)
+		if (builder_add(b, start, end, range_line) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* 3.11+ varints: 6 bits a byte, least significant first, 0x40 = more follows. A varint that
- * runs past the table or past 32 bits of value makes the table malformed. */
+/* 3.11+ varint: 6 data bits a byte, least significant group first, 0x40 = another byte follows.
+ * Real values are small (line and column deltas); six bytes already cover 32 bits, so a longer
+ * one, or one cut off by the end of the table, makes the table malformed. */
 static int read_varint(const uint8_t *t, size_t len, size_t *pos, uint32_t *out)
 {
 	uint32_t v = 0;
+
 	for (unsigned shift = 0; shift < 32; shift += 6) {
 		if (*pos >= len)
 			return -1;
@@ -103,77 +138,87 @@ static int read_varint(const uint8_t *t, size_t len, size_t *pos, uint32_t *out)
 	return -1;
 }
 
-static int read_svarint(const uint8_t *t, size_t len, size_t *pos, int *out)
+/* Signed varint: the sign is the low bit of the unsigned value, the magnitude the rest. */
+static int read_svarint(const uint8_t *t, size_t len, size_t *pos, int64_t *out)
 {
 	uint32_t v;
+
 	if (read_varint(t, len, pos, &v) != 0)
 		return -1;
-	*out = (v & 1) ? -(int)(v >> 1) : (int)(v >> 1);
+	*out = (v & 1) ? -(int64_t)(v >> 1) : (int64_t)(v >> 1);
 	return 0;
 }
 
-/* 3.11+ location table. Each entry starts with a byte that has bit 7 set; a malformed entry
- * ends decoding, keeping the ranges before it. */
+/* The 3.11+ location table: entries that each cover 1-8 code units. The first byte has bit 7
+ * set, bits 3-6 are the entry's code and bits 0-2 its length minus one; what follows depends on
+ * the code (CPython's Objects/locations.md). Only the line matters here: the column bytes are
+ * skipped. A first byte without bit 7, or an entry cut off by the end, makes the table
+ * malformed. As in 3.10, nothing past the last entry has a line. */
 static int decode_311(const uint8_t *t, size_t len, int firstlineno, struct builder *b)
 {
-	int64_t addr = 0;
-	int line = firstlineno;
+	int64_t addr = 0, line = firstlineno;
 	size_t pos = 0;
+
 	while (pos < len) {
 		uint8_t first = t[pos++];
-		if (!(first & 0x80))
-			return -1;
 		int code = (first >> 3) & 15;
 		int64_t units = (first & 7) + 1;
-		int delta = 0, range_line;
-		uint32_t skip;
+		int64_t delta = 0;
+		uint32_t skipped;
+		int has_line = 1;
+
+		if (!(first & 0x80))
+			return -1;
 		switch (code) {
-		case 15: /* no location */
-			range_line = -1;
+		case 15: /* no location: the running line is kept for the next entry */
+			has_line = 0;
 			break;
-		case 14: /* long form: line delta, end line delta, start col + 1, end col + 1 */
+		case 14: /* long form: line delta, end-line delta, start column + 1, end column + 1 */
 			if (read_svarint(t, len, &pos, &delta) != 0 ||
-			    read_varint(t, len, &pos, &skip) != 0 ||
-			    read_varint(t, len, &pos, &skip) != 0 ||
-			    read_varint(t, len, &pos, &skip) != 0)
+			    read_varint(t, len, &pos, &skipped) != 0 ||
+			    read_varint(t, len, &pos, &skipped) != 0 ||
+			    read_varint(t, len, &pos, &skipped) != 0)
 				return -1;
-			line += delta;
-			range_line = line;
 			break;
-		case 13: /* no columns */
+		case 13: /* no columns: just the line delta */
 			if (read_svarint(t, len, &pos, &delta) != 0)
 				return -1;
-			line += delta;
-			range_line = line;
 			break;
 		case 10:
 		case 11:
-		case 12: /* one line: delta code - 10, then start and end columns */
+		case 12: /* one-line form: delta is the code minus 10; start and end column follow */
 			if (len - pos < 2)
 				return -1;
 			pos += 2;
-			line += code - 10;
-			range_line = line;
+			delta = code - 10;
 			break;
-		default: /* short form: same line, one column byte */
+		default: /* short forms 0-9: same line, one byte of columns */
 			if (pos >= len)
 				return -1;
 			pos++;
-			range_line = line;
 			break;
 		}
-		if (add_range(b, addr, addr + units, range_line) != 0)
+		line += delta;
+		if (!line_in_range(line))
+			return -1;
+		if (builder_add(b, addr, addr + units, has_line ? (int)line : -1) != 0)
 			return -1;
 		addr += units;
 	}
 	return 0;
 }
 
+/* On failure nothing decoded is kept, as the header promises: a table that is malformed
+ * somewhere was not written by the interpreter (or was read while being freed), so its earlier
+ * entries are no more trustworthy than the rest. The caller then falls back to firstlineno. */
 int py_line_table_decode(enum py_linetable_kind kind, const uint8_t *table, size_t len,
 			 int firstlineno, struct py_line_table *out)
 {
 	struct builder b = { 0 };
 	int rc;
+
+	if (!table)
+		len = 0;
 	switch (kind) {
 	case PY_LNOTAB_27:
 		rc = decode_lnotab(table, len, firstlineno, 0, &b);
@@ -184,19 +229,36 @@ int py_line_table_decode(enum py_linetable_kind kind, const uint8_t *table, size
 	case PY_LINETABLE_310:
 		rc = decode_310(table, len, firstlineno, &b);
 		break;
-	default:
+	case PY_LOCATIONS_311:
 		rc = decode_311(table, len, firstlineno, &b);
 		break;
+	default:
+		rc = -1;
+		break;
 	}
-	/* Whatever was decoded before a malformed byte is kept: those ranges are right. */
+	out->firstlineno = firstlineno;
+	if (rc != 0) {
+		free(b.v);
+		out->ranges = NULL;
+		out->n = 0;
+		return -1;
+	}
+	/* Merging usually leaves far fewer ranges than were allocated; the table lives as long
+	 * as its code object is cached, so give the slack back. */
+	if (b.n > 0 && b.n < b.cap) {
+		struct py_line_range *v = realloc(b.v, b.n * sizeof *v);
+		if (v)
+			b.v = v;
+	}
 	out->ranges = b.v;
 	out->n = b.n;
-	out->firstlineno = firstlineno;
-	return rc;
+	return 0;
 }
 
 void py_line_table_release(struct py_line_table *t)
 {
+	if (!t)
+		return;
 	free(t->ranges);
 	t->ranges = NULL;
 	t->n = 0;
@@ -204,9 +266,12 @@ void py_line_table_release(struct py_line_table *t)
 
 int py_line_table_lookup(const struct py_line_table *t, int64_t index)
 {
+	size_t lo = 0, hi = t->n;
+
 	if (index < 0)
 		return t->firstlineno;
-	size_t lo = 0, hi = t->n;
+	/* Find the first range that ends after index; it holds index if it starts at or
+	 * before it. Lnotab tables end with an open range, so every index >= 0 has a line. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (t->ranges[mid].end <= index)

@@ -68,7 +68,7 @@ static uint64_t gil_holder(struct py_walker *w, uint64_t interp)
 	return holder;
 }
 
-static int innermost_frame(struct py_walker *w, uint64_t tstate, uint64_t *frame)
+int py_thread_frame(struct py_walker *w, uint64_t tstate, uint64_t *frame)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t cframe;
@@ -110,7 +110,7 @@ int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max)
 			memset(t, 0, sizeof *t);
 			t->tstate = ts;
 			if (read_ptr(w, ts, o->tstate_thread_id, &t->thread_id) != 0 ||
-			    innermost_frame(w, ts, &t->frame) != 0)
+			    py_thread_frame(w, ts, &t->frame) != 0)
 				return PY_WALK_BAD_READ;
 			if (o->tstate_native_thread_id >= 0)
 				read_ptr(w, ts, o->tstate_native_thread_id, &t->native_id);

@@ -57,6 +57,12 @@ enum py_walk_error {
  * keeps them), and which one holds the GIL. Returns the count (>= 0) or a py_walk_error. */
 int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max);
 
+/* The innermost frame pointer of thread state tstate, read now. Returns 0 or PY_WALK_BAD_READ. */
+int py_thread_frame(struct py_walker *w, uint64_t tstate, uint64_t *frame);
+
+/* The code object pointer of the frame at frame, read now. Returns 0 or PY_WALK_BAD_READ. */
+int py_frame_code(struct py_walker *w, uint64_t frame, uint64_t *code);
+
 /* One frame as read from the target: resolved to names and lines later (code.c). */
 struct py_raw_frame {
 	uint64_t code;

@@ -78,6 +78,24 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
 	return k ? profile_add_stack(prof, ids, k, 1) : INTERN_NONE;
 }
 
+/* Whether a stack read without stopping the target still stands: the thread's innermost frame
+ * and its code must be what they were when the walk began. If the thread returned or called
+ * meanwhile, the frames read may mix two moments, so the stack is dropped and counted as torn.
+ * The re-check reads through an uncached reader, since the cache holds the old bytes. */
+static int stack_unchanged(struct py_walker *w, const struct sampler_config *cfg,
+			   const struct py_thread *th, const struct py_raw_frame *raw, int n)
+{
+	struct mem_reader *cached = w->mem;
+	uint64_t frame_now = 0, code_now = 0;
+	if (cfg->fresh)
+		w->mem = cfg->fresh;
+	int ok = py_thread_frame(w, th->tstate, &frame_now) == 0 && frame_now == th->frame &&
+		 (n == 0 || (py_frame_code(w, frame_now, &code_now) == 0 &&
+			     code_now == raw[0].code));
+	w->mem = cached;
+	return ok;
+}
+
 /* One tick. Returns 0, or -ESRCH when the target is gone, or -EPERM. */
 static int tick(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		struct profile *prof, struct scratch *s)
@@ -96,7 +114,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		mem_cache_clear(cfg->cache);
 	uint64_t time_us = clock_wall_us();
 	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
-	size_t nstacks = 0, used = 0;
+	size_t nstacks = 0, used = 0, torn = 0;
 	for (int i = 0; i < nt; i++) {
 		const struct py_thread *th = &s->threads[i];
 		if (!th->frame || (!cfg->all_threads && !th->holds_gil))
@@ -116,6 +134,11 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 			n = (int)partial;
 		} else if (n < 0) {
 			prof->errors[PROF_ERR_STACK]++;
+			continue;
+		}
+		if (!cfg->pause && !stack_unchanged(w, cfg, th, s->frames + used, n)) {
+			prof->torn++;
+			torn++;
 			continue;
 		}
 		s->stacks[nstacks].start = used;
@@ -143,7 +166,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
 	}
-	if (nstacks == 0) {
+	if (nstacks == 0 && torn == 0) {
 		prof->idle++;
 		profile_add_event(prof, time_us, INTERN_NONE);
 	}

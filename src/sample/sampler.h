@@ -21,6 +21,8 @@ struct sampler_config {
 	int pause;        /* stop the target for each snapshot (the default) */
 	struct mem_reader *cache; /* the walker's page cache (mem/cache.h), emptied every tick;
 				   * NULL when there is none */
+	struct mem_reader *fresh; /* a reader with no cache, to re-check stacks read without
+				   * pausing; NULL: the walker's own */
 };
 
 /* Samples t through w into prof until the time is up, the target exits (t->exited, or the

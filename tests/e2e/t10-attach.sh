@@ -30,6 +30,16 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc, lines $n, total $total, want: $want"; cat "$WORK/prof" "$WORK/err"; } | not_ok "attach $label -s 0.5"
 	fi
 
+	# --nonblocking never stops the target: the same exact stack, and at most a "(torn) N"
+	# line for stacks that changed while being read (never a made-up stack).
+	"$PYFLAME" --nonblocking -p "$TARGET_PID" -s 0.3 -r 0.01 >"$WORK/nb" 2>"$WORK/err"; rc=$?
+	other=$(grep -v -x -e "$want [0-9]*" -e '(torn) [0-9]*' "$WORK/nb")
+	if [ $rc -eq 0 ] && [ -z "$other" ] && grep -q -x "$want [0-9]*" "$WORK/nb" && [ "$(tracer_of "$TARGET_PID")" = 0 ]; then
+		ok "attach $label --nonblocking: the exact stack, $(total_count "$WORK/nb") samples"
+	else
+		{ echo "exit $rc"; cat "$WORK/nb" "$WORK/err"; } | not_ok "attach $label --nonblocking"
+	fi
+
 	# The target runs on, untraced, after pyflame is done.
 	sleep 0.05
 	st=$(state_of "$TARGET_PID"); tr=$(tracer_of "$TARGET_PID")
