@@ -1,0 +1,28 @@
+# t95-bench-smoke.sh: `make bench` runs end to end on a tiny workload and its JSON parses with
+# every section. No timing is asserted here: the numbers are the benchmark's business.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v python3 >/dev/null; then
+	skip "bench smoke: no python3 to run bench/run"
+	exit 0
+fi
+if "$ROOT/bench/run" --quick --json "$WORK/bench.json" >"$WORK/out" 2>"$WORK/err"; then
+	ok "bench smoke: bench/run --quick completes"
+else
+	cat "$WORK/out" "$WORK/err" | not_ok "bench smoke: bench/run --quick completes"
+fi
+if python3 - "$WORK/bench.json" >"$WORK/check" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for key in ("cost_per_sample", "slowdown", "fill", "accuracy", "peak_rss"):
+    assert key in d, "missing " + key
+assert all(r["pyflame_us"] is not None for r in d["cost_per_sample"]), "a cost without samples"
+assert len(d["slowdown"]) == 6 and len(d["fill"]) == 2
+assert 0 <= d["accuracy"]["worst_error_points"] <= 100
+assert d["peak_rss"]["kib"] > 0
+PY
+then
+	ok "bench smoke: the JSON parses with every section filled"
+else
+	cat "$WORK/check" | not_ok "bench smoke: the JSON parses with every section filled"
+fi
