@@ -23,6 +23,8 @@ struct cache_reader {
 	struct mem_reader *inner;
 	struct slot *slots;
 	uint64_t reads, misses;
+	uint64_t hot[SLOTS]; /* the pages the last sample used, fetched together next time */
+	size_t n_hot;
 };
 
 static const uint8_t *page_get(struct cache_reader *c, uint64_t page, int *err)
@@ -97,8 +99,31 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 void mem_cache_clear(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
-	for (size_t i = 0; i < SLOTS; i++)
+	c->n_hot = 0;
+	for (size_t i = 0; i < SLOTS; i++) {
+		if (c->slots[i].page)
+			c->hot[c->n_hot++] = c->slots[i].page;
 		c->slots[i].page = 0;
+	}
+}
+
+void mem_cache_prefetch(struct mem_reader *r)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	uint64_t addrs[SLOTS];
+	void *bufs[SLOTS];
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_hot; i++) {
+		struct slot *s = &c->slots[(c->hot[i] / PAGE) % SLOTS];
+		addrs[n] = c->hot[i];
+		bufs[n] = s->data;
+		n++;
+	}
+	size_t got = mem_read_many(c->inner, n, addrs, bufs, PAGE);
+	c->misses++;
+	for (size_t i = 0; i < got; i++)
+		c->slots[(addrs[i] / PAGE) % SLOTS].page = addrs[i];
+	/* Pages after a failed one are simply read on demand. */
 }
 
 void mem_cache_stats(const struct mem_reader *r, uint64_t *reads, uint64_t *misses)

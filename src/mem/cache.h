@@ -17,6 +17,10 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner);
 /* Forgets every cached page: call when the target may have run since the last read. */
 void mem_cache_clear(struct mem_reader *cache);
 
+/* Reads, in one call where the reader allows, every page the previous sample used: stacks
+ * change little between samples, so this is most of what the next walk needs. */
+void mem_cache_prefetch(struct mem_reader *cache);
+
 /* Counters for the benchmark: reads asked of the cache, and reads it passed to inner. */
 void mem_cache_stats(const struct mem_reader *cache, uint64_t *reads, uint64_t *misses);
 

@@ -72,6 +72,34 @@ static int live_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
 	return errno_to_mem(errno);
 }
 
+/* process_vm_readv takes at most IOV_MAX (1024) vectors a call. */
+#define MANY_MAX 1024
+
+static size_t live_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
+			     size_t len)
+{
+	struct live_reader *lr = (struct live_reader *)r;
+	struct iovec local[MANY_MAX], remote[MANY_MAX];
+	if (n > MANY_MAX)
+		n = MANY_MAX;
+	if (lr->use_procmem || n == 0)
+		goto one_by_one;
+	for (size_t i = 0; i < n; i++) {
+		local[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = len };
+		remote[i] = (struct iovec){ .iov_base = (void *)(uintptr_t)addrs[i], .iov_len = len };
+	}
+	/* The kernel copies vector after vector and stops at the first it cannot read: the
+	 * count of whole vectors copied is the answer. */
+	ssize_t got = process_vm_readv(lr->pid, local, n, remote, n, 0);
+	if (got >= 0)
+		return (size_t)got / len;
+one_by_one:;
+	size_t i = 0;
+	while (i < n && live_read(r, addrs[i], bufs[i], len) == 0)
+		i++;
+	return i;
+}
+
 static void live_free(struct mem_reader *r)
 {
 	struct live_reader *lr = (struct live_reader *)r;
@@ -87,6 +115,7 @@ struct mem_reader *mem_live_new(pid_t pid)
 		return NULL;
 	lr->base.read = live_read;
 	lr->base.free = live_free;
+	lr->base.read_many = live_read_many;
 	lr->pid = pid;
 	lr->mem_fd = -1;
 	return &lr->base;

@@ -23,6 +23,11 @@ struct mem_reader {
 	int (*read)(struct mem_reader *r, uint64_t addr, void *buf, size_t len);
 	/* Releases the reader; NULL-safe through mem_reader_free(). */
 	void (*free)(struct mem_reader *r);
+	/* Optional: reads n ranges of len bytes each (addrs[i] into bufs[i]) in one go, as far
+	 * as it can; returns how many of them, from the first, were read whole (0..n). NULL:
+	 * mem_read_many falls back to one read per range. */
+	size_t (*read_many)(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
+			    size_t len);
 };
 
 static inline int mem_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
@@ -39,6 +44,19 @@ static inline int mem_read(struct mem_reader *r, uint64_t addr, void *buf, size_
 static inline int mem_read_u64(struct mem_reader *r, uint64_t addr, uint64_t *out)
 {
 	return mem_read(r, addr, out, sizeof *out);
+}
+
+/* Reads n ranges of len bytes, stopping at the first that fails; returns how many were read.
+ * One system call for all of them where the reader can (process_vm_readv's iovecs). */
+static inline size_t mem_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs,
+				   void **bufs, size_t len)
+{
+	if (r->read_many)
+		return r->read_many(r, n, addrs, bufs, len);
+	size_t i = 0;
+	while (i < n && mem_read(r, addrs[i], bufs[i], len) == 0)
+		i++;
+	return i;
 }
 
 static inline void mem_reader_free(struct mem_reader *r)

@@ -173,7 +173,7 @@ static int decode_311(const uint8_t *t, size_t len, int firstlineno, struct buil
 		case 15: /* no location: the running line is kept for the next entry */
 			has_line = 0;
 			break;
-		case 14: /* long form: line delta, end-line delta, start column + 1, end column + 1 */
+		case 14: /* long form: line delta, end-line delta, start and end column + 1 */
 			if (read_svarint(t, len, &pos, &delta) != 0 ||
 			    read_varint(t, len, &pos, &skipped) != 0 ||
 			    read_varint(t, len, &pos, &skipped) != 0 ||
@@ -186,7 +186,7 @@ static int decode_311(const uint8_t *t, size_t len, int firstlineno, struct buil
 			break;
 		case 10:
 		case 11:
-		case 12: /* one-line form: delta is the code minus 10; start and end column follow */
+		case 12: /* one-line form: delta is code - 10; start and end column follow */
 			if (len - pos < 2)
 				return -1;
 			pos += 2;

@@ -109,9 +109,12 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 			return 0;
 		}
 	}
-	/* Pages read at the last tick are stale now: the target has run since. */
-	if (cfg->cache)
+	/* Pages read at the last tick are stale now: the target has run since. The same pages
+	 * are fetched again in one call, after the threads are stopped. */
+	if (cfg->cache) {
 		mem_cache_clear(cfg->cache);
+		mem_cache_prefetch(cfg->cache);
+	}
 	uint64_t time_us = clock_wall_us();
 	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
 	size_t nstacks = 0, used = 0, torn = 0;

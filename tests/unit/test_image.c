@@ -28,7 +28,7 @@ int main(void)
 {
 	for (size_t i = 0; i < sizeof target; i++)
 		target[i] = (uint8_t)(i * 7 + 3);
-	struct mem_reader fake = { fake_read, fake_free };
+	struct mem_reader fake = { .read = fake_read, .free = fake_free };
 	struct mem_reader *rec = mem_record_new(&fake);
 	uint8_t buf[64];
 	CHECK_INT(mem_read(rec, BASE + 100, buf, 8), 0, "recorder passes reads through");

@@ -113,7 +113,7 @@ static void check_image(const char *name)
 	/* Fail each read in turn: the walk must end cleanly every time. */
 	int injected = 0, completed = 0;
 	for (long n = 0; n < 100000 && !completed; n++) {
-		struct failing f = { { failing_read, failing_free }, mem, n };
+		struct failing f = { { .read = failing_read, .free = failing_free }, mem, n };
 		char *text = replay(&f.base, &pt, err, sizeof err);
 		if (f.countdown >= 0) {
 			/* n is past the last read: every failure point has been tried, and the

@@ -401,7 +401,7 @@ static void test_injection(struct fake *f, const struct injected_case *c)
 
 int main(void)
 {
-	struct fake f = { { fake_read, fake_free }, 0, 0, 0, 0, 0 };
+	struct fake f = { .r = { .read = fake_read, .free = fake_free } };
 
 	test_kinds(&f, 11);
 	test_kinds(&f, 12);
