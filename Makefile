@@ -23,7 +23,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all check unit san-unit e2e offsets bench install clean
+.PHONY: all check offsets bench fuzz install clean
 
 all: build/pyflame
 
@@ -44,7 +44,7 @@ build/obj/main.o: src/main.c
 
 build/tests/%: tests/unit/%.c build/libpyflame.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libpyflame.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/libpyflame.a $(LDLIBS)
 
 # The sanitized build uses clang, so every `make check` also proves the code clang-clean.
 build/san/obj/%.o: src/%.c
@@ -57,7 +57,21 @@ build/san/libpyflame.a: $(SAN_OBJ)
 
 build/san/tests/%: tests/unit/%.c build/san/libpyflame.a
 	@mkdir -p $(dir $@)
-	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< build/san/libpyflame.a $(LDLIBS)
+	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/san/libpyflame.a $(LDLIBS)
+
+# `make fuzz`: libFuzzer over mutated memory images (FUZZ_SECONDS, default 60), seeded with the
+# recorded images; new crashers land in tests/fuzz/corpus, which `make check` replays.
+FUZZ_SRC     = tests/fuzz/fuzz_walk.c
+FUZZ_SECONDS ?= 60
+build/fuzz/fuzz_walk: $(FUZZ_SRC) $(LIB_SRC)
+	@mkdir -p build/fuzz
+	$(SANCC) $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $@ $(FUZZ_SRC) $(LIB_SRC) $(LDLIBS)
+
+fuzz: build/fuzz/fuzz_walk
+	@mkdir -p build/fuzz/corpus tests/fuzz/corpus
+	cp -n tests/images/*.img build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_walk -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix=tests/fuzz/corpus/ build/fuzz/corpus tests/fuzz/corpus
 
 build/san/pyflame: src/main.c build/san/libpyflame.a
 	$(SANCC) $(SAN_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)

@@ -235,6 +235,9 @@ int main(int argc, char **argv)
 		found = d == 0;
 		if (d == -2)
 			fprintf(stderr, "pyflame: %s\n", err);
+		else if (d != 0 && !stop_requested)
+			fprintf(stderr, "pyflame: no Python interpreter seen in '%s' before it "
+				"exited\n", o.command[0]);
 	} else {
 		found = 1;
 	}
@@ -269,10 +272,6 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if (o.command && !found && !stop_requested && !t.exited)
-		fprintf(stderr, "pyflame: '%s' did not start a Python interpreter\n",
-			o.command[0]);
-
 	int wrc = o.dump	  ? 0 /* written by run_dump */
 		  : o.flamechart ? out_flamechart_write(&prof, &oo, sink.f)
 				 : out_collapsed_write(&prof, &oo, sink.f);
@@ -295,7 +294,7 @@ int main(int argc, char **argv)
 		/* The command's exit status is ours; wait for it if sampling ended first (the
 		 * user interrupted, or it stopped being Python). */
 		if (!t.exited) {
-			int st;
+			int st = 0;
 			while (waitpid(t.pid, &st, 0) < 0 && errno == EINTR)
 				;
 			t.exit_status = st;
