@@ -1,0 +1,75 @@
+/* test_cache.c: the per-sample page cache: reads come back right across page edges, repeated
+ * reads cost no new inner reads, clearing forgets, prefetch fetches the last sample's pages in
+ * one call, and failures pass through. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "mem/cache.h"
+#include "mem/reader.h"
+
+#define BASE 0x100000u
+#define SIZE (8 * 4096u)
+
+struct fake {
+	struct mem_reader r;
+	uint8_t mem[SIZE];
+	int reads, many_calls;
+};
+
+static int fake_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	struct fake *f = (struct fake *)r;
+	f->reads++;
+	if (addr < BASE || addr + len > BASE + SIZE)
+		return MEM_EFAULT;
+	memcpy(buf, f->mem + (addr - BASE), len);
+	return 0;
+}
+
+static size_t fake_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
+			     size_t len)
+{
+	struct fake *f = (struct fake *)r;
+	f->many_calls++;
+	size_t i = 0;
+	while (i < n && addrs[i] >= BASE && addrs[i] + len <= BASE + SIZE) {
+		memcpy(bufs[i], f->mem + (addrs[i] - BASE), len);
+		i++;
+	}
+	return i;
+}
+
+static void fake_free(struct mem_reader *r)
+{
+	(void)r;
+}
+
+int main(void)
+{
+	struct fake f = { .r = { .read = fake_read, .free = fake_free, .read_many = fake_read_many } };
+	for (size_t i = 0; i < SIZE; i++)
+		f.mem[i] = (uint8_t)(i * 13 + 7);
+	struct mem_reader *c = mem_cache_new(&f.r);
+	uint8_t buf[256];
+
+	CHECK_INT(mem_read(c, BASE + 4096 - 100, buf, 200), 0, "a read across a page edge");
+	CHECK(memcmp(buf, f.mem + 4096 - 100, 200) == 0, "its bytes are the target's");
+	int before = f.reads;
+	CHECK_INT(mem_read(c, BASE + 4096 + 50, buf, 8), 0, "a read on a cached page");
+	CHECK_INT(f.reads, before, "a cached page costs no inner read");
+	CHECK(mem_read(c, BASE + SIZE + 8, buf, 8) != 0, "an unreadable address still fails");
+
+	f.mem[4096 + 50] ^= 0xff; /* the target runs on */
+	mem_cache_clear(c);
+	int many = f.many_calls;
+	mem_cache_prefetch(c);
+	CHECK_INT(f.many_calls, many + 1, "prefetch is one call for all the last sample's pages");
+	before = f.reads;
+	CHECK_INT(mem_read(c, BASE + 4096 + 50, buf, 1), 0, "read after prefetch");
+	CHECK_INT(buf[0], f.mem[4096 + 50], "prefetched bytes are fresh, not the old ones");
+	CHECK_INT(mem_read(c, BASE + 100, buf, 8), 0, "first page after prefetch");
+	CHECK_INT(f.reads, before, "prefetched pages cost no further reads");
+
+	mem_reader_free(c);
+	return check_exit();
+}
