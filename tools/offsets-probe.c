@@ -1,316 +1,289 @@
-/* offsets-probe.c: prints one row of src/python/offsets_table.c for the Python whose headers
- * it is compiled against. tools/gen-offsets builds it once per installed Python:
+/* offsets-probe.c: prints one CPython version's struct py_offsets row, measured on its headers.
  *
- *   gcc -DPy_BUILD_CORE -I<include> [-I<include>/internal] tools/offsets-probe.c
+ * tools/gen-offsets compiles this once per installed Python, with that Python's include
+ * directories and -DPy_BUILD_CORE (the interpreter, thread and frame structs are internal), runs
+ * it and turns the output into a row of src/python/offsets_table.c. Every number comes from
+ * offsetof() or sizeof() on the real structs, never from a typed literal (house rule 9); only the
+ * member *names* are chosen here, by PY_VERSION_HEX, because CPython renames and moves them.
  *
- * Every value comes from offsetof() or sizeof() on CPython's own structs (house rule 9), so a
- * renamed or removed member stops the build instead of producing a wrong number. The fields are
- * printed in the order struct py_offsets declares them; gen-offsets checks that order against
- * src/python/offsets.h so that a field added there cannot be silently left out here.
- *
- * Usage: probe key   prints "MAJOR MINOR PY_VERSION_HEX" (gen-offsets sorts and dedups on it)
- *        probe row   prints the designated-initializer row
- * Exit status 2 means "a build the table cannot describe" (see below); gen-offsets skips it.
+ * Output, one item a line: "version X.Y.Z", "major N", "minor N", then "FIELD VALUE" for every
+ * int32_t field of struct py_offsets in declaration order (gen-offsets checks the names and the
+ * order against src/python/offsets.h). -1 means the version has no such field.
+ * Exit status 2 means "this build's layout is not a release layout; skip it" (reason on stderr);
+ * anything else non-zero is a failure.
  */
-/* Python.h first, as CPython asks: its pyconfig.h sets feature macros (2.7 redefines
- * _POSIX_C_SOURCE) that must be seen before any system header. */
 #include <Python.h>
-#include <frameobject.h>
 
-#include <stddef.h>
+#if PY_MAJOR_VERSION < 3
+#include <code.h>        /* 2.7's Python.h does not pull in PyCodeObject */
+#include <frameobject.h> /* nor PyFrameObject */
+#elif PY_VERSION_HEX < 0x03070000
+#include <code.h>
+#include <frameobject.h> /* 3.6: no _PyRuntime, public structs only */
+#elif PY_VERSION_HEX < 0x03080000
+/* 3.7's internal headers are named like the public ones (internal/pystate.h next to pystate.h),
+ * so they are reached by path and -I<inc>/internal must not shadow the public headers. */
+#include <frameobject.h>
+#include "internal/pystate.h" /* _PyRuntimeState */
+#elif PY_VERSION_HEX < 0x030b0000
+#include <frameobject.h>
+#include "pycore_pystate.h" /* 3.8-3.10: _PyRuntimeState (and, 3.9+, the interpreter struct) */
+#if PY_VERSION_HEX >= 0x03090000
+#include "pycore_interp.h"
+#include "pycore_runtime.h"
+#endif
+#else
+#include "pycore_frame.h"   /* 3.11+: _PyInterpreterFrame */
+#include "pycore_interp.h"  /* struct _is */
+#include "pycore_runtime.h" /* _PyRuntimeState; 3.13: _Py_DebugOffsets */
+#if PY_VERSION_HEX >= 0x030c0000
+#include "pycore_gil.h" /* struct _gil_runtime_state, reached through interp->ceval.gil */
+#endif
+#endif
+
+#include <stddef.h> /* offsetof: older Python.h do not pull it in */
 #include <stdio.h>
 #include <string.h>
 
-/* The interpreter and runtime structs left the public headers step by step, and every internal
- * header refuses to build without Py_BUILD_CORE:
- *   2.7, 3.6: PyInterpreterState/PyThreadState are public (pystate.h); no _PyRuntimeState.
- *   3.7:  _PyRuntimeState in internal/pystate.h (named by its directory: the bare name would
- *         find the public pystate.h or this one depending on -I order).
- *   3.8:  struct _is moves to internal/pycore_pystate.h.
- *   3.9+: struct _is in pycore_interp.h, _PyRuntimeState in pycore_runtime.h.
- *   3.11+: _PyInterpreterFrame in pycore_frame.h.
- *   3.12+: struct _gil_runtime_state in pycore_gil.h.
- *   3.13: _Py_DebugOffsets in pycore_runtime.h. */
-#if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x03080000
-#include <internal/pystate.h>
-#elif PY_VERSION_HEX >= 0x03080000
-#include <internal/pycore_pystate.h>
-#endif
-#if PY_VERSION_HEX >= 0x03090000
-#include <internal/pycore_interp.h>
-#include <internal/pycore_runtime.h>
-#endif
-#if PY_VERSION_HEX >= 0x030B0000
-#include <internal/pycore_frame.h>
-#endif
-#if PY_VERSION_HEX >= 0x030C0000
-#include <internal/pycore_gil.h>
-#endif
-
-/* py_offsets.probed_version is char[16], terminator included. */
-_Static_assert(sizeof(PY_VERSION) <= 16, "PY_VERSION does not fit py_offsets.probed_version");
-
-#if PY_MAJOR_VERSION >= 3
-/* PyASCIIObject.state is a struct of bit-fields, so offsetof() can name it; the walker also
- * assumes it directly follows hash (3.12 removed wstr after it, nothing was added before). */
-_Static_assert(offsetof(PyASCIIObject, state) == offsetof(PyASCIIObject, hash) + sizeof(Py_hash_t),
-	       "PyASCIIObject.state does not follow hash");
-#endif
+/* A field the version lacks. */
+#define ABSENT (-1L)
 
 static void put(const char *name, long value)
 {
-	printf("\t\t.%s = %ld,\n", name, value);
+	printf("%s %ld\n", name, value);
 }
 
-/* A macro only because offsetof() needs the member spelled out; it stringizes the field name so
- * each line is written once. */
-#define OFF(field, type, member) put(#field, (long)offsetof(type, member))
-#define SIZE(field, type) put(#field, (long)sizeof(type))
-#define ABSENT(field) put(#field, -1L)
-
-static void print_runtime(void)
+int main(void)
 {
-#if PY_VERSION_HEX >= 0x03070000
-	OFF(runtime_interpreters_head, _PyRuntimeState, interpreters.head);
-#else
-	ABSENT(runtime_interpreters_head); /* no _PyRuntime before 3.7 */
+	/* The table describes release builds. These change the object header (Py_TRACE_REFS adds
+	 * two pointers, the free-threaded build a different header), so every offset would shift. */
+#if defined(Py_DEBUG) || defined(Py_TRACE_REFS)
+	fprintf(stderr, "debug or Py_TRACE_REFS build\n");
+	return 2;
 #endif
-#if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x030C0000
-	OFF(runtime_gilstate_tstate_current, _PyRuntimeState, gilstate.tstate_current);
-#else
-	/* 3.12 made the current tstate a C thread-local (_Py_tss_tstate) */
-	ABSENT(runtime_gilstate_tstate_current);
+#if defined(Py_GIL_DISABLED)
+	fprintf(stderr, "free-threaded build\n");
+	return 2;
 #endif
-}
-
-static void print_interp(void)
-{
-	OFF(interp_next, PyInterpreterState, next);
-#if PY_VERSION_HEX >= 0x030B0000
-	OFF(interp_tstate_head, PyInterpreterState, threads.head);
-#else
-	OFF(interp_tstate_head, PyInterpreterState, tstate_head);
-#endif
-#if PY_VERSION_HEX >= 0x030C0000
-	/* 3.12: modules moved under imports, and the GIL became per interpreter, reached through
-	 * the pointer ceval.gil (for the main interpreter it points at interp->_gil). */
-	OFF(interp_modules, PyInterpreterState, imports.modules);
-	OFF(interp_ceval_gil, PyInterpreterState, ceval.gil);
-	OFF(gil_locked, struct _gil_runtime_state, locked);
-	OFF(gil_last_holder, struct _gil_runtime_state, last_holder);
-#else
-	OFF(interp_modules, PyInterpreterState, modules);
-	ABSENT(interp_ceval_gil);
-	ABSENT(gil_locked);
-	ABSENT(gil_last_holder);
-#endif
-}
-
-static void print_tstate(void)
-{
-#if PY_MAJOR_VERSION >= 3
-	OFF(tstate_prev, PyThreadState, prev);
-#else
-	ABSENT(tstate_prev); /* 2.7's thread list is singly linked */
-#endif
-	OFF(tstate_next, PyThreadState, next);
-	OFF(tstate_interp, PyThreadState, interp);
-#if PY_VERSION_HEX < 0x030B0000
-	OFF(tstate_frame, PyThreadState, frame);
-	ABSENT(tstate_cframe);
-	ABSENT(tstate_current_frame);
-#elif PY_VERSION_HEX < 0x030D0000
-	/* 3.11-3.12: the frame is tstate->cframe->current_frame */
-	ABSENT(tstate_frame);
-	OFF(tstate_cframe, PyThreadState, cframe);
-	ABSENT(tstate_current_frame);
-#else
-	/* 3.13 removed _PyCFrame and put current_frame on the tstate */
-	ABSENT(tstate_frame);
-	ABSENT(tstate_cframe);
-	OFF(tstate_current_frame, PyThreadState, current_frame);
-#endif
-	OFF(tstate_thread_id, PyThreadState, thread_id);
-#if PY_VERSION_HEX >= 0x030B0000
-	OFF(tstate_native_thread_id, PyThreadState, native_thread_id);
-#else
-	ABSENT(tstate_native_thread_id);
-#endif
-#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
-	/* 3.10 already has a CFrame (typedef CFrame, no current_frame); 3.11 renamed it _PyCFrame */
-	OFF(cframe_current_frame, _PyCFrame, current_frame);
-#else
-	ABSENT(cframe_current_frame);
-#endif
-}
-
-static void print_frames(void)
-{
-#if PY_VERSION_HEX < 0x030B0000
-	OFF(frame_back, PyFrameObject, f_back);
-	OFF(frame_code, PyFrameObject, f_code);
-	OFF(frame_lasti, PyFrameObject, f_lasti);
-	ABSENT(iframe_previous);
-	ABSENT(iframe_code);
-	ABSENT(iframe_instr);
-	ABSENT(iframe_owner);
-	ABSENT(iframe_is_entry);
-#else
-	/* 3.11: frames are _PyInterpreterFrame records; PyFrameObject is a lazy wrapper */
-	ABSENT(frame_back);
-	ABSENT(frame_code);
-	ABSENT(frame_lasti);
-	OFF(iframe_previous, _PyInterpreterFrame, previous);
-#if PY_VERSION_HEX >= 0x030D0000
-	OFF(iframe_code, _PyInterpreterFrame, f_executable);
-	OFF(iframe_instr, _PyInterpreterFrame, instr_ptr);
-#else
-	OFF(iframe_code, _PyInterpreterFrame, f_code);
-	OFF(iframe_instr, _PyInterpreterFrame, prev_instr);
-#endif
-	OFF(iframe_owner, _PyInterpreterFrame, owner);
-#if PY_VERSION_HEX < 0x030C0000
-	OFF(iframe_is_entry, _PyInterpreterFrame, is_entry);
-#else
-	ABSENT(iframe_is_entry); /* 3.12 replaced it with FRAME_OWNED_BY_CSTACK shim frames */
-#endif
-#endif
-}
-
-static void print_code(void)
-{
-	OFF(code_filename, PyCodeObject, co_filename);
-	OFF(code_name, PyCodeObject, co_name);
-#if PY_VERSION_HEX >= 0x030B0000
-	OFF(code_qualname, PyCodeObject, co_qualname);
-#else
-	ABSENT(code_qualname);
-#endif
-	OFF(code_firstlineno, PyCodeObject, co_firstlineno);
-#if PY_VERSION_HEX >= 0x030A0000
-	OFF(code_linetable, PyCodeObject, co_linetable); /* PEP 626 table; co_lnotab is gone */
-#else
-	OFF(code_linetable, PyCodeObject, co_lnotab);
-#endif
-#if PY_VERSION_HEX >= 0x030B0000
-	OFF(code_code_adaptive, PyCodeObject, co_code_adaptive);
-	OFF(code_firsttraceable, PyCodeObject, _co_firsttraceable);
-#else
-	ABSENT(code_code_adaptive);
-	ABSENT(code_firsttraceable);
-#endif
-}
-
-static void print_strings(void)
-{
-#if PY_MAJOR_VERSION >= 3
-	OFF(bytes_size, PyBytesObject, ob_base.ob_size);
-	OFF(bytes_data, PyBytesObject, ob_sval);
-	OFF(unicode_length, PyASCIIObject, length);
-	OFF(unicode_state, PyASCIIObject, state);
-	SIZE(unicode_ascii_size, PyASCIIObject);
-	SIZE(unicode_compact_size, PyCompactUnicodeObject);
-	OFF(unicode_data_ptr, PyUnicodeObject, data);
-#else
-	/* 2.7 code names are str (PyStringObject), whose PyObject_VAR_HEAD is spelled out inline */
-	OFF(bytes_size, PyStringObject, ob_size);
-	OFF(bytes_data, PyStringObject, ob_sval);
-	ABSENT(unicode_length);
-	ABSENT(unicode_state);
-	ABSENT(unicode_ascii_size);
-	ABSENT(unicode_compact_size);
-	ABSENT(unicode_data_ptr);
-#endif
-	OFF(object_type, PyObject, ob_type);
-}
-
-/* Where, inside 3.13's _Py_DebugOffsets, the target keeps each of its own offsets. */
-static void print_debug_offsets(void)
-{
-#if PY_VERSION_HEX >= 0x030D0000
-#define DBG(field, member) OFF(field, _Py_DebugOffsets, member)
-#define DBG_SIZE(field) SIZE(field, _Py_DebugOffsets)
-#else
-#define DBG(field, member) ABSENT(field)
-#define DBG_SIZE(field) ABSENT(field)
-#endif
-	DBG(dbg_runtime_interpreters_head, runtime_state.interpreters_head);
-	DBG(dbg_interp_next, interpreter_state.next);
-	DBG(dbg_interp_threads_head, interpreter_state.threads_head);
-	DBG(dbg_interp_imports_modules, interpreter_state.imports_modules);
-	DBG(dbg_interp_ceval_gil, interpreter_state.ceval_gil);
-	DBG(dbg_gil_locked, interpreter_state.gil_runtime_state_locked);
-	DBG(dbg_gil_holder, interpreter_state.gil_runtime_state_holder);
-	DBG(dbg_tstate_prev, thread_state.prev);
-	DBG(dbg_tstate_next, thread_state.next);
-	DBG(dbg_tstate_interp, thread_state.interp);
-	DBG(dbg_tstate_current_frame, thread_state.current_frame);
-	DBG(dbg_tstate_thread_id, thread_state.thread_id);
-	DBG(dbg_tstate_native_thread_id, thread_state.native_thread_id);
-	DBG(dbg_iframe_previous, interpreter_frame.previous);
-	DBG(dbg_iframe_executable, interpreter_frame.executable);
-	DBG(dbg_iframe_instr_ptr, interpreter_frame.instr_ptr);
-	DBG(dbg_iframe_owner, interpreter_frame.owner);
-	DBG(dbg_code_filename, code_object.filename);
-	DBG(dbg_code_name, code_object.name);
-	DBG(dbg_code_qualname, code_object.qualname);
-	DBG(dbg_code_linetable, code_object.linetable);
-	DBG(dbg_code_firstlineno, code_object.firstlineno);
-	DBG(dbg_code_co_code_adaptive, code_object.co_code_adaptive);
-	DBG(dbg_object_type, pyobject.ob_type);
-	DBG(dbg_bytes_size, bytes_object.ob_size);
-	DBG(dbg_bytes_data, bytes_object.ob_sval);
-	DBG(dbg_unicode_state, unicode_object.state);
-	DBG(dbg_unicode_length, unicode_object.length);
-	DBG(dbg_unicode_ascii_size, unicode_object.asciiobject_size);
-	DBG_SIZE(dbg_size);
-}
-
-/* The table is keyed by major.minor and describes release builds with the normal object
- * header. Py_TRACE_REFS (implied by Py_DEBUG up to 3.7) adds two pointers to every object, a
- * free-threaded build (Py_GIL_DISABLED) changes the header too, and Py_DEBUG can add members
- * elsewhere: a row from such a build would misdescribe that minor's release builds. */
-static const char *unsupported_build(void)
-{
-#if defined(Py_TRACE_REFS)
-	return "Py_TRACE_REFS build";
-#elif defined(Py_GIL_DISABLED)
-	return "free-threaded (Py_GIL_DISABLED) build";
-#elif defined(Py_DEBUG)
-	return "debug (Py_DEBUG) build";
-#else
-	return NULL;
-#endif
-}
-
-int main(int argc, char **argv)
-{
-	const char *why = unsupported_build();
-
-	if (argc != 2 || (strcmp(argv[1], "key") != 0 && strcmp(argv[1], "row") != 0)) {
-		fprintf(stderr, "usage: %s key|row\n", argv[0]);
+	if (strlen(PY_VERSION) >= 16) { /* struct py_offsets.probed_version is char[16] */
+		fprintf(stderr, "version string '%s' too long\n", PY_VERSION);
 		return 1;
 	}
-	if (why) {
-		fprintf(stderr, "%s %s\n", PY_VERSION, why);
-		return 2;
-	}
-	if (strcmp(argv[1], "key") == 0) {
-		printf("%d %d %08lx\n", PY_MAJOR_VERSION, PY_MINOR_VERSION,
-		       (unsigned long)PY_VERSION_HEX);
-		return 0;
-	}
+	printf("version %s\n", PY_VERSION);
+	printf("major %d\n", PY_MAJOR_VERSION);
+	printf("minor %d\n", PY_MINOR_VERSION);
 
-	printf("\t{\n");
-	printf("\t\t.major = %d,\n\t\t.minor = %d,\n", PY_MAJOR_VERSION, PY_MINOR_VERSION);
-	printf("\t\t.probed_version = \"%s\",\n", PY_VERSION);
-	print_runtime();
-	print_interp();
-	print_tstate();
-	print_frames();
-	print_code();
-	print_strings();
-	print_debug_offsets();
-	printf("\t},\n");
+	/* _PyRuntimeState: 3.7 moved the interpreter list into it; 3.12 moved the current
+	 * thread state out of it (into a C thread-local). */
+#if PY_VERSION_HEX >= 0x03070000
+	put("runtime_interpreters_head", offsetof(_PyRuntimeState, interpreters.head));
+#else
+	put("runtime_interpreters_head", ABSENT);
+#endif
+#if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x030c0000
+	put("runtime_gilstate_tstate_current", offsetof(_PyRuntimeState, gilstate.tstate_current));
+#else
+	put("runtime_gilstate_tstate_current", ABSENT);
+#endif
+
+	/* PyInterpreterState */
+	put("interp_next", offsetof(PyInterpreterState, next));
+#if PY_VERSION_HEX >= 0x030b0000
+	put("interp_tstate_head", offsetof(PyInterpreterState, threads.head));
+#else
+	put("interp_tstate_head", offsetof(PyInterpreterState, tstate_head));
+#endif
+#if PY_VERSION_HEX >= 0x030c0000
+	put("interp_modules", offsetof(PyInterpreterState, imports.modules));
+#else
+	put("interp_modules", offsetof(PyInterpreterState, modules));
+#endif
+	/* 3.12: the GIL became per interpreter, and ceval.gil points at it. */
+#if PY_VERSION_HEX >= 0x030c0000
+	put("interp_ceval_gil", offsetof(PyInterpreterState, ceval.gil));
+	put("gil_locked", offsetof(struct _gil_runtime_state, locked));
+	put("gil_last_holder", offsetof(struct _gil_runtime_state, last_holder));
+#else
+	put("interp_ceval_gil", ABSENT);
+	put("gil_locked", ABSENT);
+	put("gil_last_holder", ABSENT);
+#endif
+
+	/* PyThreadState: 2.7 has no prev link. */
+#if PY_MAJOR_VERSION >= 3
+	put("tstate_prev", offsetof(PyThreadState, prev));
+#else
+	put("tstate_prev", ABSENT);
+#endif
+	put("tstate_next", offsetof(PyThreadState, next));
+	put("tstate_interp", offsetof(PyThreadState, interp));
+#if PY_VERSION_HEX < 0x030b0000
+	put("tstate_frame", offsetof(PyThreadState, frame));
+	put("tstate_cframe", ABSENT);
+	put("tstate_current_frame", ABSENT);
+#elif PY_VERSION_HEX < 0x030d0000
+	/* 3.11-3.12: tstate->cframe->current_frame. (3.10 already has cframe, but frames are still
+	 * reached through tstate->frame there.) */
+	put("tstate_frame", ABSENT);
+	put("tstate_cframe", offsetof(PyThreadState, cframe));
+	put("tstate_current_frame", ABSENT);
+#else
+	put("tstate_frame", ABSENT);
+	put("tstate_cframe", ABSENT);
+	put("tstate_current_frame", offsetof(PyThreadState, current_frame));
+#endif
+	put("tstate_thread_id", offsetof(PyThreadState, thread_id));
+#if PY_VERSION_HEX >= 0x030b0000
+	put("tstate_native_thread_id", offsetof(PyThreadState, native_thread_id));
+#else
+	put("tstate_native_thread_id", ABSENT);
+#endif
+
+	/* _PyCFrame (cpython/pystate.h), 3.11-3.12 */
+#if PY_VERSION_HEX >= 0x030b0000 && PY_VERSION_HEX < 0x030d0000
+	put("cframe_current_frame", offsetof(_PyCFrame, current_frame));
+#else
+	put("cframe_current_frame", ABSENT);
+#endif
+
+	/* PyFrameObject up to 3.10; from 3.11 it is a lazily made wrapper, and the walk uses
+	 * _PyInterpreterFrame instead. */
+#if PY_VERSION_HEX < 0x030b0000
+	put("frame_back", offsetof(PyFrameObject, f_back));
+	put("frame_code", offsetof(PyFrameObject, f_code));
+	put("frame_lasti", offsetof(PyFrameObject, f_lasti));
+#else
+	put("frame_back", ABSENT);
+	put("frame_code", ABSENT);
+	put("frame_lasti", ABSENT);
+#endif
+
+#if PY_VERSION_HEX >= 0x030b0000
+	put("iframe_previous", offsetof(_PyInterpreterFrame, previous));
+#if PY_VERSION_HEX >= 0x030d0000
+	/* 3.13: f_code became f_executable (which may be None), prev_instr became instr_ptr. */
+	put("iframe_code", offsetof(_PyInterpreterFrame, f_executable));
+	put("iframe_instr", offsetof(_PyInterpreterFrame, instr_ptr));
+#else
+	put("iframe_code", offsetof(_PyInterpreterFrame, f_code));
+	put("iframe_instr", offsetof(_PyInterpreterFrame, prev_instr));
+#endif
+	put("iframe_owner", offsetof(_PyInterpreterFrame, owner));
+#if PY_VERSION_HEX < 0x030c0000
+	put("iframe_is_entry", offsetof(_PyInterpreterFrame, is_entry)); /* 3.12 replaced it */
+#else
+	put("iframe_is_entry", ABSENT);
+#endif
+#else
+	put("iframe_previous", ABSENT);
+	put("iframe_code", ABSENT);
+	put("iframe_instr", ABSENT);
+	put("iframe_owner", ABSENT);
+	put("iframe_is_entry", ABSENT);
+#endif
+
+	/* PyCodeObject */
+	put("code_filename", offsetof(PyCodeObject, co_filename));
+	put("code_name", offsetof(PyCodeObject, co_name));
+#if PY_VERSION_HEX >= 0x030b0000
+	put("code_qualname", offsetof(PyCodeObject, co_qualname));
+#else
+	put("code_qualname", ABSENT);
+#endif
+	put("code_firstlineno", offsetof(PyCodeObject, co_firstlineno));
+#if PY_VERSION_HEX >= 0x030a0000
+	put("code_linetable", offsetof(PyCodeObject, co_linetable)); /* PEP 626 (3.10), PEP 657 (3.11) */
+#else
+	put("code_linetable", offsetof(PyCodeObject, co_lnotab));
+#endif
+#if PY_VERSION_HEX >= 0x030b0000
+	put("code_code_adaptive", offsetof(PyCodeObject, co_code_adaptive));
+	put("code_firsttraceable", offsetof(PyCodeObject, _co_firsttraceable));
+#else
+	put("code_code_adaptive", ABSENT);
+	put("code_firsttraceable", ABSENT);
+#endif
+
+	/* bytes; in 2.7 code names and line tables are PyStringObject, whose PyObject_VAR_HEAD
+	 * puts ob_size directly in the struct. */
+#if PY_MAJOR_VERSION < 3
+	put("bytes_size", offsetof(PyStringObject, ob_size));
+	put("bytes_data", offsetof(PyStringObject, ob_sval));
+#else
+	put("bytes_size", offsetof(PyBytesObject, ob_base.ob_size));
+	put("bytes_data", offsetof(PyBytesObject, ob_sval));
+#endif
+
+	/* PEP 393 strings (3.3+). state is a bit-field, which offsetof() cannot take; it is the
+	 * member right after hash, so its word starts where hash ends. */
+#if PY_MAJOR_VERSION >= 3
+	put("unicode_length", offsetof(PyASCIIObject, length));
+	put("unicode_state", offsetof(PyASCIIObject, hash) + sizeof(Py_hash_t));
+	put("unicode_ascii_size", sizeof(PyASCIIObject));
+	put("unicode_compact_size", sizeof(PyCompactUnicodeObject));
+	put("unicode_data_ptr", offsetof(PyUnicodeObject, data));
+#else
+	put("unicode_length", ABSENT);
+	put("unicode_state", ABSENT);
+	put("unicode_ascii_size", ABSENT);
+	put("unicode_compact_size", ABSENT);
+	put("unicode_data_ptr", ABSENT);
+#endif
+
+	put("object_type", offsetof(PyObject, ob_type));
+
+	/* 3.13+: where each value sits inside _Py_DebugOffsets, so the target's own copy can
+	 * replace the table's values at run time. */
+#if PY_VERSION_HEX >= 0x030d0000
+#define DBG(name, member) put(name, offsetof(_Py_DebugOffsets, member))
+	DBG("dbg_runtime_interpreters_head", runtime_state.interpreters_head);
+	DBG("dbg_interp_next", interpreter_state.next);
+	DBG("dbg_interp_threads_head", interpreter_state.threads_head);
+	DBG("dbg_interp_imports_modules", interpreter_state.imports_modules);
+	DBG("dbg_interp_ceval_gil", interpreter_state.ceval_gil);
+	DBG("dbg_gil_locked", interpreter_state.gil_runtime_state_locked);
+	DBG("dbg_gil_holder", interpreter_state.gil_runtime_state_holder);
+	DBG("dbg_tstate_prev", thread_state.prev);
+	DBG("dbg_tstate_next", thread_state.next);
+	DBG("dbg_tstate_interp", thread_state.interp);
+	DBG("dbg_tstate_current_frame", thread_state.current_frame);
+	DBG("dbg_tstate_thread_id", thread_state.thread_id);
+	DBG("dbg_tstate_native_thread_id", thread_state.native_thread_id);
+	DBG("dbg_iframe_previous", interpreter_frame.previous);
+	DBG("dbg_iframe_executable", interpreter_frame.executable);
+	DBG("dbg_iframe_instr_ptr", interpreter_frame.instr_ptr);
+	DBG("dbg_iframe_owner", interpreter_frame.owner);
+	DBG("dbg_code_filename", code_object.filename);
+	DBG("dbg_code_name", code_object.name);
+	DBG("dbg_code_qualname", code_object.qualname);
+	DBG("dbg_code_linetable", code_object.linetable);
+	DBG("dbg_code_firstlineno", code_object.firstlineno);
+	DBG("dbg_code_co_code_adaptive", code_object.co_code_adaptive);
+	DBG("dbg_object_type", pyobject.ob_type);
+	DBG("dbg_bytes_size", bytes_object.ob_size);
+	DBG("dbg_bytes_data", bytes_object.ob_sval);
+	DBG("dbg_unicode_state", unicode_object.state);
+	DBG("dbg_unicode_length", unicode_object.length);
+	DBG("dbg_unicode_ascii_size", unicode_object.asciiobject_size);
+	put("dbg_size", sizeof(_Py_DebugOffsets));
+#undef DBG
+#else
+	static const char *const dbg_fields[] = {
+		"dbg_runtime_interpreters_head", "dbg_interp_next", "dbg_interp_threads_head",
+		"dbg_interp_imports_modules", "dbg_interp_ceval_gil", "dbg_gil_locked",
+		"dbg_gil_holder", "dbg_tstate_prev", "dbg_tstate_next", "dbg_tstate_interp",
+		"dbg_tstate_current_frame", "dbg_tstate_thread_id", "dbg_tstate_native_thread_id",
+		"dbg_iframe_previous", "dbg_iframe_executable", "dbg_iframe_instr_ptr",
+		"dbg_iframe_owner", "dbg_code_filename", "dbg_code_name", "dbg_code_qualname",
+		"dbg_code_linetable", "dbg_code_firstlineno", "dbg_code_co_code_adaptive",
+		"dbg_object_type", "dbg_bytes_size", "dbg_bytes_data", "dbg_unicode_state",
+		"dbg_unicode_length", "dbg_unicode_ascii_size", "dbg_size",
+	};
+	for (size_t i = 0; i < sizeof dbg_fields / sizeof dbg_fields[0]; i++)
+		put(dbg_fields[i], ABSENT);
+#endif
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return 1;
 	return 0;
 }

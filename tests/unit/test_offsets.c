@@ -1,202 +1,278 @@
-/* test_offsets.c: the generated layout table (src/python/offsets_table.c): lookup, ordering,
- * which fields each version has, and values cross-checked by hand in docs' CPYTHON.md
- * (sections 2-4 and 7), so that a regenerated table that drifts from the checked facts fails. */
-#include <stdio.h>
-
+/* test_offsets.c: the generated layout table (src/python/offsets_table.c) is whole and sane.
+ *
+ * The values themselves come from offsetof() probes, so this test does not re-derive them. It
+ * checks what a generator or header mistake would break: one row per probed version, sorted, found
+ * by py_offsets_find; every field present exactly in the versions that have it (a field left at
+ * 0 by a forgotten probe line, or -1 where the walker needs a value, shows up here); and a few
+ * values that CPYTHON.md records from live interpreters, as a tie to reality.
+ */
 #include "check.h"
 #include "python/offsets.h"
 
-/* The interpreters the committed table was generated from (tools/gen-offsets). */
+#include <stddef.h>
+#include <stdio.h>
+
+/* Versions as major * 100 + minor, so 2.7 < 3.6 < 3.10 < 3.13. */
+#define V(major, minor) ((major) * 100 + (minor))
+#define ANY_MAX 9999
+
+struct field_span {
+	const char *name;
+	size_t off;    /* offsetof(struct py_offsets, field) */
+	int first, last; /* versions (inclusive) that have the field; -1 outside them */
+};
+
+#define SPAN(field, first, last) { #field, offsetof(struct py_offsets, field), (first), (last) }
+
+/* Which CPython versions have each field (CPYTHON.md sections 1-6 and offsets.h's comments). */
+static const struct field_span spans[] = {
+	SPAN(runtime_interpreters_head, V(3, 7), ANY_MAX), /* _PyRuntime appeared in 3.7 */
+	SPAN(runtime_gilstate_tstate_current, V(3, 7), V(3, 11)), /* a thread-local from 3.12 */
+	SPAN(interp_next, 0, ANY_MAX),
+	SPAN(interp_tstate_head, 0, ANY_MAX),
+	SPAN(interp_modules, 0, ANY_MAX),
+	SPAN(interp_ceval_gil, V(3, 12), ANY_MAX), /* per-interpreter GIL */
+	SPAN(gil_locked, V(3, 12), ANY_MAX),
+	SPAN(gil_last_holder, V(3, 12), ANY_MAX),
+	SPAN(tstate_prev, V(3, 0), ANY_MAX), /* 2.7's list is singly linked */
+	SPAN(tstate_next, 0, ANY_MAX),
+	SPAN(tstate_interp, 0, ANY_MAX),
+	SPAN(tstate_frame, 0, V(3, 10)),
+	SPAN(tstate_cframe, V(3, 11), V(3, 12)),
+	SPAN(tstate_current_frame, V(3, 13), ANY_MAX),
+	SPAN(tstate_thread_id, 0, ANY_MAX),
+	SPAN(tstate_native_thread_id, V(3, 11), ANY_MAX),
+	SPAN(cframe_current_frame, V(3, 11), V(3, 12)),
+	SPAN(frame_back, 0, V(3, 10)),
+	SPAN(frame_code, 0, V(3, 10)),
+	SPAN(frame_lasti, 0, V(3, 10)),
+	SPAN(iframe_previous, V(3, 11), ANY_MAX),
+	SPAN(iframe_code, V(3, 11), ANY_MAX),
+	SPAN(iframe_instr, V(3, 11), ANY_MAX),
+	SPAN(iframe_owner, V(3, 11), ANY_MAX),
+	SPAN(iframe_is_entry, V(3, 11), V(3, 11)), /* 3.12 replaced it with CSTACK frames */
+	SPAN(code_filename, 0, ANY_MAX),
+	SPAN(code_name, 0, ANY_MAX),
+	SPAN(code_qualname, V(3, 11), ANY_MAX),
+	SPAN(code_firstlineno, 0, ANY_MAX),
+	SPAN(code_linetable, 0, ANY_MAX),
+	SPAN(code_code_adaptive, V(3, 11), ANY_MAX),
+	SPAN(code_firsttraceable, V(3, 11), ANY_MAX),
+	SPAN(bytes_size, 0, ANY_MAX),
+	SPAN(bytes_data, 0, ANY_MAX),
+	SPAN(unicode_length, V(3, 0), ANY_MAX), /* PEP 393; 2.7 names are PyStringObject */
+	SPAN(unicode_state, V(3, 0), ANY_MAX),
+	SPAN(unicode_ascii_size, V(3, 0), ANY_MAX),
+	SPAN(unicode_compact_size, V(3, 0), ANY_MAX),
+	SPAN(unicode_data_ptr, V(3, 0), ANY_MAX),
+	SPAN(object_type, 0, ANY_MAX),
+	SPAN(dbg_runtime_interpreters_head, V(3, 13), ANY_MAX), /* _Py_DebugOffsets is 3.13+ */
+	SPAN(dbg_interp_next, V(3, 13), ANY_MAX),
+	SPAN(dbg_interp_threads_head, V(3, 13), ANY_MAX),
+	SPAN(dbg_interp_imports_modules, V(3, 13), ANY_MAX),
+	SPAN(dbg_interp_ceval_gil, V(3, 13), ANY_MAX),
+	SPAN(dbg_gil_locked, V(3, 13), ANY_MAX),
+	SPAN(dbg_gil_holder, V(3, 13), ANY_MAX),
+	SPAN(dbg_tstate_prev, V(3, 13), ANY_MAX),
+	SPAN(dbg_tstate_next, V(3, 13), ANY_MAX),
+	SPAN(dbg_tstate_interp, V(3, 13), ANY_MAX),
+	SPAN(dbg_tstate_current_frame, V(3, 13), ANY_MAX),
+	SPAN(dbg_tstate_thread_id, V(3, 13), ANY_MAX),
+	SPAN(dbg_tstate_native_thread_id, V(3, 13), ANY_MAX),
+	SPAN(dbg_iframe_previous, V(3, 13), ANY_MAX),
+	SPAN(dbg_iframe_executable, V(3, 13), ANY_MAX),
+	SPAN(dbg_iframe_instr_ptr, V(3, 13), ANY_MAX),
+	SPAN(dbg_iframe_owner, V(3, 13), ANY_MAX),
+	SPAN(dbg_code_filename, V(3, 13), ANY_MAX),
+	SPAN(dbg_code_name, V(3, 13), ANY_MAX),
+	SPAN(dbg_code_qualname, V(3, 13), ANY_MAX),
+	SPAN(dbg_code_linetable, V(3, 13), ANY_MAX),
+	SPAN(dbg_code_firstlineno, V(3, 13), ANY_MAX),
+	SPAN(dbg_code_co_code_adaptive, V(3, 13), ANY_MAX),
+	SPAN(dbg_object_type, V(3, 13), ANY_MAX),
+	SPAN(dbg_bytes_size, V(3, 13), ANY_MAX),
+	SPAN(dbg_bytes_data, V(3, 13), ANY_MAX),
+	SPAN(dbg_unicode_state, V(3, 13), ANY_MAX),
+	SPAN(dbg_unicode_length, V(3, 13), ANY_MAX),
+	SPAN(dbg_unicode_ascii_size, V(3, 13), ANY_MAX),
+	SPAN(dbg_size, V(3, 13), ANY_MAX),
+};
+
+#define NSPANS (sizeof spans / sizeof spans[0])
+
+static int32_t field_at(const struct py_offsets *row, size_t off)
+{
+	int32_t v;
+	memcpy(&v, (const char *)row + off, sizeof v);
+	return v;
+}
+
+/* The span list names every int32_t field of the struct once, so a field added to offsets.h
+ * without a line here fails instead of going unchecked. */
+static void test_spans_cover_struct(void)
+{
+	size_t first = offsetof(struct py_offsets, runtime_interpreters_head);
+	size_t nfields = (sizeof(struct py_offsets) - first) / sizeof(int32_t);
+	int dup = 0;
+
+	CHECK_INT(NSPANS, nfields, "the test knows every int32_t field of struct py_offsets");
+	for (size_t i = 0; i < NSPANS; i++)
+		for (size_t j = i + 1; j < NSPANS; j++)
+			if (spans[i].off == spans[j].off)
+				dup = 1;
+	CHECK(!dup, "no field is listed twice");
+}
+
+/* The versions installed when the table was generated (CPYTHON.md section 1). */
 static const struct {
 	int major, minor;
 	const char *probed;
 } expected_rows[] = {
-	{ 2, 7, "2.7.18" }, { 3, 6, "3.6.15" },  { 3, 7, "3.7.16" },
-	{ 3, 8, "3.8.18" }, { 3, 9, "3.9.18" },  { 3, 10, "3.10.13" },
-	{ 3, 11, "3.11.7" }, { 3, 12, "3.12.1" }, { 3, 13, "3.13.0" },
+	{2, 7, "2.7.18"},  {3, 6, "3.6.15"},  {3, 7, "3.7.16"},
+	{3, 8, "3.8.18"},  {3, 9, "3.9.18"},  {3, 10, "3.10.13"},
+	{3, 11, "3.11.7"}, {3, 12, "3.12.1"}, {3, 13, "3.13.0"},
 };
-#define N_EXPECTED (sizeof expected_rows / sizeof expected_rows[0])
 
-static int version_at_least(const struct py_offsets *o, int major, int minor)
+static void test_find(void)
 {
-	return o->major > major || (o->major == major && o->minor >= minor);
-}
+	char what[128];
+	size_t n = sizeof expected_rows / sizeof expected_rows[0];
 
-static void check_lookup(void)
-{
-	char what[96];
-
-	CHECK_INT(py_offsets_table_len, N_EXPECTED, "the table has one row per installed version");
-	for (size_t i = 0; i < N_EXPECTED; i++) {
-		const struct py_offsets *o =
+	CHECK_INT(py_offsets_table_len, n, "one row per probed version");
+	for (size_t i = 0; i < n; i++) {
+		const struct py_offsets *row =
 			py_offsets_find(expected_rows[i].major, expected_rows[i].minor);
-
-		snprintf(what, sizeof what, "find(%d, %d) gives its row", expected_rows[i].major,
+		snprintf(what, sizeof what, "py_offsets_find(%d, %d)", expected_rows[i].major,
 			 expected_rows[i].minor);
-		CHECK(o && o->major == expected_rows[i].major && o->minor == expected_rows[i].minor,
-		      what);
-		snprintf(what, sizeof what, "find(%d, %d) was probed on %s", expected_rows[i].major,
-			 expected_rows[i].minor, expected_rows[i].probed);
-		CHECK_STR(o ? o->probed_version : NULL, expected_rows[i].probed, what);
-	}
-
-	CHECK(py_offsets_find(3, 5) == NULL, "find(3, 5) is NULL: no row before 3.6 (bar 2.7)");
-	CHECK(py_offsets_find(3, 14) == NULL, "find(3, 14) is NULL: newer than the table");
-	CHECK(py_offsets_find(2, 6) == NULL, "find(2, 6) is NULL");
-	CHECK(py_offsets_find(4, 0) == NULL, "find(4, 0) is NULL");
-	CHECK(py_offsets_find(0, 0) == NULL, "find(0, 0) is NULL");
-	CHECK(py_offsets_find(-1, -1) == NULL, "find(-1, -1) is NULL");
-}
-
-static void check_order(void)
-{
-	int sorted = 1, terminated = 1;
-
-	for (size_t i = 0; i < py_offsets_table_len; i++) {
-		const struct py_offsets *o = &py_offsets_table[i];
-
-		if (memchr(o->probed_version, '\0', sizeof o->probed_version) == NULL)
-			terminated = 0;
-		if (i == 0)
+		CHECK(row != NULL, what);
+		if (!row)
 			continue;
-		const struct py_offsets *p = &py_offsets_table[i - 1];
-		/* strictly increasing: sorted and no major.minor twice */
-		if (!(o->major > p->major || (o->major == p->major && o->minor > p->minor)))
-			sorted = 0;
+		CHECK_INT(row->major, expected_rows[i].major, what);
+		CHECK_INT(row->minor, expected_rows[i].minor, what);
+		CHECK_STR(row->probed_version, expected_rows[i].probed, what);
 	}
-	CHECK(sorted, "rows are sorted by version with no duplicates");
-	CHECK(terminated, "every probed_version is NUL-terminated");
+	CHECK(py_offsets_find(3, 5) == NULL, "no row for 3.5");
+	CHECK(py_offsets_find(3, 14) == NULL, "no row for 3.14");
+	CHECK(py_offsets_find(2, 6) == NULL, "no row for 2.6");
+	CHECK(py_offsets_find(4, 0) == NULL, "no row for 4.0");
 }
 
-/* Which fields exist where (-1 = absent), per the version history in CPYTHON.md. */
-static void check_presence(void)
+static void test_sorted_unique(void)
+{
+	int ok = 1;
+	for (size_t i = 1; i < py_offsets_table_len; i++) {
+		const struct py_offsets *a = &py_offsets_table[i - 1], *b = &py_offsets_table[i];
+		if (V(a->major, a->minor) >= V(b->major, b->minor))
+			ok = 0;
+	}
+	CHECK(ok, "rows are sorted by version, without duplicates");
+}
+
+/* Each row's probed_version is its own major.minor plus a patch number. */
+static void test_probed_version_matches(void)
 {
 	for (size_t i = 0; i < py_offsets_table_len; i++) {
-		const struct py_offsets *o = &py_offsets_table[i];
-		int v37 = version_at_least(o, 3, 7), v311 = version_at_least(o, 3, 11);
-		int v312 = version_at_least(o, 3, 12), v313 = version_at_least(o, 3, 13);
-		int py3 = o->major >= 3;
-		int ok = 1;
-		char what[96];
-
-		ok &= (o->runtime_interpreters_head >= 0) == v37;
-		ok &= (o->runtime_gilstate_tstate_current >= 0) == (v37 && !v312);
-		ok &= (o->interp_ceval_gil >= 0) == v312;
-		ok &= (o->gil_locked >= 0) == v312 && (o->gil_last_holder >= 0) == v312;
-		ok &= (o->tstate_prev >= 0) == py3;
-		/* exactly one way from the tstate to the innermost frame */
-		ok &= (o->tstate_frame >= 0) == !v311;
-		ok &= (o->tstate_cframe >= 0) == (v311 && !v313);
-		ok &= (o->cframe_current_frame >= 0) == (v311 && !v313);
-		ok &= (o->tstate_current_frame >= 0) == v313;
-		ok &= (o->tstate_native_thread_id >= 0) == v311;
-		ok &= (o->frame_back >= 0) == !v311 && (o->frame_code >= 0) == !v311 &&
-		      (o->frame_lasti >= 0) == !v311;
-		ok &= (o->iframe_previous >= 0) == v311 && (o->iframe_code >= 0) == v311 &&
-		      (o->iframe_instr >= 0) == v311 && (o->iframe_owner >= 0) == v311;
-		ok &= (o->iframe_is_entry >= 0) == (v311 && !v312);
-		ok &= (o->code_qualname >= 0) == v311 && (o->code_code_adaptive >= 0) == v311 &&
-		      (o->code_firsttraceable >= 0) == v311;
-		ok &= o->code_filename >= 0 && o->code_name >= 0 && o->code_firstlineno >= 0 &&
-		      o->code_linetable >= 0;
-		ok &= o->bytes_size >= 0 && o->bytes_data >= 0 && o->object_type >= 0;
-		ok &= (o->unicode_length >= 0) == py3 && (o->unicode_state >= 0) == py3 &&
-		      (o->unicode_ascii_size >= 0) == py3 &&
-		      (o->unicode_compact_size >= 0) == py3 && (o->unicode_data_ptr >= 0) == py3;
-		ok &= (o->dbg_tstate_current_frame >= 0) == v313 && (o->dbg_size >= 0) == v313 &&
-		      (o->dbg_code_co_code_adaptive >= 0) == v313;
-
-		snprintf(what, sizeof what, "%d.%d has exactly its version's fields", o->major,
-			 o->minor);
-		CHECK(ok, what);
+		const struct py_offsets *row = &py_offsets_table[i];
+		char prefix[16], what[96];
+		int n = snprintf(prefix, sizeof prefix, "%d.%d.", row->major, row->minor);
+		snprintf(what, sizeof what, "%d.%d: probed_version '%s' matches", row->major,
+			 row->minor, row->probed_version);
+		CHECK(n > 0 && strncmp(row->probed_version, prefix, (size_t)n) == 0 &&
+			      memchr(row->probed_version, '\0', sizeof row->probed_version),
+		      what);
 	}
 }
 
-static const struct py_offsets *row(int major, int minor)
+/* Present fields are offsets (>= 0), absent ones exactly -1; nothing in between. */
+static void test_presence(void)
 {
-	static const struct py_offsets none = { .major = -1 };
-	const struct py_offsets *o = py_offsets_find(major, minor);
-
-	return o ? o : &none; /* a missing row then fails the value checks instead of crashing */
+	char what[160];
+	for (size_t i = 0; i < py_offsets_table_len; i++) {
+		const struct py_offsets *row = &py_offsets_table[i];
+		int v = V(row->major, row->minor), bad = 0;
+		for (size_t k = 0; k < NSPANS; k++) {
+			int32_t got = field_at(row, spans[k].off);
+			int has = v >= spans[k].first && v <= spans[k].last;
+			if (has ? got < 0 : got != -1) {
+				snprintf(what, sizeof what, "%d.%d: %s is %s", row->major, row->minor,
+					 spans[k].name, has ? ">= 0" : "-1");
+				CHECK_INT(got, has ? 0 : -1, what);
+				bad = 1;
+			}
+		}
+		snprintf(what, sizeof what, "%d.%d: every field present or -1 as the version has it",
+			 row->major, row->minor);
+		CHECK(!bad, what);
+	}
 }
 
-/* Values checked against live interpreters (CPYTHON.md sections 2-4, 6, 7). */
-static void check_known_values(void)
+/* Values CPYTHON.md recorded from probes and live walks (sections 2, 3, 5, 6 and 7). */
+static void test_known_values(void)
 {
-	const struct py_offsets *o;
+	const struct py_offsets *r;
 
-	o = row(2, 7);
-	CHECK_INT(o->code_name, 88, "2.7 co_name");
-	CHECK_INT(o->code_filename, 80, "2.7 co_filename");
-	CHECK_INT(o->code_linetable, 104, "2.7 co_lnotab");
-	CHECK_INT(o->tstate_next, 0, "2.7 tstate next (no prev)");
-	CHECK_INT(o->frame_lasti, 120, "2.7 f_lasti");
-	CHECK_INT(o->bytes_data, 36, "2.7 PyStringObject ob_sval");
-
-	CHECK_INT(row(3, 6)->code_firstlineno, 36, "3.6 co_firstlineno");
-	CHECK_INT(row(3, 7)->runtime_interpreters_head, 24, "3.7 interpreters.head");
-	CHECK_INT(row(3, 7)->frame_lasti, 104, "3.7 f_lasti");
-	CHECK_INT(row(3, 8)->runtime_interpreters_head, 32, "3.8 interpreters.head");
-	CHECK_INT(row(3, 8)->code_name, 112, "3.8 co_name (after co_posonlyargcount)");
-	CHECK_INT(row(3, 10)->frame_lasti, 96, "3.10 f_lasti");
-	CHECK_INT(row(3, 10)->code_linetable, 120, "3.10 co_linetable");
-	CHECK_INT(row(3, 10)->interp_tstate_head, 8, "3.10 tstate_head");
-
-	o = row(3, 11);
-	CHECK_INT(o->interp_tstate_head, 16, "3.11 threads.head");
-	CHECK_INT(o->iframe_code, 32, "3.11 f_code");
-	CHECK_INT(o->iframe_previous, 48, "3.11 previous");
-	CHECK_INT(o->iframe_instr, 56, "3.11 prev_instr");
-	CHECK_INT(o->iframe_is_entry, 68, "3.11 is_entry");
-	CHECK_INT(o->iframe_owner, 69, "3.11 owner");
-	CHECK_INT(o->cframe_current_frame, 8, "3.11 _PyCFrame.current_frame");
-	CHECK_INT(o->code_code_adaptive, 184, "3.11 co_code_adaptive");
-	CHECK_INT(o->unicode_ascii_size, 48, "3.11 sizeof(PyASCIIObject)");
-	CHECK_INT(o->unicode_compact_size, 72, "3.11 sizeof(PyCompactUnicodeObject)");
-
-	o = row(3, 12);
-	CHECK_INT(o->interp_tstate_head, 72, "3.12 threads.head");
-	CHECK_INT(o->cframe_current_frame, 0, "3.12 _PyCFrame.current_frame");
-	CHECK_INT(o->iframe_code, 0, "3.12 f_code");
-	CHECK_INT(o->iframe_previous, 8, "3.12 previous");
-	CHECK_INT(o->iframe_owner, 70, "3.12 owner");
-	CHECK_INT(o->code_firstlineno, 68, "3.12 co_firstlineno");
-	CHECK_INT(o->gil_last_holder, 8, "3.12 _gil_runtime_state.last_holder");
-	CHECK_INT(o->gil_locked, 16, "3.12 _gil_runtime_state.locked");
-	CHECK_INT(o->unicode_state, 32, "3.12 PyASCIIObject state");
-	CHECK_INT(o->unicode_ascii_size, 40, "3.12 sizeof(PyASCIIObject) (wstr gone)");
-	CHECK_INT(o->unicode_data_ptr, 56, "3.12 PyUnicodeObject.data");
-
-	o = row(3, 13);
-	CHECK_INT(o->runtime_interpreters_head, 632, "3.13 interpreters.head");
-	CHECK_INT(o->interp_next, 7264, "3.13 interp next");
-	CHECK_INT(o->interp_tstate_head, 7344, "3.13 threads.head");
-	CHECK_INT(o->tstate_current_frame, 72, "3.13 current_frame");
-	CHECK_INT(o->tstate_thread_id, 152, "3.13 thread_id");
-	CHECK_INT(o->tstate_native_thread_id, 160, "3.13 native_thread_id");
-	CHECK_INT(o->iframe_instr, 56, "3.13 instr_ptr");
-	CHECK_INT(o->iframe_owner, 70, "3.13 owner");
-	CHECK_INT(o->code_code_adaptive, 200, "3.13 co_code_adaptive");
-	CHECK_INT(o->unicode_ascii_size, 40, "3.13 sizeof(PyASCIIObject)");
-	CHECK_INT(o->dbg_size, 584, "3.13 sizeof(_Py_DebugOffsets)");
-
-	/* The same in every version that has it (CPYTHON.md section 4). */
-	for (size_t i = 0; i < py_offsets_table_len; i++) {
-		const struct py_offsets *r = &py_offsets_table[i];
-		char what[64];
-
-		snprintf(what, sizeof what, "%d.%d ob_type", r->major, r->minor);
-		CHECK_INT(r->object_type, 8, what);
-		snprintf(what, sizeof what, "%d.%d bytes ob_size", r->major, r->minor);
-		CHECK_INT(r->bytes_size, 16, what);
+	if ((r = py_offsets_find(2, 7))) {
+		CHECK_INT(r->tstate_next, 0, "2.7 tstate next (no prev)");
+		CHECK_INT(r->tstate_frame, 16, "2.7 tstate frame");
+		CHECK_INT(r->tstate_thread_id, 144, "2.7 tstate thread_id");
+		CHECK_INT(r->code_name, 88, "2.7 co_name");
+		CHECK_INT(r->code_linetable, 104, "2.7 co_lnotab");
+		CHECK_INT(r->bytes_data, 36, "2.7 PyStringObject ob_sval");
+	}
+	if ((r = py_offsets_find(3, 7))) {
+		CHECK_INT(r->runtime_interpreters_head, 24, "3.7 interpreters.head");
+		CHECK_INT(r->runtime_gilstate_tstate_current, 1480, "3.7 gilstate.tstate_current");
+	}
+	if ((r = py_offsets_find(3, 9))) {
+		CHECK_INT(r->runtime_interpreters_head, 32, "3.9 interpreters.head");
+		CHECK_INT(r->tstate_frame, 24, "3.9 tstate frame");
+		CHECK_INT(r->tstate_thread_id, 176, "3.9 tstate thread_id");
+		CHECK_INT(r->frame_lasti, 104, "3.9 f_lasti");
+	}
+	if ((r = py_offsets_find(3, 10)))
+		CHECK_INT(r->frame_lasti, 96, "3.10 f_lasti");
+	if ((r = py_offsets_find(3, 11))) {
+		CHECK_INT(r->interp_tstate_head, 16, "3.11 threads.head");
+		CHECK_INT(r->tstate_cframe, 56, "3.11 tstate cframe");
+		CHECK_INT(r->cframe_current_frame, 8, "3.11 _PyCFrame current_frame");
+		CHECK_INT(r->iframe_code, 32, "3.11 f_code");
+		CHECK_INT(r->iframe_previous, 48, "3.11 previous");
+		CHECK_INT(r->iframe_instr, 56, "3.11 prev_instr");
+		CHECK_INT(r->iframe_is_entry, 68, "3.11 is_entry");
+		CHECK_INT(r->iframe_owner, 69, "3.11 owner");
+		CHECK_INT(r->code_code_adaptive, 184, "3.11 co_code_adaptive");
+		CHECK_INT(r->unicode_ascii_size, 48, "3.11 sizeof(PyASCIIObject)");
+	}
+	if ((r = py_offsets_find(3, 12))) {
+		CHECK_INT(r->interp_tstate_head, 72, "3.12 threads.head");
+		CHECK_INT(r->cframe_current_frame, 0, "3.12 _PyCFrame current_frame");
+		CHECK_INT(r->interp_ceval_gil, 384, "3.12 ceval.gil");
+		CHECK_INT(r->gil_last_holder, 8, "3.12 gil last_holder");
+		CHECK_INT(r->gil_locked, 16, "3.12 gil locked");
+		CHECK_INT(r->unicode_ascii_size, 40, "3.12 sizeof(PyASCIIObject)");
+		CHECK_INT(r->unicode_compact_size, 56, "3.12 sizeof(PyCompactUnicodeObject)");
+	}
+	if ((r = py_offsets_find(3, 13))) {
+		CHECK_INT(r->runtime_interpreters_head, 632, "3.13 interpreters.head");
+		CHECK_INT(r->interp_next, 7264, "3.13 interp next");
+		CHECK_INT(r->interp_tstate_head, 7344, "3.13 threads.head");
+		CHECK_INT(r->tstate_current_frame, 72, "3.13 tstate current_frame");
+		CHECK_INT(r->tstate_thread_id, 152, "3.13 tstate thread_id");
+		CHECK_INT(r->tstate_native_thread_id, 160, "3.13 tstate native_thread_id");
+		CHECK_INT(r->iframe_owner, 70, "3.13 owner");
+		CHECK_INT(r->code_code_adaptive, 200, "3.13 co_code_adaptive");
+		CHECK_INT(r->interp_ceval_gil, 16, "3.13 ceval.gil");
+		CHECK_INT(r->dbg_size, 584, "3.13 sizeof(_Py_DebugOffsets)");
 	}
 }
 
 int main(void)
 {
-	check_lookup();
-	check_order();
-	check_presence();
-	check_known_values();
+	test_spans_cover_struct();
+	test_find();
+	test_sorted_unique();
+	test_probed_version_matches();
+	test_presence();
+	test_known_values();
 	return check_exit();
 }
