@@ -29,6 +29,20 @@ static int64_t index_from_lasti(const struct py_layout *l, int32_t lasti)
 	return lasti;
 }
 
+/* Marks frame as visited in this walk; returns 1 if it already was (a cycle). */
+static int visit(struct py_walker *w, uint64_t frame)
+{
+	size_t i = (size_t)((frame >> 3) * 0x9E3779B97F4A7C15ull >> 40) % PY_VISITED_SLOTS;
+	while (w->visited_stamp[i] == w->stamp) {
+		if (w->visited[i] == frame)
+			return 1;
+		i = (i + 1) % PY_VISITED_SLOTS;
+	}
+	w->visited_stamp[i] = w->stamp;
+	w->visited[i] = frame;
+	return 0;
+}
+
 int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
 		  size_t *n_partial)
 {
@@ -44,14 +58,22 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 
 	size_t n = 0;
 	*n_partial = 0;
-	uint64_t prev = 0;
+	/* A new stamp invalidates every slot of the visited set at once; on wrap-around, clear. */
+	if (++w->stamp == 0) {
+		memset(w->visited_stamp, 0, PY_VISITED_SLOTS * sizeof *w->visited_stamp);
+		w->stamp = 1;
+	}
 	for (size_t depth = 0; frame; depth++) {
-		/* A frame pointing back at itself or the chain passing the bound: stop, keep
-		 * what was read (the outer part is lost, which the caller reports). */
-		if (depth >= PY_MAX_DEPTH || n >= max || frame == prev) {
+		/* The chain passing the bound: stop, keep what was read (the outer part is lost,
+		 * which the caller reports). */
+		if (depth >= PY_MAX_DEPTH || n >= max) {
 			*n_partial = n;
 			return PY_WALK_TOO_DEEP;
 		}
+		/* A frame met twice: a link caught mid-update (a new frame whose previous still
+		 * holds a stale pointer) or corrupt memory. Nothing of this walk can be trusted. */
+		if (visit(w, frame))
+			return PY_WALK_CYCLE;
 		if (mem_read(w->mem, frame, buf, (size_t)span) != 0) {
 			*n_partial = n;
 			return PY_WALK_BAD_READ;
@@ -75,7 +97,6 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 			 * to the same line through the same unit index. */
 			f.index = (int64_t)(instr - start) / 2;
 		}
-		prev = frame;
 		frame = next;
 		/* 3.12+ pushes a C-stack entry frame (the interpreter trampoline, or None as
 		 * executable in 3.13) at each C call into the eval loop: not user code. */

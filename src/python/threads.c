@@ -1,5 +1,6 @@
 /* threads.c: from the runtime to the interpreters, their thread states, and the GIL holder. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem/reader.h"
@@ -15,7 +16,10 @@ int py_walker_init(struct py_walker *w, struct mem_reader *mem, const struct py_
 	if (py_layout_init(&w->layout, &t->version, mem, t->runtime, err, errlen) != 0)
 		return -1;
 	w->codes = py_code_cache_new();
-	if (!w->codes) {
+	w->visited = calloc(PY_VISITED_SLOTS, sizeof *w->visited);
+	w->visited_stamp = calloc(PY_VISITED_SLOTS, sizeof *w->visited_stamp);
+	if (!w->codes || !w->visited || !w->visited_stamp) {
+		py_walker_release(w);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -25,7 +29,11 @@ int py_walker_init(struct py_walker *w, struct mem_reader *mem, const struct py_
 void py_walker_release(struct py_walker *w)
 {
 	py_code_cache_free(w->codes);
+	free(w->visited);
+	free(w->visited_stamp);
 	w->codes = NULL;
+	w->visited = NULL;
+	w->visited_stamp = NULL;
 }
 
 static int read_ptr(struct py_walker *w, uint64_t base, int32_t off, uint64_t *out)

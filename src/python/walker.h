@@ -25,11 +25,20 @@ struct py_code_cache;
 /* Most interpreters followed through interp->next. */
 #define PY_MAX_INTERPRETERS 256
 
+/* Slots of the visited-frame set used to find cycles: twice the deepest chain, so a walk of
+ * PY_MAX_DEPTH frames keeps the open-addressing table at most half full. */
+#define PY_VISITED_SLOTS 32768
+
 struct py_walker {
 	struct mem_reader *mem; /* borrowed */
 	struct py_target target;
 	struct py_layout layout;
 	struct py_code_cache *codes; /* owned */
+	/* Scratch for py_stack_read's cycle check: frame addresses, valid where the matching
+	 * stamp equals the current walk's stamp, so no clearing between walks. Owned. */
+	uint64_t *visited;
+	uint32_t *visited_stamp;
+	uint32_t stamp;
 };
 
 /* Sets up a walker over mem for a discovered target (builds the layout, reading the debug
@@ -50,7 +59,9 @@ struct py_thread {
 enum py_walk_error {
 	PY_WALK_NOT_READY = -10, /* no interpreter yet (still starting) or already finalized */
 	PY_WALK_BAD_READ = -11,  /* a pointer led nowhere: the target changed under us, or lies */
-	PY_WALK_TOO_DEEP = -12,  /* the chain passed PY_MAX_DEPTH or looped */
+	PY_WALK_TOO_DEEP = -12,  /* the chain passed PY_MAX_DEPTH */
+	PY_WALK_CYCLE = -13,     /* the chain came back to a frame it had passed: a link was
+				  * caught half-written, or the memory lies */
 };
 
 /* Reads every thread state of every interpreter into out (at most max, newest first as CPython
@@ -72,7 +83,8 @@ struct py_raw_frame {
 
 /* Walks the frame chain starting at frame (a struct py_thread's frame), innermost first,
  * skipping the frames CPython itself never shows (3.12+ C-stack entry frames). Returns the
- * number of frames written (at most max) or a py_walk_error; on PY_WALK_TOO_DEEP the frames
+ * number of frames written (at most max) or a py_walk_error (PY_WALK_CYCLE: a loop, the sample
+ * is not to be trusted); on PY_WALK_TOO_DEEP the frames
  * read so far are still written and the count is in *n_partial. */
 int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
 		  size_t *n_partial);

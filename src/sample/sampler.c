@@ -117,7 +117,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	}
 	uint64_t time_us = clock_wall_us();
 	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
-	size_t nstacks = 0, used = 0, torn = 0;
+	size_t nstacks = 0, used = 0, torn = 0; /* torn: stacks lost this tick, any reason */
 	for (int i = 0; i < nt; i++) {
 		const struct py_thread *th = &s->threads[i];
 		if (!th->frame || (!cfg->all_threads && !th->holds_gil))
@@ -132,11 +132,18 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		}
 		size_t partial;
 		int n = py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH, &partial);
+		if (n < 0 && !cfg->pause) {
+			/* Read while the target ran: a broken chain means it changed under us. */
+			prof->torn++;
+			torn++;
+			continue;
+		}
 		if (n == PY_WALK_TOO_DEEP) {
 			prof->errors[PROF_ERR_TOO_DEEP]++;
 			n = (int)partial;
 		} else if (n < 0) {
 			prof->errors[PROF_ERR_STACK]++;
+			torn++; /* not idle either: this thread had a stack, unreadable */
 			continue;
 		}
 		if (!cfg->pause && !stack_unchanged(w, cfg, th, s->frames + used, n)) {
