@@ -24,15 +24,20 @@ static int from_hex(uint64_t hex, struct py_version *out)
 	return 0;
 }
 
-/* Parses 1 or 2 decimal digits at *p (no sign, no leading junk). Returns the value or -1. */
+/* Parses 1 or 2 decimal digits at *p (no sign, no leading junk). Returns the value or -1.
+ * CPython never writes a version part with a leading zero, so "07" is refused: otherwise the
+ * ABI form "207" would pass as 2.7 and "301" as 3.1. */
 static int small_number(const char **p)
 {
 	const char *s = *p;
 	if (*s < '0' || *s > '9')
 		return -1;
 	int v = *s++ - '0';
-	if (*s >= '0' && *s <= '9')
+	if (*s >= '0' && *s <= '9') {
+		if (v == 0)
+			return -1;
 		v = v * 10 + (*s++ - '0');
+	}
 	if (*s >= '0' && *s <= '9')
 		return -1; /* three digits: not a minor or micro we would believe */
 	*p = s;
@@ -89,7 +94,9 @@ static int from_name(const char *name, struct py_version *out)
 		return -1;
 	while (*s == 'd' || *s == 'm' || *s == 'u' || *s == 't')
 		s++;
-	if (*s != '\0' && strncmp(s, ".so", 3) != 0 && *s != '-')
+	/* ' ': /proc/PID/maps appends " (deleted)" to a file replaced while the target runs
+	 * (a package upgrade), and the basename is passed on as it is. */
+	if (*s != '\0' && strncmp(s, ".so", 3) != 0 && *s != '-' && *s != ' ')
 		return -1;
 	*out = (struct py_version){ major, minor, -1 };
 	return 0;

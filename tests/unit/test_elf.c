@@ -221,6 +221,10 @@ static void test_name_only(void)
 		{ "python3.11", 0, 3, 11 },
 		{ "python2.7", 0, 2, 7 },
 		{ "python3.13t", 0, 3, 13 },
+		/* maps names a file replaced under the running target this way */
+		{ "python2.7 (deleted)", 0, 2, 7 },
+		{ "libpython3.12.so.1.0 (deleted)", 0, 3, 12 },
+		{ "python3.07", -1, 0, 0 },
 		{ "libpython3.so", -1, 0, 0 },
 		{ "python3", -1, 0, 0 },
 		{ "python4.1", -1, 0, 0 },
@@ -256,6 +260,9 @@ static void test_parse_abi(void)
 		{ "3100", -1, 0, 0 }, { "3.12a", -1, 0, 0 }, { "3.12 ", -1, 0, 0 },
 		{ "3.12.1", -1, 0, 0 }, { "4.1", -1, 0, 0 }, { "1.5", -1, 0, 0 },
 		{ "..3", -1, 0, 0 },  { "-3.1", -1, 0, 0 }, { " 3.1", -1, 0, 0 },
+		/* leading zeros: "207" must not pass as 2.7, nor "301" as 3.1 */
+		{ "207", -1, 0, 0 },  { "301", -1, 0, 0 },  { "3.01", -1, 0, 0 },
+		{ "3.07", -1, 0, 0 }, { "30", 0, 3, 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct py_version pv = { 9, 9, 9 };
