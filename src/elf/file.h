@@ -31,8 +31,8 @@ int elf_file_section(const struct elf_file *f, const char *name, uint64_t *addr,
  * them; bytes of .bss read as zero). Returns 0, or -EFAULT when no segment holds them all. */
 int elf_file_read_vaddr(const struct elf_file *f, uint64_t vaddr, void *buf, size_t len);
 
-/* The lowest PT_LOAD p_vaddr, rounded down to the page size (4096): what the start of the mapping at
- * file offset 0 corresponds to. load bias = mapping start - this. */
+/* The lowest PT_LOAD p_vaddr, rounded down to the page size (4096): what the start of the
+ * mapping at file offset 0 corresponds to. load bias = mapping start - this. */
 uint64_t elf_file_base_vaddr(const struct elf_file *f);
 
 /* ET_EXEC (1) or ET_DYN (0). */
