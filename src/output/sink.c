@@ -23,6 +23,13 @@ int out_sink_open(struct out_sink *s, const char *path)
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return -EISDIR;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): written in place.
+		 * Renaming a file over it would replace the device node itself. */
+		s->f = fopen(path, "w");
+		s->direct = 1;
+		return s->f ? 0 : -errno;
+	}
 	int fd = mkstemp(s->tmp);
 	if (fd < 0)
 		return -errno;
@@ -44,6 +51,11 @@ int out_sink_commit(struct out_sink *s)
 {
 	if (!s->path)
 		return fflush(s->f) == 0 ? 0 : -errno;
+	if (s->direct) {
+		int rc = fclose(s->f) == 0 ? 0 : -errno;
+		s->f = NULL;
+		return rc;
+	}
 	int rc = 0;
 	if (fclose(s->f) != 0)
 		rc = -errno;
@@ -61,5 +73,6 @@ void out_sink_abort(struct out_sink *s)
 		return;
 	fclose(s->f);
 	s->f = NULL;
-	unlink(s->tmp);
+	if (!s->direct)
+		unlink(s->tmp);
 }

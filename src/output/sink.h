@@ -1,5 +1,6 @@
 /* sink.h: where a profile goes: stdout, or a file written under a temporary name in the same
- * directory and renamed into place when complete, so no reader ever sees half a profile. */
+ * directory and renamed into place when complete, so no reader ever sees half a profile.
+ * A path that exists and is not a regular file (/dev/null, a FIFO) is written in place. */
 #ifndef PYFLAME_OUTPUT_SINK_H
 #define PYFLAME_OUTPUT_SINK_H
 
@@ -9,6 +10,7 @@ struct out_sink {
 	FILE *f;
 	const char *path; /* NULL: stdout */
 	char tmp[4096];
+	int direct; /* writing to path itself (not a regular file), no rename */
 };
 
 /* Opens the sink (creating the temporary file now, so an unwritable path fails before any

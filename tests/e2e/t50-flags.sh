@@ -44,6 +44,15 @@ check "-n: frames as FILE:FUNCTION" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$t
 check "-o: the profile goes to the file, nothing to stdout" \
 	test $rc -eq 0 -a ! -s "$WORK/out" -a "$(cat "$WORK/prof.txt")" = "$stack 1" -a -z "$(ls "$WORK" | grep pyflame-)"
 
+# -o to something that is not a regular file (a FIFO here; /dev/null in real life) is written in
+# place: renaming a temporary file over it would replace the node itself.
+mkfifo "$WORK/fifo"
+cat "$WORK/fifo" >"$WORK/from-fifo" & reader=$!
+"$PYFLAME" -s 0 -o "$WORK/fifo" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+wait $reader
+check "-o to a FIFO writes through it and leaves it a FIFO" \
+	test $rc -eq 0 -p "$WORK/fifo" -a "$(cat "$WORK/from-fifo")" = "$stack 1"
+
 "$PYFLAME" -s 0 --abi=312 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "--abi=312 on a 3.12 target" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1"
 
