@@ -51,7 +51,7 @@ cat "$WORK/fifo" >"$WORK/from-fifo" & reader=$!
 "$PYFLAME" -s 0 -o "$WORK/fifo" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 wait $reader
 check "-o to a FIFO writes through it and leaves it a FIFO" \
-	test $rc -eq 0 -p "$WORK/fifo" -a "$(cat "$WORK/from-fifo")" = "$stack 1"
+	test $rc -eq 0 -a -p "$WORK/fifo" -a "$(cat "$WORK/from-fifo")" = "$stack 1"
 
 "$PYFLAME" -s 0 --abi=312 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "--abi=312 on a 3.12 target" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1"
