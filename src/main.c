@@ -256,6 +256,7 @@ int main(int argc, char **argv)
 				.seconds = o.command ? -1 : o.seconds,
 				.interval = o.rate,
 				.all_threads = o.threads,
+				.thread_names = o.thread_names,
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
 				.cache = cache,

@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"                         first, and exit (TID*: marks the thread holding the GIL)\n"
 	"  -n, --no-line-numbers  frames as FILE:FUNCTION, merging lines of one function\n"
 	"      --threads          sample every thread, not only the one holding the GIL\n"
+	"      --thread-names     start each stack with its thread's name\n"
 	"      --nonblocking      read the target without stopping it\n"
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 313)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
@@ -64,7 +65,7 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART };
+enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -75,6 +76,7 @@ static const struct option long_options[] = {
 	{ "exclude-idle", no_argument, NULL, 'x' },
 	{ "no-line-numbers", no_argument, NULL, 'n' },
 	{ "threads", no_argument, NULL, OPT_THREADS },
+	{ "thread-names", no_argument, NULL, OPT_THREAD_NAMES },
 	{ "nonblocking", no_argument, NULL, OPT_NONBLOCKING },
 	{ "abi", required_argument, NULL, OPT_ABI },
 	{ "record", required_argument, NULL, OPT_RECORD },
@@ -132,6 +134,9 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			break;
 		case OPT_THREADS:
 			o->threads = 1;
+			break;
+		case OPT_THREAD_NAMES:
+			o->thread_names = 1;
 			break;
 		case OPT_NONBLOCKING:
 			o->nonblocking = 1;

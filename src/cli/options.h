@@ -23,6 +23,7 @@ struct options {
 	int exclude_idle;   /* -x */
 	int no_line_numbers; /* -n */
 	int threads;        /* --threads */
+	int thread_names;   /* --thread-names: the thread's name as each stack's root frame */
 	int nonblocking;    /* --nonblocking: never stop the target */
 	int has_abi;        /* --abi given */
 	struct py_version abi;

@@ -37,10 +37,14 @@ char *out_render_stack(const struct profile *p, const struct prof_stack *s, int 
 			}
 			buf = nb;
 		}
-		int n = line_numbers ? snprintf(buf + len, cap - len, "%s%s:%s:%d", i ? ";" : "",
-						file, func, (int)f->line)
-				     : snprintf(buf + len, cap - len, "%s%s:%s", i ? ";" : "", file,
-						func);
+		int n;
+		if (!file[0] && f->line < 0) /* a thread's name (--thread-names) */
+			n = snprintf(buf + len, cap - len, "%s%s", i ? ";" : "", func);
+		else if (line_numbers)
+			n = snprintf(buf + len, cap - len, "%s%s:%s:%d", i ? ";" : "", file, func,
+				     (int)f->line);
+		else
+			n = snprintf(buf + len, cap - len, "%s%s:%s", i ? ";" : "", file, func);
 		len += (size_t)n;
 	}
 	return buf;

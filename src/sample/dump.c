@@ -2,47 +2,15 @@
 #include "sample/dump.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "proc/pause.h"
 #include "profile/profile.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
-
-/* The OS name of a thread, from /proc/PID/task/TID/comm, without its newline. */
-static void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap)
-{
-	char path[64];
-	buf[0] = '\0';
-	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, cap - 1);
-	close(fd);
-	if (n <= 0)
-		n = 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Which stopped OS thread a thread state belongs to: its native id on 3.11+, else the thread
- * whose fs_base is its pthread_t (see proc_thread_fs_base). */
-static pid_t match_tid(const struct py_thread *th, const struct proc_pause *p)
-{
-	if (th->native_id)
-		return (pid_t)th->native_id;
-	for (size_t i = 0; i < p->n; i++) {
-		uint64_t fs;
-		if (proc_thread_fs_base(p->tids[i], &fs) == 0 && fs == th->thread_id)
-			return p->tids[i];
-	}
-	return 0;
-}
+#include "sample/threadname.h"
 
 int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
 		struct dump_thread *out, size_t max)
@@ -50,7 +18,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 	struct proc_pause pause = { 0 };
 	struct py_thread *threads = calloc(PY_MAX_THREADS, sizeof *threads);
 	struct py_raw_frame *frames = calloc(PY_MAX_DEPTH, sizeof *frames);
-	uint32_t *ids = calloc(PY_MAX_DEPTH, sizeof *ids);
+	uint32_t *ids = calloc(PY_MAX_DEPTH + 1, sizeof *ids);
 	int rc = -ENOMEM;
 	if (!threads || !frames || !ids)
 		goto out;
@@ -64,7 +32,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		memset(d, 0, sizeof *d);
 		d->ident = threads[i].thread_id;
 		d->holds_gil = threads[i].holds_gil;
-		d->tid = match_tid(&threads[i], &pause);
+		d->tid = thread_tid(&threads[i], &pause);
 		d->stack = INTERN_NONE;
 		if (d->tid)
 			thread_comm(t->pid, d->tid, d->name, sizeof d->name);
@@ -75,7 +43,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;
 		if (nf > 0)
-			d->stack = sample_resolve(w, prof, frames, (size_t)nf, ids);
+			d->stack = sample_resolve(w, prof, frames, (size_t)nf, NULL, ids);
 	}
 	/* Names and lines were resolved while stopped: a dump is one instant, not a profile. */
 	proc_resume_all(t, &pause);

@@ -11,6 +11,7 @@
 #include "python/code.h"
 #include "python/walker.h"
 #include "sample/clock.h"
+#include "sample/threadname.h"
 
 /* How often the sampler checks that the target is still there. */
 #define POLL_NS (50ull * 1000 * 1000)
@@ -23,7 +24,9 @@ struct scratch {
 	size_t frames_cap;
 	struct {
 		size_t start, n;
+		const char *name; /* --thread-names: the root frame, else NULL */
 	} *stacks; /* PY_MAX_THREADS */
+	struct thread_names names;
 	uint32_t *ids; /* PY_MAX_DEPTH */
 	struct proc_pause pause;
 };
@@ -33,7 +36,7 @@ static int scratch_init(struct scratch *s)
 	memset(s, 0, sizeof *s);
 	s->threads = calloc(PY_MAX_THREADS, sizeof *s->threads);
 	s->stacks = calloc(PY_MAX_THREADS, sizeof *s->stacks);
-	s->ids = calloc(PY_MAX_DEPTH, sizeof *s->ids);
+	s->ids = calloc(PY_MAX_DEPTH + 1, sizeof *s->ids);
 	s->frames_cap = 2 * PY_MAX_DEPTH;
 	s->frames = calloc(s->frames_cap, sizeof *s->frames);
 	return s->threads && s->stacks && s->ids && s->frames ? 0 : -ENOMEM;
@@ -45,6 +48,7 @@ static void scratch_release(struct scratch *s)
 	free(s->stacks);
 	free(s->ids);
 	free(s->frames);
+	thread_names_release(&s->names);
 	proc_pause_release(&s->pause);
 }
 
@@ -58,9 +62,15 @@ static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame
 }
 
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
-			const struct py_raw_frame *raw, size_t n, uint32_t *ids)
+			const struct py_raw_frame *raw, size_t n, const char *root, uint32_t *ids)
 {
 	size_t k = 0;
+	if (root) {
+		/* A thread's name as its own outermost frame: no file, no line. */
+		ids[k] = profile_frame(prof, "", root, -1);
+		if (ids[k++] == INTERN_NONE)
+			return INTERN_NONE;
+	}
 	for (size_t i = n; i-- > 0;) {
 		const struct py_code *code = py_code_get(w, raw[i].code);
 		if (!code) {
@@ -153,6 +163,9 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		}
 		s->stacks[nstacks].start = used;
 		s->stacks[nstacks].n = (size_t)n;
+		s->stacks[nstacks].name = cfg->thread_names
+			? thread_names_get(&s->names, t->pid, th, cfg->pause ? &s->pause : NULL)
+			: NULL;
 		nstacks++;
 		used += (size_t)n;
 	}
@@ -172,7 +185,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	uint64_t before = prof->errors[PROF_ERR_CODE];
 	for (size_t i = 0; i < nstacks; i++) {
 		uint32_t id = sample_resolve(w, prof, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, s->ids);
+					     s->stacks[i].n, s->stacks[i].name, s->ids);
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
 	}

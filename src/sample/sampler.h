@@ -17,6 +17,7 @@ struct sampler_config {
 	double seconds;   /* how long to sample; < 0: until the target exits */
 	double interval;  /* seconds between samples */
 	int all_threads;  /* --threads: every thread, else the GIL holder */
+	int thread_names; /* --thread-names: each stack starts with its thread's name */
 	int once;         /* -s 0: exactly one sample */
 	int pause;        /* stop the target for each snapshot (the default) */
 	struct mem_reader *cache; /* the walker's page cache (mem/cache.h), emptied every tick;
@@ -35,10 +36,11 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 struct py_raw_frame;
 
 /* Resolves one raw stack (innermost first, as read) into names and lines, and adds it to prof
- * once, outermost first; ids is scratch for PY_MAX_DEPTH frame ids. Frames CPython itself
+ * once, outermost first, under a root frame named root when that is not NULL; ids is scratch
+ * for PY_MAX_DEPTH + 1 frame ids. Frames CPython itself
  * hides (3.11+ frames not yet started) are left out. Returns the stack id, or INTERN_NONE
  * when nothing is left or a code object could not be read (counted in prof->errors). */
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
-			const struct py_raw_frame *raw, size_t n, uint32_t *ids);
+			const struct py_raw_frame *raw, size_t n, const char *root, uint32_t *ids);
 
 #endif

@@ -1,0 +1,65 @@
+/* threadname.c: matching thread states to OS threads, and naming them. */
+#include "sample/threadname.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc/pause.h"
+#include "proc/procfs.h"
+#include "python/walker.h"
+
+void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap)
+{
+	char path[64];
+	buf[0] = '\0';
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p)
+{
+	if (th->native_id)
+		return (pid_t)th->native_id;
+	for (size_t i = 0; p && i < p->n; i++) {
+		uint64_t fs;
+		if (proc_thread_fs_base(p->tids[i], &fs) == 0 && fs == th->thread_id)
+			return p->tids[i];
+	}
+	return 0;
+}
+
+const char *thread_names_get(struct thread_names *tn, pid_t pid, const struct py_thread *th,
+			     const struct proc_pause *p)
+{
+	for (size_t i = 0; i < tn->n; i++)
+		if (tn->v[i].ident == th->thread_id)
+			return tn->v[i].name;
+	if (n_grow((void **)&tn->v, &tn->cap, tn->n + 1, sizeof *tn->v) < 0)
+		return NULL;
+	struct thread_name_entry *e = &tn->v[tn->n++];
+	e->ident = th->thread_id;
+	pid_t tid = thread_tid(th, p);
+	if (tid)
+		thread_comm(pid, tid, e->name, sizeof e->name);
+	if (!tid || !e->name[0])
+		snprintf(e->name, sizeof e->name, "Thread 0x%" PRIx64, th->thread_id);
+	return e->name;
+}
+
+void thread_names_release(struct thread_names *tn)
+{
+	free(tn->v);
+	memset(tn, 0, sizeof *tn);
+}

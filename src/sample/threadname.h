@@ -1,0 +1,35 @@
+/* threadname.h: which OS thread a Python thread state is, and what it is called. */
+#ifndef PYFLAME_SAMPLE_THREADNAME_H
+#define PYFLAME_SAMPLE_THREADNAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_pause;
+struct py_thread;
+
+/* The OS thread id of th: its native id on 3.11+, else the stopped thread (in p, may be NULL)
+ * whose fs_base is its pthread_t. 0 when it cannot be told (before 3.11 without pausing). */
+pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p);
+
+/* The OS name of a thread (/proc/PID/task/TID/comm) into buf; "" when unreadable. */
+void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap);
+
+/* Names by thread ident, looked up once per thread and kept for the run. */
+struct thread_names {
+	struct thread_name_entry {
+		uint64_t ident;
+		char name[64];
+	} *v;
+	size_t n, cap;
+};
+
+/* The name for th: the OS name of its thread, else "Thread 0x<ident>". The string lives as
+ * long as tn. Returns NULL only when out of memory. */
+const char *thread_names_get(struct thread_names *tn, pid_t pid, const struct py_thread *th,
+			     const struct proc_pause *p);
+
+void thread_names_release(struct thread_names *tn);
+
+#endif
