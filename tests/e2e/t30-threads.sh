@@ -23,6 +23,17 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc"; cat "$WORK/diff" "$WORK/err"; } | not_ok "threads $label --threads -s 0"
 	fi
 
+	# --thread-names: the same stacks, each under its thread's name as the root frame (no
+	# interpreter here names its OS threads, so each is the process's own name).
+	"$PYFLAME" --threads --thread-names -p "$TARGET_PID" -s 0 >"$WORK/named" 2>"$WORK/err"; rc=$?
+	comm=$(cat "/proc/$TARGET_PID/comm")
+	printf '%s;%s 1\n' "$comm" "$a" "$comm" "$b" "$comm" "$m" | sort >"$WORK/want"
+	if [ $rc -eq 0 ] && diff -u "$WORK/want" "$WORK/named" >"$WORK/diff"; then
+		ok "threads $label --thread-names: each stack under its thread's name"
+	else
+		{ echo "exit $rc"; cat "$WORK/diff" "$WORK/err"; } | not_ok "threads $label --thread-names"
+	fi
+
 	# --threads over time: each thread's stack counted once per sample.
 	"$PYFLAME" --threads -p "$TARGET_PID" -s 0.3 -r 0.01 >"$WORK/all" 2>"$WORK/err"; rc=$?
 	ca=$(awk -v s="$a" '$1 == s {print $2}' "$WORK/all")
