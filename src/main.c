@@ -30,9 +30,13 @@
 
 static volatile sig_atomic_t stop_requested;
 
+/* The first SIGINT, SIGTERM or SIGHUP ends sampling: the profile so far is written and the
+ * target let go. A second one means "now": _exit at once. That is safe for the target because
+ * the kernel detaches and resumes every tracee of a tracer that exits. */
 static void on_stop_signal(int sig)
 {
-	(void)sig;
+	if (stop_requested)
+		_exit(128 + sig);
 	stop_requested = 1;
 }
 
