@@ -34,6 +34,12 @@ python_path() {
 # line_of FILE TAG: the line number of the line marked "# @TAG".
 line_of() { grep -n "# @$2\$" "$1" | cut -d: -f1; }
 
+# busy_stack: the one stack tests/targets/busy.py spins in, outermost first, with its lines.
+busy_stack() {
+	local t=$TARGETS/busy.py
+	echo "$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
+}
+
 # start_target PYTHON SCRIPT ARGS...: starts it in the background, waits for its ready file
 # (the first argument passed to every target), sets TARGET_PID.
 start_target() {

@@ -9,7 +9,7 @@ for label in $ALL_PYTHONS; do
 		continue
 	fi
 	t=$TARGETS/busy.py
-	want="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
+	want=$(busy_stack)
 	start_target "$py" "$t" || { echo "not ok - attach $label: target did not start"; continue; }
 
 	# One sample: exactly one line, the exact stack, count 1.

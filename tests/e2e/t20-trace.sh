@@ -9,7 +9,7 @@ for label in $ALL_PYTHONS; do
 		continue
 	fi
 	t=$TARGETS/busy.py
-	want="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
+	want=$(busy_stack)
 
 	# -S skips site (.pth files of installed packages), whose start-up time varies with load.
 	"$PYFLAME" -o "$WORK/prof" -t "$py" -S "$t" "" 0.6 >"$WORK/out" 2>"$WORK/err"; rc=$?

@@ -30,7 +30,7 @@ if [ -z "$py" ]; then
 	exit 0
 fi
 t=$TARGETS/busy.py
-stack="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
+stack=$(busy_stack)
 start_target "$py" "$t"
 
 "$PYFLAME" -s 0 "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?

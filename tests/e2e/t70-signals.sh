@@ -9,7 +9,7 @@ if [ -z "$py" ]; then
 	exit 0
 fi
 t=$TARGETS/busy.py
-stack="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
+stack=$(busy_stack)
 start_target "$py" "$t"
 for sig in INT TERM HUP; do
 	"$PYFLAME" -s 60 -o "$WORK/prof.$sig" -p "$TARGET_PID" 2>"$WORK/err" & pf=$!
