@@ -103,12 +103,17 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 			vanished = 1;
 			continue; /* the thread ended; its seize went with it */
 		}
+		size_t cap = p->cap;
+		int *sigs = NULL;
 		if (n_grow((void **)&p->tids, &p->cap, p->n + 1, sizeof *p->tids) < 0 ||
-		    (p->sigs = realloc(p->sigs, p->cap * sizeof *p->sigs)) == NULL) {
+		    (cap != p->cap && (sigs = realloc(p->sigs, p->cap * sizeof *sigs)) == NULL)) {
+			p->cap = cap; /* tids may have grown; sigs did not: keep the smaller */
 			ptrace(PTRACE_DETACH, tid, 0, sig);
 			proc_resume_all(t, p);
 			return -ENOMEM;
 		}
+		if (sigs)
+			p->sigs = sigs;
 		p->tids[p->n] = tid;
 		p->sigs[p->n] = sig;
 		p->n++;
