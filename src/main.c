@@ -113,7 +113,9 @@ static int discover_started(struct proc_target *t, const struct options *o,
 	}
 }
 
-static void report_losses(const struct profile *p)
+/* trace: the command was started by us, so samples taken before its interpreter was up are
+ * expected and not worth a line unless nothing else was sampled. */
+static void report_losses(const struct profile *p, int trace)
 {
 	static const char *const names[PROF_ERR_COUNT] = {
 		[PROF_ERR_PAUSE] = "could not stop the target",
@@ -121,11 +123,12 @@ static void report_losses(const struct profile *p)
 		[PROF_ERR_STACK] = "stack unreadable",
 		[PROF_ERR_TOO_DEEP] = "stack too deep (truncated)",
 		[PROF_ERR_CODE] = "code object unreadable",
-		[PROF_ERR_NOT_READY] = "interpreter not running yet",
+		[PROF_ERR_NOT_READY] = "no interpreter state found (starting, exiting, or a wrong "
+					"--abi)",
 	};
 	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < PROF_ERR_COUNT; i++)
-		if (p->errors[i] && i != PROF_ERR_NOT_READY)
+		if (p->errors[i] && (i != PROF_ERR_NOT_READY || !trace || p->samples == 0))
 			fprintf(stderr, "pyflame: %llu of %llu samples: %s\n",
 				(unsigned long long)p->errors[i],
 				(unsigned long long)(p->samples + p->errors[i]), names[i]);
@@ -284,7 +287,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pyflame: cannot write the profile: %s\n", strerror(errno));
 		status = 1;
 	}
-	report_losses(&prof);
+	report_losses(&prof, o.command != NULL);
 	if (rec && found && write_image(o.record, rec, &pt) != 0)
 		status = 1;
 

@@ -56,6 +56,13 @@ check "-o to a FIFO writes through it and leaves it a FIFO" \
 "$PYFLAME" -s 0 --abi=312 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "--abi=312 on a 3.12 target" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1"
 
+# A wrong --abi: an error, or every sample visibly lost; never a crash or an invented frame.
+for abi in 27 37 39 311 313; do
+	"$PYFLAME" -s 0.05 -r 0.01 --abi=$abi -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	check "--abi=$abi on a 3.12 target: refused or samples shown lost, no frames made up" \
+		test $rc -le 1 -a -z "$(grep -v '^(idle) ' "$WORK/out")" -a -s "$WORK/err"
+done
+
 "$PYFLAME" -s 0.05 -r 0.01 --flamechart -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 bad=$(awk -v s="$stack;" 'NR % 2 == 1 && ($0 !~ /^[0-9]+$/ || length($0) != 16) {print "bad time: " $0} NR % 2 == 0 && $0 != s {print "bad stack: " $0}' "$WORK/out")
 n=$(wc -l <"$WORK/out")
