@@ -123,8 +123,7 @@ static void report_losses(const struct profile *p, int trace)
 		[PROF_ERR_STACK] = "stack unreadable",
 		[PROF_ERR_TOO_DEEP] = "stack too deep (truncated)",
 		[PROF_ERR_CODE] = "code object unreadable",
-		[PROF_ERR_NOT_READY] = "no interpreter state found (starting, exiting, or a wrong "
-					"--abi)",
+		[PROF_ERR_NOT_READY] = "no interpreter state (starting, exiting, or wrong --abi)",
 	};
 	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < PROF_ERR_COUNT; i++)

@@ -41,6 +41,13 @@
 #endif
 #endif
 
+#if PY_VERSION_HEX < 0x030b0000
+#include <longintrepr.h> /* PyLongObject's digits (3.11+: cpython/longintrepr.h, via Python.h) */
+#else
+#include "pycore_dict.h"   /* 3.11+: PyDictKeysObject, PyDictUnicodeEntry, PyDictValues */
+#include "pycore_object.h" /* 3.11+: where a managed dict sits (MANAGED_DICT_OFFSET...) */
+#endif
+
 #include <stddef.h> /* offsetof: older Python.h do not pull it in */
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +59,51 @@ static void put(const char *name, long value)
 {
 	printf("%s %ld\n", name, value);
 }
+
+#if PY_VERSION_HEX >= 0x03060000 && PY_VERSION_HEX < 0x030b0000
+/* 3.6-3.10 define PyDictKeysObject and PyDictKeyEntry in Objects/dict-common.h, which is not
+ * installed (the headers only have `typedef struct _dictkeysobject PyDictKeysObject`). These are
+ * the one place the probe mirrors a struct instead of including it: copied from dict-common.h
+ * (3.6's dk_indices was a union of the same offset), and checked against the DWARF of every
+ * pyenv libpython 3.6-3.10 (`gdb -batch -ex 'ptype /o struct _dictkeysobject'`): dk_size @8,
+ * dk_nentries @32, dk_indices @40, entries 24 bytes with me_key @8 and me_value @16. */
+struct probe_dictkeys {
+	Py_ssize_t dk_refcnt;
+	Py_ssize_t dk_size;
+	void *dk_lookup; /* dict_lookup_func */
+	Py_ssize_t dk_usable;
+	Py_ssize_t dk_nentries;
+	char dk_indices[];
+};
+
+typedef struct {
+	Py_hash_t me_hash;
+	PyObject *me_key;
+	PyObject *me_value;
+} probe_dictkeyentry;
+#endif
+
+#if PY_VERSION_HEX >= 0x030b0000
+/* A stand-in object with room before it, so that the headers' own inline accessors for managed
+ * dicts (pointer arithmetic on obj, guarded by asserts on its type's flags) can be evaluated
+ * here and their results measured, rather than retyped. */
+static PyTypeObject probe_type;
+static PyObject *probe_room[16];
+
+static PyObject *probe_object(unsigned long flags)
+{
+	PyObject *obj = (PyObject *)&probe_room[8];
+	probe_type.tp_flags = flags;
+	probe_type.tp_basicsize = sizeof(PyObject);
+	obj->ob_type = &probe_type;
+	return obj;
+}
+
+static long probe_distance(const void *from, const void *to)
+{
+	return (long)((const char *)to - (const char *)from);
+}
+#endif
 
 int main(void)
 {
@@ -231,6 +283,178 @@ int main(void)
 #endif
 
 	put("object_type", offsetof(PyObject, ob_type));
+
+	/* Thread names: types, instance dicts, dicts, ints (src/python/threadnames.c). */
+	put("type_flags", offsetof(PyTypeObject, tp_flags));
+	put("type_dictoffset", offsetof(PyTypeObject, tp_dictoffset));
+#if PY_MAJOR_VERSION >= 3
+	put("heaptype_cached_keys", offsetof(PyHeapTypeObject, ht_cached_keys)); /* PEP 412, 3.3 */
+#else
+	put("heaptype_cached_keys", ABSENT);
+#endif
+	put("tpflags_heaptype", Py_TPFLAGS_HEAPTYPE);
+#if PY_VERSION_HEX >= 0x030b0000
+	put("tpflags_managed_dict", Py_TPFLAGS_MANAGED_DICT);
+#else
+	put("tpflags_managed_dict", ABSENT);
+#endif
+#if PY_VERSION_HEX >= 0x030d0000
+	put("tpflags_inline_values", Py_TPFLAGS_INLINE_VALUES);
+#else
+	put("tpflags_inline_values", ABSENT);
+#endif
+#if PY_MAJOR_VERSION < 3
+	put("tpflags_int_subclass", Py_TPFLAGS_INT_SUBCLASS);
+	put("tpflags_long_subclass", Py_TPFLAGS_LONG_SUBCLASS);
+	put("tpflags_str_subclass", Py_TPFLAGS_STRING_SUBCLASS);
+#else
+	put("tpflags_int_subclass", ABSENT);
+	put("tpflags_long_subclass", Py_TPFLAGS_LONG_SUBCLASS);
+	put("tpflags_str_subclass", Py_TPFLAGS_UNICODE_SUBCLASS);
+#endif
+	put("tpflags_dict_subclass", Py_TPFLAGS_DICT_SUBCLASS);
+
+	/* Managed dicts, measured through the headers' own accessors on a stand-in object. */
+#if PY_VERSION_HEX >= 0x030b0000 && PY_VERSION_HEX < 0x030c0000
+	{
+		/* 3.11: values pointer and dict pointer are two words before the GC header. */
+		PyObject *obj = probe_object(Py_TPFLAGS_MANAGED_DICT);
+		put("managed_dict_before", probe_distance(_PyObject_ManagedDictPointer(obj), obj));
+		put("managed_values_before", probe_distance(_PyObject_ValuesPointer(obj), obj));
+		put("managed_values_tag", ABSENT);
+		put("inline_values", ABSENT);
+		if ((long)MANAGED_DICT_OFFSET != probe_distance(obj, _PyObject_ManagedDictPointer(obj))) {
+			fprintf(stderr, "MANAGED_DICT_OFFSET disagrees with _PyObject_ManagedDictPointer\n");
+			return 1;
+		}
+	}
+#elif PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x030d0000
+	{
+		/* 3.12: one PyDictOrValues word, a dict pointer or a tagged values pointer. */
+		PyObject *obj = probe_object(Py_TPFLAGS_MANAGED_DICT);
+		static PyObject *values_room[4];
+		PyDictValues *values = (PyDictValues *)&values_room[1];
+		PyDictOrValues dorv;
+		put("managed_dict_before", probe_distance(_PyObject_DictOrValuesPointer(obj), obj));
+		put("managed_values_before", ABSENT);
+		_PyDictOrValues_SetValues(&dorv, values);
+		if (!_PyDictOrValues_IsValues(dorv) || _PyDictOrValues_GetValues(dorv) != values ||
+		    ((uintptr_t)dorv.values & 1) == 0) {
+			fprintf(stderr, "PyDictOrValues tagging is not the low bit\n");
+			return 1;
+		}
+		put("managed_values_tag", probe_distance(dorv.values, values));
+		put("inline_values", ABSENT);
+	}
+#elif PY_VERSION_HEX >= 0x030d0000
+	{
+		/* 3.13: a dict pointer before the object, values (if still inline) after it. */
+		PyObject *obj = probe_object(Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_INLINE_VALUES);
+		put("managed_dict_before", probe_distance(_PyObject_ManagedDictPointer(obj), obj));
+		put("managed_values_before", ABSENT);
+		put("managed_values_tag", ABSENT);
+		put("inline_values", probe_distance(obj, _PyObject_InlineValues(obj)));
+	}
+#else
+	put("managed_dict_before", ABSENT);
+	put("managed_values_before", ABSENT);
+	put("managed_values_tag", ABSENT);
+	put("inline_values", ABSENT);
+#endif
+
+	/* Dicts: 2.7's open-addressing table; 3.6+'s compact dict (PEP 468 ordering), whose keys
+	 * object moved to an installed header (internal/pycore_dict.h) in 3.11. */
+#if PY_MAJOR_VERSION >= 3
+	put("dict_keys", offsetof(PyDictObject, ma_keys));
+	put("dict_values", offsetof(PyDictObject, ma_values));
+	put("dict_mask", ABSENT);
+	put("dict_table", ABSENT);
+#else
+	put("dict_keys", ABSENT);
+	put("dict_values", ABSENT);
+	put("dict_mask", offsetof(PyDictObject, ma_mask));
+	put("dict_table", offsetof(PyDictObject, ma_table));
+#endif
+#if PY_MAJOR_VERSION < 3
+	put("dictkeys_size", ABSENT);
+	put("dictkeys_log2_size", ABSENT);
+	put("dictkeys_log2_index_bytes", ABSENT);
+	put("dictkeys_kind", ABSENT);
+	put("dictkeys_kind_general", ABSENT);
+	put("dictkeys_nentries", ABSENT);
+	put("dictkeys_indices", ABSENT);
+	put("dictentry_size", sizeof(PyDictEntry));
+	put("dictentry_key", offsetof(PyDictEntry, me_key));
+	put("dictentry_value", offsetof(PyDictEntry, me_value));
+#elif PY_VERSION_HEX < 0x030b0000
+	put("dictkeys_size", offsetof(struct probe_dictkeys, dk_size));
+	put("dictkeys_log2_size", ABSENT);
+	put("dictkeys_log2_index_bytes", ABSENT);
+	put("dictkeys_kind", ABSENT);
+	put("dictkeys_kind_general", ABSENT);
+	put("dictkeys_nentries", offsetof(struct probe_dictkeys, dk_nentries));
+	put("dictkeys_indices", offsetof(struct probe_dictkeys, dk_indices));
+	put("dictentry_size", sizeof(probe_dictkeyentry));
+	put("dictentry_key", offsetof(probe_dictkeyentry, me_key));
+	put("dictentry_value", offsetof(probe_dictkeyentry, me_value));
+#else
+	put("dictkeys_size", ABSENT);
+	put("dictkeys_log2_size", offsetof(PyDictKeysObject, dk_log2_size));
+	put("dictkeys_log2_index_bytes", offsetof(PyDictKeysObject, dk_log2_index_bytes));
+	put("dictkeys_kind", offsetof(PyDictKeysObject, dk_kind));
+	put("dictkeys_kind_general", DICT_KEYS_GENERAL);
+	put("dictkeys_nentries", offsetof(PyDictKeysObject, dk_nentries));
+	put("dictkeys_indices", offsetof(PyDictKeysObject, dk_indices));
+	put("dictentry_size", sizeof(PyDictKeyEntry));
+	put("dictentry_key", offsetof(PyDictKeyEntry, me_key));
+	put("dictentry_value", offsetof(PyDictKeyEntry, me_value));
+#endif
+#if PY_VERSION_HEX >= 0x030b0000
+	put("dictunicode_size", sizeof(PyDictUnicodeEntry));
+	put("dictunicode_key", offsetof(PyDictUnicodeEntry, me_key));
+	put("dictunicode_value", offsetof(PyDictUnicodeEntry, me_value));
+	put("dictvalues_values", offsetof(PyDictValues, values));
+#else
+	put("dictunicode_size", ABSENT);
+	put("dictunicode_key", ABSENT);
+	put("dictunicode_value", ABSENT);
+	put("dictvalues_values", ABSENT);
+#endif
+#if PY_VERSION_HEX >= 0x030d0000
+	put("dictvalues_capacity", offsetof(PyDictValues, capacity));
+	put("dictvalues_valid", offsetof(PyDictValues, valid));
+#else
+	put("dictvalues_capacity", ABSENT);
+	put("dictvalues_valid", ABSENT);
+#endif
+
+	/* ints: 2.7 has a machine-word int besides the arbitrary-precision long; 3.12 packed the
+	 * sign and digit count of a long into lv_tag. */
+#if PY_MAJOR_VERSION < 3
+	put("int_value", offsetof(PyIntObject, ob_ival));
+	put("long_size", offsetof(PyLongObject, ob_size));
+#else
+	put("int_value", ABSENT);
+#if PY_VERSION_HEX < 0x030c0000
+	put("long_size", offsetof(PyLongObject, ob_base.ob_size));
+#else
+	put("long_size", offsetof(PyLongObject, long_value.lv_tag));
+#endif
+#endif
+#if PY_VERSION_HEX < 0x030c0000
+	put("long_digits", offsetof(PyLongObject, ob_digit));
+#else
+	put("long_digits", offsetof(PyLongObject, long_value.ob_digit));
+#endif
+	put("long_digit_size", sizeof(digit));
+	put("long_shift", PyLong_SHIFT);
+#if PY_VERSION_HEX >= 0x030c0000
+	put("long_tag_size_shift", _PyLong_NON_SIZE_BITS);
+	put("long_tag_sign_mask", _PyLong_SIGN_MASK);
+#else
+	put("long_tag_size_shift", ABSENT);
+	put("long_tag_sign_mask", ABSENT);
+#endif
 
 	/* 3.13+: where each value sits inside _Py_DebugOffsets, so the target's own copy can
 	 * replace the table's values at run time. */

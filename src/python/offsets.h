@@ -77,6 +77,66 @@ struct py_offsets {
 	/* PyObject */
 	int32_t object_type; /* ob_type */
 
+	/* Thread names (threadnames.c): sys.modules -> threading -> _active -> Thread -> name. */
+
+	/* PyTypeObject: telling types apart by flag, and finding an instance's __dict__. */
+	int32_t type_flags;           /* tp_flags (long in 2.7, unsigned long in 3.x: 8 bytes) */
+	int32_t type_dictoffset;      /* tp_dictoffset (Py_ssize_t); how <=3.10 finds __dict__ */
+	int32_t heaptype_cached_keys; /* PyHeapTypeObject.ht_cached_keys (3.x): the shared keys of
+				       * instances' split dicts, and of 3.11+ dict-less values */
+	/* Py_TPFLAGS_* bits, the headers' macro values */
+	int32_t tpflags_heaptype;      /* Py_TPFLAGS_HEAPTYPE: ht_cached_keys exists */
+	int32_t tpflags_managed_dict;  /* 3.11+: Py_TPFLAGS_MANAGED_DICT */
+	int32_t tpflags_inline_values; /* 3.13+: Py_TPFLAGS_INLINE_VALUES */
+	int32_t tpflags_int_subclass;  /* 2.7: Py_TPFLAGS_INT_SUBCLASS */
+	int32_t tpflags_long_subclass; /* Py_TPFLAGS_LONG_SUBCLASS */
+	int32_t tpflags_str_subclass;  /* Py_TPFLAGS_STRING_SUBCLASS (2.7), _UNICODE_ (3.x) */
+	int32_t tpflags_dict_subclass; /* Py_TPFLAGS_DICT_SUBCLASS */
+
+	/* Managed dicts (3.11+): an instance's dict pointer sits before the object. All are
+	 * distances in bytes, so they are >= 0 like every other present field. */
+	int32_t managed_dict_before;   /* -MANAGED_DICT_OFFSET: the dict pointer (3.11, 3.13) or
+					* the PyDictOrValues word (3.12) is this far before obj */
+	int32_t managed_values_before; /* 3.11: _PyObject_ValuesPointer(obj), a PyDictValues * */
+	int32_t managed_values_tag;    /* 3.12: a PyDictOrValues holding values stores the values
+					* pointer minus this (odd, so its low bit says "values") */
+	int32_t inline_values;         /* 3.13: _PyObject_InlineValues(obj) - obj */
+
+	/* PyDictObject */
+	int32_t dict_keys;   /* ma_keys (3.x) */
+	int32_t dict_values; /* ma_values (3.x): PyObject ** up to 3.10, PyDictValues * 3.11+ */
+	int32_t dict_mask;   /* ma_mask (2.7): the table has ma_mask + 1 entries */
+	int32_t dict_table;  /* ma_table (2.7) */
+	/* PyDictKeysObject (3.x) */
+	int32_t dictkeys_size;             /* dk_size, 3.6-3.10 */
+	int32_t dictkeys_log2_size;        /* uint8_t dk_log2_size, 3.11+ */
+	int32_t dictkeys_log2_index_bytes; /* uint8_t dk_log2_index_bytes, 3.11+ */
+	int32_t dictkeys_kind;             /* uint8_t dk_kind, 3.11+ */
+	int32_t dictkeys_kind_general;     /* DICT_KEYS_GENERAL, 3.11+: entries with a hash */
+	int32_t dictkeys_nentries;         /* dk_nentries */
+	int32_t dictkeys_indices;          /* dk_indices: the index table, then the entries */
+	/* Entries: PyDictEntry (2.7), PyDictKeyEntry (3.x) */
+	int32_t dictentry_size;
+	int32_t dictentry_key;
+	int32_t dictentry_value;
+	/* PyDictUnicodeEntry (3.11+), used when dk_kind != DICT_KEYS_GENERAL */
+	int32_t dictunicode_size;
+	int32_t dictunicode_key;
+	int32_t dictunicode_value;
+	/* PyDictValues (3.11+) */
+	int32_t dictvalues_values;   /* values[] */
+	int32_t dictvalues_capacity; /* uint8_t capacity, 3.13+ */
+	int32_t dictvalues_valid;    /* uint8_t valid, 3.13+: inline values still in use */
+
+	/* int objects: PyIntObject (2.7), PyLongObject */
+	int32_t int_value;          /* 2.7: PyIntObject.ob_ival (long) */
+	int32_t long_size;          /* ob_size (signed digit count) up to 3.11; lv_tag 3.12+ */
+	int32_t long_digits;        /* ob_digit */
+	int32_t long_digit_size;    /* sizeof(digit) */
+	int32_t long_shift;         /* PyLong_SHIFT: value bits per digit */
+	int32_t long_tag_size_shift; /* 3.12+: _PyLong_NON_SIZE_BITS (digits = lv_tag >> it) */
+	int32_t long_tag_sign_mask;  /* 3.12+: _PyLong_SIGN_MASK (sign = 1 - (lv_tag & it)) */
+
 	/* 3.13+: where, inside the target's _Py_DebugOffsets, the value of each field above is
 	 * stored (offsetof(_Py_DebugOffsets, thread_state.current_frame) and so on), so that the
 	 * run-time values can replace the table's. -1 before 3.13. */
