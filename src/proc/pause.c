@@ -85,6 +85,18 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 	}
 	int n = p->n_listed, vanished = 0;
 	int first_err = 0;
+	size_t cap = p->cap;
+	if (n_grow((void **)&p->tids, &p->cap, (size_t)n, sizeof *p->tids) < 0)
+		return -ENOMEM;
+	if (cap != p->cap) {
+		int *sigs = realloc(p->sigs, p->cap * sizeof *sigs);
+		if (!sigs)
+			return -ENOMEM;
+		p->sigs = sigs;
+	}
+	/* First ask every thread to stop, then collect the stops: the threads stop in parallel,
+	 * so the target is held for one round trip, not one per thread. */
+	size_t seized = 0;
 	for (int i = 0; i < n; i++) {
 		pid_t tid = p->listed[i];
 		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
@@ -95,26 +107,18 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 			continue;
 		}
 		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
-			ptrace(PTRACE_DETACH, tid, 0, 0);
+			vanished = 1; /* it died between the two calls; the seize went with it */
 			continue;
 		}
+		p->tids[seized++] = tid;
+	}
+	for (size_t i = 0; i < seized; i++) {
 		int sig;
-		if (wait_stopped(t, tid, &sig) != 0) {
+		if (wait_stopped(t, p->tids[i], &sig) != 0) {
 			vanished = 1;
 			continue; /* the thread ended; its seize went with it */
 		}
-		size_t cap = p->cap;
-		int *sigs = NULL;
-		if (n_grow((void **)&p->tids, &p->cap, p->n + 1, sizeof *p->tids) < 0 ||
-		    (cap != p->cap && (sigs = realloc(p->sigs, p->cap * sizeof *sigs)) == NULL)) {
-			p->cap = cap; /* tids may have grown; sigs did not: keep the smaller */
-			ptrace(PTRACE_DETACH, tid, 0, sig);
-			proc_resume_all(t, p);
-			return -ENOMEM;
-		}
-		if (sigs)
-			p->sigs = sigs;
-		p->tids[p->n] = tid;
+		p->tids[p->n] = p->tids[i];
 		p->sigs[p->n] = sig;
 		p->n++;
 	}
