@@ -18,6 +18,7 @@
 #include "output/output.h"
 #include "output/sink.h"
 #include "proc/pause.h"
+#include "proc/procfs.h"
 #include "proc/spawn.h"
 #include "profile/profile.h"
 #include "python/discover.h"
@@ -71,6 +72,11 @@ static int check_pid(pid_t pid)
 		return -1;
 	}
 	int rc = proc_check_traceable(pid);
+	char state = procfs_thread_state(pid, pid);
+	if (rc == -EPERM && (state == 'Z' || state == 'X')) {
+		fprintf(stderr, "pyflame: process %d has exited\n", (int)pid);
+		return -1;
+	}
 	if (rc == -EPERM) {
 		fprintf(stderr, "pyflame: cannot attach to %d: operation not permitted (run as the "
 			"same user, or with CAP_SYS_PTRACE; see /proc/sys/kernel/yama/ptrace_scope)\n",

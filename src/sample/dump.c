@@ -16,6 +16,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		struct dump_thread *out, size_t max)
 {
 	struct proc_pause pause = { 0 };
+	struct thread_names names = { 0 };
 	struct py_thread *threads = calloc(PY_MAX_THREADS, sizeof *threads);
 	struct py_raw_frame *frames = calloc(PY_MAX_DEPTH, sizeof *frames);
 	uint32_t *ids = calloc(PY_MAX_DEPTH + 1, sizeof *ids);
@@ -34,8 +35,8 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		d->holds_gil = threads[i].holds_gil;
 		d->tid = thread_tid(&threads[i], &pause);
 		d->stack = INTERN_NONE;
-		if (d->tid)
-			thread_comm(t->pid, d->tid, d->name, sizeof d->name);
+		const char *name = thread_names_get(&names, w, t->pid, &threads[i], &pause);
+		snprintf(d->name, sizeof d->name, "%s", name ? name : "?");
 		size_t partial;
 		int nf = threads[i].frame ? py_stack_read(w, threads[i].frame, frames, PY_MAX_DEPTH,
 							  &partial)
@@ -50,6 +51,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 	rc = nt < 0 ? nt : (int)n;
 out:
 	proc_pause_release(&pause);
+	thread_names_release(&names);
 	free(threads);
 	free(frames);
 	free(ids);

@@ -14,7 +14,7 @@ struct dump_thread {
 	pid_t tid;        /* OS thread id; 0 when it could not be matched */
 	uint64_t ident;   /* threading.get_ident() */
 	int holds_gil;
-	char name[64];    /* the OS thread name (comm) */
+	char name[128];   /* threading's name for it, else the OS thread name */
 	uint32_t stack;   /* a stack id in the profile, or INTERN_NONE: no Python frames */
 };
 

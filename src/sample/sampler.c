@@ -112,6 +112,10 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 {
 	if (cfg->pause) {
 		int rc = proc_pause_all(t, &s->pause);
+		/* The kernel refuses to trace a process that is exiting (EPERM, not ESRCH): a
+		 * command that ends right after start must not look like a permission problem. */
+		if (rc == -EPERM && proc_target_poll(t))
+			return -ESRCH;
 		if (rc == -ESRCH || rc == -EPERM)
 			return rc;
 		if (rc < 0) {
@@ -164,7 +168,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		s->stacks[nstacks].start = used;
 		s->stacks[nstacks].n = (size_t)n;
 		s->stacks[nstacks].name = cfg->thread_names
-			? thread_names_get(&s->names, t->pid, th, cfg->pause ? &s->pause : NULL)
+			? thread_names_get(&s->names, w, t->pid, th, cfg->pause ? &s->pause : NULL)
 			: NULL;
 		nstacks++;
 		used += (size_t)n;

@@ -10,6 +10,7 @@
 
 #include "proc/pause.h"
 #include "proc/procfs.h"
+#include "python/threadnames.h"
 #include "python/walker.h"
 
 void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap)
@@ -40,8 +41,27 @@ pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p)
 	return 0;
 }
 
-const char *thread_names_get(struct thread_names *tn, pid_t pid, const struct py_thread *th,
-			     const struct proc_pause *p)
+/* Looks ident up in threading._active. 0 and the name in buf, or -1. */
+static int threading_name(struct py_walker *w, uint64_t ident, char *buf, size_t cap)
+{
+	/* Enough for any program we met; more threads only means the rest get OS names. */
+	enum { MAX = 256 };
+	struct py_thread_name *names = calloc(MAX, sizeof *names);
+	int rc = -1;
+	int n = names ? py_thread_names(w, names, MAX) : -1;
+	for (int i = 0; i < n; i++) {
+		if (names[i].ident == ident && names[i].name[0]) {
+			snprintf(buf, cap, "%s", names[i].name);
+			rc = 0;
+			break;
+		}
+	}
+	free(names);
+	return rc;
+}
+
+const char *thread_names_get(struct thread_names *tn, struct py_walker *w, pid_t pid,
+			     const struct py_thread *th, const struct proc_pause *p)
 {
 	for (size_t i = 0; i < tn->n; i++)
 		if (tn->v[i].ident == th->thread_id)
@@ -50,6 +70,9 @@ const char *thread_names_get(struct thread_names *tn, pid_t pid, const struct py
 		return NULL;
 	struct thread_name_entry *e = &tn->v[tn->n++];
 	e->ident = th->thread_id;
+	e->name[0] = '\0';
+	if (w && threading_name(w, th->thread_id, e->name, sizeof e->name) == 0)
+		return e->name;
 	pid_t tid = thread_tid(th, p);
 	if (tid)
 		thread_comm(pid, tid, e->name, sizeof e->name);

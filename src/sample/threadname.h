@@ -8,6 +8,7 @@
 
 struct proc_pause;
 struct py_thread;
+struct py_walker;
 
 /* The OS thread id of th: its native id on 3.11+, else the stopped thread (in p, may be NULL)
  * whose fs_base is its pthread_t. 0 when it cannot be told (before 3.11 without pausing). */
@@ -20,15 +21,16 @@ void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap);
 struct thread_names {
 	struct thread_name_entry {
 		uint64_t ident;
-		char name[64];
+		char name[128];
 	} *v;
 	size_t n, cap;
 };
 
-/* The name for th: the OS name of its thread, else "Thread 0x<ident>". The string lives as
- * long as tn. Returns NULL only when out of memory. */
-const char *thread_names_get(struct thread_names *tn, pid_t pid, const struct py_thread *th,
-			     const struct proc_pause *p);
+/* The name for th: the name threading gave it (read from the target through w, once per new
+ * thread), else the OS name of its thread, else "Thread 0x<ident>". The string lives as long as
+ * tn. Returns NULL only when out of memory. */
+const char *thread_names_get(struct thread_names *tn, struct py_walker *w, pid_t pid,
+			     const struct py_thread *th, const struct proc_pause *p);
 
 void thread_names_release(struct thread_names *tn);
 

@@ -23,11 +23,12 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc"; cat "$WORK/diff" "$WORK/err"; } | not_ok "threads $label --threads -s 0"
 	fi
 
-	# --thread-names: the same stacks, each under its thread's name as the root frame (no
-	# interpreter here names its OS threads, so each is the process's own name).
+	# --thread-names: the same stacks, each under its thread's name as the root frame: the
+	# main thread as threading knows it, the workers (started with _thread, unknown to
+	# threading) by their OS name, which no interpreter here sets: the process's own name.
 	"$PYFLAME" --threads --thread-names -p "$TARGET_PID" -s 0 >"$WORK/named" 2>"$WORK/err"; rc=$?
 	comm=$(cat "/proc/$TARGET_PID/comm")
-	printf '%s;%s 1\n' "$comm" "$a" "$comm" "$b" "$comm" "$m" | sort >"$WORK/want"
+	printf '%s;%s 1\n' "$comm" "$a" "$comm" "$b" "MainThread" "$m" | sort >"$WORK/want"
 	if [ $rc -eq 0 ] && diff -u "$WORK/want" "$WORK/named" >"$WORK/diff"; then
 		ok "threads $label --thread-names: each stack under its thread's name"
 	else

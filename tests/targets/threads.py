@@ -3,6 +3,7 @@
 # main thread sleeps in a known place.
 #   threads.py READY_FILE
 import sys
+import threading  # registers this thread as "MainThread"; the workers below stay unnamed
 import time
 
 try:

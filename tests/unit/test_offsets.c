@@ -66,6 +66,48 @@ static const struct field_span spans[] = {
 	SPAN(unicode_compact_size, V(3, 0), ANY_MAX),
 	SPAN(unicode_data_ptr, V(3, 0), ANY_MAX),
 	SPAN(object_type, 0, ANY_MAX),
+	/* thread names (threadnames.c) */
+	SPAN(type_flags, 0, ANY_MAX),
+	SPAN(type_dictoffset, 0, ANY_MAX),
+	SPAN(heaptype_cached_keys, V(3, 0), ANY_MAX), /* PEP 412 key-sharing dicts, 3.3 */
+	SPAN(tpflags_heaptype, 0, ANY_MAX),
+	SPAN(tpflags_managed_dict, V(3, 11), ANY_MAX),
+	SPAN(tpflags_inline_values, V(3, 13), ANY_MAX),
+	SPAN(tpflags_int_subclass, 0, V(2, 99)), /* 3.x has no machine int type */
+	SPAN(tpflags_long_subclass, 0, ANY_MAX),
+	SPAN(tpflags_str_subclass, 0, ANY_MAX),
+	SPAN(tpflags_dict_subclass, 0, ANY_MAX),
+	SPAN(managed_dict_before, V(3, 11), ANY_MAX),
+	SPAN(managed_values_before, V(3, 11), V(3, 11)), /* 3.12 merged it into PyDictOrValues */
+	SPAN(managed_values_tag, V(3, 12), V(3, 12)),    /* 3.13 moved values inline */
+	SPAN(inline_values, V(3, 13), ANY_MAX),
+	SPAN(dict_keys, V(3, 0), ANY_MAX),
+	SPAN(dict_values, V(3, 0), ANY_MAX),
+	SPAN(dict_mask, 0, V(2, 99)), /* 2.7's open-addressing table */
+	SPAN(dict_table, 0, V(2, 99)),
+	SPAN(dictkeys_size, V(3, 0), V(3, 10)),
+	SPAN(dictkeys_log2_size, V(3, 11), ANY_MAX),
+	SPAN(dictkeys_log2_index_bytes, V(3, 11), ANY_MAX),
+	SPAN(dictkeys_kind, V(3, 11), ANY_MAX),
+	SPAN(dictkeys_kind_general, V(3, 11), ANY_MAX),
+	SPAN(dictkeys_nentries, V(3, 0), ANY_MAX),
+	SPAN(dictkeys_indices, V(3, 0), ANY_MAX),
+	SPAN(dictentry_size, 0, ANY_MAX),
+	SPAN(dictentry_key, 0, ANY_MAX),
+	SPAN(dictentry_value, 0, ANY_MAX),
+	SPAN(dictunicode_size, V(3, 11), ANY_MAX),
+	SPAN(dictunicode_key, V(3, 11), ANY_MAX),
+	SPAN(dictunicode_value, V(3, 11), ANY_MAX),
+	SPAN(dictvalues_values, V(3, 11), ANY_MAX),
+	SPAN(dictvalues_capacity, V(3, 13), ANY_MAX),
+	SPAN(dictvalues_valid, V(3, 13), ANY_MAX),
+	SPAN(int_value, 0, V(2, 99)),
+	SPAN(long_size, 0, ANY_MAX),
+	SPAN(long_digits, 0, ANY_MAX),
+	SPAN(long_digit_size, 0, ANY_MAX),
+	SPAN(long_shift, 0, ANY_MAX),
+	SPAN(long_tag_size_shift, V(3, 12), ANY_MAX), /* lv_tag, 3.12 */
+	SPAN(long_tag_sign_mask, V(3, 12), ANY_MAX),
 	SPAN(dbg_runtime_interpreters_head, V(3, 13), ANY_MAX), /* _Py_DebugOffsets is 3.13+ */
 	SPAN(dbg_interp_next, V(3, 13), ANY_MAX),
 	SPAN(dbg_interp_threads_head, V(3, 13), ANY_MAX),
@@ -210,6 +252,31 @@ static void test_presence(void)
 static void test_known_values(void)
 {
 	const struct py_offsets *r;
+	char what[96];
+
+	/* 3.6-3.10's PyDictKeysObject is mirrored in the probe (its header is not installed);
+	 * these are the offsets the DWARF of each pyenv libpython gives (gdb ptype /o). */
+	for (int minor = 6; minor <= 10; minor++) {
+		if (!(r = py_offsets_find(3, minor)))
+			continue;
+		snprintf(what, sizeof what, "3.%d dk_size, dk_nentries, dk_indices (DWARF)", minor);
+		CHECK(r->dictkeys_size == 8 && r->dictkeys_nentries == 32 &&
+			      r->dictkeys_indices == 40,
+		      what);
+		snprintf(what, sizeof what, "3.%d PyDictKeyEntry: 24 bytes, key @8, value @16 (DWARF)",
+			 minor);
+		CHECK(r->dictentry_size == 24 && r->dictentry_key == 8 && r->dictentry_value == 16,
+		      what);
+	}
+	/* Flag bits every version shares (object.h). */
+	for (size_t i = 0; i < py_offsets_table_len; i++) {
+		r = &py_offsets_table[i];
+		snprintf(what, sizeof what, "%d.%d Py_TPFLAGS_HEAPTYPE, _LONG_ and _DICT_SUBCLASS",
+			 r->major, r->minor);
+		CHECK(r->tpflags_heaptype == 1 << 9 && r->tpflags_long_subclass == 1 << 24 &&
+			      r->tpflags_dict_subclass == 1 << 29,
+		      what);
+	}
 
 	if ((r = py_offsets_find(2, 7))) {
 		CHECK_INT(r->tstate_next, 0, "2.7 tstate next (no prev)");
@@ -218,6 +285,10 @@ static void test_known_values(void)
 		CHECK_INT(r->code_name, 88, "2.7 co_name");
 		CHECK_INT(r->code_linetable, 104, "2.7 co_lnotab");
 		CHECK_INT(r->bytes_data, 36, "2.7 PyStringObject ob_sval");
+		CHECK_INT(r->tpflags_str_subclass, 1 << 27, "2.7 Py_TPFLAGS_STRING_SUBCLASS");
+		CHECK_INT(r->tpflags_int_subclass, 1 << 23, "2.7 Py_TPFLAGS_INT_SUBCLASS");
+		CHECK_INT(r->dict_mask, 32, "2.7 ma_mask");
+		CHECK_INT(r->dict_table, 40, "2.7 ma_table");
 	}
 	if ((r = py_offsets_find(3, 7))) {
 		CHECK_INT(r->runtime_interpreters_head, 24, "3.7 interpreters.head");
@@ -242,6 +313,10 @@ static void test_known_values(void)
 		CHECK_INT(r->iframe_owner, 69, "3.11 owner");
 		CHECK_INT(r->code_code_adaptive, 184, "3.11 co_code_adaptive");
 		CHECK_INT(r->unicode_ascii_size, 48, "3.11 sizeof(PyASCIIObject)");
+		CHECK_INT(r->managed_dict_before, 24, "3.11 managed dict at obj - 3 words");
+		CHECK_INT(r->managed_values_before, 32, "3.11 values pointer at obj - 4 words");
+		CHECK_INT(r->dictunicode_size, 16, "3.11 PyDictUnicodeEntry");
+		CHECK_INT(r->dictvalues_values, 0, "3.11 PyDictValues values[]");
 	}
 	if ((r = py_offsets_find(3, 12))) {
 		CHECK_INT(r->interp_tstate_head, 72, "3.12 threads.head");
@@ -251,6 +326,9 @@ static void test_known_values(void)
 		CHECK_INT(r->gil_locked, 16, "3.12 gil locked");
 		CHECK_INT(r->unicode_ascii_size, 40, "3.12 sizeof(PyASCIIObject)");
 		CHECK_INT(r->unicode_compact_size, 56, "3.12 sizeof(PyCompactUnicodeObject)");
+		CHECK_INT(r->managed_dict_before, 24, "3.12 PyDictOrValues at obj - 3 words");
+		CHECK_INT(r->managed_values_tag, 1, "3.12 PyDictOrValues values tag");
+		CHECK_INT(r->long_tag_size_shift, 3, "3.12 _PyLong_NON_SIZE_BITS");
 	}
 	if ((r = py_offsets_find(3, 13))) {
 		CHECK_INT(r->runtime_interpreters_head, 632, "3.13 interpreters.head");
@@ -263,6 +341,9 @@ static void test_known_values(void)
 		CHECK_INT(r->code_code_adaptive, 200, "3.13 co_code_adaptive");
 		CHECK_INT(r->interp_ceval_gil, 16, "3.13 ceval.gil");
 		CHECK_INT(r->dbg_size, 584, "3.13 sizeof(_Py_DebugOffsets)");
+		CHECK_INT(r->inline_values, 16, "3.13 inline values at obj + sizeof(PyObject)");
+		CHECK_INT(r->dictvalues_values, 8, "3.13 PyDictValues values[] after its 4 bytes");
+		CHECK_INT(r->tpflags_inline_values, 1 << 2, "3.13 Py_TPFLAGS_INLINE_VALUES");
 	}
 }
 

@@ -1,0 +1,42 @@
+/* threadnames.h: the names Python's threading module gives its threads, read from the target.
+ *
+ * No CPython up to 3.13 tells the OS a thread's name (CPYTHON.md section 5), so the only
+ * source is sys.modules['threading']._active, a dict mapping each thread's ident (==
+ * tstate->thread_id) to its Thread object, whose instance dict holds the name.
+ */
+#ifndef PYFLAME_PYTHON_THREADNAMES_H
+#define PYFLAME_PYTHON_THREADNAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct py_walker;
+
+/* Longest thread name kept, in bytes of UTF-8 with the NUL; longer names are cut at a
+ * character boundary. */
+#define PY_THREAD_NAME_MAX 128
+
+struct py_thread_name {
+	uint64_t ident; /* threading.get_ident(), as struct py_thread's thread_id */
+	char name[PY_THREAD_NAME_MAX];
+};
+
+/* Reads threading._active from the target's main interpreter: for each entry, the ident and the
+ * Thread's name. Returns the count (>= 0; 0 when threading is not imported), or a negative value
+ * (a py_walk_error) when the structures cannot be read. Entries whose ident or name cannot be
+ * read (a thread starting or ending while we look) are left out rather than failing the call.
+ * Bounded: every dict size, chain and string length is capped. Reads only; the target is best
+ * stopped (or its GIL quiet) for a consistent answer, but a running one cannot make it loop. */
+int py_thread_names(struct py_walker *w, struct py_thread_name *out, size_t max);
+
+/* Most digits of a PyLongObject that can still hold a 64-bit ident with 15-bit digits. */
+#define PY_LONG_MAX_DIGITS 5
+
+/* The 64-bit value of a PyLongObject from its magnitude digits (least significant first, shift
+ * bits each) and sign, as the unsigned ident it stands for (a negative long, as 3.6's signed
+ * thread_id gives, wraps like a C cast). Returns 0, or -1 when a digit is out of range or the
+ * value does not fit in 64 bits. */
+int py_long_value(const uint32_t *digits, size_t ndigits, int shift, int negative,
+		  uint64_t *out);
+
+#endif
