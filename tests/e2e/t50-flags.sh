@@ -107,3 +107,20 @@ if make -s -C "$ROOT" install PREFIX="$WORK/inst" >"$WORK/out" 2>"$WORK/err"; th
 else
 	cat "$WORK/out" "$WORK/err" | not_ok "make install PREFIX=..."
 fi
+
+# The flags whose output depends on the interpreter, again on the oldest and newest families.
+for label in 2.7 3.13; do
+	lpy=$(python_path "$label")
+	[ -n "$lpy" ] || { skip "flags $label: not installed"; continue; }
+	start_target "$lpy" "$t"
+	"$PYFLAME" -s 0 "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	check "flags $label: legacy PID with a WARNING" \
+		test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a -n "$(grep '^WARNING: ' "$WORK/err")"
+	"$PYFLAME" -s 0 -n -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	check "flags $label: -n" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$t:<module>;$t:outer;$t:inner;$t:spin 1"
+	"$PYFLAME" -s 0 --abi="${label/./}" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	check "flags $label: --abi=${label/./}" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1"
+	"$PYFLAME" -s 0.03 -r 0.01 --flamechart -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	check "flags $label: --flamechart" test $rc -eq 0 -a "$(sed -n 2p "$WORK/out")" = "$stack;"
+	stop_target
+done

@@ -23,6 +23,8 @@ expect_error "bad seconds" "^pyflame: invalid seconds" -- -s soon -p 1
 expect_error "bad rate" "^pyflame: invalid rate" -- -r 0 -p 1
 expect_error "missing command" "^pyflame: -t needs a command" -- -t
 expect_error "-t with -p" "^pyflame: -t and -p cannot be used together" -- -p 1 -t true
+expect_error "-t with -d" "^pyflame: -d dumps a running process" -- -d -t true
+expect_error "-t of pyflame itself" "^pyflame: cannot profile pyflame itself" -- -t "$PYFLAME" -v
 expect_error "command not found" "^pyflame: cannot run 'no-such-command-here': command not found" -- -t no-such-command-here
 expect_error "unknown ABI" "^pyflame: unknown ABI '99x'" -- --abi=99x -p 1
 
