@@ -465,8 +465,6 @@ int main(void)
 	DBG("dbg_interp_threads_head", interpreter_state.threads_head);
 	DBG("dbg_interp_imports_modules", interpreter_state.imports_modules);
 	DBG("dbg_interp_ceval_gil", interpreter_state.ceval_gil);
-	DBG("dbg_gil_locked", interpreter_state.gil_runtime_state_locked);
-	DBG("dbg_gil_holder", interpreter_state.gil_runtime_state_holder);
 	DBG("dbg_tstate_prev", thread_state.prev);
 	DBG("dbg_tstate_next", thread_state.next);
 	DBG("dbg_tstate_interp", thread_state.interp);
@@ -494,8 +492,8 @@ int main(void)
 #else
 	static const char *const dbg_fields[] = {
 		"dbg_runtime_interpreters_head", "dbg_interp_next", "dbg_interp_threads_head",
-		"dbg_interp_imports_modules", "dbg_interp_ceval_gil", "dbg_gil_locked",
-		"dbg_gil_holder", "dbg_tstate_prev", "dbg_tstate_next", "dbg_tstate_interp",
+		"dbg_interp_imports_modules", "dbg_interp_ceval_gil",
+		"dbg_tstate_prev", "dbg_tstate_next", "dbg_tstate_interp",
 		"dbg_tstate_current_frame", "dbg_tstate_thread_id", "dbg_tstate_native_thread_id",
 		"dbg_iframe_previous", "dbg_iframe_executable", "dbg_iframe_instr_ptr",
 		"dbg_iframe_owner", "dbg_code_filename", "dbg_code_name", "dbg_code_qualname",

@@ -145,8 +145,8 @@ struct py_offsets {
 	int32_t dbg_interp_threads_head;
 	int32_t dbg_interp_imports_modules;
 	int32_t dbg_interp_ceval_gil;
-	int32_t dbg_gil_locked;  /* interpreter_state.gil_runtime_state_locked */
-	int32_t dbg_gil_holder;  /* interpreter_state.gil_runtime_state_holder */
+	/* (Not gil_runtime_state_locked/_holder: in 3.13 those are offsets into the interpreter's
+	 * embedded _gil, while the walker follows interp->ceval.gil; see layout.c.) */
 	int32_t dbg_tstate_prev;
 	int32_t dbg_tstate_next;
 	int32_t dbg_tstate_interp;

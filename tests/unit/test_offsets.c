@@ -113,8 +113,6 @@ static const struct field_span spans[] = {
 	SPAN(dbg_interp_threads_head, V(3, 13), ANY_MAX),
 	SPAN(dbg_interp_imports_modules, V(3, 13), ANY_MAX),
 	SPAN(dbg_interp_ceval_gil, V(3, 13), ANY_MAX),
-	SPAN(dbg_gil_locked, V(3, 13), ANY_MAX),
-	SPAN(dbg_gil_holder, V(3, 13), ANY_MAX),
 	SPAN(dbg_tstate_prev, V(3, 13), ANY_MAX),
 	SPAN(dbg_tstate_next, V(3, 13), ANY_MAX),
 	SPAN(dbg_tstate_interp, V(3, 13), ANY_MAX),
