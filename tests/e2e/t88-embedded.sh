@@ -1,0 +1,52 @@
+# t88-embedded.sh: a C program of our own (tests/targets/embed.c) linking each installed shared
+# libpython and running busy.py through the embedding API. No python executable is involved:
+# the version must come from the mapped libpython, and the stacks must be exact, with -p and -t.
+. "$(dirname "$0")/lib.sh"
+
+want=$(busy_stack)
+for label in $ALL_PYTHONS; do
+	case "$label" in debian-*) continue ;; esac # a static executable: nothing to link
+	py=$(python_path "$label")
+	if [ -z "$py" ] || [ ! -x "$py" ]; then
+		skip "embedded $label: interpreter not installed on this machine"
+		continue
+	fi
+	prefix=$(dirname "$(dirname "$py")")
+	lib=$(ls "$prefix"/lib/libpython"$label"*.so.1.0 2>/dev/null | head -n 1)
+	inc=$(ls -d "$prefix"/include/python"$label"* 2>/dev/null | head -n 1)
+	if [ -z "$lib" ] || [ -z "$inc" ]; then
+		skip "embedded $label: no shared libpython or headers in $prefix"
+		continue
+	fi
+	name=$(basename "$lib" .so.1.0); name=${name#lib}
+	exe=$WORK/embed-$label
+	if ! cc -O1 -Wall -Wno-deprecated-declarations -I"$inc" "$ROOT/tests/targets/embed.c" \
+		-L"$prefix/lib" -Wl,-rpath,"$prefix/lib" -l"$name" -o "$exe" 2>"$WORK/cc.err"; then
+		not_ok "embedded $label: embed.c does not build" <"$WORK/cc.err"
+		continue
+	fi
+
+	# -p: one sample of the running host program, and the version read from libpython.
+	start_target "$exe" "$TARGETS/busy.py" || continue
+	"$PYFLAME" -p "$TARGET_PID" -s 0 --record "$WORK/e.img" >"$WORK/prof" 2>"$WORK/err"; rc=$?
+	exe_link=$(readlink "/proc/$TARGET_PID/exe")
+	stop_target
+	version=$(head -c 400 "$WORK/e.img" 2>/dev/null | tr '\0' '\n' | sed -n 's/^version //p')
+	binary=$(head -c 600 "$WORK/e.img" 2>/dev/null | tr '\0' '\n' | sed -n 's/^binary //p')
+	if [ $rc -eq 0 ] && [ "$(cat "$WORK/prof")" = "$want 1" ] && [ "$exe_link" = "$exe" ] &&
+		[ "${version%.*}" = "$label" ] && [ "$binary" = "$lib" ]; then
+		ok "embedded $label -p: exact stack; version $version from $(basename "$binary")"
+	else
+		{ echo "exit $rc, version '$version', binary '$binary', exe $exe_link"; cat "$WORK/prof" "$WORK/err"; } | not_ok "embedded $label -p"
+	fi
+
+	# -t: the host program run to its end, its exit status kept.
+	"$PYFLAME" -r 0.005 -o "$WORK/prof" -t "$exe" "$TARGETS/busy.py" "" 0.4 2>"$WORK/err"; rc=$?
+	spin=$(awk -v w="$want" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$WORK/prof")
+	total=$(total_count "$WORK/prof")
+	if [ $rc -eq 0 ] && [ "$spin" -ge 20 ] && [ $((spin * 10)) -ge $((total * 6)) ]; then
+		ok "embedded $label -t: $spin of $total samples in the exact spin stack"
+	else
+		{ echo "exit $rc, spin $spin of $total"; cat "$WORK/prof" "$WORK/err"; } | not_ok "embedded $label -t"
+	fi
+done
