@@ -17,6 +17,7 @@
 #include "mem/reader.h"
 #include "output/output.h"
 #include "output/sink.h"
+#include "proc/access.h"
 #include "proc/pause.h"
 #include "proc/procfs.h"
 #include "proc/spawn.h"
@@ -25,7 +26,9 @@
 #include "python/offsets.h"
 #include "python/walker.h"
 #include "sample/dump.h"
+#include "sample/clock.h"
 #include "sample/sampler.h"
+#include "sample/threadname.h"
 
 #define PYFLAME_VERSION "2.0.0"
 
@@ -71,6 +74,21 @@ static int check_pid(pid_t pid)
 		fprintf(stderr, "pyflame: cannot profile pyflame itself (PID %d)\n", (int)pid);
 		return -1;
 	}
+	/* Two profilers on one target would take turns failing to stop it: the second is
+	 * told at once. The claim lasts as long as this process. */
+	if (proc_claim(pid) == -EADDRINUSE) {
+		fprintf(stderr, "pyflame: process %d is already being profiled by another pyflame\n",
+			(int)pid);
+		return -1;
+	}
+	pid_t tracer = proc_tracer(pid);
+	if (tracer > 0) {
+		char comm[64];
+		thread_comm(tracer, tracer, comm, sizeof comm);
+		fprintf(stderr, "pyflame: process %d is already traced by process %d (%s); only one "
+			"tracer can attach at a time\n", (int)pid, (int)tracer, comm[0] ? comm : "?");
+		return -1;
+	}
 	int rc = proc_check_traceable(pid);
 	char state = procfs_thread_state(pid, pid);
 	if (rc == -EPERM && (state == 'Z' || state == 'X')) {
@@ -78,9 +96,10 @@ static int check_pid(pid_t pid)
 		return -1;
 	}
 	if (rc == -EPERM) {
-		fprintf(stderr, "pyflame: cannot attach to %d: operation not permitted (run as the "
-			"same user, or with CAP_SYS_PTRACE; see /proc/sys/kernel/yama/ptrace_scope)\n",
-			(int)pid);
+		char why[512];
+		proc_explain_eperm(pid, why, sizeof why);
+		fprintf(stderr, "pyflame: cannot attach to %d: operation not permitted: %s\n",
+			(int)pid, why);
 		return -1;
 	}
 	if (rc == -ESRCH) {
@@ -104,11 +123,12 @@ static int is_self(const char *path)
 /* In trace mode the interpreter appears only after exec and dynamic loading: look for it
  * every few milliseconds until it is there or the command has ended. */
 static int discover_started(struct proc_target *t, const struct options *o,
-			    struct py_target *pt, char *err, size_t errlen)
+			    struct py_target *pt, char *err, size_t errlen, uint64_t deadline_ns)
 {
 	const struct timespec nap = { 0, 2 * 1000 * 1000 };
 	for (;;) {
-		if (stop_requested || proc_target_poll(t))
+		if (stop_requested || proc_target_poll(t) ||
+		    (deadline_ns && clock_now_ns() >= deadline_ns))
 			return -1;
 		int rc = py_discover(t->pid, o->has_abi ? &o->abi : NULL, pt, err, errlen);
 		if (rc == PY_DISCOVER_OK)
@@ -116,6 +136,48 @@ static int discover_started(struct proc_target *t, const struct options *o,
 		if (rc == PY_DISCOVER_NO_VERSION)
 			return -2;
 		nanosleep(&nap, NULL);
+	}
+}
+
+/* Samples until the end, following the process through exec(): when it runs another
+ * program, the interpreter is looked for again (for what is left of -s, or without end in
+ * -t mode) and sampling goes on into the same profile. A program without Python ends the
+ * run with what was taken. Returns what sampler_run returns, never -ESTALE. */
+static int sample_across_execs(struct proc_target *t, const struct options *o,
+			       struct py_target *pt, struct mem_reader *mem,
+			       struct mem_reader *cache, struct py_walker *w, int *walker_ok,
+			       struct sampler_config *cfg, struct profile *prof)
+{
+	uint64_t start = clock_now_ns();
+	char err[1024];
+	t->image = proc_image_sig(t->pid);
+	for (;;) {
+		int rc = sampler_run(t, w, cfg, prof, &stop_requested);
+		if (rc != -ESTALE)
+			return rc;
+		py_walker_release(w);
+		*walker_ok = 0;
+		if (cache)
+			mem_cache_clear(cache); /* every page is another program's now */
+		t->execed = 0;
+		uint64_t deadline = 0;
+		if (cfg->seconds >= 0) {
+			deadline = start + (uint64_t)(o->seconds * 1e9);
+			if (clock_now_ns() >= deadline)
+				return 0;
+		}
+		if (discover_started(t, o, pt, err, sizeof err, deadline) != 0 ||
+		    py_walker_init(w, mem, pt, err, sizeof err) != 0) {
+			if (!stop_requested && !t->exited)
+				fprintf(stderr, "pyflame: process %d exec()'d a program with no Python "
+					"interpreter seen; the profile until then is written\n",
+					(int)t->pid);
+			return 0;
+		}
+		*walker_ok = 1;
+		t->image = proc_image_sig(t->pid);
+		if (cfg->seconds >= 0)
+			cfg->seconds = (double)(deadline - clock_now_ns()) / 1e9;
 	}
 }
 
@@ -153,6 +215,99 @@ static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *
 	return out_dump_write(prof, threads, (size_t)n, oo, f);
 }
 
+/* What was profiled, for titles: "pyflame -p PID" or the -t command line. */
+static void describe_run(const struct options *o, char *buf, size_t cap)
+{
+	if (!o->command) {
+		snprintf(buf, cap, "pyflame -p %d", (int)o->pid);
+		return;
+	}
+	size_t len = 0;
+	buf[0] = '\0';
+	for (char **a = o->command; *a && len + 1 < cap; a++) {
+		/* Arguments that are empty or hold blanks are quoted, so the title reads back. */
+		const char *q = !**a || strpbrk(*a, " \t") ? "'" : "";
+		int n = snprintf(buf + len, cap - len, "%s%s%s%s", a == o->command ? "" : " ", q,
+				 *a, q);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len >= cap)
+		buf[cap - 1] = '\0';
+}
+
+static int write_profile(const struct profile *p, enum out_format format,
+			 const struct out_options *oo, FILE *f)
+{
+	switch (format) {
+	case OUT_SPEEDSCOPE:
+		return out_speedscope_write(p, oo, f);
+	case OUT_CHROME:
+		return out_chrome_write(p, oo, f);
+	default:
+		break;
+	}
+	return oo->flamechart ? out_flamechart_write(p, oo, f) : out_collapsed_write(p, oo, f);
+}
+
+/* Whether any output is in format. */
+static int wants(const struct options *o, enum out_format format)
+{
+	for (int i = 0; i < o->n_outputs; i++)
+		if (o->outputs[i].format == format)
+			return 1;
+	return o->format == format;
+}
+
+/* Opens every output now, so that an unwritable one fails before the target is touched. */
+static int open_sinks(const struct options *o, struct out_sink *sinks, int *n)
+{
+	*n = o->n_outputs ? o->n_outputs : 1;
+	for (int i = 0; i < *n; i++) {
+		const char *path = o->n_outputs ? o->outputs[i].path : NULL;
+		int rc = out_sink_open(&sinks[i], path);
+		if (rc < 0) {
+			fprintf(stderr, "pyflame: cannot write '%s': %s\n", path, strerror(-rc));
+			while (i-- > 0)
+				out_sink_abort(&sinks[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void abort_sinks(struct out_sink *sinks, int n)
+{
+	for (int i = 0; i < n; i++)
+		out_sink_abort(&sinks[i]);
+}
+
+/* Writes the profile to every output and puts each in place. Returns 0 or -1 (reported). */
+static int write_outputs(const struct profile *p, const struct options *o,
+			 const struct out_options *oo, struct out_sink *sinks, int n)
+{
+	int status = 0;
+	for (int i = 0; i < n; i++) {
+		enum out_format format = o->n_outputs ? o->outputs[i].format : o->format;
+		/* A -d snapshot was written by run_dump already. */
+		int rc = o->dump ? 0 : write_profile(p, format, oo, sinks[i].f);
+		int err = errno;
+		if (rc != 0) {
+			out_sink_abort(&sinks[i]);
+		} else if ((rc = out_sink_commit(&sinks[i])) != 0) {
+			err = -rc;
+		}
+		if (rc != 0) {
+			fprintf(stderr, "pyflame: cannot write the profile%s%s%s: %s\n",
+				sinks[i].path ? " to '" : "", sinks[i].path ? sinks[i].path : "",
+				sinks[i].path ? "'" : "", strerror(err));
+			status = -1;
+		}
+	}
+	return status;
+}
+
 static int write_image(const char *path, struct mem_reader *rec, const struct py_target *pt)
 {
 	char meta[2048];
@@ -179,6 +334,11 @@ int main(int argc, char **argv)
 	if (o.action == OPT_VERSION) {
 		print_version();
 		return 0;
+	}
+	if (o.format == OUT_PPROF && !o.n_outputs && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "pyflame: pprof is binary and will not go to a terminal: use -o "
+			"FILE.pb.gz or a pipe\n");
+		return 1;
 	}
 	if (o.legacy_pid)
 		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
@@ -210,12 +370,10 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct out_sink sink;
-	int rc = out_sink_open(&sink, o.output);
-	if (rc < 0) {
-		fprintf(stderr, "pyflame: cannot write '%s': %s\n", o.output, strerror(-rc));
+	struct out_sink sinks[OPT_MAX_OUTPUTS];
+	int n_sinks, rc = 0;
+	if (open_sinks(&o, sinks, &n_sinks) != 0)
 		return 1;
-	}
 	install_signals();
 
 	int status = 0;
@@ -224,7 +382,7 @@ int main(int argc, char **argv)
 		if (pid < 0) {
 			fprintf(stderr, "pyflame: cannot run '%s': %s\n", o.command[0],
 				strerror((int)-pid));
-			out_sink_abort(&sink);
+			abort_sinks(sinks, n_sinks);
 			return 1;
 		}
 		t.pid = pid;
@@ -235,7 +393,8 @@ int main(int argc, char **argv)
 
 	struct profile prof;
 	profile_init(&prof);
-	prof.keep_timeline = o.flamechart;
+	/* Chrome traces are spans in time: they need every sample's time, like flame charts. */
+	prof.keep_timeline = o.flamechart || wants(&o, OUT_CHROME);
 	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live, *cache = NULL;
 	if (o.record && live)
 		mem = rec = mem_record_new(live);
@@ -243,7 +402,7 @@ int main(int argc, char **argv)
 		mem = cache;
 	int found = 0;
 	if (o.command) {
-		int d = discover_started(&t, &o, &pt, err, sizeof err);
+		int d = discover_started(&t, &o, &pt, err, sizeof err, 0);
 		found = d == 0;
 		if (d == -2)
 			fprintf(stderr, "pyflame: %s\n", err);
@@ -254,8 +413,14 @@ int main(int argc, char **argv)
 		found = 1;
 	}
 
+	char title[1024];
+	describe_run(&o, title, sizeof title);
 	struct out_options oo = { .line_numbers = !o.no_line_numbers,
-				  .include_idle = !o.exclude_idle };
+				  .include_idle = !o.exclude_idle,
+				  .thread_names = o.thread_names,
+				  .flamechart = o.flamechart,
+				  .title = title,
+				  .pid = (int)t.pid };
 	struct py_walker w;
 	int walker_ok = 0;
 	if (found && mem) {
@@ -268,16 +433,21 @@ int main(int argc, char **argv)
 				.seconds = o.command ? -1 : o.seconds,
 				.interval = o.rate,
 				.all_threads = o.threads,
-				.thread_names = o.thread_names,
+				/* Which thread a stack ran on: shown with --thread-names, and
+				 * the unit of the formats with per-thread views. */
+				.tag_threads = o.thread_names || wants(&o, OUT_CHROME) ||
+					       (o.threads && (wants(&o, OUT_SPEEDSCOPE) ||
+							      wants(&o, OUT_PPROF))),
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
 				.cache = cache,
 				.fresh = rec ? rec : live,
 			};
 			if (o.dump)
-				rc = run_dump(&t, &w, &prof, &oo, sink.f);
+				rc = run_dump(&t, &w, &prof, &oo, sinks[0].f);
 			else
-				rc = sampler_run(&t, &w, &cfg, &prof, &stop_requested);
+				rc = sample_across_execs(&t, &o, &pt, mem, cache, &w, &walker_ok, &cfg,
+							 &prof);
 			if (rc == -EPERM) {
 				fprintf(stderr, "pyflame: cannot attach to %d: operation not "
 					"permitted\n", (int)t.pid);
@@ -285,13 +455,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	int wrc = o.dump	  ? 0 /* written by run_dump */
-		  : o.flamechart ? out_flamechart_write(&prof, &oo, sink.f)
-				 : out_collapsed_write(&prof, &oo, sink.f);
-	if (wrc != 0 || (rc = out_sink_commit(&sink)) != 0) {
-		fprintf(stderr, "pyflame: cannot write the profile: %s\n", strerror(errno));
+	if (write_outputs(&prof, &o, &oo, sinks, n_sinks) != 0)
 		status = 1;
-	}
 	report_losses(&prof, o.command != NULL);
 	if (rec && found && write_image(o.record, rec, &pt) != 0)
 		status = 1;

@@ -1,6 +1,7 @@
 /* options.c: the command line: flags, their validation, usage text. */
 #include "cli/options.h"
 
+#include "output/output.h"
 #include "python/offsets.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char usage_text[] =
 	"Usage: pyflame [options] -p PID\n"
@@ -23,7 +25,11 @@ static const char usage_text[] =
 	"                         must be the last pyflame option\n"
 	"  -s, --seconds=SECS     how long to profile a PID (default 1; 0 takes one sample)\n"
 	"  -r, --rate=SECS        seconds between samples (default 0.01)\n"
-	"  -o, --output=PATH      write the profile to PATH instead of stdout\n"
+	"  -o, --output=PATH      write the profile to PATH instead of stdout; give -o again\n"
+	"                         to write the same profile in more formats\n"
+	"  -f, --format=FORMAT    collapsed (the default), speedscope or chrome, for stdout or\n"
+	"                         the first -o; else each -o's name decides: .speedscope.json\n"
+	"                         or .json, .trace.json, anything else collapsed\n"
 	"  -x, --exclude-idle     leave out the (idle) line\n"
 	"  -d, --dump             print every thread's current stack once, innermost frame\n"
 	"                         first, and exit (TID*: marks the thread holding the GIL)\n"
@@ -41,6 +47,52 @@ static const char usage_text[] =
 void options_usage(FILE *f)
 {
 	fputs(usage_text, f);
+}
+
+static const struct {
+	const char *name;
+	enum out_format format;
+} format_names[] = {
+	{ "collapsed", OUT_COLLAPSED }, { "speedscope", OUT_SPEEDSCOPE }, { "chrome", OUT_CHROME },
+};
+
+/* File name endings that choose a format when -f is not given; longest first, so that
+ * ".trace.json" wins over ".json". */
+static const struct {
+	const char *suffix;
+	enum out_format format;
+} format_suffixes[] = {
+	{ ".speedscope.json", OUT_SPEEDSCOPE }, { ".trace.json", OUT_CHROME },
+	{ ".json", OUT_SPEEDSCOPE },
+};
+
+const char *options_format_name(enum out_format f)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+		if (format_names[i].format == f)
+			return format_names[i].name;
+	return "?";
+}
+
+static enum out_format format_of_path(const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof format_suffixes / sizeof format_suffixes[0]; i++) {
+		size_t k = strlen(format_suffixes[i].suffix);
+		if (n > k && strcasecmp(path + n - k, format_suffixes[i].suffix) == 0)
+			return format_suffixes[i].format;
+	}
+	return OUT_COLLAPSED;
+}
+
+static int parse_format(const char *s, enum out_format *out)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+		if (strcmp(s, format_names[i].name) == 0) {
+			*out = format_names[i].format;
+			return 0;
+		}
+	return -1;
 }
 
 static int parse_pid(const char *s, pid_t *out)
@@ -73,6 +125,7 @@ static const struct option long_options[] = {
 	{ "seconds", required_argument, NULL, 's' },
 	{ "rate", required_argument, NULL, 'r' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, 'f' },
 	{ "exclude-idle", no_argument, NULL, 'x' },
 	{ "no-line-numbers", no_argument, NULL, 'n' },
 	{ "threads", no_argument, NULL, OPT_THREADS },
@@ -97,7 +150,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 	optind = 1;
 	int c;
 	/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-	while (!trace && (c = getopt_long(argc, argv, "+:p:ts:r:o:xndvh", long_options, NULL)) != -1) {
+	while (!trace && (c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_pid(optarg, &o->pid) != 0) {
@@ -124,7 +177,19 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			}
 			break;
 		case 'o':
-			o->output = optarg;
+			if (o->n_outputs == OPT_MAX_OUTPUTS) {
+				fprintf(err, "pyflame: too many -o (at most %d)\n", OPT_MAX_OUTPUTS);
+				return -1;
+			}
+			o->outputs[o->n_outputs++].path = optarg;
+			break;
+		case 'f':
+			if (parse_format(optarg, &o->format) != 0) {
+				fprintf(err, "pyflame: unknown format '%s': expected collapsed, "
+					"speedscope or chrome\n", optarg);
+				return -1;
+			}
+			o->has_format = 1;
 			break;
 		case 'x':
 			o->exclude_idle = 1;
@@ -178,6 +243,28 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 				fprintf(err, "pyflame: unknown option '%s'\n", argv[optind - 1]);
 			return -1;
 		}
+	}
+	for (int i = 0; i < o->n_outputs; i++) {
+		const char *path = o->outputs[i].path;
+		for (int j = 0; j < i; j++)
+			if (strcmp(o->outputs[j].path, path) == 0) {
+				fprintf(err, "pyflame: '%s' is given twice as -o\n", path);
+				return -1;
+			}
+		o->outputs[i].format = i == 0 && o->has_format ? o->format : format_of_path(path);
+	}
+	if (o->n_outputs) {
+		o->output = o->outputs[0].path;
+		o->format = o->outputs[0].format;
+	}
+	if (o->dump && (o->format != OUT_COLLAPSED || o->n_outputs > 1)) {
+		if (o->n_outputs > 1) {
+			fprintf(err, "pyflame: -d prints one text snapshot: give one -o\n");
+			return -1;
+		}
+		fprintf(err, "pyflame: -d prints text; it cannot write %s\n",
+			options_format_name(o->format));
+		return -1;
 	}
 	if (trace) {
 		if (o->pid) {

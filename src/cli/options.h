@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "output/output.h"
 #include "python/version.h"
 
 enum options_action {
@@ -13,13 +14,24 @@ enum options_action {
 	OPT_VERSION, /* -v: print the version, exit 0 */
 };
 
+#define OPT_MAX_OUTPUTS 8
+
 struct options {
 	enum options_action action;
 	pid_t pid;          /* -p PID, or 0 in trace mode */
 	char **command;     /* -t: argv of the command (NULL-terminated), else NULL */
 	double seconds;     /* -s */
 	double rate;        /* -r, seconds between samples */
-	const char *output; /* -o, NULL for stdout */
+	const char *output; /* the first -o, NULL for stdout */
+	enum out_format format; /* of the first output: -f, else from the -o file's name, else
+				 * collapsed */
+	int has_format;     /* -f given */
+	struct opt_output {
+		const char *path;
+		enum out_format format;
+	} outputs[OPT_MAX_OUTPUTS]; /* every -o, the first as above, the others formatted by
+				     * their names: one run written in several formats */
+	int n_outputs;
 	int exclude_idle;   /* -x */
 	int no_line_numbers; /* -n */
 	int threads;        /* --threads */
@@ -38,5 +50,8 @@ struct options {
 int options_parse(int argc, char **argv, struct options *o, FILE *err);
 
 void options_usage(FILE *f);
+
+/* The -f name of a format ("svg"). */
+const char *options_format_name(enum out_format f);
 
 #endif

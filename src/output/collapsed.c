@@ -16,13 +16,30 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(((const struct line *)a)->text, ((const struct line *)b)->text);
 }
 
-char *out_render_stack(const struct profile *p, const struct prof_stack *s, int line_numbers)
+char *out_render_stack(const struct profile *p, const struct prof_stack *s,
+		       const struct out_options *o)
 {
 	size_t cap = 256, len = 0;
 	char *buf = malloc(cap);
 	if (!buf)
 		return NULL;
 	buf[0] = '\0';
+	if (o->thread_names && s->thread != PROF_NO_THREAD) {
+		/* The thread's name as the outermost frame: no file, no line. */
+		const char *name = profile_string(p, profile_thread_get(p, s->thread)->name);
+		size_t need = strlen(name) + 1;
+		if (need > cap) {
+			char *nb = realloc(buf, need);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap = need;
+		}
+		memcpy(buf, name, need);
+		len = need - 1;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		const struct prof_frame *f = profile_frame_get(p, s->frames[i]);
 		const char *file = profile_string(p, f->file), *func = profile_string(p, f->func);
@@ -38,13 +55,12 @@ char *out_render_stack(const struct profile *p, const struct prof_stack *s, int 
 			buf = nb;
 		}
 		int n;
-		if (!file[0] && f->line < 0) /* a thread's name (--thread-names) */
-			n = snprintf(buf + len, cap - len, "%s%s", i ? ";" : "", func);
-		else if (line_numbers)
-			n = snprintf(buf + len, cap - len, "%s%s:%s:%d", i ? ";" : "", file, func,
+		const char *sep = len ? ";" : "";
+		if (o->line_numbers)
+			n = snprintf(buf + len, cap - len, "%s%s:%s:%d", sep, file, func,
 				     (int)f->line);
 		else
-			n = snprintf(buf + len, cap - len, "%s%s:%s", i ? ";" : "", file, func);
+			n = snprintf(buf + len, cap - len, "%s%s:%s", sep, file, func);
 		len += (size_t)n;
 	}
 	return buf;
@@ -62,7 +78,7 @@ int out_collapsed_write(const struct profile *p, const struct out_options *o, FI
 		struct prof_stack s = profile_stack(p, i);
 		if (s.count == 0)
 			continue;
-		lines[kept].text = out_render_stack(p, &s, o->line_numbers);
+		lines[kept].text = out_render_stack(p, &s, o);
 		if (!lines[kept].text)
 			goto out;
 		lines[kept++].count = s.count;

@@ -22,7 +22,7 @@ int out_flamechart_write(const struct profile *p, const struct out_options *o, F
 		} else {
 			if (!text[e->stack]) {
 				struct prof_stack s = profile_stack(p, e->stack);
-				text[e->stack] = out_render_stack(p, &s, o->line_numbers);
+				text[e->stack] = out_render_stack(p, &s, o);
 				if (!text[e->stack])
 					goto out;
 			}

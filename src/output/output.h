@@ -7,9 +7,22 @@
 
 struct profile;
 
+/* The formats pyflame writes (-f/--format). */
+enum out_format {
+	OUT_COLLAPSED,  /* flamegraph.pl's input; the default */
+	OUT_SVG,        /* an interactive flame graph (or flame chart), self-contained */
+	OUT_SPEEDSCOPE, /* speedscope's JSON file format, sampled profiles */
+	OUT_CHROME,     /* Trace Event Format JSON (chrome://tracing, Perfetto) */
+	OUT_PPROF,      /* gzip-compressed profile.proto */
+};
+
 struct out_options {
 	int line_numbers; /* FILE:FUNCTION:LINE, or FILE:FUNCTION with -n */
 	int include_idle; /* write the "(idle) N" line; off with -x */
+	int thread_names; /* each stack's thread name as its outermost frame (--thread-names) */
+	int flamechart;   /* --flamechart: time order instead of merged stacks (SVG too) */
+	const char *title; /* what was profiled: "pyflame -p 123" or the command line */
+	int pid;           /* the target's PID, for formats that name processes */
 };
 
 /* Collapsed stacks, the text flamegraph.pl reads: one line per distinct stack, frames from
@@ -24,6 +37,23 @@ int out_collapsed_write(const struct profile *p, const struct out_options *o, FI
  * keep_timeline. Returns 0 or -1. */
 int out_flamechart_write(const struct profile *p, const struct out_options *o, FILE *f);
 
+/* An interactive flame graph as one self-contained SVG file (script inside, no network):
+ * click to zoom, search, hover details; a flame chart in time order with o->flamechart
+ * (needs keep_timeline). Returns 0 or -1. */
+int out_svg_write(const struct profile *p, const struct out_options *o, FILE *f);
+
+/* speedscope's file format (https://www.speedscope.app/file-format-schema.json): one sampled
+ * profile, or one per thread when stacks carry threads. Returns 0 or -1. */
+int out_speedscope_write(const struct profile *p, const struct out_options *o, FILE *f);
+
+/* Trace Event Format JSON: complete ("X") events from runs of samples sharing frames, one
+ * track per thread, thread names as metadata. Needs keep_timeline. Returns 0 or -1. */
+int out_chrome_write(const struct profile *p, const struct out_options *o, FILE *f);
+
+/* pprof: profile.proto, gzip-compressed, sample types samples/count and wall/nanoseconds.
+ * Returns 0 or -1. */
+int out_pprof_write(const struct profile *p, const struct out_options *o, FILE *f);
+
 struct prof_stack;
 struct dump_thread;
 
@@ -31,7 +61,9 @@ struct dump_thread;
 int out_dump_write(const struct profile *p, const struct dump_thread *threads, size_t n,
 		   const struct out_options *o, FILE *f);
 
-/* One stack as collapsed text, frames joined by ';' (malloc'd; NULL when out of memory). */
-char *out_render_stack(const struct profile *p, const struct prof_stack *s, int line_numbers);
+/* One stack as collapsed text, frames joined by ';', under its thread's name when
+ * o->thread_names is set (malloc'd; NULL when out of memory). */
+char *out_render_stack(const struct profile *p, const struct prof_stack *s,
+		       const struct out_options *o);
 
 #endif

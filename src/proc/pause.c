@@ -161,7 +161,7 @@ int proc_check_traceable(pid_t pid)
 	return 0;
 }
 
-int proc_target_poll(struct proc_target *t)
+static int poll_exit(struct proc_target *t)
 {
 	if (t->exited)
 		return 1;
@@ -180,6 +180,14 @@ int proc_target_poll(struct proc_target *t)
 	if (state == 0 || state == 'Z' || state == 'X')
 		t->exited = 1;
 	return t->exited;
+}
+
+int proc_target_poll(struct proc_target *t)
+{
+	int gone = poll_exit(t);
+	if (!gone && t->image && proc_image_sig(t->pid) != t->image)
+		t->execed = 1;
+	return gone;
 }
 
 int proc_thread_fs_base(pid_t tid, uint64_t *out)

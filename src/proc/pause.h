@@ -17,6 +17,8 @@ struct proc_target {
 	int is_child;    /* we started it (-t): its exit status is ours to collect */
 	int exited;      /* set once the process is known to be gone */
 	int exit_status; /* wait status, valid when exited && is_child */
+	uint64_t image;  /* proc_image_sig of the program being sampled, 0: not watched */
+	int execed;      /* set by proc_target_poll when the process ran exec() since */
 };
 
 struct proc_pause {
@@ -52,6 +54,7 @@ int proc_thread_fs_base(pid_t tid, uint64_t *out);
 
 /* Notices whether t has ended, without blocking: reaps it when it is our child (keeping its
  * status), otherwise checks that it still exists and is not a zombie. A target with pid 0 is
- * a replayed image and never ends. Returns t->exited. */
+ * a replayed image and never ends. When t->image is set, also notices an exec() (sets
+ * t->execed). Returns t->exited. */
 int proc_target_poll(struct proc_target *t);
 #endif

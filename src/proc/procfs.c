@@ -116,3 +116,20 @@ int procfs_tasks(pid_t pid, pid_t **tids)
 	*tids = v;
 	return (int)n;
 }
+
+uint64_t proc_image_sig(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/auxv", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf);
+	close(fd);
+	/* FNV-1a over the auxiliary vector: its entry point and AT_RANDOM address move with
+	 * every exec (address space randomization). */
+	uint64_t h = 1469598103934665603ull;
+	for (ssize_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
+	return n > 0 ? h | 1 : 0;
+}

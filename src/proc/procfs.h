@@ -3,6 +3,7 @@
 #define PYFLAME_PROC_PROCFS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Reads a whole (small, procfs) file into a malloc'd NUL-terminated string. Returns 0, or a
@@ -20,5 +21,10 @@ char procfs_thread_state(pid_t pid, pid_t tid);
 /* The thread ids of pid, from /proc/PID/task. Returns the count (>= 0) with *tids malloc'd,
  * or a negative errno. */
 int procfs_tasks(pid_t pid, pid_t **tids);
+
+/* A signature of the program pid runs now, from /proc/PID/auxv: it changes when the process
+ * calls exec() (with address space randomization, even into the same program). 0 when it
+ * cannot be read. */
+uint64_t proc_image_sig(pid_t pid);
 
 #endif

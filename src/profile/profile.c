@@ -9,6 +9,7 @@ void profile_init(struct profile *p)
 	memset(p, 0, sizeof *p);
 	intern_init(&p->strings);
 	intern_init(&p->frames);
+	intern_init(&p->threads);
 	intern_init(&p->stacks);
 }
 
@@ -16,6 +17,7 @@ void profile_release(struct profile *p)
 {
 	intern_release(&p->strings);
 	intern_release(&p->frames);
+	intern_release(&p->threads);
 	intern_release(&p->stacks);
 	free(p->counts);
 	free(p->events);
@@ -34,9 +36,34 @@ uint32_t profile_frame(struct profile *p, const char *file, const char *func, in
 	return intern_add(&p->frames, &f, sizeof f);
 }
 
-uint32_t profile_add_stack(struct profile *p, const uint32_t *frames, size_t n, uint64_t count)
+uint32_t profile_thread(struct profile *p, uint64_t ident, uint64_t tid, const char *name)
 {
-	uint32_t id = intern_add(&p->stacks, frames, n * sizeof *frames);
+	struct prof_thread t;
+	memset(&t, 0, sizeof t);
+	t.ident = ident;
+	t.tid = tid;
+	t.name = intern_add(&p->strings, name, strlen(name));
+	if (t.name == INTERN_NONE)
+		return PROF_NO_THREAD;
+	return intern_add(&p->threads, &t, sizeof t);
+}
+
+/* Stacks up to this many frames are keyed from the stack; deeper ones from the heap. */
+#define KEY_ON_STACK 256
+
+uint32_t profile_add_stack(struct profile *p, uint32_t thread, const uint32_t *frames, size_t n,
+			   uint64_t count)
+{
+	/* The key is the thread, then the frames: the same frames on two threads are two
+	 * stacks, which writers that do not tell threads apart merge again. */
+	uint32_t small[KEY_ON_STACK + 1], *key = small;
+	if (n > KEY_ON_STACK && !(key = malloc((n + 1) * sizeof *key)))
+		return INTERN_NONE;
+	key[0] = thread;
+	memcpy(key + 1, frames, n * sizeof *frames);
+	uint32_t id = intern_add(&p->stacks, key, (n + 1) * sizeof *key);
+	if (key != small)
+		free(key);
 	if (id == INTERN_NONE)
 		return INTERN_NONE;
 	if (id >= p->counts_cap) {
@@ -76,7 +103,18 @@ size_t profile_stack_count(const struct profile *p)
 struct prof_stack profile_stack(const struct profile *p, size_t id)
 {
 	const struct intern_key *k = intern_get(&p->stacks, (uint32_t)id);
-	return (struct prof_stack){ k->data, k->len / sizeof(uint32_t), p->counts[id] };
+	const uint32_t *key = k->data;
+	return (struct prof_stack){ key + 1, k->len / sizeof(uint32_t) - 1, p->counts[id], key[0] };
+}
+
+size_t profile_thread_count(const struct profile *p)
+{
+	return p->threads.n;
+}
+
+const struct prof_thread *profile_thread_get(const struct profile *p, uint32_t id)
+{
+	return intern_get(&p->threads, id)->data;
 }
 
 const struct prof_frame *profile_frame_get(const struct profile *p, uint32_t id)

@@ -15,10 +15,21 @@ struct prof_frame {
 	int32_t line;
 };
 
+/* The thread a stack was seen on, kept when the run asked for threads to be told apart. */
+struct prof_thread {
+	uint64_t ident; /* the interpreter's thread ident (pthread_t) */
+	uint64_t tid;   /* the OS thread id, 0 when it could not be told */
+	uint32_t name;  /* string id: threading's name, the OS name, or "Thread 0x..." */
+	uint32_t pad;   /* zero: the struct is an interning key */
+};
+
+#define PROF_NO_THREAD UINT32_MAX
+
 struct prof_stack {
 	const uint32_t *frames; /* frame ids, outermost first */
 	size_t n;
 	uint64_t count;
+	uint32_t thread; /* thread id, or PROF_NO_THREAD */
 };
 
 /* Why a sample was lost; counted, reported once at the end. */
@@ -41,7 +52,8 @@ struct prof_event {
 struct profile {
 	struct intern strings;
 	struct intern frames; /* keys are struct prof_frame */
-	struct intern stacks; /* keys are arrays of frame ids */
+	struct intern threads; /* keys are struct prof_thread */
+	struct intern stacks; /* keys: a thread id, then frame ids */
 	uint64_t *counts;     /* by stack id */
 	size_t counts_cap;
 	uint64_t idle;
@@ -50,6 +62,8 @@ struct profile {
 	uint64_t missed;    /* ticks skipped because sampling fell behind */
 	uint64_t errors[PROF_ERR_COUNT];
 	int keep_timeline; /* set before sampling to record events (memory grows per sample) */
+	uint64_t start_us, end_us; /* wall clock of the first and the last tick, 0 when none */
+	double interval;           /* seconds between samples requested */
 	struct prof_event *events;
 	size_t n_events, events_cap;
 };
@@ -60,15 +74,22 @@ void profile_release(struct profile *p);
 /* Interns one frame; returns its id or INTERN_NONE when out of memory. */
 uint32_t profile_frame(struct profile *p, const char *file, const char *func, int line);
 
-/* Adds count to the stack made of frame ids (outermost first). Returns the stack's id, or
- * INTERN_NONE when out of memory. */
-uint32_t profile_add_stack(struct profile *p, const uint32_t *frames, size_t n, uint64_t count);
+/* Interns one thread; returns its id or PROF_NO_THREAD when out of memory. */
+uint32_t profile_thread(struct profile *p, uint64_t ident, uint64_t tid, const char *name);
+
+/* Adds count to the stack made of frame ids (outermost first) seen on thread (an id from
+ * profile_thread, or PROF_NO_THREAD). Returns the stack's id, or INTERN_NONE when out of
+ * memory. */
+uint32_t profile_add_stack(struct profile *p, uint32_t thread, const uint32_t *frames, size_t n,
+			   uint64_t count);
 
 /* Records that a sample at time_us saw stack (INTERN_NONE: idle), when keep_timeline is set.
  * Returns 0 or -1 (no memory; the event is dropped). */
 int profile_add_event(struct profile *p, uint64_t time_us, uint32_t stack);
 
 size_t profile_stack_count(const struct profile *p);
+size_t profile_thread_count(const struct profile *p);
+const struct prof_thread *profile_thread_get(const struct profile *p, uint32_t id);
 struct prof_stack profile_stack(const struct profile *p, size_t id);
 const struct prof_frame *profile_frame_get(const struct profile *p, uint32_t id);
 const char *profile_string(const struct profile *p, uint32_t id);

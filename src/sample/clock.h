@@ -1,5 +1,6 @@
 /* clock.h: the sampling clock. Ticks fall on absolute deadlines (start + k * interval), so the
- * rate does not drift with the time each sample takes; ticks that could not be kept are
+ * rate does not drift with the time each sample takes. A tick that comes due while the last
+ * one is still being taken is taken at once; ticks whose whole interval passed meanwhile are
  * skipped and counted, not taken late in a burst. */
 #ifndef PYFLAME_SAMPLE_CLOCK_H
 #define PYFLAME_SAMPLE_CLOCK_H
@@ -17,8 +18,9 @@ uint64_t clock_wall_us(void);
 
 void sample_clock_start(struct sample_clock *c, double interval_seconds);
 
-/* Sleeps until the next deadline. Returns how many deadlines had already passed unseen
- * (missed ticks), so the caller can count them. Returns early (with 0) on a signal. */
+/* Sleeps until the next deadline, or returns at once when it has passed. Returns how many
+ * deadlines after that one passed too (missed ticks), so the caller can count them. Returns
+ * early (with 0) on a signal. */
 uint64_t sample_clock_wait(struct sample_clock *c);
 
 #endif

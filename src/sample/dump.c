@@ -44,7 +44,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;
 		if (nf > 0)
-			d->stack = sample_resolve(w, prof, frames, (size_t)nf, NULL, ids);
+			d->stack = sample_resolve(w, prof, frames, (size_t)nf, PROF_NO_THREAD, ids);
 	}
 	/* Names and lines were resolved while stopped: a dump is one instant, not a profile. */
 	proc_resume_all(t, &pause);

@@ -24,7 +24,8 @@ struct scratch {
 	size_t frames_cap;
 	struct {
 		size_t start, n;
-		const char *name; /* --thread-names: the root frame, else NULL */
+		const char *name; /* the thread's name when threads are tagged, else NULL */
+		uint64_t ident, tid;
 	} *stacks; /* PY_MAX_THREADS */
 	struct thread_names names;
 	uint32_t *ids; /* PY_MAX_DEPTH */
@@ -62,15 +63,9 @@ static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame
 }
 
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
-			const struct py_raw_frame *raw, size_t n, const char *root, uint32_t *ids)
+			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t *ids)
 {
 	size_t k = 0;
-	if (root) {
-		/* A thread's name as its own outermost frame: no file, no line. */
-		ids[k] = profile_frame(prof, "", root, -1);
-		if (ids[k++] == INTERN_NONE)
-			return INTERN_NONE;
-	}
 	for (size_t i = n; i-- > 0;) {
 		const struct py_code *code = py_code_get(w, raw[i].code);
 		if (!code) {
@@ -85,7 +80,7 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
 			return INTERN_NONE;
 		ids[k++] = id;
 	}
-	return k ? profile_add_stack(prof, ids, k, 1) : INTERN_NONE;
+	return k ? profile_add_stack(prof, thread, ids, k, 1) : INTERN_NONE;
 }
 
 /* Whether a stack read without stopping the target still stands: the thread's innermost frame
@@ -130,6 +125,9 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		mem_cache_prefetch(cfg->cache);
 	}
 	uint64_t time_us = clock_wall_us();
+	if (!prof->start_us)
+		prof->start_us = time_us;
+	prof->end_us = time_us;
 	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
 	size_t nstacks = 0, used = 0, torn = 0; /* torn: stacks lost this tick, any reason */
 	for (int i = 0; i < nt; i++) {
@@ -167,9 +165,13 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		}
 		s->stacks[nstacks].start = used;
 		s->stacks[nstacks].n = (size_t)n;
-		s->stacks[nstacks].name = cfg->thread_names
-			? thread_names_get(&s->names, w, t->pid, th, cfg->pause ? &s->pause : NULL)
-			: NULL;
+		s->stacks[nstacks].name = NULL;
+		if (cfg->tag_threads) {
+			const struct proc_pause *pp = cfg->pause ? &s->pause : NULL;
+			s->stacks[nstacks].name = thread_names_get(&s->names, w, t->pid, th, pp);
+			s->stacks[nstacks].ident = th->thread_id;
+			s->stacks[nstacks].tid = (uint64_t)thread_tid(th, pp);
+		}
 		nstacks++;
 		used += (size_t)n;
 	}
@@ -188,8 +190,12 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	 * change while a frame uses them, and most are already cached. */
 	uint64_t before = prof->errors[PROF_ERR_CODE];
 	for (size_t i = 0; i < nstacks; i++) {
+		uint32_t thread = PROF_NO_THREAD;
+		if (s->stacks[i].name)
+			thread = profile_thread(prof, s->stacks[i].ident, s->stacks[i].tid,
+						s->stacks[i].name);
 		uint32_t id = sample_resolve(w, prof, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, s->stacks[i].name, s->ids);
+					     s->stacks[i].n, thread, s->ids);
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
 	}
@@ -200,6 +206,14 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	if (nstacks > 0 || prof->errors[PROF_ERR_CODE] == before)
 		prof->samples++;
 	return 0;
+}
+
+static uint64_t errors_total(const struct profile *prof)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < PROF_ERR_COUNT; i++)
+		n += prof->errors[i];
+	return n;
 }
 
 int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
@@ -213,6 +227,7 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 	}
 	struct sample_clock clock;
 	sample_clock_start(&clock, cfg->interval);
+	prof->interval = cfg->interval;
 	/* With a duration, the number of ticks is fixed in advance: seconds / interval, so a
 	 * run that keeps up takes exactly that many samples. */
 	uint64_t planned = 1;
@@ -221,6 +236,10 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		planned = k < 1 ? 1 : (uint64_t)(k + 1e-9);
 	}
 	uint64_t polled_ns = 0;
+	/* Errors as of the last poll that saw the same program: a process in exec() fails
+	 * reads for a while before its new program shows, and those failures are no loss. */
+	uint64_t errors[PROF_ERR_COUNT];
+	memcpy(errors, prof->errors, sizeof errors);
 	for (uint64_t k = 0;; k++) {
 		if (*stop)
 			break;
@@ -231,10 +250,21 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 			polled_ns = now;
 			if (proc_target_poll(t))
 				break;
+			if (t->execed) {
+				memcpy(prof->errors, errors, sizeof errors);
+				rc = -ESTALE; /* another program now: the caller looks again */
+				break;
+			}
+			memcpy(errors, prof->errors, sizeof errors);
 		}
+		uint64_t before = errors_total(prof);
 		int trc = tick(t, w, cfg, prof, &s);
 		if (trc == -ESRCH)
 			break;
+		/* A failed tick may be the first sign of an exec(): look now rather than at the
+		 * next POLL_NS (the next tick polls). */
+		if (t->image && errors_total(prof) != before)
+			polled_ns = 0;
 		if (trc == -EPERM) {
 			rc = k == 0 ? -EPERM : 0;
 			break;

@@ -17,7 +17,7 @@ struct sampler_config {
 	double seconds;   /* how long to sample; < 0: until the target exits */
 	double interval;  /* seconds between samples */
 	int all_threads;  /* --threads: every thread, else the GIL holder */
-	int thread_names; /* --thread-names: each stack starts with its thread's name */
+	int tag_threads;  /* keep which thread each stack was seen on, with its name */
 	int once;         /* -s 0: exactly one sample */
 	int pause;        /* stop the target for each snapshot (the default) */
 	struct mem_reader *cache; /* the walker's page cache (mem/cache.h), emptied every tick;
@@ -28,7 +28,8 @@ struct sampler_config {
 
 /* Samples t through w into prof until the time is up, the target exits (t->exited, or the
  * process disappears) or *stop becomes non-zero. Per-sample failures are counted in prof and
- * never end the run. Returns 0, or a negative errno when the very first snapshot fails for a
+ * never end the run. Returns 0, -ESTALE when the process exec()'d (t->execed: its memory
+ * is another program's now), or a negative errno when the very first snapshot fails for a
  * reason the user must hear about (-EPERM). */
 int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		struct profile *prof, volatile sig_atomic_t *stop);
@@ -36,11 +37,11 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 struct py_raw_frame;
 
 /* Resolves one raw stack (innermost first, as read) into names and lines, and adds it to prof
- * once, outermost first, under a root frame named root when that is not NULL; ids is scratch
- * for PY_MAX_DEPTH + 1 frame ids. Frames CPython itself
+ * once, outermost first, seen on thread (a profile thread id or PROF_NO_THREAD); ids is scratch
+ * for PY_MAX_DEPTH frame ids. Frames CPython itself
  * hides (3.11+ frames not yet started) are left out. Returns the stack id, or INTERN_NONE
  * when nothing is left or a code object could not be read (counted in prof->errors). */
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
-			const struct py_raw_frame *raw, size_t n, const char *root, uint32_t *ids);
+			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t *ids);
 
 #endif

@@ -6,12 +6,12 @@
 #include "output/output.h"
 #include "profile/profile.h"
 
-static char *write_text(const struct profile *p, int lines, int idle)
+static char *write_text(const struct profile *p, int lines, int idle, int names)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	struct out_options o = { .line_numbers = lines, .include_idle = idle };
+	struct out_options o = { .line_numbers = lines, .include_idle = idle, .thread_names = names };
 	out_collapsed_write(p, &o, f);
 	fclose(f);
 	return text;
@@ -29,29 +29,55 @@ int main(void)
 
 	uint32_t s1[] = { mod, f3, g }, s2[] = { mod, f4, g }, s3[] = { mod };
 	for (int i = 0; i < 5; i++)
-		profile_add_stack(&p, s1, 3, 1);
-	profile_add_stack(&p, s2, 3, 2);
-	profile_add_stack(&p, s3, 1, 1);
+		profile_add_stack(&p, PROF_NO_THREAD, s1, 3, 1);
+	profile_add_stack(&p, PROF_NO_THREAD, s2, 3, 2);
+	profile_add_stack(&p, PROF_NO_THREAD, s3, 1, 1);
 	p.idle = 4;
 	CHECK_INT(profile_stack_count(&p), 3, "three distinct stacks kept");
 
-	char *t = write_text(&p, 1, 1);
+	char *t = write_text(&p, 1, 1, 0);
 	CHECK_STR(t, "a.py:<module>:10 1\n"
 		     "a.py:<module>:10;a.py:f:3;b.py:g:7 5\n"
 		     "a.py:<module>:10;a.py:f:4;b.py:g:7 2\n"
 		     "(idle) 4\n",
 		  "collapsed text, sorted, idle last");
 	free(t);
-	t = write_text(&p, 0, 0);
+	t = write_text(&p, 0, 0, 0);
 	CHECK_STR(t, "a.py:<module> 1\n"
 		     "a.py:<module>;a.py:f;b.py:g 7\n",
 		  "-n merges lines of one function; -x drops idle");
 	free(t);
 
+	/* The same frames on two threads are two stacks, merged again unless names are shown. */
+	uint32_t main_t = profile_thread(&p, 0x7f00, 100, "MainThread");
+	uint32_t work_t = profile_thread(&p, 0x7f01, 101, "worker");
+	CHECK_INT(profile_thread(&p, 0x7f00, 100, "MainThread"), main_t, "a thread is interned once");
+	profile_add_stack(&p, main_t, s3, 1, 3);
+	profile_add_stack(&p, work_t, s3, 1, 2);
+	CHECK_INT(profile_stack_count(&p), 5, "a stack per thread");
+	struct prof_stack st = profile_stack(&p, 4);
+	CHECK_INT(st.thread, work_t, "the stack keeps its thread");
+	CHECK_INT(st.n, 1, "and its frames, without the thread");
+	CHECK_INT(profile_thread_get(&p, work_t)->tid, 101, "the thread keeps its TID");
+	t = write_text(&p, 1, 0, 0);
+	CHECK_STR(t, "a.py:<module>:10 6\n"
+		     "a.py:<module>:10;a.py:f:3;b.py:g:7 5\n"
+		     "a.py:<module>:10;a.py:f:4;b.py:g:7 2\n",
+		  "threads merged when not named");
+	free(t);
+	t = write_text(&p, 1, 0, 1);
+	CHECK_STR(t, "MainThread;a.py:<module>:10 3\n"
+		     "a.py:<module>:10 1\n"
+		     "a.py:<module>:10;a.py:f:3;b.py:g:7 5\n"
+		     "a.py:<module>:10;a.py:f:4;b.py:g:7 2\n"
+		     "worker;a.py:<module>:10 2\n",
+		  "--thread-names: the thread as the root frame");
+	free(t);
+
 	/* Memory follows distinct stacks, not samples. */
 	for (int i = 0; i < 100000; i++)
-		profile_add_stack(&p, s1, 3, 1);
-	CHECK_INT(profile_stack_count(&p), 3, "100000 more samples add no stacks");
+		profile_add_stack(&p, PROF_NO_THREAD, s1, 3, 1);
+	CHECK_INT(profile_stack_count(&p), 5, "100000 more samples add no stacks");
 	profile_release(&p);
 	return check_exit();
 }

@@ -1,0 +1,24 @@
+/* access.h: whether pyflame may trace a process, and in words why not: who else traces it,
+ * which capability is missing, which system setting forbids it. Also the claim one pyflame
+ * holds on a target so that a second one is refused at once instead of fighting it. */
+#ifndef PYFLAME_PROC_ACCESS_H
+#define PYFLAME_PROC_ACCESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The PID tracing pid (its TracerPid), 0 when none, -1 when unreadable. */
+pid_t proc_tracer(pid_t pid);
+
+/* Writes into buf (one line, no newline) why ptrace of pid was refused with EPERM: the uids
+ * that differ and the CAP_SYS_PTRACE pyflame lacks, Yama's ptrace_scope, or a policy that
+ * refuses even with the capability. */
+void proc_explain_eperm(pid_t pid, char *buf, size_t cap);
+
+/* Claims pid for this pyflame: an abstract Unix socket named after the target's PID and start
+ * time, which the kernel releases when pyflame exits however it exits. Returns a descriptor
+ * (>= 0) to keep open, -EADDRINUSE when another pyflame holds the claim, or another negative
+ * errno (then nothing can be said and profiling goes on). */
+int proc_claim(pid_t pid);
+
+#endif

@@ -1,0 +1,148 @@
+/* test_json_formats.c: the speedscope and Chrome trace writers on a small known profile, to
+ * the exact text: frame table, per-thread profiles, weights, span building from a timeline;
+ * and JSON string escaping of any bytes. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "output/json.h"
+#include "output/output.h"
+#include "profile/profile.h"
+
+typedef int (*writer_fn)(const struct profile *, const struct out_options *, FILE *);
+
+static char *render(writer_fn fn, const struct profile *p, const struct out_options *o)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (fn(p, o, f) != 0)
+		CHECK(0, "writer returns 0");
+	fclose(f);
+	return text;
+}
+
+static char *escaped(const char *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_string(f, s);
+	fclose(f);
+	return text;
+}
+
+static void test_escaping(void)
+{
+	char *t = escaped("a\"b\\c\n\x01 \xce\xb1 \xf0\x9f\x90\x8d");
+	CHECK_STR(t, "\"a\\\"b\\\\c\\u000a\\u0001 \xce\xb1 \xf0\x9f\x90\x8d\"",
+		  "quotes, backslashes and controls escaped; UTF-8 kept");
+	free(t);
+	t = escaped("x\xff\xc3(\xed\xa0\x80y");
+	CHECK_STR(t, "\"x\\ufffd\\ufffd(\\ufffd\\ufffd\\ufffdy\"",
+		  "bytes that are not UTF-8 (and surrogates) become U+FFFD");
+	free(t);
+}
+
+static void test_speedscope(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.interval = 0.01;
+	uint32_t mod = profile_frame(&p, "a.py", "<module>", 10);
+	uint32_t f3 = profile_frame(&p, "a.py", "f", 3);
+	uint32_t f4 = profile_frame(&p, "a.py", "f", 4);
+	uint32_t s1[] = { mod, f3 }, s2[] = { mod, f4 };
+	profile_add_stack(&p, PROF_NO_THREAD, s1, 2, 3);
+	profile_add_stack(&p, PROF_NO_THREAD, s2, 2, 1);
+	p.idle = 2;
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .title = "t" };
+	char *t = render(out_speedscope_write, &p, &o);
+	CHECK_STR(t, "{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\","
+		     "\"shared\":{\"frames\":[{\"name\":\"<module>\",\"file\":\"a.py\",\"line\":10},"
+		     "{\"name\":\"f\",\"file\":\"a.py\",\"line\":3},"
+		     "{\"name\":\"f\",\"file\":\"a.py\",\"line\":4},{\"name\":\"(idle)\"}]},"
+		     "\"profiles\":[{\"type\":\"sampled\",\"name\":\"t\",\"unit\":\"seconds\","
+		     "\"startValue\":0,\"samples\":[[0,1],[0,2],[3]],"
+		     "\"weights\":[0.03,0.01,0.02],\"endValue\":0.06}],"
+		     "\"name\":\"t\",\"activeProfileIndex\":0,\"exporter\":\"pyflame\"}\n",
+		  "speedscope: one weighted sample per stack, idle last, seconds");
+	free(t);
+	o.line_numbers = 0;
+	o.include_idle = 0;
+	t = render(out_speedscope_write, &p, &o);
+	CHECK(t && strstr(t, "\"frames\":[{\"name\":\"<module>\",\"file\":\"a.py\"},"
+			     "{\"name\":\"f\",\"file\":\"a.py\"},{\"name\":\"(idle)\"}]"),
+	      "speedscope -n: lines of one function share a frame");
+	CHECK(t && strstr(t, "\"samples\":[[0,1],[0,1]],\"weights\":[0.03,0.01],\"endValue\":0.04"),
+	      "speedscope -x: no idle sample");
+	free(t);
+
+	/* Threads: one profile each, ordered by TID, idle only in a whole-run profile. */
+	uint32_t b = profile_thread(&p, 0x2000, 52, "worker");
+	uint32_t a = profile_thread(&p, 0x1000, 51, "MainThread");
+	profile_add_stack(&p, b, s1, 2, 5);
+	profile_add_stack(&p, a, s2, 2, 7);
+	t = render(out_speedscope_write, &p, &o);
+	CHECK(t && strstr(t, "{\"type\":\"sampled\",\"name\":\"t\",") &&
+		      strstr(t, "{\"type\":\"sampled\",\"name\":\"MainThread\",\"unit\":\"seconds\","
+				"\"startValue\":0,\"samples\":[[0,1]],\"weights\":[0.07],"
+				"\"endValue\":0.07},{\"type\":\"sampled\",\"name\":\"worker\""),
+	      "speedscope: a profile per thread, by TID");
+	free(t);
+	profile_release(&p);
+}
+
+static void test_chrome(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.interval = 0.001;
+	p.keep_timeline = 1;
+	uint32_t mod = profile_frame(&p, "a.py", "<module>", 10);
+	uint32_t f3 = profile_frame(&p, "a.py", "f", 3);
+	uint32_t f4 = profile_frame(&p, "a.py", "f", 4);
+	uint32_t g = profile_frame(&p, "b.py", "g", 7);
+	uint32_t th = profile_thread(&p, 0x1000, 42, "Main \"1\"");
+	uint32_t s_f3[] = { mod, f3 }, s_f4[] = { mod, f4 }, s_g[] = { mod, f4, g };
+	uint32_t a = profile_add_stack(&p, th, s_f3, 2, 1);
+	uint32_t b = profile_add_stack(&p, th, s_f4, 2, 1);
+	uint32_t c = profile_add_stack(&p, th, s_g, 3, 1);
+	/* f runs from 1000 to 5000 (moving from line 3 to 4), g inside it from 3000, then an
+	 * idle tick ends everything at 5000. */
+	profile_add_event(&p, 1000, a);
+	profile_add_event(&p, 2000, b);
+	profile_add_event(&p, 3000, c);
+	profile_add_event(&p, 4000, c);
+	profile_add_event(&p, 5000, INTERN_NONE);
+	profile_add_event(&p, 6000, a);
+	p.samples = 6;
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .title = "run", .pid = 9 };
+	char *t = render(out_chrome_write, &p, &o);
+	CHECK_STR(t, "{\"traceEvents\":[\n"
+		     "{\"ph\":\"M\",\"pid\":9,\"name\":\"process_name\",\"args\":{\"name\":\"run\"}},\n"
+		     "{\"ph\":\"M\",\"pid\":9,\"tid\":42,\"name\":\"thread_name\",\"args\":{\"name\":\"Main \\\"1\\\"\"}},\n"
+		     "{\"ph\":\"X\",\"pid\":9,\"tid\":42,\"ts\":2000,\"dur\":2000,\"name\":\"g\",\"cat\":\"python\",\"args\":{\"file\":\"b.py\",\"line\":7}},\n"
+		     "{\"ph\":\"X\",\"pid\":9,\"tid\":42,\"ts\":0,\"dur\":4000,\"name\":\"f\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":3}},\n"
+		     "{\"ph\":\"X\",\"pid\":9,\"tid\":42,\"ts\":0,\"dur\":4000,\"name\":\"<module>\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":10}},\n"
+		     "{\"ph\":\"X\",\"pid\":9,\"tid\":42,\"ts\":5000,\"dur\":1000,\"name\":\"f\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":3}},\n"
+		     "{\"ph\":\"X\",\"pid\":9,\"tid\":42,\"ts\":5000,\"dur\":1000,\"name\":\"<module>\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":10}}\n"
+		     "],\"displayTimeUnit\":\"ms\",\"otherData\":{\"samples\":6,\"idle\":0,\"title\":\"run\"}}\n",
+		  "chrome: one span per call across samples, nested, closed by idle and at the end");
+	free(t);
+	profile_release(&p);
+
+	profile_init(&p);
+	t = render(out_chrome_write, &p, &o);
+	CHECK(t && strstr(t, "\"traceEvents\":[\n{\"ph\":\"M\"") && strstr(t, "\"samples\":0"),
+	      "chrome: an empty profile is still a trace");
+	free(t);
+	profile_release(&p);
+}
+
+int main(void)
+{
+	test_escaping();
+	test_speedscope();
+	test_chrome();
+	return check_exit();
+}
