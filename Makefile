@@ -4,6 +4,7 @@
 #                   with clang), then the end-to-end tests under every installed interpreter
 #   make offsets    regenerate src/python/offsets_table.c from the installed Pythons' headers
 #   make bench      the overhead benchmark (not part of check)
+#   make soak       pyflame's memory over an hour's profile (SOAK_SECONDS=3600)
 
 CC      ?= cc
 SANCC   ?= clang
@@ -23,7 +24,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all check offsets bench fuzz install clean
+.PHONY: all check offsets bench soak fuzz install clean
 
 all: build/pyflame
 
@@ -85,6 +86,9 @@ offsets:
 
 bench: build/pyflame
 	bench/run
+
+soak: build/pyflame
+	bench/soak
 
 install: build/pyflame
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -438,6 +438,9 @@ int main(int argc, char **argv)
 				.tag_threads = o.thread_names || wants(&o, OUT_CHROME) ||
 					       (o.threads && (wants(&o, OUT_SPEEDSCOPE) ||
 							      wants(&o, OUT_PPROF))),
+				.thread_identity = wants(&o, OUT_CHROME) ||
+						   wants(&o, OUT_SPEEDSCOPE) ||
+						   wants(&o, OUT_PPROF),
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
 				.cache = cache,

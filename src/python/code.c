@@ -11,9 +11,10 @@
 
 /* Line tables of real code are a few KiB; a larger claim is a corrupt object. */
 #define LINETABLE_MAX (1u << 20)
-/* Entries before the table stops growing: each is a few hundred bytes, and a program with more
- * distinct code objects than this on its stacks is not one we have met. */
-#define CODE_CACHE_MAX (1u << 20)
+/* Entries before the table is emptied and starts over: each is a few hundred bytes, so this
+ * bounds the cache near 20 MiB however many code objects a long-running program makes
+ * (compiling at run time, templates, lambdas in eval). Decoding again is cheap. */
+#define CODE_CACHE_MAX (1u << 16)
 
 struct py_code_cache {
 	struct py_code **slots; /* open addressing by address; NULL = empty */
@@ -166,8 +167,15 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 		c->slots[i] = fresh;
 		return fresh;
 	}
-	if (c->n >= CODE_CACHE_MAX)
-		return NULL;
+	if (c->n >= CODE_CACHE_MAX) {
+		/* Callers use an entry before asking for the next, so none is held now. */
+		for (size_t k = 0; k < c->cap; k++) {
+			code_free(c->slots[k]);
+			c->slots[k] = NULL;
+		}
+		c->n = 0;
+		i = slot_of(c, addr);
+	}
 	struct py_code *code = code_read(w, addr, &head);
 	if (!code)
 		return NULL;

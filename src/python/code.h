@@ -32,7 +32,8 @@ void py_code_cache_free(struct py_code_cache *c);
 /* The decoded code object at addr, read through w on first use and re-checked on every use
  * (one small read) in case the address now holds another code object. Returns NULL when it cannot be
  * read or is not a code object (its type is checked when PyCode_Type is known). The returned
- * entry lives as long as the cache. */
+ * entry lives until the next call (a full cache is emptied then): use it before asking for
+ * another. */
 const struct py_code *py_code_get(struct py_walker *w, uint64_t addr);
 
 /* The line of instruction index in code: what traceback would print. */

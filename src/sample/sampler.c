@@ -124,6 +124,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		mem_cache_clear(cfg->cache);
 		mem_cache_prefetch(cfg->cache);
 	}
+	thread_names_trim(&s->names);
 	uint64_t time_us = clock_wall_us();
 	if (!prof->start_us)
 		prof->start_us = time_us;
@@ -191,9 +192,11 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	uint64_t before = prof->errors[PROF_ERR_CODE];
 	for (size_t i = 0; i < nstacks; i++) {
 		uint32_t thread = PROF_NO_THREAD;
-		if (s->stacks[i].name)
+		if (s->stacks[i].name && cfg->thread_identity)
 			thread = profile_thread(prof, s->stacks[i].ident, s->stacks[i].tid,
 						s->stacks[i].name);
+		else if (s->stacks[i].name) /* by name alone: one entry however many threads */
+			thread = profile_thread(prof, 0, 0, s->stacks[i].name);
 		uint32_t id = sample_resolve(w, prof, s->frames + s->stacks[i].start,
 					     s->stacks[i].n, thread, s->ids);
 		if (id != INTERN_NONE)

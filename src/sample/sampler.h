@@ -18,6 +18,8 @@ struct sampler_config {
 	double interval;  /* seconds between samples */
 	int all_threads;  /* --threads: every thread, else the GIL holder */
 	int tag_threads;  /* keep which thread each stack was seen on, with its name */
+	int thread_identity; /* ...told apart by ident and TID, not only by name (per-thread
+			      * views need it; memory then grows with threads ever seen) */
 	int once;         /* -s 0: exactly one sample */
 	int pause;        /* stop the target for each snapshot (the default) */
 	struct mem_reader *cache; /* the walker's page cache (mem/cache.h), emptied every tick;

@@ -81,6 +81,16 @@ const char *thread_names_get(struct thread_names *tn, struct py_walker *w, pid_t
 	return e->name;
 }
 
+/* Idents are pthread_t addresses, reused as threads come and go; a program that has had this
+ * many is rare, and starting over bounds the table. */
+#define THREAD_NAMES_MAX 4096
+
+void thread_names_trim(struct thread_names *tn)
+{
+	if (tn->n >= THREAD_NAMES_MAX)
+		tn->n = 0;
+}
+
 void thread_names_release(struct thread_names *tn)
 {
 	free(tn->v);

@@ -27,10 +27,14 @@ struct thread_names {
 };
 
 /* The name for th: the name threading gave it (read from the target through w, once per new
- * thread), else the OS name of its thread, else "Thread 0x<ident>". The string lives as long as
- * tn. Returns NULL only when out of memory. */
+ * thread), else the OS name of its thread, else "Thread 0x<ident>". The string lives until
+ * thread_names_trim. Returns NULL only when out of memory. */
 const char *thread_names_get(struct thread_names *tn, struct py_walker *w, pid_t pid,
 			     const struct py_thread *th, const struct proc_pause *p);
+
+/* Forgets every name when the table has grown past its bound (call it between samples, when
+ * no name returned before is still in use). */
+void thread_names_trim(struct thread_names *tn);
 
 void thread_names_release(struct thread_names *tn);
 
