@@ -128,6 +128,9 @@ int py_discover(pid_t pid, const struct py_version *abi, struct py_target *out, 
 				   elf_file_symbol(f, "Py_Initialize", &probe) == 0;
 		if (!looks_python) {
 			elf_file_free(f);
+			if (c == 0) /* named like libpython, yet it is not one */
+				snprintf(err, errlen, "process %d maps %s, which has no Python symbols "
+					 "(PyCode_Type, Py_Initialize)", (int)pid, cand[c]->path);
 			continue;
 		}
 		struct py_version v;
