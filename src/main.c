@@ -241,11 +241,15 @@ static int write_profile(const struct profile *p, enum out_format format,
 			 const struct out_options *oo, FILE *f)
 {
 	switch (format) {
+	case OUT_SVG:
+		return out_svg_write(p, oo, f);
 	case OUT_SPEEDSCOPE:
 		return out_speedscope_write(p, oo, f);
 	case OUT_CHROME:
 		return out_chrome_write(p, oo, f);
-	default:
+	case OUT_PPROF:
+		return out_pprof_write(p, oo, f);
+	case OUT_COLLAPSED:
 		break;
 	}
 	return oo->flamechart ? out_flamechart_write(p, oo, f) : out_collapsed_write(p, oo, f);
@@ -437,10 +441,12 @@ int main(int argc, char **argv)
 				 * the unit of the formats with per-thread views. */
 				.tag_threads = o.thread_names || wants(&o, OUT_CHROME) ||
 					       (o.threads && (wants(&o, OUT_SPEEDSCOPE) ||
-							      wants(&o, OUT_PPROF))),
+							      wants(&o, OUT_PPROF) ||
+							      (o.flamechart && wants(&o, OUT_SVG)))),
 				.thread_identity = wants(&o, OUT_CHROME) ||
 						   wants(&o, OUT_SPEEDSCOPE) ||
-						   wants(&o, OUT_PPROF),
+						   wants(&o, OUT_PPROF) ||
+						   (o.flamechart && wants(&o, OUT_SVG)),
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
 				.cache = cache,

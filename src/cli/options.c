@@ -27,9 +27,10 @@ static const char usage_text[] =
 	"  -r, --rate=SECS        seconds between samples (default 0.01)\n"
 	"  -o, --output=PATH      write the profile to PATH instead of stdout; give -o again\n"
 	"                         to write the same profile in more formats\n"
-	"  -f, --format=FORMAT    collapsed (the default), speedscope or chrome, for stdout or\n"
-	"                         the first -o; else each -o's name decides: .speedscope.json\n"
-	"                         or .json, .trace.json, anything else collapsed\n"
+	"  -f, --format=FORMAT    collapsed (the default), svg, speedscope, chrome or pprof,\n"
+	"                         for stdout or the first -o; else each -o's name decides:\n"
+	"                         .svg, .speedscope.json or .json, .trace.json, .pb.gz or\n"
+	"                         .pprof, anything else collapsed\n"
 	"  -x, --exclude-idle     leave out the (idle) line\n"
 	"  -d, --dump             print every thread's current stack once, innermost frame\n"
 	"                         first, and exit (TID*: marks the thread holding the GIL)\n"
@@ -39,7 +40,7 @@ static const char usage_text[] =
 	"      --nonblocking      read the target without stopping it\n"
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 313)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
-	"                         then its stack ending in ';'\n"
+	"                         then its stack ending in ';' (with svg: a flame chart)\n"
 	"      --record=FILE      also write a memory image of what was read (for tests)\n"
 	"  -v, --version          print the version and exit\n"
 	"  -h, --help             print this help and exit\n";
@@ -53,7 +54,8 @@ static const struct {
 	const char *name;
 	enum out_format format;
 } format_names[] = {
-	{ "collapsed", OUT_COLLAPSED }, { "speedscope", OUT_SPEEDSCOPE }, { "chrome", OUT_CHROME },
+	{ "collapsed", OUT_COLLAPSED }, { "svg", OUT_SVG },     { "speedscope", OUT_SPEEDSCOPE },
+	{ "chrome", OUT_CHROME },       { "pprof", OUT_PPROF },
 };
 
 /* File name endings that choose a format when -f is not given; longest first, so that
@@ -63,7 +65,8 @@ static const struct {
 	enum out_format format;
 } format_suffixes[] = {
 	{ ".speedscope.json", OUT_SPEEDSCOPE }, { ".trace.json", OUT_CHROME },
-	{ ".json", OUT_SPEEDSCOPE },
+	{ ".pb.gz", OUT_PPROF },		{ ".pprof", OUT_PPROF },
+	{ ".json", OUT_SPEEDSCOPE },		{ ".svg", OUT_SVG },
 };
 
 const char *options_format_name(enum out_format f)
@@ -185,8 +188,8 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			break;
 		case 'f':
 			if (parse_format(optarg, &o->format) != 0) {
-				fprintf(err, "pyflame: unknown format '%s': expected collapsed, "
-					"speedscope or chrome\n", optarg);
+				fprintf(err, "pyflame: unknown format '%s': expected collapsed, svg, "
+					"speedscope, chrome or pprof\n", optarg);
 				return -1;
 			}
 			o->has_format = 1;

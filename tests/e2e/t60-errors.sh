@@ -27,8 +27,8 @@ expect_error "-t with -d" "^pyflame: -d dumps a running process" -- -d -t true
 expect_error "-t of pyflame itself" "^pyflame: cannot profile pyflame itself" -- -t "$PYFLAME" -v
 expect_error "command not found" "^pyflame: cannot run 'no-such-command-here': command not found" -- -t no-such-command-here
 expect_error "unknown ABI" "^pyflame: unknown ABI '99x'" -- --abi=99x -p 1
-expect_error "unknown format" "^pyflame: unknown format 'gif': expected collapsed, speedscope or chrome" -- -f gif -p 1
-expect_error "-d with another format" "^pyflame: -d prints text; it cannot write speedscope" -- -d -o "$WORK/x.json" -p 1
+expect_error "unknown format" "^pyflame: unknown format 'gif': expected collapsed, svg, speedscope, chrome or pprof" -- -f gif -p 1
+expect_error "-d with another format" "^pyflame: -d prints text; it cannot write svg" -- -d -o "$WORK/x.svg" -p 1
 expect_error "-d with two outputs" "^pyflame: -d prints one text snapshot" -- -d -o "$WORK/a" -o "$WORK/b" -p 1
 expect_error "one file twice" "^pyflame: '$WORK/a.json' is given twice as -o" -- -o "$WORK/a.json" -o "$WORK/a.json" -p 1
 expect_error "too many outputs" "^pyflame: too many -o \(at most 8\)" -- $(for i in 1 2 3 4 5 6 7 8 9; do echo -o "$WORK/o$i"; done) -p 1
