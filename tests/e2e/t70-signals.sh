@@ -35,4 +35,33 @@ if [ "$(tracer_of "$TARGET_PID")" = 0 ] && [ "$(state_of "$TARGET_PID")" = R ] &
 else
 	echo "exit $rc tracer $(tracer_of "$TARGET_PID") state $(state_of "$TARGET_PID")" | not_ok "signals: second SIGINT"
 fi
+
+# SIGINT with every format asked for at once: each file is written whole, and holds the same
+# samples as the collapsed text of the run.
+"$PYFLAME" -s 60 -r 0.005 -p "$TARGET_PID" -o "$WORK/i.txt" -o "$WORK/i.svg" \
+	-o "$WORK/i.speedscope.json" -o "$WORK/i.trace.json" -o "$WORK/i.pb.gz" 2>"$WORK/err" & pf=$!
+sleep 0.6
+kill -INT $pf
+wait $pf; rc=$?
+total=$(total_count "$WORK/i.txt")
+got=$(python3 - "$WORK" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+w = sys.argv[1]
+ET.parse(w + "/i.svg")  # well-formed, whole
+s = json.load(open(w + "/i.speedscope.json"))
+weights = sum(len(p["weights"]) for p in s["profiles"])
+t = json.load(open(w + "/i.trace.json"))
+spans = sum(1 for e in t["traceEvents"] if e["ph"] == "X")
+print(weights, spans)
+PY
+)
+pp=$(command -v go >/dev/null && HOME=$WORK GOCACHE=$WORK/go go tool pprof -raw "$WORK/i.pb.gz" 2>/dev/null |
+	awk '/^Samples:/ {on = 1; next} /^Locations/ {on = 0} on && /^ *[0-9]+ +[0-9]+:/ {n += $1} END {print n + 0}')
+set -- $got
+if [ $rc -eq 0 ] && [ "$total" -ge 50 ] && [ "${1:-0}" -ge 1 ] && [ "${2:-0}" -ge 1 ] &&
+	{ ! command -v go >/dev/null || [ "$pp" = "$total" ]; }; then
+	ok "signals: SIGINT writes all five formats whole ($total samples; svg parses, speedscope ${1} samples, chrome ${2} spans, pprof ${pp:-unchecked} samples)"
+else
+	{ echo "exit $rc total $total json '$got' pprof '$pp'"; cat "$WORK/err"; } | not_ok "signals: SIGINT writes every format"
+fi
 stop_target
