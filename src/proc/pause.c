@@ -1,7 +1,9 @@
 /* pause.c: ptrace-based stop and release of all threads. */
 #include "proc/pause.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,18 +12,9 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "proc/procfs.h"
-
-/* How long a listing of the target's threads is trusted. */
-#define TASKS_REFRESH_NS (100ull * 1000 * 1000)
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void note_exit(struct proc_target *t, pid_t who, int status)
 {
@@ -64,29 +57,75 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 	}
 }
 
-int proc_pause_all(struct proc_target *t, struct proc_pause *p)
+/* getdents64's buffer: a directory listing that leaves this much of it unused was read whole
+ * in one call (an entry of /proc/PID/task takes 32 bytes at most). */
+#define DIRBUF_SIZE 32768
+#define DIRBUF_SLACK 512
+
+/* Reads /proc/PID/task into p->listed, keeping the previous listing in p->before. Returns 0 or
+ * a negative errno (-ESRCH: the process is gone). */
+static int list_tasks(struct proc_pause *p, pid_t pid)
 {
-	p->n = 0;
-	/* Listing /proc/PID/task costs three system calls; threads come and go far more slowly
-	 * than samples are taken, so the list is renewed every TASKS_REFRESH_NS, and at once when
-	 * a listed thread has gone. A thread newer than the list runs on during that snapshot:
-	 * its stack is still read, only not frozen. */
-	uint64_t now = monotonic_ns();
-	if (!p->listed || now - p->listed_ns > TASKS_REFRESH_NS) {
-		free(p->listed);
-		p->listed = NULL;
-		p->n_listed = procfs_tasks(t->pid, &p->listed);
-		p->listed_ns = now;
-		if (p->n_listed < 0) {
-			p->n_listed = 0;
-			t->exited = 1;
-			return -ESRCH;
-		}
+	if (!p->task_fd_open) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+		p->task_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (p->task_fd < 0)
+			return errno == ENOENT ? -ESRCH : -errno;
+		p->task_fd_open = 1;
 	}
-	int n = p->n_listed, vanished = 0;
-	int first_err = 0;
+	if (!p->dirbuf && !(p->dirbuf = malloc(DIRBUF_SIZE)))
+		return -ENOMEM;
+	pid_t *swap = p->before;
+	size_t swap_cap = p->before_cap;
+	p->before = p->listed;
+	p->before_cap = p->listed_cap;
+	p->n_before = p->n_listed;
+	p->listed = swap;
+	p->listed_cap = swap_cap;
+	p->n_listed = 0;
+	if (lseek(p->task_fd, 0, SEEK_SET) != 0)
+		return -errno;
+	for (;;) {
+		ssize_t got = getdents64(p->task_fd, p->dirbuf, DIRBUF_SIZE);
+		if (got < 0)
+			return errno == ENOENT ? -ESRCH : -errno;
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *e = (const void *)((char *)p->dirbuf + off);
+			off += e->d_reclen;
+			char *end;
+			long tid = strtol(e->d_name, &end, 10);
+			if (*end || tid <= 0)
+				continue;
+			if (n_grow((void **)&p->listed, &p->listed_cap, p->n_listed + 1,
+				   sizeof *p->listed) < 0)
+				return -ENOMEM;
+			p->listed[p->n_listed++] = (pid_t)tid;
+		}
+		if (got == 0 || got + DIRBUF_SLACK < DIRBUF_SIZE)
+			break;
+	}
+	/* A process with no threads left is gone (a zombie's task directory is empty). */
+	return p->n_listed ? 0 : -ESRCH;
+}
+
+static int listed_before(const struct proc_pause *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->n_before; i++)
+		if (p->before[i] == tid)
+			return 1;
+	return 0;
+}
+
+/* Stops the threads of tids that want (NULL: all), appending them to p->tids. First asks every
+ * one to stop, then collects the stops: the threads stop in parallel, so the target is held
+ * for one round trip, not one per thread. Returns the first error other than a vanished
+ * thread, or 0. */
+static int stop_threads(struct proc_target *t, struct proc_pause *p, const pid_t *tids, size_t n,
+			int (*want)(const struct proc_pause *, pid_t))
+{
 	size_t cap = p->cap;
-	if (n_grow((void **)&p->tids, &p->cap, (size_t)n, sizeof *p->tids) < 0)
+	if (n_grow((void **)&p->tids, &p->cap, p->n + n, sizeof *p->tids) < 0)
 		return -ENOMEM;
 	if (cap != p->cap) {
 		int *sigs = realloc(p->sigs, p->cap * sizeof *sigs);
@@ -94,36 +133,70 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 			return -ENOMEM;
 		p->sigs = sigs;
 	}
-	/* First ask every thread to stop, then collect the stops: the threads stop in parallel,
-	 * so the target is held for one round trip, not one per thread. */
-	size_t seized = 0;
-	for (int i = 0; i < n; i++) {
-		pid_t tid = p->listed[i];
+	int first_err = 0;
+	size_t seized = p->n;
+	for (size_t i = 0; i < n; i++) {
+		pid_t tid = tids[i];
+		if (want && !want(p, tid))
+			continue;
 		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
-			if (errno == ESRCH)
-				vanished = 1;
-			else if (!first_err)
+			if (errno != ESRCH && !first_err)
 				first_err = -errno;
 			continue;
 		}
-		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
-			vanished = 1; /* it died between the two calls; the seize went with it */
-			continue;
-		}
+		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0)
+			continue; /* it died between the two calls; the seize went with it */
 		p->tids[seized++] = tid;
 	}
-	for (size_t i = 0; i < seized; i++) {
+	size_t kept = p->n;
+	for (size_t i = p->n; i < seized; i++) {
 		int sig;
-		if (wait_stopped(t, p->tids[i], &sig) != 0) {
-			vanished = 1;
+		if (wait_stopped(t, p->tids[i], &sig) != 0)
 			continue; /* the thread ended; its seize went with it */
-		}
-		p->tids[p->n] = p->tids[i];
-		p->sigs[p->n] = sig;
-		p->n++;
+		p->tids[kept] = p->tids[i];
+		p->sigs[kept] = sig;
+		kept++;
 	}
-	if (vanished)
-		p->listed_ns = 0; /* list again next time */
+	p->n = kept;
+	return first_err;
+}
+
+static int is_new(const struct proc_pause *p, pid_t tid)
+{
+	return !listed_before(p, tid);
+}
+
+/* Rounds of "list again, stop the new ones" before a snapshot is taken as it is: a process
+ * that starts threads faster than this is rare, and its newest threads then run on. */
+#define NEW_THREAD_ROUNDS 8
+
+int proc_pause_all(struct proc_target *t, struct proc_pause *p)
+{
+	p->n = 0;
+	int rc = p->n_listed ? 0 : list_tasks(p, t->pid);
+	if (rc == 0)
+		rc = stop_threads(t, p, p->listed, p->n_listed, NULL);
+	int first_err = rc;
+	/* Threads born since the listing run on while the others are held: list again, now
+	 * that no listed thread can start one, and stop the newcomers. */
+	for (int round = 0; round < NEW_THREAD_ROUNDS && rc != -ESRCH; round++) {
+		rc = list_tasks(p, t->pid);
+		if (rc != 0)
+			break;
+		size_t before = p->n;
+		int err = stop_threads(t, p, p->listed, p->n_listed, is_new);
+		if (err && !first_err)
+			first_err = err;
+		int any_new = 0;
+		for (size_t i = 0; i < p->n_listed && !any_new; i++)
+			any_new = is_new(p, p->listed[i]);
+		if (!any_new || p->n == before)
+			break;
+	}
+	if (rc == -ESRCH && p->n == 0) {
+		t->exited = 1;
+		return -ESRCH;
+	}
 	if (p->n == 0) {
 		if (t->exited || first_err == 0)
 			return -ESRCH;
@@ -142,8 +215,12 @@ void proc_resume_all(struct proc_target *t, struct proc_pause *p)
 
 void proc_pause_release(struct proc_pause *p)
 {
+	if (p->task_fd_open)
+		close(p->task_fd);
+	free(p->dirbuf);
 	free(p->tids);
 	free(p->sigs);
+	free(p->before);
 	free(p->listed);
 	memset(p, 0, sizeof *p);
 }
