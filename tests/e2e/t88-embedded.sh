@@ -50,3 +50,37 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc, spin $spin of $total"; cat "$WORK/prof" "$WORK/err"; } | not_ok "embedded $label -t"
 	fi
 done
+
+# --abi for a build whose version cannot be found: 3.10's libpython (no Py_Version symbol)
+# copied under a name without its version and with its version strings blanked, loaded by the
+# host program through a symlink carrying its SONAME. Detection must give up with a clear
+# line; --abi=310 must then profile it exactly.
+py=$(python_path 3.10)
+prefix=$(dirname "$(dirname "${py:-/nonexistent/bin/x}")")
+if [ -n "$py" ] && [ -x "$WORK/embed-3.10" ] && [ -f "$prefix/lib/libpython3.10.so.1.0" ]; then
+	mkdir -p "$WORK/anon"
+	python3 - "$prefix/lib/libpython3.10.so.1.0" "$WORK/anon/libpython3-custom.so" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(re.sub(rb"3\.10\.\d+", lambda m: b"X" * len(m.group(0)), data))
+PY
+	ln -sf libpython3-custom.so "$WORK/anon/libpython3.10.so.1.0"
+	ready=$WORK/anon/ready
+	LD_LIBRARY_PATH=$WORK/anon PYTHONHOME=$prefix "$WORK/embed-3.10" "$TARGETS/busy.py" "$ready" >"$WORK/anon/out" 2>&1 &
+	TARGET_PID=$!; PIDS+=("$TARGET_PID")
+	for i in $(seq 1 300); do [ -e "$ready" ] && break; sleep 0.01; done
+	sleep 0.1
+	mapped=$(awk '$6 ~ /libpython/ {print $6; exit}' "/proc/$TARGET_PID/maps")
+	"$PYFLAME" -p "$TARGET_PID" -s 0 >"$WORK/prof" 2>"$WORK/err"; rc=$?
+	"$PYFLAME" -p "$TARGET_PID" -s 0 --abi=310 >"$WORK/prof2" 2>"$WORK/err2"; rc2=$?
+	stop_target
+	if [ "$mapped" = "$WORK/anon/libpython3-custom.so" ] && [ $rc -eq 1 ] &&
+		[ "$(cat "$WORK/err")" = "pyflame: cannot tell the Python version of $mapped; name it with --abi" ] &&
+		[ $rc2 -eq 0 ] && [ "$(cat "$WORK/prof2")" = "$want 1" ]; then
+		ok "embedded: a libpython without its version is refused in one line, and --abi=310 profiles it exactly"
+	else
+		{ echo "mapped $mapped; without --abi exit $rc; with --abi exit $rc2"; cat "$WORK/err" "$WORK/prof2" "$WORK/err2" "$WORK/anon/out"; } | not_ok "embedded: --abi for an unknown version"
+	fi
+else
+	skip "embedded --abi: Python 3.10's shared libpython not installed"
+fi
