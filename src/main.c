@@ -1,6 +1,7 @@
 /* main.c: wires the stages together: options -> target -> interpreter -> sampler -> profile ->
  * writer. Only this file decides to exit. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -219,7 +220,23 @@ static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *
 static void describe_run(const struct options *o, char *buf, size_t cap)
 {
 	if (!o->command) {
-		snprintf(buf, cap, "pyflame -p %d", (int)o->pid);
+		/* The PID, and what it runs: its command line, arguments joined by spaces. */
+		char path[64], cmdline[512];
+		snprintf(path, sizeof path, "/proc/%d/cmdline", (int)o->pid);
+		int n = snprintf(buf, cap, "pyflame -p %d", (int)o->pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t got = fd >= 0 ? read(fd, cmdline, sizeof cmdline - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		while (got > 0 && cmdline[got - 1] == '\0')
+			got--;
+		if (got > 0 && n > 0 && (size_t)n < cap) {
+			for (ssize_t i = 0; i < got; i++)
+				if (!cmdline[i])
+					cmdline[i] = ' ';
+			cmdline[got] = '\0';
+			snprintf(buf + n, cap - (size_t)n, ": %s", cmdline);
+		}
 		return;
 	}
 	size_t len = 0;
