@@ -3,7 +3,7 @@
 # interpreter; and the format chosen by -f for stdout.
 . "$(dirname "$0")/lib.sh"
 
-CHECK=$ROOT/tests/e2e/lib/check_json_formats.py
+CHECK=$ROOT/tests/e2e/json/check_json_formats.py
 for label in $ALL_PYTHONS; do
 	py=$(python_path "$label")
 	if [ -z "$py" ] || [ ! -x "$py" ]; then

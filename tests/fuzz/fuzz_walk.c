@@ -32,14 +32,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct profile prof;
 		profile_init(&prof);
 		struct proc_target t = { .pid = 0 };
-		struct sampler_config cfg = { .seconds = 0, .interval = 0.01, .once = 1, .all_threads = 1 };
+		/* Threads tagged and a timeline kept, so every writer has all it can be given. */
+		struct sampler_config cfg = { .seconds = 0, .interval = 0.01, .once = 1,
+					      .all_threads = 1, .tag_threads = 1,
+					      .thread_identity = 1 };
+		prof.keep_timeline = 1;
 		volatile sig_atomic_t stop = 0;
 		sampler_run(&t, &w, &cfg, &prof, &stop);
-		/* The writer too: names from a hostile target must still make valid output. */
+		/* The writers too: names from a hostile target must still make valid output. */
 		FILE *sink = fopen("/dev/null", "w");
 		if (sink) {
-			struct out_options oo = { .line_numbers = 1, .include_idle = 1 };
+			struct out_options oo = { .line_numbers = 1, .include_idle = 1,
+						  .thread_names = 1, .title = "fuzz" };
 			out_collapsed_write(&prof, &oo, sink);
+			out_flamechart_write(&prof, &oo, sink);
+			out_svg_write(&prof, &oo, sink);
+			out_speedscope_write(&prof, &oo, sink);
+			out_chrome_write(&prof, &oo, sink);
+			out_pprof_write(&prof, &oo, sink);
+			oo.flamechart = 1;
+			out_svg_write(&prof, &oo, sink);
 			fclose(sink);
 		}
 		profile_release(&prof);
