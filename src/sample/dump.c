@@ -33,10 +33,11 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		memset(d, 0, sizeof *d);
 		d->ident = threads[i].thread_id;
 		d->holds_gil = threads[i].holds_gil;
-		d->tid = thread_tid(&threads[i], &pause);
 		d->stack = INTERN_NONE;
-		const char *name = thread_names_get(&names, w, t->pid, &threads[i], &pause);
-		snprintf(d->name, sizeof d->name, "%s", name ? name : "?");
+		const struct thread_name_entry *e =
+			thread_names_get(&names, w, t->pid, &threads[i], &pause);
+		d->tid = e ? e->tid : thread_tid(&threads[i], &pause);
+		snprintf(d->name, sizeof d->name, "%s", e ? e->name : "?");
 		size_t partial;
 		int nf = threads[i].frame ? py_stack_read(w, threads[i].frame, frames, PY_MAX_DEPTH,
 							  &partial)

@@ -24,8 +24,7 @@ struct scratch {
 	size_t frames_cap;
 	struct {
 		size_t start, n;
-		const char *name; /* the thread's name when threads are tagged, else NULL */
-		uint64_t ident, tid;
+		uint32_t thread; /* its profile thread id, PROF_NO_THREAD when not tagged */
 	} *stacks; /* PY_MAX_THREADS */
 	struct thread_names names;
 	uint32_t *ids; /* PY_MAX_DEPTH */
@@ -166,12 +165,19 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		}
 		s->stacks[nstacks].start = used;
 		s->stacks[nstacks].n = (size_t)n;
-		s->stacks[nstacks].name = NULL;
+		s->stacks[nstacks].thread = PROF_NO_THREAD;
 		if (cfg->tag_threads) {
+			/* Interned now: a name in the table may move when the next new
+			 * thread of this tick is added to it. */
 			const struct proc_pause *pp = cfg->pause ? &s->pause : NULL;
-			s->stacks[nstacks].name = thread_names_get(&s->names, w, t->pid, th, pp);
-			s->stacks[nstacks].ident = th->thread_id;
-			s->stacks[nstacks].tid = (uint64_t)thread_tid(th, pp);
+			const struct thread_name_entry *e =
+				thread_names_get(&s->names, w, t->pid, th, pp);
+			/* Without identities, by name alone: one entry however many threads. */
+			int id = cfg->thread_identity;
+			if (e)
+				s->stacks[nstacks].thread =
+					profile_thread(prof, id ? th->thread_id : 0,
+						       id ? (uint64_t)e->tid : 0, e->name);
 		}
 		nstacks++;
 		used += (size_t)n;
@@ -191,14 +197,8 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	 * change while a frame uses them, and most are already cached. */
 	uint64_t before = prof->errors[PROF_ERR_CODE];
 	for (size_t i = 0; i < nstacks; i++) {
-		uint32_t thread = PROF_NO_THREAD;
-		if (s->stacks[i].name && cfg->thread_identity)
-			thread = profile_thread(prof, s->stacks[i].ident, s->stacks[i].tid,
-						s->stacks[i].name);
-		else if (s->stacks[i].name) /* by name alone: one entry however many threads */
-			thread = profile_thread(prof, 0, 0, s->stacks[i].name);
 		uint32_t id = sample_resolve(w, prof, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, thread, s->ids);
+					     s->stacks[i].n, s->stacks[i].thread, s->ids);
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
 	}

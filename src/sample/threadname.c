@@ -60,25 +60,49 @@ static int threading_name(struct py_walker *w, uint64_t ident, char *buf, size_t
 	return rc;
 }
 
-const char *thread_names_get(struct thread_names *tn, struct py_walker *w, pid_t pid,
-			     const struct py_thread *th, const struct proc_pause *p)
+/* Whether tid is one of the threads p holds stopped. */
+static int stopped(const struct proc_pause *p, pid_t tid)
 {
-	for (size_t i = 0; i < tn->n; i++)
-		if (tn->v[i].ident == th->thread_id)
-			return tn->v[i].name;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->tids[i] == tid)
+			return 1;
+	return 0;
+}
+
+/* Fills e for th: its TID and name, found once per thread. */
+static void entry_fill(struct thread_name_entry *e, struct py_walker *w, pid_t pid,
+		       const struct py_thread *th, const struct proc_pause *p)
+{
+	e->ident = th->thread_id;
+	e->tid = thread_tid(th, p);
+	e->name[0] = '\0';
+	if (w && threading_name(w, th->thread_id, e->name, sizeof e->name) == 0)
+		return;
+	if (e->tid)
+		thread_comm(pid, e->tid, e->name, sizeof e->name);
+	if (!e->name[0])
+		snprintf(e->name, sizeof e->name, "Thread 0x%" PRIx64, th->thread_id);
+}
+
+const struct thread_name_entry *thread_names_get(struct thread_names *tn, struct py_walker *w,
+						 pid_t pid, const struct py_thread *th,
+						 const struct proc_pause *p)
+{
+	for (size_t i = 0; i < tn->n; i++) {
+		struct thread_name_entry *e = &tn->v[i];
+		if (e->ident != th->thread_id)
+			continue;
+		/* An ident whose thread is gone while the process is held belongs to a new
+		 * thread now (pthread_t addresses are reused): look again. */
+		if (p && e->tid && !stopped(p, e->tid))
+			entry_fill(e, w, pid, th, p);
+		return e;
+	}
 	if (n_grow((void **)&tn->v, &tn->cap, tn->n + 1, sizeof *tn->v) < 0)
 		return NULL;
 	struct thread_name_entry *e = &tn->v[tn->n++];
-	e->ident = th->thread_id;
-	e->name[0] = '\0';
-	if (w && threading_name(w, th->thread_id, e->name, sizeof e->name) == 0)
-		return e->name;
-	pid_t tid = thread_tid(th, p);
-	if (tid)
-		thread_comm(pid, tid, e->name, sizeof e->name);
-	if (!tid || !e->name[0])
-		snprintf(e->name, sizeof e->name, "Thread 0x%" PRIx64, th->thread_id);
-	return e->name;
+	entry_fill(e, w, pid, th, p);
+	return e;
 }
 
 /* Idents are pthread_t addresses, reused as threads come and go; a program that has had this

@@ -17,20 +17,25 @@ pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p);
 /* The OS name of a thread (/proc/PID/task/TID/comm) into buf; "" when unreadable. */
 void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap);
 
-/* Names by thread ident, looked up once per thread and kept for the run. */
+/* Names (and OS thread ids) by thread ident, looked up once per thread and kept for the run:
+ * finding a TID before 3.11 costs a PTRACE_GETREGS per stopped thread, not to be paid per
+ * sample. */
 struct thread_names {
 	struct thread_name_entry {
 		uint64_t ident;
+		pid_t tid; /* 0 when it could not be told */
 		char name[128];
 	} *v;
 	size_t n, cap;
 };
 
-/* The name for th: the name threading gave it (read from the target through w, once per new
- * thread), else the OS name of its thread, else "Thread 0x<ident>". The string lives until
- * thread_names_trim. Returns NULL only when out of memory. */
-const char *thread_names_get(struct thread_names *tn, struct py_walker *w, pid_t pid,
-			     const struct py_thread *th, const struct proc_pause *p);
+/* The entry for th: its TID (thread_tid) and the name threading gave it (read from the target
+ * through w, once per new thread), else the OS name of its thread, else "Thread 0x<ident>".
+ * Held in p, an entry whose thread has gone is filled again (its ident is a new thread's now).
+ * The entry lives until thread_names_trim. Returns NULL only when out of memory. */
+const struct thread_name_entry *thread_names_get(struct thread_names *tn, struct py_walker *w,
+						 pid_t pid, const struct py_thread *th,
+						 const struct proc_pause *p);
 
 /* Forgets every name when the table has grown past its bound (call it between samples, when
  * no name returned before is still in use). */
