@@ -112,18 +112,14 @@ void proc_explain_eperm(pid_t pid, char *buf, size_t cap)
  * even after the PID is reused. */
 static unsigned long long start_time(pid_t pid)
 {
-	char path[64], *s;
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (procfs_slurp(path, &s) != 0)
-		return 0;
-	unsigned long long t = 0;
-	const char *p = strrchr(s, ')'); /* comm may hold spaces and parentheses */
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		t = strtoull(p + 1, NULL, 10);
-	free(s);
-	return t;
+	char buf[1024];
+	const char *p = procfs_stat(pid, pid, buf, sizeof buf);
+	for (int field = 3; p && field < 22; field++) { /* p is at field 3, the state */
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return p ? strtoull(p, NULL, 10) : 0;
 }
 
 int proc_claim(pid_t pid)

@@ -117,13 +117,14 @@ static int listed_before(const struct proc_pause *p, pid_t tid)
 	return 0;
 }
 
-/* Stops the threads of tids that want (NULL: all), appending them to p->tids. First asks every
- * one to stop, then collects the stops: the threads stop in parallel, so the target is held
- * for one round trip, not one per thread. Returns the first error other than a vanished
- * thread, or 0. */
-static int stop_threads(struct proc_target *t, struct proc_pause *p, const pid_t *tids, size_t n,
-			int (*want)(const struct proc_pause *, pid_t))
+/* Stops the listed threads (only_new: those not in the listing before), appending them to
+ * p->tids. First asks every one to stop, then collects the stops: the threads stop in
+ * parallel, so the target is held for one round trip, not one per thread. Returns the first
+ * error other than a vanished thread, or 0. */
+static int stop_threads(struct proc_target *t, struct proc_pause *p, int only_new)
 {
+	const pid_t *tids = p->listed;
+	size_t n = p->n_listed;
 	size_t cap = p->cap;
 	if (n_grow((void **)&p->tids, &p->cap, p->n + n, sizeof *p->tids) < 0)
 		return -ENOMEM;
@@ -137,7 +138,7 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, const pid_t
 	size_t seized = p->n;
 	for (size_t i = 0; i < n; i++) {
 		pid_t tid = tids[i];
-		if (want && !want(p, tid))
+		if (only_new && listed_before(p, tid))
 			continue;
 		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
 			if (errno != ESRCH && !first_err)
@@ -161,11 +162,6 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, const pid_t
 	return first_err;
 }
 
-static int is_new(const struct proc_pause *p, pid_t tid)
-{
-	return !listed_before(p, tid);
-}
-
 /* Rounds of "list again, stop the new ones" before a snapshot is taken as it is: a process
  * that starts threads faster than this is rare, and its newest threads then run on. */
 #define NEW_THREAD_ROUNDS 8
@@ -175,7 +171,7 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 	p->n = 0;
 	int rc = p->n_listed ? 0 : list_tasks(p, t->pid);
 	if (rc == 0)
-		rc = stop_threads(t, p, p->listed, p->n_listed, NULL);
+		rc = stop_threads(t, p, 0);
 	int first_err = rc;
 	/* Threads born since the listing run on while the others are held: list again, now
 	 * that no listed thread can start one, and stop the newcomers. */
@@ -184,12 +180,12 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 		if (rc != 0)
 			break;
 		size_t before = p->n;
-		int err = stop_threads(t, p, p->listed, p->n_listed, is_new);
+		int err = stop_threads(t, p, 1);
 		if (err && !first_err)
 			first_err = err;
 		int any_new = 0;
 		for (size_t i = 0; i < p->n_listed && !any_new; i++)
-			any_new = is_new(p, p->listed[i]);
+			any_new = !listed_before(p, p->listed[i]);
 		if (!any_new || p->n == before)
 			break;
 	}

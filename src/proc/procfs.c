@@ -72,22 +72,30 @@ int procfs_slurp(const char *path, char **out)
 	return 0;
 }
 
-char procfs_thread_state(pid_t pid, pid_t tid)
+const char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap)
 {
-	char path[64], buf[512];
+	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
+		return NULL;
+	ssize_t n = read(fd, buf, cap - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return NULL;
 	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: the fields start after the last ')'. */
 	char *paren = strrchr(buf, ')');
 	if (!paren || paren[1] != ' ' || !paren[2])
-		return 0;
-	return paren[2];
+		return NULL;
+	return paren + 2;
+}
+
+char procfs_thread_state(pid_t pid, pid_t tid)
+{
+	char buf[512];
+	const char *fields = procfs_stat(pid, tid, buf, sizeof buf);
+	return fields ? fields[0] : 0;
 }
 
 int procfs_tasks(pid_t pid, pid_t **tids)

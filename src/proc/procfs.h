@@ -14,6 +14,10 @@ int procfs_slurp(const char *path, char **out);
  * -ENOMEM (then *v is unchanged). */
 int n_grow(void **v, size_t *cap, size_t need, size_t elem);
 
+/* Reads /proc/PID/task/TID/stat into buf (cap bytes) and returns where the fields after the
+ * command name begin (field 3, the state), or NULL when it cannot be read. */
+const char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap);
+
 /* The scheduler state letter of a thread ('R', 'S', 'D', 't', ...), or 0 when it is gone.
  * Parsed after the last ')' since comm may contain anything. */
 char procfs_thread_state(pid_t pid, pid_t tid);

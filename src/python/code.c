@@ -45,12 +45,21 @@ static void code_free(struct py_code *code)
 	free(code);
 }
 
+/* Frees every entry, keeping the table. */
+static void cache_empty(struct py_code_cache *c)
+{
+	for (size_t i = 0; i < c->cap; i++) {
+		code_free(c->slots[i]);
+		c->slots[i] = NULL;
+	}
+	c->n = 0;
+}
+
 void py_code_cache_free(struct py_code_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->cap; i++)
-		code_free(c->slots[i]);
+	cache_empty(c);
 	free(c->slots);
 	free(c);
 }
@@ -169,11 +178,7 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 	}
 	if (c->n >= CODE_CACHE_MAX) {
 		/* Callers use an entry before asking for the next, so none is held now. */
-		for (size_t k = 0; k < c->cap; k++) {
-			code_free(c->slots[k]);
-			c->slots[k] = NULL;
-		}
-		c->n = 0;
+		cache_empty(c);
 		i = slot_of(c, addr);
 	}
 	struct py_code *code = code_read(w, addr, &head);

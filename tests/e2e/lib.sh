@@ -89,3 +89,6 @@ tracer_of() { awk '/^TracerPid:/ {print $2}' "/proc/$1/status"; }
 
 # total_count FILE: the sum of the counts of all lines of a collapsed file.
 total_count() { awk '{n += $NF} END {print n + 0}' "$1"; }
+
+# count_of FILE STACK: the samples of exactly STACK in a collapsed file (0 when absent).
+count_of() { awk -v w="$2" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$1"; }

@@ -15,7 +15,7 @@ for label in $ALL_PYTHONS; do
 	"$PYFLAME" -o "$WORK/prof" -t "$py" -S "$t" "" 0.6 >"$WORK/out" 2>"$WORK/err"; rc=$?
 	# Every sample lands in spin, except the ones taken while the interpreter was starting
 	# up or shutting down (stacks from other code, or idle); the spin stack must dominate.
-	spin=$(awk -v w="$want" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$WORK/prof")
+	spin=$(count_of "$WORK/prof" "$want")
 	total=$(total_count "$WORK/prof")
 	if [ $rc -eq 0 ] && [ "$spin" -ge 10 ] && [ $((spin * 10)) -ge $((total * 6)) ]; then
 		ok "trace $label: $spin of $total samples in the exact spin stack, exit 0"

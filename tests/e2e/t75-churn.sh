@@ -49,7 +49,7 @@ for label in 2.7 3.9 3.12 3.13; do
 	"$PYFLAME" -p "$TARGET_PID" -s 2 -r 0.002 --threads -o "$WORK/prof" 2>"$WORK/err"; rc=$?
 	total=$(total_count "$WORK/prof")
 	before=$(grep -c "^$steady" "$WORK/prof")
-	after=$(awk -v w="$busy" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$WORK/prof")
+	after=$(count_of "$WORK/prof" "$busy")
 	# After the exec, the new interpreter's start-up (site, encodings, importlib) is sampled too.
 	odd=$(odd_roots "$WORK/prof" "$TARGETS/busy.py:<module>:|[^;]*/site\.py:|[^;]*/encodings/|<frozen ")
 	if [ $rc -eq 0 ] && quiet "$WORK/err" "$total" && [ "$before" -ge 1 ] && [ "$after" -ge 100 ] && [ -z "$odd" ]; then
@@ -68,7 +68,7 @@ import os, sys, time
 end = time.time() + 0.3
 while time.time() < end: pass
 os.execv(sys.executable, [sys.executable, '$TARGETS/busy.py', '', '0.5'])" 2>"$WORK/err"; rc=$?
-	after=$(awk -v w="$busy" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$WORK/prof")
+	after=$(count_of "$WORK/prof" "$busy")
 	spin_c=$(grep -c "^<string>:<module>:" "$WORK/prof")
 	if [ $rc -eq 0 ] && [ "$after" -ge 100 ] && [ "$spin_c" -ge 1 ] && quiet "$WORK/err" "$(total_count "$WORK/prof")"; then
 		ok "churn: -t through exec(): the first program's stacks, then $after of busy.py"

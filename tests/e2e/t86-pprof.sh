@@ -84,7 +84,7 @@ for label in $ALL_PYTHONS; do
 	pprof_collapse "$WORK/out.pb.gz" >"$WORK/got" 2>"$WORK/conv.err"; crc=$?
 	sorted_collapsed "$WORK/out.txt" >"$WORK/expect"
 	top=$(heaviest "$WORK/got")
-	spin=$(awk -v w="$want" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$WORK/got")
+	spin=$(count_of "$WORK/got" "$want")
 	total=$(total_count "$WORK/got")
 	if [ $crc -eq 0 ] && diff "$WORK/expect" "$WORK/got" >"$WORK/diff" && [ "$top" = "$want" ] &&
 		[ "$spin" -ge 10 ] && [ "$total" -eq "$(total_count "$WORK/out.txt")" ]; then

@@ -93,7 +93,7 @@ for kind in static shared; do
 	env_vars="PYTHONHOME=/usr"
 	[ $kind = shared ] && env_vars="PYTHONHOME=/mnt/ctr/py LD_LIBRARY_PATH=/mnt/ctr/py/lib"
 	nsenter -t "$HOST_PID" --pid --mount env $env_vars "$PYFLAME" -r 0.005 -t "$EXE" -S "$a" "" 0.4 >"$WORK/prof" 2>"$WORK/err"; rc=$?
-	spin=$(awk -v w="$want" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$WORK/prof")
+	spin=$(count_of "$WORK/prof" "$want")
 	total=$(total_count "$WORK/prof")
 	if [ $rc -eq 0 ] && [ "$spin" -ge 20 ] && [ $((spin * 10)) -ge $((total * 6)) ]; then
 		ok "namespaces $kind: -t inside: $spin of $total samples in the exact stack"

@@ -42,7 +42,7 @@ for label in $ALL_PYTHONS; do
 
 	# -t: the host program run to its end, its exit status kept.
 	"$PYFLAME" -r 0.005 -o "$WORK/prof" -t "$exe" "$TARGETS/busy.py" "" 0.4 2>"$WORK/err"; rc=$?
-	spin=$(awk -v w="$want" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$WORK/prof")
+	spin=$(count_of "$WORK/prof" "$want")
 	total=$(total_count "$WORK/prof")
 	if [ $rc -eq 0 ] && [ "$spin" -ge 20 ] && [ $((spin * 10)) -ge $((total * 6)) ]; then
 		ok "embedded $label -t: $spin of $total samples in the exact spin stack"
