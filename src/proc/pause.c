@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -62,8 +63,9 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 #define DIRBUF_SIZE 32768
 #define DIRBUF_SLACK 512
 
-/* Reads /proc/PID/task into p->listed, keeping the previous listing in p->before. Returns 0 or
- * a negative errno (-ESRCH: the process is gone). */
+/* Reads /proc/PID/task into p->listed. Returns 0 or a negative errno (-ESRCH: the process is
+ * gone). The listing can come out short: the kernel ends it early when the thread it had
+ * reached exits meanwhile, dropping every thread after it (the newest ones). */
 static int list_tasks(struct proc_pause *p, pid_t pid)
 {
 	if (!p->task_fd_open) {
@@ -76,13 +78,6 @@ static int list_tasks(struct proc_pause *p, pid_t pid)
 	}
 	if (!p->dirbuf && !(p->dirbuf = malloc(DIRBUF_SIZE)))
 		return -ENOMEM;
-	pid_t *swap = p->before;
-	size_t swap_cap = p->before_cap;
-	p->before = p->listed;
-	p->before_cap = p->listed_cap;
-	p->n_before = p->n_listed;
-	p->listed = swap;
-	p->listed_cap = swap_cap;
 	p->n_listed = 0;
 	if (lseek(p->task_fd, 0, SEEK_SET) != 0)
 		return -errno;
@@ -109,23 +104,62 @@ static int list_tasks(struct proc_pause *p, pid_t pid)
 	return p->n_listed ? 0 : -ESRCH;
 }
 
-static int listed_before(const struct proc_pause *p, pid_t tid)
+/* How many threads the process has now, from the kernel's own count: the link count of
+ * /proc/PID/task is 2 plus the number of threads. One fstat, no listing. -1 if unknown. */
+static long live_threads(const struct proc_pause *p)
 {
-	for (size_t i = 0; i < p->n_before; i++)
-		if (p->before[i] == tid)
-			return 1;
+	struct stat st;
+	if (fstat(p->task_fd, &st) != 0 || st.st_nlink < 2)
+		return -1;
+	return (long)st.st_nlink - 2;
+}
+
+/* The set of threads stopped by this pause, for "is this one new?": open addressing on the
+ * TID, rebuilt by each pause. */
+static size_t stopped_slot(const struct proc_pause *p, pid_t tid)
+{
+	size_t i = ((uint32_t)tid * 2654435761u) & (p->set_cap - 1);
+	while (p->set[i] && p->set[i] != tid)
+		i = (i + 1) & (p->set_cap - 1);
+	return i;
+}
+
+static int stopped_has(const struct proc_pause *p, pid_t tid)
+{
+	return p->set_cap && p->set[stopped_slot(p, tid)] == tid;
+}
+
+/* Makes room for the set to hold `need` threads at most half full, keeping what it holds. */
+static int stopped_reserve(struct proc_pause *p, size_t need)
+{
+	if (need * 2 <= p->set_cap)
+		return 0;
+	size_t cap = p->set_cap ? p->set_cap : 64;
+	while (cap < need * 2)
+		cap *= 2;
+	pid_t *set = calloc(cap, sizeof *set);
+	if (!set)
+		return -ENOMEM;
+	free(p->set);
+	p->set = set;
+	p->set_cap = cap;
+	for (size_t i = 0; i < p->n; i++)
+		p->set[stopped_slot(p, p->tids[i])] = p->tids[i];
 	return 0;
 }
 
-/* Stops the listed threads (only_new: those not in the listing before), appending them to
- * p->tids. First asks every one to stop, then collects the stops: the threads stop in
- * parallel, so the target is held for one round trip, not one per thread. Returns the first
- * error other than a vanished thread, or 0. */
-static int stop_threads(struct proc_target *t, struct proc_pause *p, int only_new)
+/* Stops the listed threads not stopped yet, appending them to p->tids. First asks every one
+ * to stop, then collects the stops: the threads stop in parallel, so the target is held for
+ * one round trip, not one per thread. *zombie_leader is set when the main thread is refused
+ * to us for having ended before the others (it stays, unreaped, until they all end; an
+ * ended thread other than the main one is reaped at once and only refused for that instant).
+ * Returns the first error other than a vanished thread, or 0. */
+static int stop_threads(struct proc_target *t, struct proc_pause *p, int *zombie_leader)
 {
 	const pid_t *tids = p->listed;
 	size_t n = p->n_listed;
 	size_t cap = p->cap;
+	*zombie_leader = 0;
 	if (n_grow((void **)&p->tids, &p->cap, p->n + n, sizeof *p->tids) < 0)
 		return -ENOMEM;
 	if (cap != p->cap) {
@@ -134,13 +168,17 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int only_ne
 			return -ENOMEM;
 		p->sigs = sigs;
 	}
+	if (stopped_reserve(p, p->n + n) < 0)
+		return -ENOMEM;
 	int first_err = 0;
 	size_t seized = p->n;
 	for (size_t i = 0; i < n; i++) {
 		pid_t tid = tids[i];
-		if (only_new && listed_before(p, tid))
+		if (stopped_has(p, tid))
 			continue;
 		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
+			if (errno == EPERM && tid == t->pid)
+				*zombie_leader = procfs_thread_state(t->pid, tid) == 'Z';
 			if (errno != ESRCH && !first_err)
 				first_err = -errno;
 			continue;
@@ -156,38 +194,43 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int only_ne
 			continue; /* the thread ended; its seize went with it */
 		p->tids[kept] = p->tids[i];
 		p->sigs[kept] = sig;
+		p->set[stopped_slot(p, p->tids[i])] = p->tids[i];
 		kept++;
 	}
 	p->n = kept;
 	return first_err;
 }
 
-/* Rounds of "list again, stop the new ones" before a snapshot is taken as it is: a process
- * that starts threads faster than this is rare, and its newest threads then run on. */
-#define NEW_THREAD_ROUNDS 8
+/* Listings after the first, before a snapshot is taken as it is (and then checked like a
+ * non-blocking one): a process that starts threads faster than this is rare. */
+#define MORE_LISTINGS 8
 
 int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 {
 	p->n = 0;
-	int rc = p->n_listed ? 0 : list_tasks(p, t->pid);
+	p->complete = 0;
+	if (p->set_cap)
+		memset(p->set, 0, p->set_cap * sizeof *p->set);
+	int rc = list_tasks(p, t->pid);
+	int zombie_leader = 0;
 	if (rc == 0)
-		rc = stop_threads(t, p, 0);
+		rc = stop_threads(t, p, &zombie_leader);
 	int first_err = rc;
-	/* Threads born since the listing run on while the others are held: list again, now
-	 * that no listed thread can start one, and stop the newcomers. */
-	for (int round = 0; round < NEW_THREAD_ROUNDS && rc != -ESRCH; round++) {
-		rc = list_tasks(p, t->pid);
-		if (rc != 0)
+	/* Threads born since the listing ran on while the others stopped, and a listing can
+	 * come out short (see list_tasks). The kernel's count of threads tells whether any is
+	 * left running; if so, list again, now that no stopped thread can start another, and
+	 * stop the newcomers. */
+	for (int round = 0; rc != -ESRCH; round++) {
+		long live = live_threads(p);
+		if (live >= 0 && (size_t)live <= p->n + (size_t)zombie_leader) {
+			p->complete = 1;
 			break;
-		size_t before = p->n;
-		int err = stop_threads(t, p, 1);
+		}
+		if (round == MORE_LISTINGS || (rc = list_tasks(p, t->pid)) != 0)
+			break;
+		int err = stop_threads(t, p, &zombie_leader);
 		if (err && !first_err)
 			first_err = err;
-		int any_new = 0;
-		for (size_t i = 0; i < p->n_listed && !any_new; i++)
-			any_new = !listed_before(p, p->listed[i]);
-		if (!any_new || p->n == before)
-			break;
 	}
 	if (rc == -ESRCH && p->n == 0) {
 		t->exited = 1;
@@ -216,7 +259,7 @@ void proc_pause_release(struct proc_pause *p)
 	free(p->dirbuf);
 	free(p->tids);
 	free(p->sigs);
-	free(p->before);
+	free(p->set);
 	free(p->listed);
 	memset(p, 0, sizeof *p);
 }

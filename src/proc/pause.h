@@ -25,17 +25,22 @@ struct proc_pause {
 	pid_t *tids; /* the threads stopped by the last proc_pause_all */
 	int *sigs;   /* a signal each was about to receive, given back at detach */
 	size_t n, cap;
-	pid_t *listed, *before; /* the last two listings of /proc/PID/task */
-	size_t n_listed, n_before, listed_cap, before_cap;
+	int complete; /* the kernel counts no thread beyond those stopped (and an ended main one) */
+	pid_t *listed; /* the last listing of /proc/PID/task */
+	size_t n_listed, listed_cap;
+	pid_t *set; /* the threads in tids, as a hash set; 0 = empty slot */
+	size_t set_cap;
 	int task_fd;      /* /proc/PID/task, kept open: a listing is then two system calls */
 	int task_fd_open;
 	void *dirbuf;     /* getdents64's buffer */
 };
 
-/* Stops every thread of t, new ones too: after the threads listed last time are stopped, the
- * list is read again and threads born meanwhile are stopped as well, until none is new, so
- * the snapshot holds still. Threads that vanish while this runs are skipped. Returns 0 when at
- * least the snapshot is usable, -ESRCH when the process is gone (t->exited is then set), -EPERM
+/* Stops every thread of t, new ones too: after the listed threads are stopped, the kernel's
+ * count of threads is checked against them, and while some are missing the list is read again
+ * and the newcomers stopped, so the snapshot holds still. p->complete says whether that was
+ * reached; a process starting threads faster than a few listings leaves it 0, and its stacks
+ * must then be checked as if read without stopping. Threads that vanish while this runs are
+ * skipped. Returns 0 when at least the snapshot is usable, -ESRCH when the process is gone (t->exited is then set), -EPERM
  * when we may not trace it, or another negative errno. On failure nothing stays stopped. */
 int proc_pause_all(struct proc_target *t, struct proc_pause *p);
 

@@ -128,6 +128,9 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	if (!prof->start_us)
 		prof->start_us = time_us;
 	prof->end_us = time_us;
+	/* Stacks read while some thread may run are checked: always without pausing, and
+	 * when a pause could not make sure every thread had stopped. */
+	int checked = !cfg->pause || !s->pause.complete;
 	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
 	size_t nstacks = 0, used = 0, torn = 0; /* torn: stacks lost this tick, any reason */
 	for (int i = 0; i < nt; i++) {
@@ -144,7 +147,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		}
 		size_t partial;
 		int n = py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH, &partial);
-		if (n < 0 && !cfg->pause) {
+		if (n < 0 && checked) {
 			/* Read while the target ran: a broken chain means it changed under us. */
 			prof->torn++;
 			torn++;
@@ -158,7 +161,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 			torn++; /* not idle either: this thread had a stack, unreadable */
 			continue;
 		}
-		if (!cfg->pause && !stack_unchanged(w, cfg, th, s->frames + used, n)) {
+		if (checked && !stack_unchanged(w, cfg, th, s->frames + used, n)) {
 			prof->torn++;
 			torn++;
 			continue;
