@@ -7,12 +7,12 @@ c=$TARGETS/churn.py
 steady="$c:<module>:$(line_of "$c" module);$c:churn:"
 busy=$(busy_stack)
 
-# quiet FILE TOTAL: stderr holds nothing but loss summaries, together at most 5% of TOTAL.
-# (A stopped snapshot can catch a thread half linked or unlinked: 3.13 loses about 2% of
-# samples so under this churn, counted and said once; elsewhere 0 to 0.2%.)
+# quiet FILE TOTAL: stderr holds nothing but loss summaries, together at most 1% of TOTAL.
+# (Threads that run through a snapshot made 3.13 lose 2% here until pauses checked the kernel's
+# thread count; now none is lost on this machine, and 1% leaves room for a slower one.)
 quiet() {
 	awk -v total="$2" '/^pyflame: [0-9]+ of [0-9]+ samples: / {lost += $2; next} {noise++}
-		END {exit !(noise == 0 && lost * 20 <= total)}' "$1"
+		END {exit !(noise == 0 && lost * 100 <= total)}' "$1"
 }
 
 # odd_roots FILE [MORE]: the stacks whose outermost frame is not one a real stack of churn.py
