@@ -25,6 +25,7 @@ struct cache_reader {
 	uint64_t reads, misses;
 	uint64_t hot[SLOTS]; /* the pages the last sample used, fetched together next time */
 	size_t n_hot;
+	int marked; /* hot[] was taken by mem_cache_mark_hot since the last clear */
 };
 
 static const uint8_t *page_get(struct cache_reader *c, uint64_t page, int *err)
@@ -96,15 +97,30 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 	return &c->base;
 }
 
+/* The pages held now, as the hot set. */
+static void take_hot(struct cache_reader *c)
+{
+	c->n_hot = 0;
+	for (size_t i = 0; i < SLOTS; i++)
+		if (c->slots[i].page)
+			c->hot[c->n_hot++] = c->slots[i].page;
+}
+
+void mem_cache_mark_hot(struct mem_reader *r)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	take_hot(c);
+	c->marked = 1;
+}
+
 void mem_cache_clear(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
-	c->n_hot = 0;
-	for (size_t i = 0; i < SLOTS; i++) {
-		if (c->slots[i].page)
-			c->hot[c->n_hot++] = c->slots[i].page;
+	if (!c->marked)
+		take_hot(c);
+	c->marked = 0;
+	for (size_t i = 0; i < SLOTS; i++)
 		c->slots[i].page = 0;
-	}
 }
 
 void mem_cache_prefetch(struct mem_reader *r)

@@ -17,6 +17,12 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner);
 /* Forgets every cached page: call when the target may have run since the last read. */
 void mem_cache_clear(struct mem_reader *cache);
 
+/* Takes the pages read so far as the ones the next prefetch fetches, instead of all the pages
+ * read by the next clear: a sampler that stops the target marks them before letting it go, so
+ * that the next pause copies only what the walk needs (frames, thread states), not the code
+ * objects and line tables read after it. */
+void mem_cache_mark_hot(struct mem_reader *cache);
+
 /* Reads, in one call where the reader allows, every page the previous sample used: stacks
  * change little between samples, so this is most of what the next walk needs. */
 void mem_cache_prefetch(struct mem_reader *cache);

@@ -185,8 +185,11 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		nstacks++;
 		used += (size_t)n;
 	}
-	if (cfg->pause)
+	if (cfg->pause) {
+		if (cfg->cache)
+			mem_cache_mark_hot(cfg->cache);
 		proc_resume_all(t, &s->pause);
+	}
 
 	if (nt == PY_WALK_NOT_READY) {
 		prof->errors[PROF_ERR_NOT_READY]++;

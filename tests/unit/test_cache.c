@@ -1,6 +1,7 @@
 /* test_cache.c: the per-sample page cache: reads come back right across page edges, repeated
  * reads cost no new inner reads, clearing forgets, prefetch fetches the last sample's pages in
- * one call, and failures pass through. */
+ * one call (only the pages read before mem_cache_mark_hot when it was called), and failures pass
+ * through. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -69,6 +70,27 @@ int main(void)
 	CHECK_INT(buf[0], f.mem[4096 + 50], "prefetched bytes are fresh, not the old ones");
 	CHECK_INT(mem_read(c, BASE + 100, buf, 8), 0, "first page after prefetch");
 	CHECK_INT(f.reads, before, "prefetched pages cost no further reads");
+
+	/* Marked hot: pages read after the mark (with the target running again) are not
+	 * fetched by the next prefetch, only on demand. */
+	mem_cache_clear(c);
+	CHECK_INT(mem_read(c, BASE + 2 * 4096, buf, 8), 0, "a page read while stopped");
+	mem_cache_mark_hot(c);
+	CHECK_INT(mem_read(c, BASE + 5 * 4096, buf, 8), 0, "a page read after the mark");
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	before = f.reads;
+	CHECK_INT(mem_read(c, BASE + 2 * 4096 + 8, buf, 8), 0, "the marked page after prefetch");
+	CHECK_INT(f.reads, before, "the marked page was prefetched");
+	CHECK_INT(mem_read(c, BASE + 5 * 4096 + 8, buf, 8), 0, "the later page after prefetch");
+	CHECK_INT(f.reads, before + 1, "the page read after the mark was not: read on demand");
+	/* Without a mark, a clear takes every page held as the hot set again. */
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	before = f.reads;
+	mem_read(c, BASE + 2 * 4096, buf, 8);
+	mem_read(c, BASE + 5 * 4096, buf, 8);
+	CHECK_INT(f.reads, before, "unmarked: both pages prefetched");
 
 	mem_reader_free(c);
 	return check_exit();
