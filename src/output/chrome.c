@@ -11,12 +11,13 @@
 #include "output/output.h"
 #include "output/tracks.h"
 #include "profile/profile.h"
+#include "util/grow.h"
 
 /* What is open on one thread: its frames, outermost first, with when each began. */
 struct open_stack {
 	uint32_t *frames;
 	uint64_t *since;
-	size_t n, cap;
+	size_t n, frames_cap, since_cap;
 };
 
 struct writer {
@@ -70,17 +71,9 @@ static int advance(struct writer *w, uint64_t tid, struct open_stack *o, const s
 	for (size_t i = o->n; i-- > k;)
 		if (write_span(w, tid, o->frames[i], o->since[i], now) < 0)
 			return -1;
-	if (n > o->cap) {
-		uint32_t *nf = realloc(o->frames, n * sizeof *nf);
-		if (nf)
-			o->frames = nf;
-		uint64_t *ns = realloc(o->since, n * sizeof *ns);
-		if (ns)
-			o->since = ns;
-		if (!nf || !ns)
-			return -1;
-		o->cap = n;
-	}
+	if (grow_array((void **)&o->frames, &o->frames_cap, n, sizeof *o->frames) < 0 ||
+	    grow_array((void **)&o->since, &o->since_cap, n, sizeof *o->since) < 0)
+		return -1;
 	for (size_t i = k; i < n; i++) {
 		o->frames[i] = s->frames[i];
 		o->since[i] = now;

@@ -17,6 +17,7 @@
 #include "output/output.h"
 #include "output/protobuf.h"
 #include "profile/profile.h"
+#include "util/grow.h"
 
 /* Field numbers of profile.proto's messages. */
 enum {
@@ -80,23 +81,6 @@ struct pprof {
 static uint32_t str(struct pprof *w, const char *s)
 {
 	return intern_add(&w->strings, s, strlen(s));
-}
-
-/* arr (cap elements of elem bytes) grown to hold at least n, *cap updated. Returns the array,
- * or NULL when out of memory, in which case arr is still the caller's to free. */
-static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	if (n <= *cap && arr)
-		return arr;
-	size_t nc = *cap ? *cap : 64;
-	while (nc < n)
-		nc *= 2;
-	if (nc > SIZE_MAX / elem)
-		return NULL;
-	void *na = realloc(arr, nc * elem);
-	if (na)
-		*cap = nc;
-	return na;
 }
 
 /* Interns every string the writer names outside the function table. The string table is
@@ -186,10 +170,8 @@ static int build_samples(struct pprof *w)
 		struct prof_stack s = profile_stack(p, i);
 		if (s.count == 0)
 			continue;
-		uint32_t *nk = grow(key, &key_cap, s.n + 1, sizeof *key);
-		if (!nk)
+		if (grow_array((void **)&key, &key_cap, s.n + 1, sizeof *key) < 0)
 			goto out;
-		key = nk;
 		key[0] = s.thread;
 		for (size_t j = 0; j < s.n; j++)
 			key[1 + j] = w->frames.index[s.frames[s.n - 1 - j]] + 1;
@@ -198,12 +180,10 @@ static int build_samples(struct pprof *w)
 			goto out;
 		if (id >= w->counts_cap) {
 			size_t old = w->counts_cap;
-			uint64_t *nc = grow(w->counts, &w->counts_cap, (size_t)id + 1,
-					    sizeof *w->counts);
-			if (!nc)
+			if (grow_array((void **)&w->counts, &w->counts_cap, (size_t)id + 1,
+				       sizeof *w->counts) < 0)
 				goto out;
-			w->counts = nc;
-			memset(nc + old, 0, (w->counts_cap - old) * sizeof *nc);
+			memset(w->counts + old, 0, (w->counts_cap - old) * sizeof *w->counts);
 		}
 		w->counts[id] += s.count;
 	}
@@ -251,10 +231,7 @@ static int put_sample(struct pprof *w, size_t n, uint64_t count, uint32_t thread
 /* Room for n location ids in w->scratch. Returns 1, or 0 when out of memory. */
 static int reserve_scratch(struct pprof *w, size_t n)
 {
-	uint64_t *ns = grow(w->scratch, &w->scratch_cap, n, sizeof *ns);
-	if (ns)
-		w->scratch = ns;
-	return ns != NULL;
+	return grow_array((void **)&w->scratch, &w->scratch_cap, n, sizeof *w->scratch) == 0;
 }
 
 static int put_samples(struct pprof *w)

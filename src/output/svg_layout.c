@@ -9,6 +9,7 @@
 #include "output/output.h"
 #include "output/tracks.h"
 #include "profile/profile.h"
+#include "util/grow.h"
 
 /* ---- labels ---- */
 
@@ -115,14 +116,8 @@ static size_t max_path(const struct profile *p)
  * when out of memory. Indexes, not pointers: the array moves as it grows. */
 static size_t box_add(struct layout *L, uint32_t rank, uint32_t lane, uint32_t depth, uint64_t x)
 {
-	if (L->n == L->cap) {
-		size_t nc = L->cap ? L->cap * 2 : 256;
-		struct box *nb = realloc(L->boxes, nc * sizeof *nb);
-		if (!nb)
-			return SIZE_MAX;
-		L->boxes = nb;
-		L->cap = nc;
-	}
+	if (grow_array((void **)&L->boxes, &L->cap, L->n + 1, sizeof *L->boxes) < 0)
+		return SIZE_MAX;
 	L->boxes[L->n] = (struct box){ .x = x, .rank = rank, .lane = lane, .depth = depth };
 	return L->n++;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "proc/procfs.h"
+#include "util/grow.h"
 
 int proc_maps_parse(const char *text, struct proc_maps *out)
 {
@@ -27,7 +28,7 @@ int proc_maps_parse(const char *text, struct proc_maps *out)
 			if (sscanf(l, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %*s %*s %n", &m.start,
 				   &m.end, m.perms, &m.offset, &path_at) >= 4 &&
 			    path_at > 0) {
-				if (n_grow((void **)&out->v, &cap, out->n + 1, sizeof *out->v) < 0)
+				if (grow_array((void **)&out->v, &cap, out->n + 1, sizeof *out->v) < 0)
 					goto nomem;
 				m.path = strdup(l + path_at);
 				if (!m.path)

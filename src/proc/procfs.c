@@ -9,22 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SLURP_MAX (64u << 20)
+#include "util/grow.h"
 
-int n_grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t nc = *cap ? *cap : 16;
-	while (nc < need)
-		nc *= 2;
-	void *nv = realloc(*v, nc * elem);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = nc;
-	return 0;
-}
+#define SLURP_MAX (64u << 20)
 
 int procfs_slurp(const char *path, char **out)
 {
@@ -113,7 +100,7 @@ int procfs_tasks(pid_t pid, pid_t **tids)
 		long t = strtol(e->d_name, &end, 10);
 		if (*end || t <= 0)
 			continue;
-		if (n_grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+		if (grow_array((void **)&v, &cap, n + 1, sizeof *v) < 0) {
 			free(v);
 			closedir(d);
 			return -ENOMEM;

@@ -1,4 +1,4 @@
-/* procfs.h: small helpers for reading /proc files and growing arrays. */
+/* procfs.h: small helpers for reading /proc files. */
 #ifndef PYFLAME_PROC_PROCFS_H
 #define PYFLAME_PROC_PROCFS_H
 
@@ -9,10 +9,6 @@
 /* Reads a whole (small, procfs) file into a malloc'd NUL-terminated string. Returns 0, or a
  * negative errno. Files are capped at 64 MiB (maps of huge processes stay far below that). */
 int procfs_slurp(const char *path, char **out);
-
-/* Grows *v (of *cap elements of size elem) to hold at least need elements. Returns 0 or
- * -ENOMEM (then *v is unchanged). */
-int n_grow(void **v, size_t *cap, size_t need, size_t elem);
 
 /* Reads /proc/PID/task/TID/stat into buf (cap bytes) and returns where the fields after the
  * command name begin (field 3, the state), or NULL when it cannot be read. */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 /* FNV-1a: short keys, no adversary (the keys are our own frame ids and names). */
 static uint64_t hash_bytes(const void *p, size_t len)
 {
@@ -70,14 +72,8 @@ uint32_t intern_add(struct intern *t, const void *key, size_t len)
 		return t->slots[slot] - 1;
 	if (t->n >= INTERN_NONE - 1)
 		return INTERN_NONE;
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 256;
-		struct intern_key *nk = realloc(t->keys, nc * sizeof *nk);
-		if (!nk)
-			return INTERN_NONE;
-		t->keys = nk;
-		t->cap = nc;
-	}
+	if (grow_array((void **)&t->keys, &t->cap, t->n + 1, sizeof *t->keys) < 0)
+		return INTERN_NONE;
 	/* One spare NUL byte, so interned strings can be used as C strings directly. */
 	char *copy = malloc(len + 1);
 	if (!copy)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 void profile_init(struct profile *p)
 {
 	memset(p, 0, sizeof *p);
@@ -67,13 +69,11 @@ uint32_t profile_add_stack(struct profile *p, uint32_t thread, const uint32_t *f
 	if (id == INTERN_NONE)
 		return INTERN_NONE;
 	if (id >= p->counts_cap) {
-		size_t nc = p->counts_cap ? p->counts_cap * 2 : 256;
-		uint64_t *c = realloc(p->counts, nc * sizeof *c);
-		if (!c)
+		size_t old = p->counts_cap;
+		if (grow_array((void **)&p->counts, &p->counts_cap, (size_t)id + 1,
+			       sizeof *p->counts) < 0)
 			return INTERN_NONE;
-		memset(c + p->counts_cap, 0, (nc - p->counts_cap) * sizeof *c);
-		p->counts = c;
-		p->counts_cap = nc;
+		memset(p->counts + old, 0, (p->counts_cap - old) * sizeof *p->counts);
 	}
 	p->counts[id] += count;
 	return id;
@@ -83,14 +83,9 @@ int profile_add_event(struct profile *p, uint64_t time_us, uint32_t stack)
 {
 	if (!p->keep_timeline)
 		return 0;
-	if (p->n_events == p->events_cap) {
-		size_t nc = p->events_cap ? p->events_cap * 2 : 1024;
-		struct prof_event *ne = realloc(p->events, nc * sizeof *ne);
-		if (!ne)
-			return -1;
-		p->events = ne;
-		p->events_cap = nc;
-	}
+	if (grow_array((void **)&p->events, &p->events_cap, p->n_events + 1,
+		       sizeof *p->events) < 0)
+		return -1;
 	p->events[p->n_events++] = (struct prof_event){ time_us, stack };
 	return 0;
 }

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "proc/pause.h"
-#include "proc/procfs.h"
 #include "python/threadnames.h"
 #include "python/walker.h"
+#include "util/grow.h"
 
 void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap)
 {
@@ -98,7 +98,7 @@ const struct thread_name_entry *thread_names_get(struct thread_names *tn, struct
 			entry_fill(e, w, pid, th, p);
 		return e;
 	}
-	if (n_grow((void **)&tn->v, &tn->cap, tn->n + 1, sizeof *tn->v) < 0)
+	if (grow_array((void **)&tn->v, &tn->cap, tn->n + 1, sizeof *tn->v) < 0)
 		return NULL;
 	struct thread_name_entry *e = &tn->v[tn->n++];
 	entry_fill(e, w, pid, th, p);
