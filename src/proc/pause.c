@@ -131,7 +131,7 @@ static int list_tasks(struct proc_pause *p, pid_t pid)
 static long live_threads(const struct proc_pause *p)
 {
 	struct stat st;
-	if (fstat(p->task_fd, &st) != 0 || st.st_nlink < 2)
+	if (!p->task_fd_open || fstat(p->task_fd, &st) != 0 || st.st_nlink < 2)
 		return -1;
 	return (long)st.st_nlink - 2;
 }
@@ -264,6 +264,11 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 		return first_err == -EPERM ? -EPERM : first_err;
 	}
 	return 0;
+}
+
+int proc_pause_holds(const struct proc_pause *p, pid_t tid)
+{
+	return p->n > 0 && stopped_has(p, tid);
 }
 
 void proc_resume_all(struct proc_target *t, struct proc_pause *p)

@@ -44,6 +44,9 @@ struct proc_pause {
  * when we may not trace it, or another negative errno. On failure nothing stays stopped. */
 int proc_pause_all(struct proc_target *t, struct proc_pause *p);
 
+/* Whether tid is one of the threads the last proc_pause_all holds stopped now. */
+int proc_pause_holds(const struct proc_pause *p, pid_t tid);
+
 /* Lets every thread stopped by the last proc_pause_all run again. Never fails half-way: each
  * thread is detached whatever happened to the others. */
 void proc_resume_all(struct proc_target *t, struct proc_pause *p);

@@ -60,15 +60,6 @@ static int threading_name(struct py_walker *w, uint64_t ident, char *buf, size_t
 	return rc;
 }
 
-/* Whether tid is one of the threads p holds stopped. */
-static int stopped(const struct proc_pause *p, pid_t tid)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (p->tids[i] == tid)
-			return 1;
-	return 0;
-}
-
 /* Fills e for th: its TID and name, found once per thread. */
 static void entry_fill(struct thread_name_entry *e, struct py_walker *w, pid_t pid,
 		       const struct py_thread *th, const struct proc_pause *p)
@@ -92,9 +83,11 @@ const struct thread_name_entry *thread_names_get(struct thread_names *tn, struct
 		struct thread_name_entry *e = &tn->v[i];
 		if (e->ident != th->thread_id)
 			continue;
-		/* An ident whose thread is gone while the process is held belongs to a new
-		 * thread now (pthread_t addresses are reused): look again. */
-		if (p && e->tid && !stopped(p, e->tid))
+		/* pthread_t addresses are reused: an ident whose thread is gone while the
+		 * process is held, or whose thread state names another TID (3.11+), belongs to
+		 * a new thread now. Look again. */
+		if ((p && e->tid && !proc_pause_holds(p, e->tid)) ||
+		    (th->native_id && e->tid != (pid_t)th->native_id))
 			entry_fill(e, w, pid, th, p);
 		return e;
 	}

@@ -31,7 +31,8 @@ struct thread_names {
 
 /* The entry for th: its TID (thread_tid) and the name threading gave it (read from the target
  * through w, once per new thread), else the OS name of its thread, else "Thread 0x<ident>".
- * Held in p, an entry whose thread has gone is filled again (its ident is a new thread's now).
+ * An entry whose thread has gone (no longer held in p, or another native id on 3.11+) is filled
+ * again: its ident, a reused pthread_t, is a new thread's now.
  * The entry lives until thread_names_trim. Returns NULL only when out of memory. */
 const struct thread_name_entry *thread_names_get(struct thread_names *tn, struct py_walker *w,
 						 pid_t pid, const struct py_thread *th,
