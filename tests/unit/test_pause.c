@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -106,6 +107,11 @@ static int any_thread_held(pid_t pid)
 	for (int i = 0; i < n && !held; i++) {
 		char state = procfs_thread_state(pid, tids[i]);
 		held = state == 't' || state == 'T';
+		char path[64], *status = NULL;
+		snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)pid, (int)tids[i]);
+		if (procfs_slurp(path, &status) == 0 && !strstr(status, "\nTracerPid:\t0\n"))
+			held = 1;
+		free(status);
 	}
 	free(tids);
 	return held;
