@@ -26,6 +26,22 @@ static void note_exit(struct proc_target *t, pid_t who, int status)
 	}
 }
 
+/* Collects a seized thread that died on us (it failed an interrupt or a detach). A traced
+ * thread that exits is not reaped by the kernel but left for its tracer to wait for, and
+ * until then its process cannot be reaped either: a pyflame -t that forgot one waited for its
+ * command forever. A non-leader is waited for (it is dying; the wait is short); the main
+ * thread is only reaped if already gone, since its exit is reported after all the others'. */
+static void reap_gone(struct proc_target *t, pid_t tid)
+{
+	int status;
+	pid_t w;
+	do
+		w = waitpid(tid, &status, __WALL | (tid == t->pid ? WNOHANG : 0));
+	while (w < 0 && errno == EINTR);
+	if (w == tid && (WIFEXITED(status) || WIFSIGNALED(status)))
+		note_exit(t, tid, status);
+}
+
 /* How long to poll for a thread's stop before sleeping until it comes. A thread stops some
  * tens of microseconds after it is interrupted; a waitpid that sleeps meanwhile adds its own
  * wake-up to that (50 to 70 us more in this VM, measured), all of it time the target stands
@@ -88,16 +104,24 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 /* Reads /proc/PID/task into p->listed. Returns 0 or a negative errno (-ESRCH: the process is
  * gone). The listing can come out short: the kernel ends it early when the thread it had
  * reached exits meanwhile, dropping every thread after it (the newest ones). */
+static int open_task_dir(struct proc_pause *p, pid_t pid)
+{
+	if (p->task_fd_open)
+		return 0;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	p->task_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p->task_fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	p->task_fd_open = 1;
+	return 0;
+}
+
 static int list_tasks(struct proc_pause *p, pid_t pid)
 {
-	if (!p->task_fd_open) {
-		char path[64];
-		snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-		p->task_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (p->task_fd < 0)
-			return errno == ENOENT ? -ESRCH : -errno;
-		p->task_fd_open = 1;
-	}
+	int rc = open_task_dir(p, pid);
+	if (rc != 0)
+		return rc;
 	if (!p->dirbuf && !(p->dirbuf = malloc(DIRBUF_SIZE)))
 		return -ENOMEM;
 	p->n_listed = 0;
@@ -205,8 +229,10 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int *zombie
 				first_err = -errno;
 			continue;
 		}
-		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0)
-			continue; /* it died between the two calls; the seize went with it */
+		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
+			reap_gone(t, tid); /* it died between the two calls */
+			continue;
+		}
 		p->tids[seized++] = tid;
 	}
 	size_t kept = p->n;
@@ -266,6 +292,34 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 	return 0;
 }
 
+int proc_pause_thread(struct proc_target *t, struct proc_pause *p, pid_t tid)
+{
+	p->n = 0;
+	p->complete = 0;
+	if (p->set_cap)
+		memset(p->set, 0, p->set_cap * sizeof *p->set);
+	int rc = open_task_dir(p, t->pid);
+	if (rc != 0)
+		return rc;
+	/* The TID comes from the target's memory: stop it only if it is one of t's threads. */
+	char name[16];
+	struct stat st;
+	snprintf(name, sizeof name, "%d", (int)tid);
+	if (tid <= 0 || fstatat(p->task_fd, name, &st, 0) != 0)
+		return -ESRCH;
+	p->n_listed = 0;
+	if (grow_array((void **)&p->listed, &p->listed_cap, 1, sizeof *p->listed) < 0)
+		return -ENOMEM;
+	p->listed[p->n_listed++] = tid;
+	int zombie_leader;
+	rc = stop_threads(t, p, &zombie_leader);
+	/* The next full pause lists afresh; this one-thread listing must not pass for one. */
+	p->n_listed = 0;
+	if (p->n == 1)
+		return 0;
+	return rc ? rc : -ESRCH;
+}
+
 int proc_pause_holds(const struct proc_pause *p, pid_t tid)
 {
 	return p->n > 0 && stopped_has(p, tid);
@@ -273,9 +327,9 @@ int proc_pause_holds(const struct proc_pause *p, pid_t tid)
 
 void proc_resume_all(struct proc_target *t, struct proc_pause *p)
 {
-	(void)t;
 	for (size_t i = 0; i < p->n; i++)
-		ptrace(PTRACE_DETACH, p->tids[i], 0, p->sigs[i]);
+		if (ptrace(PTRACE_DETACH, p->tids[i], 0, p->sigs[i]) != 0)
+			reap_gone(t, p->tids[i]); /* killed while held */
 	p->n = 0;
 }
 

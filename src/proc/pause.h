@@ -44,6 +44,12 @@ struct proc_pause {
  * when we may not trace it, or another negative errno. On failure nothing stays stopped. */
 int proc_pause_all(struct proc_target *t, struct proc_pause *p);
 
+/* Stops only thread tid of t, checked first to be one of t's threads (a TID read from the
+ * target's memory is not trusted). For a snapshot taken while that thread holds the GIL: no
+ * other thread can run Python code then. p->complete stays 0; proc_resume_all lets it go.
+ * Returns 0, -ESRCH (not a thread of t, or gone), or another negative errno. */
+int proc_pause_thread(struct proc_target *t, struct proc_pause *p, pid_t tid);
+
 /* Whether tid is one of the threads the last proc_pause_all holds stopped now. */
 int proc_pause_holds(const struct proc_pause *p, pid_t tid);
 

@@ -128,3 +128,29 @@ uint64_t proc_image_sig(pid_t pid)
 		h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
 	return n > 0 ? h | 1 : 0;
 }
+
+int procfs_same_pid_ns(pid_t pid)
+{
+	char path[64], *status = NULL;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (procfs_slurp(path, &status) != 0)
+		return 0;
+	int fields = 0;
+	const char *line = strstr(status, "\nNSpid:");
+	if (line) {
+		line += strlen("\nNSpid:");
+		for (const char *c = line; *c && *c != '\n';) {
+			while (*c == ' ' || *c == '\t')
+				c++;
+			if (*c >= '0' && *c <= '9') {
+				fields++;
+				while (*c >= '0' && *c <= '9')
+					c++;
+			} else if (*c && *c != '\n') {
+				c++;
+			}
+		}
+	}
+	free(status);
+	return fields == 1;
+}

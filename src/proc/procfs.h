@@ -22,6 +22,11 @@ char procfs_thread_state(pid_t pid, pid_t tid);
  * or a negative errno. */
 int procfs_tasks(pid_t pid, pid_t **tids);
 
+/* Whether pid's numbers, as this /proc shows them, are the ones it knows itself by: 1 when its
+ * NSpid line has one entry (it is in the PID namespace of this /proc), 0 when it sits in a
+ * deeper namespace (a container seen from the host) or when that cannot be read. */
+int procfs_same_pid_ns(pid_t pid);
+
 /* A signature of the program pid runs now, from /proc/PID/auxv: it changes when the process
  * calls exec() (with address space randomization, even into the same program). 0 when it
  * cannot be read. */

@@ -76,6 +76,23 @@ static uint64_t gil_holder(struct py_walker *w, uint64_t interp)
 	return holder;
 }
 
+int py_gil_owner(struct py_walker *w, uint64_t *tstate, uint64_t *native_id)
+{
+	const struct py_offsets *o = &w->layout.o;
+	uint64_t interp, next = 0;
+	*tstate = *native_id = 0;
+	if (first_interp(w, &interp) != 0 || !interp)
+		return PY_WALK_BAD_READ;
+	/* One GIL per interpreter from 3.12 on: holding one does not stop the others. */
+	if (o->interp_next >= 0 && (read_ptr(w, interp, o->interp_next, &next) != 0 || next))
+		return PY_WALK_BAD_READ;
+	*tstate = gil_holder(w, interp);
+	if (*tstate && o->tstate_native_thread_id >= 0 &&
+	    read_ptr(w, *tstate, o->tstate_native_thread_id, native_id) != 0)
+		return PY_WALK_BAD_READ;
+	return 0;
+}
+
 int py_thread_frame(struct py_walker *w, uint64_t tstate, uint64_t *frame)
 {
 	const struct py_offsets *o = &w->layout.o;

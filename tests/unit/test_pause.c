@@ -179,8 +179,24 @@ int main(void)
 	int rc = proc_pause_all(&t, &p);
 	int held = rc == 0 && p.complete && p.n == 1 && counter_still();
 	proc_resume_all(&t, &p);
-	proc_pause_release(&p);
 	CHECK(held, "main thread ended, another running: that one is stopped, the pause complete");
+
+	/* One thread alone, by TID: the spinner (the one thread left). A TID that is not one of
+	 * the process's threads (ours) is refused before anything is seized. */
+	pid_t *tids = NULL;
+	int nt = procfs_tasks(pid, &tids);
+	pid_t spinner_tid = 0;
+	for (int i = 0; i < nt; i++)
+		if (tids[i] != pid)
+			spinner_tid = tids[i];
+	free(tids);
+	rc = proc_pause_thread(&t, &p, getpid());
+	CHECK(rc == -ESRCH && p.n == 0, "a TID from another process is refused, nothing held");
+	rc = proc_pause_thread(&t, &p, spinner_tid);
+	held = rc == 0 && p.n == 1 && p.tids[0] == spinner_tid && !p.complete && counter_still();
+	proc_resume_all(&t, &p);
+	CHECK(held, "one thread stopped by its TID: it stands still; the pause is not complete");
+	proc_pause_release(&p);
 	then = atomic_load(counter);
 	usleep(10 * 1000);
 	CHECK(atomic_load(counter) != then && any_thread_held(pid) == 0,
