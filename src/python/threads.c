@@ -76,20 +76,25 @@ static uint64_t gil_holder(struct py_walker *w, uint64_t interp)
 	return holder;
 }
 
-int py_gil_owner(struct py_walker *w, uint64_t *tstate, uint64_t *native_id)
+int py_gil_owner(struct py_walker *w, struct py_thread *holder)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t interp, next = 0;
-	*tstate = *native_id = 0;
+	memset(holder, 0, sizeof *holder);
 	if (first_interp(w, &interp) != 0 || !interp)
 		return PY_WALK_BAD_READ;
 	/* One GIL per interpreter from 3.12 on: holding one does not stop the others. */
 	if (o->interp_next >= 0 && (read_ptr(w, interp, o->interp_next, &next) != 0 || next))
 		return PY_WALK_BAD_READ;
-	*tstate = gil_holder(w, interp);
-	if (*tstate && o->tstate_native_thread_id >= 0 &&
-	    read_ptr(w, *tstate, o->tstate_native_thread_id, native_id) != 0)
+	uint64_t ts = gil_holder(w, interp);
+	if (!ts)
+		return 0;
+	if (read_ptr(w, ts, o->tstate_thread_id, &holder->thread_id) != 0 ||
+	    (o->tstate_native_thread_id >= 0 &&
+	     read_ptr(w, ts, o->tstate_native_thread_id, &holder->native_id) != 0))
 		return PY_WALK_BAD_READ;
+	holder->tstate = ts;
+	holder->holds_gil = 1;
 	return 0;
 }
 

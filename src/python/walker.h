@@ -68,12 +68,13 @@ enum py_walk_error {
  * keeps them), and which one holds the GIL. Returns the count (>= 0) or a py_walk_error. */
 int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max);
 
-/* Who holds the GIL of a process with one interpreter, read now: *tstate (0 when the GIL is
- * free) and its OS thread id *native_id as the target's PID namespace numbers it (0 before
- * 3.11, which do not record it). While that thread holds the GIL and is stopped, no thread can
- * run Python code, so every frame chain holds still. Returns 0 or PY_WALK_BAD_READ (also for a
- * process with several interpreters: from 3.12 each may have its own GIL). */
-int py_gil_owner(struct py_walker *w, uint64_t *tstate, uint64_t *native_id);
+/* Who holds the GIL of a process with one interpreter, read now, into *holder: its tstate (0
+ * when the GIL is free), thread_id (pthread_t) and native_id (the OS thread id as the target's
+ * PID namespace numbers it; 0 before 3.11, which do not record it); frame is not read. While
+ * that thread holds the GIL and is stopped, no thread can run Python code, so every frame chain
+ * holds still. Returns 0 or PY_WALK_BAD_READ (also for a process with several interpreters:
+ * from 3.12 each may have its own GIL). */
+int py_gil_owner(struct py_walker *w, struct py_thread *holder);
 
 /* The innermost frame pointer of thread state tstate, read now. Returns 0 or PY_WALK_BAD_READ. */
 int py_thread_frame(struct py_walker *w, uint64_t tstate, uint64_t *frame);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mem/cache.h"
+#include "proc/idents.h"
 #include "proc/pause.h"
 #include "proc/procfs.h"
 #include "profile/profile.h"
@@ -13,6 +14,17 @@
 #include "python/walker.h"
 #include "sample/clock.h"
 #include "sample/threadname.h"
+
+/* How the GIL holder's OS thread is found, to stop only it (pause_snapshot). */
+enum {
+	GIL_PAUSE_OFF,    /* every thread is stopped at each tick */
+	GIL_PAUSE_NATIVE, /* 3.11+ records it (native_thread_id), numbered as our /proc numbers */
+	GIL_PAUSE_IDENT,  /* by its pthread_t, through threads' fs_base (struct ident_map) */
+};
+
+/* Full pauses in a row that learned the thread map without finding the GIL holder in it,
+ * after which the map is taken not to work here (a libc whose fs_base is not pthread_t). */
+#define UNMAPPED_MAX 16
 
 /* How often the sampler checks that the target is still there. */
 #define POLL_NS (50ull * 1000 * 1000)
@@ -30,7 +42,10 @@ struct scratch {
 	struct thread_names names;
 	uint32_t *ids; /* PY_MAX_DEPTH */
 	struct proc_pause pause;
-	int gil_pause; /* the GIL holder can be told by its TID: pause only it (pause_snapshot) */
+	int gil_pause; /* GIL_PAUSE_*: how the GIL holder's TID is told, to pause only it */
+	struct ident_map idents; /* GIL_PAUSE_IDENT: pthread_t -> TID */
+	int relearn;         /* the holder's pthread_t was not in idents: learn at a full pause */
+	unsigned unmapped;   /* learnings in a row after which the holder was still not found */
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
 };
@@ -54,6 +69,7 @@ static void scratch_release(struct scratch *s)
 	free(s->frames);
 	thread_names_release(&s->names);
 	proc_pause_release(&s->pause);
+	ident_map_release(&s->idents);
 }
 
 /* Whether CPython itself would hide this frame: 3.11+ frames that have not reached their first
@@ -104,6 +120,32 @@ static int stack_unchanged(struct py_walker *w, const struct sampler_config *cfg
 	return ok;
 }
 
+/* The TID of the GIL holder h, or 0 when it cannot be told. */
+static pid_t holder_tid(struct scratch *s, const struct py_thread *h)
+{
+	if (s->gil_pause == GIL_PAUSE_NATIVE)
+		return (pid_t)h->native_id;
+	pid_t tid = ident_map_find(&s->idents, h->thread_id);
+	if (!tid)
+		s->relearn = 1;
+	return tid;
+}
+
+/* After a complete pause of every thread: learns the pthread_t -> TID map when the holder was
+ * not in it, and gives up on the map when learning never finds the holder. */
+static void learn_idents(struct scratch *s, const struct py_thread *h)
+{
+	if (s->gil_pause != GIL_PAUSE_IDENT || !s->relearn || !s->pause.complete)
+		return;
+	s->relearn = 0;
+	if (ident_map_learn(&s->idents, &s->pause) != 0 || !ident_map_find(&s->idents, h->thread_id))
+		s->unmapped++;
+	else
+		s->unmapped = 0;
+	if (s->unmapped >= UNMAPPED_MAX)
+		s->gil_pause = GIL_PAUSE_OFF;
+}
+
 /* Stops what one consistent snapshot needs. While a thread holds the GIL no other can run
  * Python code, so stopping that one thread freezes every frame chain; a process with many
  * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
@@ -117,27 +159,40 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 {
 	s->holder = 0;
 	s->unpaused = 0;
-	if (s->gil_pause) {
+	struct py_thread h = { 0 };
+	if (s->gil_pause != GIL_PAUSE_OFF) {
 		struct mem_reader *cached = w->mem;
 		w->mem = cfg->fresh;
-		uint64_t ts = 0, tid = 0, again = 0, tid_again = 0;
-		int known = py_gil_owner(w, &ts, &tid) == 0;
-		if (known && !ts && !cfg->all_threads) {
+		struct py_thread again;
+		int known = py_gil_owner(w, &h) == 0;
+		if (known && !h.tstate && !cfg->all_threads) {
 			w->mem = cached;
 			s->unpaused = 1;
 			return 0;
 		}
-		if (known && ts && tid && proc_pause_thread(t, &s->pause, (pid_t)tid) == 0) {
-			if (py_gil_owner(w, &again, &tid_again) == 0 && again == ts) {
+		pid_t tid = known && h.tstate ? holder_tid(s, &h) : 0;
+		if (tid > 0 && proc_pause_thread(t, &s->pause, tid) == 0) {
+			/* A map entry may be stale: the stopped thread must run that pthread_t.
+			 * Stopped, it may have let the GIL go a moment before (2.7 lets go and
+			 * takes it back every 100 instructions): its own stack holds still all
+			 * the same, and a thread that takes the GIL now has its stack checked. */
+			if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h.thread_id)) &&
+			    py_gil_owner(w, &again) == 0 &&
+			    (again.tstate == h.tstate || again.tstate == 0)) {
 				w->mem = cached;
-				s->holder = ts;
+				s->holder = h.tstate;
 				return 0;
 			}
+			if (s->gil_pause == GIL_PAUSE_IDENT)
+				s->relearn = 1;
 			proc_resume_all(t, &s->pause);
 		}
 		w->mem = cached;
 	}
-	return proc_pause_all(t, &s->pause);
+	int rc = proc_pause_all(t, &s->pause);
+	if (rc == 0 && h.tstate)
+		learn_idents(s, &h);
+	return rc;
 }
 
 /* One tick. Returns 0, or -ESRCH when the target is gone, or -EPERM. */
@@ -279,10 +334,13 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		scratch_release(&s);
 		return -ENOMEM;
 	}
-	/* Pausing the GIL holder alone needs its TID (3.11+ records it) numbered as this /proc
-	 * numbers threads (not so for a container's process seen from the host). */
-	s.gil_pause = cfg->pause && cfg->fresh && t->pid &&
-		      w->layout.o.tstate_native_thread_id >= 0 && procfs_same_pid_ns(t->pid);
+	/* Pausing the GIL holder alone needs its TID: 3.11+ records it, numbered as this /proc
+	 * numbers threads unless the process is a container's seen from the host; else it is
+	 * told by its pthread_t (which every version records) through the threads' fs_base. */
+	if (cfg->pause && cfg->fresh && t->pid)
+		s.gil_pause = w->layout.o.tstate_native_thread_id >= 0 && procfs_same_pid_ns(t->pid)
+				      ? GIL_PAUSE_NATIVE
+				      : GIL_PAUSE_IDENT;
 	struct sample_clock clock;
 	sample_clock_start(&clock, cfg->interval);
 	prof->interval = cfg->interval;

@@ -1,7 +1,7 @@
 # t32-idle-threads.sh: a process with 16 threads blocked and one busy. The busy stack is
-# sampled exactly; and from 3.11 on, where a thread state records its OS thread id, a pausing
-# profile stops only the thread holding the GIL: the blocked threads are not woken at every
-# tick. Counted with the kernel's context-switch counters of the blocked threads.
+# sampled exactly; and a pausing profile stops only the thread holding the GIL (found by its
+# native thread id from 3.11 on, before that by its pthread_t through the threads' fs_base):
+# the blocked threads are not woken at every tick. Counted with the kernel's context-switch counters of the blocked threads.
 . "$(dirname "$0")/lib.sh"
 
 t=$TARGETS/idle_threads.py
@@ -33,17 +33,17 @@ for label in $ALL_PYTHONS; do
 	# 2.7 lets the GIL go every 100 bytecodes even with nobody waiting: a tick can find it
 	# free, which is idle, rightly.
 	idle=$(count_of "$WORK/prof" "(idle)")
-	# 500 ticks: a pause of every thread wakes each of the 16 about 500 times (8000); the GIL
-	# holder's pause none of them. A few wake-ups are the interpreter's own.
-	case $label in
-	2.7|3.6|3.7|3.8|3.9|3.10) limit=""; how="every thread paused (no TID in the thread state)" ;;
-	*) limit=200; how="only the GIL holder paused" ;;
-	esac
-	if [ $rc -eq 0 ] && [ "$busy" -ge 400 ] && [ $((busy + idle)) -eq "$total" ] && [ ! -s "$WORK/err" ] &&
-		{ [ -z "$limit" ] || [ "$woken" -le "$limit" ]; } && [ "$(tracer_of "$TARGET_PID")" = 0 ]; then
-		ok "idle threads $label: $busy of $total samples in the busy stack, the rest idle; $how: blocked threads woken $woken times"
+	# 500 ticks: a pause of every thread wakes each of the 16 about 500 times (8000, counted
+	# twice: stop and go on); the GIL holder's pause none of them, but for the one full pause
+	# that learns which thread runs which pthread_t before 3.11 (32). A few are the
+	# interpreter's own. How many ticks are taken is the machine's business (no timing here):
+	# only that the run sampled, and what.
+	limit=200
+	if [ $rc -eq 0 ] && [ "$total" -ge 100 ] && [ $((busy * 10)) -ge $((total * 9)) ] &&
+		[ $((busy + idle)) -eq "$total" ] && [ ! -s "$WORK/err" ] && [ "$woken" -le "$limit" ] && [ "$(tracer_of "$TARGET_PID")" = 0 ]; then
+		ok "idle threads $label: $busy of $total samples in the busy stack, the rest idle; only the GIL holder paused: blocked threads woken $woken times"
 	else
-		{ echo "exit $rc busy $busy total $total woken $woken (limit ${limit:-none})"; cat "$WORK/err" "$WORK/prof"; } | not_ok "idle threads $label"
+		{ echo "exit $rc busy $busy total $total woken $woken (limit $limit)"; cat "$WORK/err" "$WORK/prof"; } | not_ok "idle threads $label"
 	fi
 	stop_target
 done

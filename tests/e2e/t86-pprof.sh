@@ -87,7 +87,7 @@ for label in $ALL_PYTHONS; do
 	spin=$(count_of "$WORK/got" "$want")
 	total=$(total_count "$WORK/got")
 	if [ $crc -eq 0 ] && diff "$WORK/expect" "$WORK/got" >"$WORK/diff" && [ "$top" = "$want" ] &&
-		[ "$spin" -ge 10 ] && [ "$total" -eq "$(total_count "$WORK/out.txt")" ]; then
+		[ "$spin" -ge 10 ] && [ "$total" -eq "$(total_count "$WORK/expect")" ]; then
 		ok "pprof $label: pprof reads the same $(wc -l <"$WORK/got") stacks and $total samples as collapsed; spin stack heaviest ($spin)"
 	else
 		{ echo "converter exit $crc, heaviest: $top, want: $want, spin $spin of $total"

@@ -1,0 +1,52 @@
+/* idents.c: the pthread_t -> TID map, read off stopped threads' fs_base. */
+#include "proc/idents.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/grow.h"
+
+int ident_map_learn(struct ident_map *m, const struct proc_pause *p)
+{
+	m->n = 0;
+	if (p->n > m->cap) {
+		size_t cap = m->cap;
+		if (grow_array((void **)&m->idents, &cap, p->n, sizeof *m->idents) != 0)
+			return -ENOMEM;
+		cap = m->cap;
+		if (grow_array((void **)&m->tids, &cap, p->n, sizeof *m->tids) != 0)
+			return -ENOMEM;
+		m->cap = cap;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		uint64_t fs;
+		if (proc_thread_fs_base(p->tids[i], &fs) != 0 || fs == 0)
+			continue;
+		m->idents[m->n] = fs;
+		m->tids[m->n] = p->tids[i];
+		m->n++;
+	}
+	return 0;
+}
+
+pid_t ident_map_find(const struct ident_map *m, uint64_t ident)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->idents[i] == ident)
+			return m->tids[i];
+	return 0;
+}
+
+int ident_runs(pid_t tid, uint64_t ident)
+{
+	uint64_t fs;
+	return ident && proc_thread_fs_base(tid, &fs) == 0 && fs == ident;
+}
+
+void ident_map_release(struct ident_map *m)
+{
+	free(m->idents);
+	free(m->tids);
+	memset(m, 0, sizeof *m);
+}
