@@ -1,7 +1,9 @@
 # work.py: the benchmark's target. A fixed amount of pure-Python work at a chosen stack depth,
 # in a chosen number of threads; or, with --shares, functions that take a known 60/30/10 share
-# of the time. Runs under Python 2.7 and 3.x.
-#   work.py [--depth N] [--threads T] [--seconds S | --iterations K] [--shares] [--ready FILE]
+# of the time. --idle B adds B threads that stay blocked (a server's idle pool). Runs under
+# Python 2.7 and 3.x.
+#   work.py [--depth N] [--threads T] [--idle B] [--seconds S | --iterations K] [--shares]
+#           [--ready FILE]
 import sys
 import threading
 import time
@@ -17,6 +19,7 @@ def opt(name, default):
 
 DEPTH = opt("--depth", 30)
 THREADS = opt("--threads", 1)
+IDLE = opt("--idle", 0)
 SECONDS = opt("--seconds", 0.0)
 ITERATIONS = opt("--iterations", 0)
 READY = opt("--ready", "")
@@ -68,6 +71,8 @@ def shares():
 
 body = shares if "--shares" in args else busy
 workers = [threading.Thread(target=descend, args=(DEPTH, body)) for _ in range(THREADS - 1)]
+never = threading.Event()
+workers += [threading.Thread(target=never.wait) for _ in range(IDLE)]
 for w in workers:
     w.daemon = True
     w.start()

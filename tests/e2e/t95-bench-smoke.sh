@@ -17,7 +17,7 @@ d = json.load(open(sys.argv[1]))
 for key in ("cost_per_sample", "slowdown", "fill", "accuracy", "peak_rss", "formats"):
     assert key in d, "missing " + key
 assert all(r["pyflame_us"] is not None for r in d["cost_per_sample"]), "a cost without samples"
-assert len(d["slowdown"]) == 6 and len(d["fill"]) == 2
+assert len(d["slowdown"]) == 8 and len(d["fill"]) == 2
 assert 0 <= d["accuracy"]["worst_error_points"] <= 100
 assert d["peak_rss"]["kib"] > 0
 assert d["formats"]["ratio"] is not None, "writing all formats gave no samples"
