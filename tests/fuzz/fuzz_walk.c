@@ -38,6 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					      .thread_identity = 1 };
 		prof.keep_timeline = 1;
 		volatile sig_atomic_t stop = 0;
+		struct py_thread holder;
+		py_gil_owner(&w, &holder); /* what a pause reads first, before stopping anything */
 		sampler_run(&t, &w, &cfg, &prof, &stop);
 		/* The writers too: names from a hostile target must still make valid output. */
 		FILE *sink = fopen("/dev/null", "w");

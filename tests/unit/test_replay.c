@@ -100,6 +100,24 @@ static void check_image(const char *name)
 			py_walker_release(&w);
 	}
 
+	/* The GIL holder read alone (what a pause stops) is the thread the list says holds it. */
+	struct py_walker w;
+	if (py_walker_init(&w, mem, &pt, err, sizeof err) == 0) {
+		struct py_thread threads[16], h;
+		int n = py_threads_read(&w, threads, 16), holders = 0, same = 0;
+		int rc = py_gil_owner(&w, &h);
+		for (int i = 0; i < n; i++) {
+			holders += threads[i].holds_gil;
+			same += threads[i].holds_gil && threads[i].tstate == h.tstate &&
+				threads[i].thread_id == h.thread_id &&
+				threads[i].native_id == h.native_id;
+		}
+		snprintf(what, sizeof what, "replay %s: the GIL holder read alone is the one thread "
+			 "the list marks (%d threads, %d marked)", name, n, holders);
+		CHECK(rc == 0 && h.tstate && holders == 1 && same == 1, what);
+		py_walker_release(&w);
+	}
+
 	char expected_path[512];
 	snprintf(expected_path, sizeof expected_path, IMAGES "/%.*s.expected",
 		 (int)(strlen(name) - 4), name);
