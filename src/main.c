@@ -182,6 +182,9 @@ static int sample_across_execs(struct proc_target *t, const struct options *o,
 	}
 }
 
+/* Missed ticks are reported when they are at least 1 in MISSED_REPORT of the ticks due. */
+#define MISSED_REPORT 20
+
 /* trace: the command was started by us, so samples taken before its interpreter was up are
  * expected and not worth a line unless nothing else was sampled. */
 static void report_losses(const struct profile *p, int trace)
@@ -194,6 +197,12 @@ static void report_losses(const struct profile *p, int trace)
 		[PROF_ERR_CODE] = "code object unreadable",
 		[PROF_ERR_NOT_READY] = "no interpreter state (starting, exiting, or wrong --abi)",
 	};
+	/* Every missed tick is counted; a few are the machine's hiccups, not worth a line. */
+	uint64_t due = p->ticks + p->missed;
+	if (p->missed && p->missed * MISSED_REPORT >= due)
+		fprintf(stderr, "pyflame: %llu of %llu ticks missed: sampling fell behind the rate "
+			"asked for (-r %g)\n", (unsigned long long)p->missed,
+			(unsigned long long)due, p->interval);
 	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < PROF_ERR_COUNT; i++)
 		if (p->errors[i] && (i != PROF_ERR_NOT_READY || !trace || p->samples == 0))

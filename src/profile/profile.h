@@ -59,6 +59,7 @@ struct profile {
 	uint64_t idle;
 	uint64_t torn;      /* --nonblocking stacks that changed while being read, not kept */
 	uint64_t samples;   /* ticks that produced a stack or an idle count */
+	uint64_t ticks;     /* ticks taken, whatever they gave */
 	uint64_t missed;    /* ticks skipped because sampling fell behind */
 	uint64_t errors[PROF_ERR_COUNT];
 	int keep_timeline; /* set before sampling to record events (memory grows per sample) */

@@ -377,6 +377,7 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		int trc = tick(t, w, cfg, prof, &s);
 		if (trc == -ESRCH)
 			break;
+		prof->ticks++;
 		/* A failed tick may be the first sign of an exec(): look now rather than at the
 		 * next POLL_NS (the next tick polls). */
 		if (t->image && errors_total(prof) != before)
@@ -388,6 +389,8 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		if (cfg->once || (cfg->seconds >= 0 && k + 1 >= planned))
 			break;
 		uint64_t missed = sample_clock_wait(&clock);
+		if (cfg->seconds >= 0 && k + 1 + missed > planned)
+			missed = planned - k - 1; /* ticks past the end were never due */
 		prof->missed += missed;
 		k += missed;
 		if (cfg->seconds >= 0 && k + 1 >= planned)

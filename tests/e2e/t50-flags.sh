@@ -56,6 +56,16 @@ check "-o to a FIFO writes through it and leaves it a FIFO" \
 "$PYFLAME" -s 0 --abi=312 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "--abi=312 on a 3.12 target" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1"
 
+# A rate no machine keeps up with: the ticks missed are counted and said, in one line; what
+# was taken plus what was missed is every tick due (0.3 s at 10 us: 30,000).
+"$PYFLAME" -s 0.3 -r 0.00001 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+line=$(grep -c '' "$WORK/err")
+missed=$(sed -n 's/^pyflame: \([0-9]*\) of 30000 ticks missed: sampling fell behind the rate asked for (-r 1e-05)$/\1/p' "$WORK/err")
+taken=$(total_count "$WORK/out")
+check "-r 0.00001: missed ticks said in one line ($missed of 30000), taken + missed = 30000" \
+	test $rc -eq 0 -a "$line" = 1 -a -n "$missed" -a "$((${missed:-0} + taken))" = 30000 \
+	-a "$(($(count_of "$WORK/out" "$stack") + $(count_of "$WORK/out" "(torn)")))" = "$taken"
+
 # A wrong --abi: an error, or every sample visibly lost; never a crash or an invented frame.
 for abi in 27 37 39 311 313; do
 	"$PYFLAME" -s 0.05 -r 0.01 --abi=$abi -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
