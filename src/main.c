@@ -183,7 +183,7 @@ static int sample_across_execs(struct proc_target *t, const struct options *o,
 }
 
 /* Missed ticks are reported when they are at least 1 in MISSED_REPORT of the ticks due. */
-#define MISSED_REPORT 20
+#define MISSED_REPORT 10
 
 /* trace: the command was started by us, so samples taken before its interpreter was up are
  * expected and not worth a line unless nothing else was sampled. */
