@@ -171,21 +171,24 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			return 0;
 		}
 		pid_t tid = known && h.tstate ? holder_tid(s, &h) : 0;
-		if (tid > 0 && proc_pause_thread(t, &s->pause, tid) == 0) {
-			/* A map entry may be stale: the stopped thread must run that pthread_t.
+		if (tid > 0) {
+			/* A map entry may be stale: the stopped thread must run that pthread_t
+			 * (a pthread_t is reused by the next thread, which has another TID).
 			 * Stopped, it may have let the GIL go a moment before (2.7 lets go and
 			 * takes it back every 100 instructions): its own stack holds still all
 			 * the same, and a thread that takes the GIL now has its stack checked. */
-			if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h.thread_id)) &&
-			    py_gil_owner(w, &again) == 0 &&
-			    (again.tstate == h.tstate || again.tstate == 0)) {
-				w->mem = cached;
-				s->holder = h.tstate;
-				return 0;
+			if (proc_pause_thread(t, &s->pause, tid) == 0) {
+				if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h.thread_id)) &&
+				    py_gil_owner(w, &again) == 0 &&
+				    (again.tstate == h.tstate || again.tstate == 0)) {
+					w->mem = cached;
+					s->holder = h.tstate;
+					return 0;
+				}
+				proc_resume_all(t, &s->pause);
 			}
 			if (s->gil_pause == GIL_PAUSE_IDENT)
 				s->relearn = 1;
-			proc_resume_all(t, &s->pause);
 		}
 		w->mem = cached;
 	}
