@@ -4,8 +4,20 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 
 #include "util/grow.h"
+
+/* The fs_base register of thread tid, which must be stopped by us. */
+static int fs_base(pid_t tid, uint64_t *out)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
+		return -errno;
+	*out = regs.fs_base;
+	return 0;
+}
 
 int ident_map_learn(struct ident_map *m, const struct proc_pause *p)
 {
@@ -21,7 +33,7 @@ int ident_map_learn(struct ident_map *m, const struct proc_pause *p)
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		uint64_t fs;
-		if (proc_thread_fs_base(p->tids[i], &fs) != 0 || fs == 0)
+		if (fs_base(p->tids[i], &fs) != 0 || fs == 0)
 			continue;
 		m->idents[m->n] = fs;
 		m->tids[m->n] = p->tids[i];
@@ -41,7 +53,7 @@ pid_t ident_map_find(const struct ident_map *m, uint64_t ident)
 int ident_runs(pid_t tid, uint64_t ident)
 {
 	uint64_t fs;
-	return ident && proc_thread_fs_base(tid, &fs) == 0 && fs == ident;
+	return ident && fs_base(tid, &fs) == 0 && fs == ident;
 }
 
 void ident_map_release(struct ident_map *m)

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -385,13 +384,4 @@ int proc_target_poll(struct proc_target *t)
 	if (!gone && t->image && proc_image_sig(t->pid) != t->image)
 		t->execed = 1;
 	return gone;
-}
-
-int proc_thread_fs_base(pid_t tid, uint64_t *out)
-{
-	struct user_regs_struct regs;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
-		return -errno;
-	*out = regs.fs_base;
-	return 0;
 }

@@ -64,12 +64,6 @@ void proc_pause_release(struct proc_pause *p);
 int proc_check_traceable(pid_t pid);
 
 
-
-/* The fs_base register of a thread stopped by proc_pause_all. On x86-64 glibc it equals the
- * thread's pthread_t, which is what CPython before 3.11 stores as thread_id: the only way from
- * outside to tell which OS thread a thread state belongs to. Returns 0 or a negative errno. */
-int proc_thread_fs_base(pid_t tid, uint64_t *out);
-
 /* Notices whether t has ended, without blocking: reaps it when it is our child (keeping its
  * status), otherwise checks that it still exists and is not a zombie. A target with pid 0 is
  * a replayed image and never ends. When t->image is set, also notices an exec() (sets

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proc/idents.h"
 #include "proc/pause.h"
 #include "python/threadnames.h"
 #include "python/walker.h"
@@ -33,11 +34,9 @@ pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p)
 {
 	if (th->native_id)
 		return (pid_t)th->native_id;
-	for (size_t i = 0; p && i < p->n; i++) {
-		uint64_t fs;
-		if (proc_thread_fs_base(p->tids[i], &fs) == 0 && fs == th->thread_id)
+	for (size_t i = 0; p && i < p->n; i++)
+		if (ident_runs(p->tids[i], th->thread_id))
 			return p->tids[i];
-	}
 	return 0;
 }
 
