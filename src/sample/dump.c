@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proc/pause.h"
+#include "proc/procfs.h"
 #include "profile/profile.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
@@ -16,7 +17,8 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		struct dump_thread *out, size_t max)
 {
 	struct proc_pause pause = { 0 };
-	struct thread_names names = { 0 };
+	/* A container's process seen from the host numbers its threads its own way. */
+	struct thread_names names = { .foreign_ns = t->pid && !procfs_same_pid_ns(t->pid) };
 	struct py_thread *threads = calloc(PY_MAX_THREADS, sizeof *threads);
 	struct py_raw_frame *frames = calloc(PY_MAX_DEPTH, sizeof *frames);
 	uint32_t *ids = calloc(PY_MAX_DEPTH + 1, sizeof *ids);
@@ -36,7 +38,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		d->stack = INTERN_NONE;
 		const struct thread_name_entry *e =
 			thread_names_get(&names, w, t->pid, &threads[i], &pause);
-		d->tid = e ? e->tid : thread_tid(&threads[i], &pause);
+		d->tid = e ? e->tid : thread_tid(&threads[i], &pause, names.foreign_ns);
 		snprintf(d->name, sizeof d->name, "%s", e ? e->name : "?");
 		size_t partial;
 		int nf = threads[i].frame ? py_stack_read(w, threads[i].frame, frames, PY_MAX_DEPTH,

@@ -340,8 +340,9 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 	/* Pausing the GIL holder alone needs its TID: 3.11+ records it, numbered as this /proc
 	 * numbers threads unless the process is a container's seen from the host; else it is
 	 * told by its pthread_t (which every version records) through the threads' fs_base. */
+	s.names.foreign_ns = t->pid && !procfs_same_pid_ns(t->pid);
 	if (cfg->pause && cfg->fresh && t->pid)
-		s.gil_pause = w->layout.o.tstate_native_thread_id >= 0 && procfs_same_pid_ns(t->pid)
+		s.gil_pause = w->layout.o.tstate_native_thread_id >= 0 && !s.names.foreign_ns
 				      ? GIL_PAUSE_NATIVE
 				      : GIL_PAUSE_IDENT;
 	struct sample_clock clock;

@@ -30,9 +30,9 @@ void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p)
+pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p, int foreign_ns)
 {
-	if (th->native_id)
+	if (th->native_id && !foreign_ns)
 		return (pid_t)th->native_id;
 	for (size_t i = 0; p && i < p->n; i++)
 		if (ident_runs(p->tids[i], th->thread_id))
@@ -61,10 +61,11 @@ static int threading_name(struct py_walker *w, uint64_t ident, char *buf, size_t
 
 /* Fills e for th: its TID and name, found once per thread. */
 static void entry_fill(struct thread_name_entry *e, struct py_walker *w, pid_t pid,
-		       const struct py_thread *th, const struct proc_pause *p)
+		       const struct py_thread *th, const struct proc_pause *p, int foreign_ns)
 {
 	e->ident = th->thread_id;
-	e->tid = thread_tid(th, p);
+	e->native_id = th->native_id;
+	e->tid = thread_tid(th, p, foreign_ns);
 	e->name[0] = '\0';
 	if (w && threading_name(w, th->thread_id, e->name, sizeof e->name) == 0)
 		return;
@@ -86,14 +87,14 @@ const struct thread_name_entry *thread_names_get(struct thread_names *tn, struct
 		 * process is held, or whose thread state names another TID (3.11+), belongs to
 		 * a new thread now. Look again. */
 		if ((p && e->tid && !proc_pause_holds(p, e->tid)) ||
-		    (th->native_id && e->tid != (pid_t)th->native_id))
-			entry_fill(e, w, pid, th, p);
+		    (th->native_id && e->native_id != th->native_id))
+			entry_fill(e, w, pid, th, p, tn->foreign_ns);
 		return e;
 	}
 	if (grow_array((void **)&tn->v, &tn->cap, tn->n + 1, sizeof *tn->v) < 0)
 		return NULL;
 	struct thread_name_entry *e = &tn->v[tn->n++];
-	entry_fill(e, w, pid, th, p);
+	entry_fill(e, w, pid, th, p, tn->foreign_ns);
 	return e;
 }
 

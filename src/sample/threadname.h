@@ -10,9 +10,10 @@ struct proc_pause;
 struct py_thread;
 struct py_walker;
 
-/* The OS thread id of th: its native id on 3.11+, else the stopped thread (in p, may be NULL)
- * whose fs_base is its pthread_t. 0 when it cannot be told (before 3.11 without pausing). */
-pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p);
+/* The OS thread id of th as our /proc numbers it: its native id on 3.11+ unless foreign_ns
+ * (the target numbers its threads in another PID namespace), else the stopped thread (in p,
+ * may be NULL) whose fs_base is its pthread_t. 0 when it cannot be told (without pausing). */
+pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p, int foreign_ns);
 
 /* The OS name of a thread (/proc/PID/task/TID/comm) into buf; "" when unreadable. */
 void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap);
@@ -23,10 +24,12 @@ void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap);
 struct thread_names {
 	struct thread_name_entry {
 		uint64_t ident;
-		pid_t tid; /* 0 when it could not be told */
+		uint64_t native_id; /* the thread state's own, 3.11+: tells a reused ident */
+		pid_t tid;          /* 0 when it could not be told */
 		char name[128];
 	} *v;
 	size_t n, cap;
+	int foreign_ns; /* set by the caller: the target's native ids are not our TIDs */
 };
 
 /* The entry for th: its TID (thread_tid) and the name threading gave it (read from the target

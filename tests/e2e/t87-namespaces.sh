@@ -82,6 +82,19 @@ for kind in static shared; do
 	else
 		{ echo "exit $rc, paths hidden from the host: $hidden"; cat "$WORK/prof" "$WORK/err"; } | not_ok "namespaces $kind: from the host"
 	fi
+	# From the host, the target's threads are told by host TIDs (its own thread ids number
+	# them inside), in -d headers and for the OS name a thread without a threading name
+	# gets; a profile of many ticks stops only the GIL holder, found through its pthread_t.
+	comm=$(cat "/proc/$HOST_PID/comm")
+	"$PYFLAME" -p "$HOST_PID" -d >"$WORK/dump" 2>"$WORK/err"; rc=$?
+	"$PYFLAME" -p "$HOST_PID" -s 0.3 -r 0.002 --threads --thread-names >"$WORK/prof" 2>>"$WORK/err"; rc2=$?
+	total=$(total_count "$WORK/prof")
+	if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ "$(head -n 1 "$WORK/dump" | cut -d' ' -f1-2)" = "$HOST_PID*: $comm" ] &&
+		[ "$total" -ge 30 ] && [ "$(count_of "$WORK/prof" "$comm;$want")" = "$total" ] && [ ! -s "$WORK/err" ]; then
+		ok "namespaces $kind: from the host, thread $HOST_PID (host TID) named $comm; $total samples of --threads --thread-names in the exact stack"
+	else
+		{ echo "exit $rc $rc2"; cat "$WORK/dump" "$WORK/prof" "$WORK/err"; } | not_ok "namespaces $kind: host TIDs and names"
+	fi
 	# From inside, by the inner PID.
 	nsenter -t "$HOST_PID" --pid --mount "$PYFLAME" -p "$INNER_PID" -s 0 >"$WORK/prof" 2>"$WORK/err"; rc=$?
 	if [ $rc -eq 0 ] && [ "$(cat "$WORK/prof")" = "$want 1" ]; then
