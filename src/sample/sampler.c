@@ -150,9 +150,13 @@ static void learn_idents(struct scratch *s, const struct py_thread *h)
  * Python code, so stopping that one thread freezes every frame chain; a process with many
  * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
  * thread cost the target 2.7x at 1 kHz). The holder is read without stopping anything, stopped,
- * and read again: if it let the GIL go meanwhile, every thread is stopped after all. When the
- * GIL is free and only its holder is sampled, nothing is stopped: the tick reads and checks
- * like --nonblocking (a thread taking the GIL meanwhile is seen torn, not made up).
+ * and read again: if another thread took the GIL meanwhile, every thread is stopped after all.
+ * When the GIL is free and only its holder is sampled, nothing is stopped: the tick reads and
+ * checks like --nonblocking (a thread taking the GIL meanwhile is seen torn, not made up).
+ * With --threads, a tick that finds the GIL free, or its holder just letting it go, stops
+ * every thread: any may run Python code then, and the check of a stack read while its thread
+ * runs is not proof enough for a pausing profile (2.7 reuses a code object's frame object, so
+ * a new call can look like the old one; t75 caught such a stack).
  * Returns as proc_pause_all. */
 static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			  const struct sampler_config *cfg, struct scratch *s)
@@ -180,7 +184,8 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			if (proc_pause_thread(t, &s->pause, tid) == 0) {
 				if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h.thread_id)) &&
 				    py_gil_owner(w, &again) == 0 &&
-				    (again.tstate == h.tstate || again.tstate == 0)) {
+				    (again.tstate == h.tstate ||
+				     (again.tstate == 0 && !cfg->all_threads))) {
 					w->mem = cached;
 					s->holder = h.tstate;
 					return 0;

@@ -27,8 +27,8 @@ for label in $ALL_PYTHONS; do
 		skip "idle threads $label: interpreter not installed on this machine"
 		continue
 	fi
-	for mode in main relay; do
-		start_target "$py" "$t" 16 $([ $mode = relay ] && echo relay) ||
+	for mode in main relay idle; do
+		start_target "$py" "$t" 16 $([ $mode != main ] && echo $mode) ||
 			{ echo "not ok - idle threads $label $mode: target did not start"; continue; }
 		switches "$TARGET_PID" >"$WORK/before"
 		"$PYFLAME" -p "$TARGET_PID" -s 1 -r 0.002 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
@@ -41,22 +41,31 @@ for label in $ALL_PYTHONS; do
 		idle=$(count_of "$WORK/prof" "(idle)")
 		if [ $mode = main ]; then
 			busy=$(count_of "$WORK/prof" "$want")
+		elif [ $mode = idle ]; then
+			# Every thread waits: nothing holds the GIL, every tick is idle, and
+			# nothing is stopped. (With --threads every thread is stopped then: any
+			# may take the GIL and run while it is read.)
+			busy=$idle idle=0
 		else
 			busy=$(awk -v w="$t:work_for:$(line_of "$t" relay)" '{c = $NF; sub(/ [0-9]+$/, "")}
 				substr($0, length($0) - length(w) + 1) == w {n += c} END {print n + 0}' "$WORK/prof")
 			idle=$((total - busy))
 		fi
-		# 500 ticks: a pause of every thread wakes each of the 16 about 500 times (8000,
+		# 500 ticks: a pause of every thread wakes each of the 16 about 500 times (16000,
 		# counted twice: stop and go on); the GIL holder's pause none of them, but for the
 		# full pause that learns which thread runs which pthread_t before 3.11 (32), again
 		# after each relay (up to 4 more). A few are the interpreter's own. How many ticks
 		# are taken is the machine's business (no timing here): only that the run sampled,
 		# and what.
-		limit=$([ $mode = main ] && echo 200 || echo 400)
+		limit=$([ $mode = relay ] && echo 400 || echo 200)
 		if [ $rc -eq 0 ] && [ "$total" -ge 100 ] && [ $((busy * 10)) -ge $((total * 9)) ] &&
 			[ $((busy + idle)) -eq "$total" ] && [ ! -s "$WORK/err" ] && [ "$n" -le "$limit" ] &&
 			[ "$(tracer_of "$TARGET_PID")" = 0 ]; then
-			ok "idle threads $label $mode: $busy of $total samples in the busy stack, the rest idle; only the GIL holder paused: blocked threads woken $n times"
+			if [ $mode = idle ]; then
+				ok "idle threads $label idle: all $total samples idle; the GIL free, nothing paused: blocked threads woken $n times"
+			else
+				ok "idle threads $label $mode: $busy of $total samples in the busy stack, the rest idle; only the GIL holder paused: blocked threads woken $n times"
+			fi
 		else
 			{ echo "exit $rc busy $busy total $total woken $n (limit $limit)"; cat "$WORK/err" "$WORK/prof"; } | not_ok "idle threads $label $mode"
 		fi

@@ -1,8 +1,9 @@
 # idle_threads.py: a server-like process: many threads blocked (waiting on an Event, as a pool
 # of workers waits for jobs) and one thread busy in a known call chain: the main thread, or
 # with "relay" a succession of threads that work 0.3 s each while the main thread waits for
-# them (a new thread often gets the pthread_t of the one before, with a new OS thread id).
-#   idle_threads.py READY_FILE [THREADS [relay]]   (spins until killed)
+# them (a new thread often gets the pthread_t of the one before, with a new OS thread id); or
+# with "idle" none: the main thread waits like the others (an idle server).
+#   idle_threads.py READY_FILE [THREADS [relay|idle]]   (runs until killed)
 import sys
 import threading
 import time
@@ -25,6 +26,8 @@ for t in threads:
     t.daemon = True
     t.start()
 open(sys.argv[1], "w").close()
+if sys.argv[3:] == ["idle"]:
+    waiting.wait()  # @idle
 if sys.argv[3:] == ["relay"]:
     while True:
         t = threading.Thread(target=work_for, args=(0.3,))

@@ -132,8 +132,10 @@ int main(void)
 	struct proc_target t = { .pid = pid };
 	struct proc_pause p = { 0 };
 	int pauses = 0, complete = 0, moved = 0, moved_incomplete = 0, errors = 0;
+	/* At least 200 pauses however slow the machine (sanitizers, load), up to 2 s or 4000. */
 	uint64_t end = now_ns() + 2000ull * 1000 * 1000;
-	while (now_ns() < end && pauses < 4000) {
+	uint64_t give_up = now_ns() + 60000ull * 1000 * 1000;
+	while ((now_ns() < end || pauses < 200) && pauses < 4000 && now_ns() < give_up) {
 		int rc = proc_pause_all(&t, &p);
 		if (rc == -EPERM) {
 			printf("skip - pause: ptrace not permitted here (%s)\n",
