@@ -84,6 +84,18 @@ stop_target() {
 # state_of PID: the scheduler state letter (R, S, t, T, Z...).
 state_of() { sed 's/.*) //' "/proc/$1/stat" | cut -c1; }
 
+# state_between_ticks PID: like state_of, for a process another pyflame is sampling: a state
+# of t (held for a tick, some 100 us) is read again, up to 50 times 10 ms apart.
+state_between_ticks() {
+	local i s
+	for i in $(seq 1 50); do
+		s=$(state_of "$1")
+		[ "$s" != t ] && break
+		sleep 0.01
+	done
+	echo "$s"
+}
+
 # tracer_of PID: the TracerPid from /proc/PID/status (0 when nobody traces it).
 tracer_of() { awk '/^TracerPid:/ {print $2}' "/proc/$1/status"; }
 
