@@ -1,7 +1,9 @@
 # t32-idle-threads.sh: a process with 16 threads blocked and one busy. The busy stack is
 # sampled exactly; and a pausing profile stops only the thread holding the GIL (found by its
 # native thread id from 3.11 on, before that by its pthread_t through the threads' fs_base):
-# the blocked threads are not woken at every tick. Counted with the kernel's context-switch counters of the blocked threads.
+# the blocked threads are not woken at every tick. Counted with the kernel's context-switch
+# counters of the blocked threads. Three shapes: the main thread busy; a relay of busy
+# threads, each a new OS thread often on the last one's pthread_t; and every thread waiting.
 . "$(dirname "$0")/lib.sh"
 
 t=$TARGETS/idle_threads.py
