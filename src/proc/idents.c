@@ -22,22 +22,12 @@ static int fs_base(pid_t tid, uint64_t *out)
 int ident_map_learn(struct ident_map *m, const struct proc_pause *p)
 {
 	m->n = 0;
-	if (p->n > m->cap) {
-		size_t cap = m->cap;
-		if (grow_array((void **)&m->idents, &cap, p->n, sizeof *m->idents) != 0)
-			return -ENOMEM;
-		cap = m->cap;
-		if (grow_array((void **)&m->tids, &cap, p->n, sizeof *m->tids) != 0)
-			return -ENOMEM;
-		m->cap = cap;
-	}
+	if (grow_array((void **)&m->v, &m->cap, p->n, sizeof *m->v) != 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < p->n; i++) {
 		uint64_t fs;
-		if (fs_base(p->tids[i], &fs) != 0 || fs == 0)
-			continue;
-		m->idents[m->n] = fs;
-		m->tids[m->n] = p->tids[i];
-		m->n++;
+		if (fs_base(p->tids[i], &fs) == 0 && fs != 0)
+			m->v[m->n++] = (struct ident_entry){ .ident = fs, .tid = p->tids[i] };
 	}
 	return 0;
 }
@@ -45,8 +35,8 @@ int ident_map_learn(struct ident_map *m, const struct proc_pause *p)
 pid_t ident_map_find(const struct ident_map *m, uint64_t ident)
 {
 	for (size_t i = 0; i < m->n; i++)
-		if (m->idents[i] == ident)
-			return m->tids[i];
+		if (m->v[i].ident == ident)
+			return m->v[i].tid;
 	return 0;
 }
 
@@ -58,7 +48,6 @@ int ident_runs(pid_t tid, uint64_t ident)
 
 void ident_map_release(struct ident_map *m)
 {
-	free(m->idents);
-	free(m->tids);
+	free(m->v);
 	memset(m, 0, sizeof *m);
 }

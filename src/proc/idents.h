@@ -17,8 +17,10 @@
 #include "proc/pause.h"
 
 struct ident_map {
-	uint64_t *idents; /* fs_base of tids[i] */
-	pid_t *tids;
+	struct ident_entry {
+		uint64_t ident; /* the fs_base of tid when the map was learned */
+		pid_t tid;
+	} *v;
 	size_t n, cap;
 };
 

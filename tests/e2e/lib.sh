@@ -84,6 +84,10 @@ stop_target() {
 # state_of PID: the scheduler state letter (R, S, t, T, Z...).
 state_of() { sed 's/.*) //' "/proc/$1/stat" | cut -c1; }
 
+# no_errors FILE: pyflame's stderr holds nothing, or only the count of ticks missed (said when a
+# loaded machine made it fall behind the rate asked for: the machine's business, not an error).
+no_errors() { ! grep -v -q -E '^pyflame: [0-9]+ of [0-9]+ ticks missed: ' "$1"; }
+
 # state_between_ticks PID: like state_of, for a process another pyflame is sampling: a state
 # of t (held for a tick, some 100 us) is read again, up to 50 times 10 ms apart.
 state_between_ticks() {

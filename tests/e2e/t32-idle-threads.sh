@@ -61,7 +61,7 @@ for label in $ALL_PYTHONS; do
 		# and what.
 		limit=$([ $mode = relay ] && echo 400 || echo 200)
 		if [ $rc -eq 0 ] && [ "$total" -ge 100 ] && [ $((busy * 10)) -ge $((total * 9)) ] &&
-			[ $((busy + idle)) -eq "$total" ] && [ ! -s "$WORK/err" ] && [ "$n" -le "$limit" ] &&
+			[ $((busy + idle)) -eq "$total" ] && no_errors "$WORK/err" && [ "$n" -le "$limit" ] &&
 			[ "$(tracer_of "$TARGET_PID")" = 0 ]; then
 			if [ $mode = idle ]; then
 				ok "idle threads $label idle: all $total samples idle; the GIL free, nothing paused: blocked threads woken $n times"

@@ -90,7 +90,7 @@ for kind in static shared; do
 	"$PYFLAME" -p "$HOST_PID" -s 0.3 -r 0.002 --threads --thread-names >"$WORK/prof" 2>>"$WORK/err"; rc2=$?
 	total=$(total_count "$WORK/prof")
 	if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ "$(head -n 1 "$WORK/dump" | cut -d' ' -f1-2)" = "$HOST_PID*: $comm" ] &&
-		[ "$total" -ge 30 ] && [ "$(count_of "$WORK/prof" "$comm;$want")" = "$total" ] && [ ! -s "$WORK/err" ]; then
+		[ "$total" -ge 30 ] && [ "$(count_of "$WORK/prof" "$comm;$want")" = "$total" ] && no_errors "$WORK/err"; then
 		ok "namespaces $kind: from the host, thread $HOST_PID (host TID) named $comm; $total samples of --threads --thread-names in the exact stack"
 	else
 		{ echo "exit $rc $rc2"; cat "$WORK/dump" "$WORK/prof" "$WORK/err"; } | not_ok "namespaces $kind: host TIDs and names"
