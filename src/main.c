@@ -27,9 +27,10 @@
 #include "python/offsets.h"
 #include "python/walker.h"
 #include "sample/dump.h"
-#include "sample/clock.h"
+#include "sample/schedule.h"
 #include "sample/sampler.h"
 #include "sample/threadname.h"
+#include "util/clock.h"
 
 #define PYFLAME_VERSION "2.0.0"
 
@@ -185,6 +186,9 @@ static int sample_across_execs(struct proc_target *t, const struct options *o,
 /* Missed ticks are reported when they are at least 1 in MISSED_REPORT of the ticks due. */
 #define MISSED_REPORT 10
 
+/* The share of the run the target stood stopped is said from 1 in STOPPED_REPORT (1%). */
+#define STOPPED_REPORT 100
+
 /* trace: the command was started by us, so samples taken before its interpreter was up are
  * expected and not worth a line unless nothing else was sampled. */
 static void report_losses(const struct profile *p, int trace)
@@ -203,6 +207,11 @@ static void report_losses(const struct profile *p, int trace)
 		fprintf(stderr, "pyflame: %llu of %llu ticks missed: sampling fell behind the rate "
 			"asked for (-r %g)\n", (unsigned long long)p->missed,
 			(unsigned long long)due, p->interval);
+	/* Stopping the target is the price of a consistent stack: said when it is felt. */
+	if (p->stopped_ns * STOPPED_REPORT > p->sampled_ns)
+		fprintf(stderr, "pyflame: the target was stopped %.1f%% of the run (%.3f s of "
+			"%.3f s)\n", 100.0 * (double)p->stopped_ns / (double)p->sampled_ns,
+			(double)p->stopped_ns / 1e9, (double)p->sampled_ns / 1e9);
 	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < PROF_ERR_COUNT; i++)
 		if (p->errors[i] && (i != PROF_ERR_NOT_READY || !trace || p->samples == 0))

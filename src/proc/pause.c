@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "proc/procfs.h"
+#include "util/clock.h"
 #include "util/grow.h"
 
 static void note_exit(struct proc_target *t, pid_t who, int status)
@@ -48,25 +49,18 @@ static void reap_gone(struct proc_target *t, pid_t tid)
  * machine, many threads) we sleep. */
 #define SPIN_NS (100 * 1000)
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Waits until tid is in a ptrace stop. Returns 0 (with *sig: a signal it was about to get, or
  * 0) or -ESRCH when it exited instead. */
 static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 {
 	*sig = 0;
-	uint64_t spin_until = now_ns() + SPIN_NS;
+	uint64_t spin_until = clock_now_ns() + SPIN_NS;
 	int flags = __WALL | WNOHANG;
 	for (;;) {
 		int status;
 		pid_t w = waitpid(tid, &status, flags);
 		if (w == 0) {
-			if (now_ns() > spin_until)
+			if (clock_now_ns() > spin_until)
 				flags = __WALL;
 			continue;
 		}
@@ -209,9 +203,13 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int *zombie
 		return -ENOMEM;
 	if (cap != p->cap) {
 		int *sigs = realloc(p->sigs, p->cap * sizeof *sigs);
-		if (!sigs)
+		if (sigs)
+			p->sigs = sigs;
+		uint64_t *since = realloc(p->since, p->cap * sizeof *since);
+		if (since)
+			p->since = since;
+		if (!sigs || !since)
 			return -ENOMEM;
-		p->sigs = sigs;
 	}
 	if (stopped_reserve(p, p->n + n) < 0)
 		return -ENOMEM;
@@ -228,10 +226,12 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int *zombie
 				first_err = -errno;
 			continue;
 		}
+		uint64_t asked = clock_now_ns();
 		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
 			reap_gone(t, tid); /* it died between the two calls */
 			continue;
 		}
+		p->since[seized] = asked;
 		p->tids[seized++] = tid;
 	}
 	size_t kept = p->n;
@@ -241,6 +241,7 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int *zombie
 			continue; /* the thread ended; its seize went with it */
 		p->tids[kept] = p->tids[i];
 		p->sigs[kept] = sig;
+		p->since[kept] = p->since[i];
 		p->set[stopped_slot(p, p->tids[i])] = p->tids[i];
 		kept++;
 	}
@@ -326,9 +327,19 @@ int proc_pause_holds(const struct proc_pause *p, pid_t tid)
 
 void proc_resume_all(struct proc_target *t, struct proc_pause *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	uint64_t now = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		/* Held until the continue is asked for, as from the moment the stop was. */
+		now = clock_now_ns();
+		p->thread_held_ns += now - p->since[i];
 		if (ptrace(PTRACE_DETACH, p->tids[i], 0, p->sigs[i]) != 0)
 			reap_gone(t, p->tids[i]); /* killed while held */
+	}
+	/* Threads are asked to stop in the order they are held: the first is the earliest. */
+	if (p->n) {
+		p->held_ns += now - p->since[0];
+		p->pauses++;
+	}
 	p->n = 0;
 }
 
@@ -339,6 +350,7 @@ void proc_pause_release(struct proc_pause *p)
 	free(p->dirbuf);
 	free(p->tids);
 	free(p->sigs);
+	free(p->since);
 	free(p->set);
 	free(p->listed);
 	memset(p, 0, sizeof *p);

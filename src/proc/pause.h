@@ -24,6 +24,7 @@ struct proc_target {
 struct proc_pause {
 	pid_t *tids; /* the threads stopped by the last proc_pause_all */
 	int *sigs;   /* a signal each was about to receive, given back at detach */
+	uint64_t *since; /* when each was asked to stop (clock_now_ns) */
 	size_t n, cap;
 	int complete; /* the kernel counts no thread beyond those stopped (and an ended main one) */
 	pid_t *listed; /* the last listing of /proc/PID/task */
@@ -33,6 +34,13 @@ struct proc_pause {
 	int task_fd;      /* /proc/PID/task, kept open: a listing is then two system calls */
 	int task_fd_open;
 	void *dirbuf;     /* getdents64's buffer */
+	/* How long the target stood stopped, over every pause so far, counted from the
+	 * interrupt to the continue (an upper bound: a thread runs on a few microseconds
+	 * after it is asked to stop). held_ns counts each pause once, from its first thread
+	 * asked to stop to its last let go: the most any one thread was held; thread_held_ns
+	 * adds up every thread's own time. */
+	uint64_t held_ns, thread_held_ns;
+	uint64_t pauses; /* pauses that stopped at least one thread */
 };
 
 /* Stops every thread of t, new ones too: after the listed threads are stopped, the kernel's

@@ -12,8 +12,9 @@
 #include "profile/profile.h"
 #include "python/code.h"
 #include "python/walker.h"
-#include "sample/clock.h"
+#include "sample/schedule.h"
 #include "sample/threadname.h"
+#include "util/clock.h"
 
 /* How the GIL holder's OS thread is found, to stop only it (pause_snapshot). */
 enum {
@@ -47,6 +48,7 @@ struct scratch {
 	int relearn;         /* the holder's pthread_t was not in idents: learn at a full pause */
 	unsigned unmapped;   /* learnings in a row after which the holder was still not found */
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
+	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
 };
 
@@ -180,14 +182,16 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			 * (a pthread_t is reused by the next thread, which has another TID).
 			 * Stopped, it may have let the GIL go a moment before (2.7 lets go and
 			 * takes it back every 100 instructions): its own stack holds still all
-			 * the same, and a thread that takes the GIL now has its stack checked. */
+			 * the same, and it is the only one wanted without --threads, so the GIL
+			 * is not read again while the target waits. With --threads, another
+			 * thread may have taken the GIL since: then every thread is stopped. */
 			if (proc_pause_thread(t, &s->pause, tid) == 0) {
 				if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h.thread_id)) &&
-				    py_gil_owner(w, &again) == 0 &&
-				    (again.tstate == h.tstate ||
-				     (again.tstate == 0 && !cfg->all_threads))) {
+				    (!cfg->all_threads ||
+				     (py_gil_owner(w, &again) == 0 && again.tstate == h.tstate))) {
 					w->mem = cached;
 					s->holder = h.tstate;
+					s->held = h;
 					return 0;
 				}
 				proc_resume_all(t, &s->pause);
@@ -201,6 +205,20 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	if (rc == 0 && h.tstate)
 		learn_idents(s, &h);
 	return rc;
+}
+
+/* The GIL holder alone into *th, the one thread sampled without --threads: read from the GIL
+ * itself, so that a tick costs the same whatever the number of threads (walking a list of 500
+ * thread states while the holder stood stopped made a 1 kHz profile stop the target for most
+ * of every tick). Returns 1, 0 when the GIL is free, or a py_walk_error (several interpreters,
+ * none yet, or a bad read: the caller reads the whole list instead). */
+static int holder_read(struct py_walker *w, struct py_thread *th)
+{
+	if (py_gil_owner(w, th) != 0)
+		return PY_WALK_BAD_READ;
+	if (!th->tstate)
+		return 0;
+	return py_thread_frame(w, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
 }
 
 /* One tick. Returns 0, or -ESRCH when the target is gone, or -EPERM. */
@@ -221,8 +239,9 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		}
 	}
 	/* Pages read at the last tick are stale now: the target has run since. The same pages
-	 * are fetched again in one call, after the threads are stopped. */
-	if (cfg->cache) {
+	 * are fetched again in one call, after the threads are stopped. A tick that found the
+	 * GIL free reads nothing more, and keeps the set of pages for the next one. */
+	if (cfg->cache && !s->unpaused) {
 		mem_cache_clear(cfg->cache);
 		mem_cache_prefetch(cfg->cache);
 	}
@@ -236,7 +255,17 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	 * stopped, those of the other threads (they cannot run Python code then, but 3.12+ only
 	 * tells the holder by the GIL's last_holder, set a moment after the GIL is taken). */
 	int checked_all = !cfg->pause || s->unpaused || (!s->pause.complete && !s->holder);
-	int nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
+	int nt = -1;
+	if (s->unpaused) {
+		nt = 0;
+	} else if (s->holder && !cfg->all_threads) {
+		s->threads[0] = s->held;
+		nt = py_thread_frame(w, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
+	} else if (!cfg->all_threads) {
+		nt = holder_read(w, s->threads);
+	}
+	if (nt < 0)
+		nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
 	size_t nstacks = 0, used = 0, torn = 0; /* torn: stacks lost this tick, any reason */
 	for (int i = 0; i < nt; i++) {
 		const struct py_thread *th = &s->threads[i];
@@ -352,6 +381,7 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 				      : GIL_PAUSE_IDENT;
 	struct sample_clock clock;
 	sample_clock_start(&clock, cfg->interval);
+	uint64_t started_ns = clock.start_ns;
 	prof->interval = cfg->interval;
 	/* With a duration, the number of ticks is fixed in advance: seconds / interval, so a
 	 * run that keeps up takes exactly that many samples. */
@@ -405,6 +435,8 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		if (cfg->seconds >= 0 && k + 1 >= planned)
 			break;
 	}
+	prof->stopped_ns += s.pause.held_ns;
+	prof->sampled_ns += clock_now_ns() - started_ns;
 	scratch_release(&s);
 	return rc;
 }

@@ -85,8 +85,18 @@ stop_target() {
 state_of() { sed 's/.*) //' "/proc/$1/stat" | cut -c1; }
 
 # no_errors FILE: pyflame's stderr holds nothing, or only the count of ticks missed (said when a
-# loaded machine made it fall behind the rate asked for: the machine's business, not an error).
-no_errors() { ! grep -v -q -E '^pyflame: [0-9]+ of [0-9]+ ticks missed: ' "$1"; }
+# loaded machine made it fall behind the rate asked for: the machine's business, not an error)
+# and the share of the run the target stood stopped (said from 1%, as at 1 kHz).
+no_errors() {
+	! grep -v -q -E '^pyflame: ([0-9]+ of [0-9]+ ticks missed: |the target was stopped )' "$1"
+}
+
+# stopped_share FILE: the share of the run (percent, as pyflame says it on stderr) the target
+# stood stopped; 0 when pyflame said nothing (under 1%).
+stopped_share() {
+	sed -n 's/^pyflame: the target was stopped \([0-9.]*\)% of the run.*/\1/p' "$1" | tail -n 1 |
+		awk '{print $1 + 0} END {if (!NR) print 0}'
+}
 
 # state_between_ticks PID: like state_of, for a process another pyflame is sampling: a state
 # of t (held for a tick, some 100 us) is read again, up to 50 times 10 ms apart.

@@ -1,22 +1,10 @@
-/* clock.c: absolute-deadline sleeping on CLOCK_MONOTONIC. */
-#include "sample/clock.h"
+/* schedule.c: absolute-deadline sleeping on CLOCK_MONOTONIC. */
+#include "sample/schedule.h"
 
 #include <sys/prctl.h>
 #include <time.h>
 
-uint64_t clock_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t clock_wall_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000;
-}
+#include "util/clock.h"
 
 void sample_clock_start(struct sample_clock *c, double interval_seconds)
 {

@@ -1,20 +1,15 @@
-/* clock.h: the sampling clock. Ticks fall on absolute deadlines (start + k * interval), so the
+/* schedule.h: when ticks fall. Ticks fall on absolute deadlines (start + k * interval), so the
  * rate does not drift with the time each sample takes. A tick that comes due while the last
  * one is still being taken is taken at once; ticks whose whole interval passed meanwhile are
  * skipped and counted, not taken late in a burst. */
-#ifndef PYFLAME_SAMPLE_CLOCK_H
-#define PYFLAME_SAMPLE_CLOCK_H
+#ifndef PYFLAME_SAMPLE_SCHEDULE_H
+#define PYFLAME_SAMPLE_SCHEDULE_H
 
 #include <stdint.h>
 
 struct sample_clock {
 	uint64_t start_ns, interval_ns, next_ns;
 };
-
-uint64_t clock_now_ns(void);
-
-/* Wall-clock time in microseconds since the epoch: the timestamps of flame charts. */
-uint64_t clock_wall_us(void);
 
 void sample_clock_start(struct sample_clock *c, double interval_seconds);
 
