@@ -186,8 +186,10 @@ static int sample_across_execs(struct proc_target *t, const struct options *o,
 /* Missed ticks are reported when they are at least 1 in MISSED_REPORT of the ticks due. */
 #define MISSED_REPORT 10
 
-/* The share of the run the target stood stopped is said from 1 in STOPPED_REPORT (1%). */
+/* The share of the run the target stood stopped is said from 1 in STOPPED_REPORT (1%), for
+ * a run of STOPPED_RUN_MIN_NS at least (-s 0's single pause is the whole of its run). */
 #define STOPPED_REPORT 100
+#define STOPPED_RUN_MIN_NS (100ull * 1000 * 1000)
 
 /* trace: the command was started by us, so samples taken before its interpreter was up are
  * expected and not worth a line unless nothing else was sampled. */
@@ -208,7 +210,7 @@ static void report_losses(const struct profile *p, int trace)
 			"asked for (-r %g)\n", (unsigned long long)p->missed,
 			(unsigned long long)due, p->interval);
 	/* Stopping the target is the price of a consistent stack: said when it is felt. */
-	if (p->stopped_ns * STOPPED_REPORT > p->sampled_ns)
+	if (p->sampled_ns >= STOPPED_RUN_MIN_NS && p->stopped_ns * STOPPED_REPORT > p->sampled_ns)
 		fprintf(stderr, "pyflame: the target was stopped %.1f%% of the run (%.3f s of "
 			"%.3f s)\n", 100.0 * (double)p->stopped_ns / (double)p->sampled_ns,
 			(double)p->stopped_ns / 1e9, (double)p->sampled_ns / 1e9);

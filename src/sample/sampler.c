@@ -27,6 +27,10 @@ enum {
  * after which the map is taken not to work here (a libc whose fs_base is not pthread_t). */
 #define UNMAPPED_MAX 16
 
+/* Probes of a few threads (ident_map_probe) before control blocks are taken not to tell
+ * TIDs: a process that had one thread at the first probe may have more at the next. */
+#define PROBES_MAX 8
+
 /* How often the sampler checks that the target is still there. */
 #define POLL_NS (50ull * 1000 * 1000)
 
@@ -47,9 +51,11 @@ struct scratch {
 	struct ident_map idents; /* GIL_PAUSE_IDENT: pthread_t -> TID */
 	int relearn;         /* the holder's pthread_t was not in idents: learn at a full pause */
 	unsigned unmapped;   /* learnings in a row after which the holder was still not found */
+	unsigned probes;     /* ident_map_probe calls that did not find where the TID is kept */
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
+	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
 };
 
 static int scratch_init(struct scratch *s)
@@ -122,25 +128,15 @@ static int stack_unchanged(struct py_walker *w, const struct sampler_config *cfg
 	return ok;
 }
 
-/* The TID of the GIL holder h, or 0 when it cannot be told. */
-static pid_t holder_tid(struct scratch *s, const struct py_thread *h)
-{
-	if (s->gil_pause == GIL_PAUSE_NATIVE)
-		return (pid_t)h->native_id;
-	pid_t tid = ident_map_find(&s->idents, h->thread_id);
-	if (!tid)
-		s->relearn = 1;
-	return tid;
-}
-
 /* After a complete pause of every thread: learns the pthread_t -> TID map when the holder was
  * not in it, and gives up on the map when learning never finds the holder. */
-static void learn_idents(struct scratch *s, const struct py_thread *h)
+static void learn_idents(struct scratch *s, const struct py_thread *h, struct mem_reader *fresh)
 {
 	if (s->gil_pause != GIL_PAUSE_IDENT || !s->relearn || !s->pause.complete)
 		return;
 	s->relearn = 0;
-	if (ident_map_learn(&s->idents, &s->pause) != 0 || !ident_map_find(&s->idents, h->thread_id))
+	if (ident_map_learn(&s->idents, &s->pause, fresh) != 0 ||
+	    !ident_map_find(&s->idents, h->thread_id))
 		s->unmapped++;
 	else
 		s->unmapped = 0;
@@ -148,14 +144,59 @@ static void learn_idents(struct scratch *s, const struct py_thread *h)
 		s->gil_pause = GIL_PAUSE_OFF;
 }
 
+/* Stops the GIL holder h alone, at the TID it runs on: the one its thread state records
+ * (3.11+), or by its pthread_t the map's entry, else the TID its control block holds (a
+ * thread new since the map was learned; a TID read from memory is only a guess, checked on the
+ * stopped thread). A map entry may be stale: the stopped thread must run that pthread_t (a
+ * pthread_t is reused by the next thread, which has another TID). Stopped, the holder may
+ * have let the GIL go a moment before (2.7 lets go and takes it back every 100 instructions):
+ * its own stack holds still all the same, and it is the only one wanted without --threads, so
+ * the GIL is not read again while the target waits. With --threads, another thread may have
+ * taken the GIL since: then this fails. Returns 1 with h's thread held, else 0 with nothing
+ * held. w reads through the fresh reader. */
+static int stop_holder(struct proc_target *t, struct py_walker *w,
+		       const struct sampler_config *cfg, struct scratch *s, const struct py_thread *h)
+{
+	pid_t tids[2] = { 0, 0 };
+	if (s->gil_pause == GIL_PAUSE_NATIVE) {
+		tids[0] = (pid_t)h->native_id;
+	} else {
+		/* Where control blocks keep the TID is learned from a few threads stopped one
+		 * at a time; a full pause of a process of 500 threads held it 0.3 s. */
+		tids[0] = ident_map_find(&s->idents, h->thread_id);
+		if (!tids[0] && !s->idents.tid_off && s->probes < PROBES_MAX) {
+			s->probes++;
+			ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
+			tids[0] = ident_map_find(&s->idents, h->thread_id);
+		}
+		tids[1] = ident_map_read_tid(&s->idents, cfg->fresh, h->thread_id);
+	}
+	for (int i = 0; i < 2; i++) {
+		pid_t tid = tids[i];
+		if (tid <= 0 || (i == 1 && tid == tids[0]) ||
+		    proc_pause_thread(t, &s->pause, tid) != 0)
+			continue;
+		struct py_thread again;
+		if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h->thread_id)) &&
+		    (!cfg->all_threads ||
+		     (py_gil_owner(w, &again) == 0 && again.tstate == h->tstate))) {
+			if (i == 1)
+				ident_map_set(&s->idents, h->thread_id, tid);
+			return 1;
+		}
+		proc_resume_all(t, &s->pause);
+	}
+	if (s->gil_pause == GIL_PAUSE_IDENT)
+		s->relearn = 1;
+	return 0;
+}
+
 /* Stops what one consistent snapshot needs. While a thread holds the GIL no other can run
  * Python code, so stopping that one thread freezes every frame chain; a process with many
  * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
- * thread cost the target 2.7x at 1 kHz). The holder is read without stopping anything, stopped,
- * and read again: if another thread took the GIL meanwhile, every thread is stopped after all.
- * When the GIL is free and only its holder is sampled, nothing is stopped: the tick reads and
- * checks like --nonblocking (a thread taking the GIL meanwhile is seen torn, not made up).
- * With --threads, a tick that finds the GIL free, or its holder just letting it go, stops
+ * thread cost the target 2.7x at 1 kHz). The holder is read without stopping anything, then
+ * stopped alone (stop_holder); when that fails, every thread is stopped. When the GIL is free
+ * and only its holder is sampled, nothing is stopped and the sample is idle. With --threads, a tick that finds the GIL free, or its holder just letting it go, stops
  * every thread: any may run Python code then, and the check of a stack read while its thread
  * runs is not proof enough for a pausing profile (2.7 reuses a code object's frame object, so
  * a new call can look like the old one; t75 caught such a stack).
@@ -169,41 +210,23 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	if (s->gil_pause != GIL_PAUSE_OFF) {
 		struct mem_reader *cached = w->mem;
 		w->mem = cfg->fresh;
-		struct py_thread again;
 		int known = py_gil_owner(w, &h) == 0;
 		if (known && !h.tstate && !cfg->all_threads) {
 			w->mem = cached;
 			s->unpaused = 1;
 			return 0;
 		}
-		pid_t tid = known && h.tstate ? holder_tid(s, &h) : 0;
-		if (tid > 0) {
-			/* A map entry may be stale: the stopped thread must run that pthread_t
-			 * (a pthread_t is reused by the next thread, which has another TID).
-			 * Stopped, it may have let the GIL go a moment before (2.7 lets go and
-			 * takes it back every 100 instructions): its own stack holds still all
-			 * the same, and it is the only one wanted without --threads, so the GIL
-			 * is not read again while the target waits. With --threads, another
-			 * thread may have taken the GIL since: then every thread is stopped. */
-			if (proc_pause_thread(t, &s->pause, tid) == 0) {
-				if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h.thread_id)) &&
-				    (!cfg->all_threads ||
-				     (py_gil_owner(w, &again) == 0 && again.tstate == h.tstate))) {
-					w->mem = cached;
-					s->holder = h.tstate;
-					s->held = h;
-					return 0;
-				}
-				proc_resume_all(t, &s->pause);
-			}
-			if (s->gil_pause == GIL_PAUSE_IDENT)
-				s->relearn = 1;
+		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {
+			w->mem = cached;
+			s->holder = h.tstate;
+			s->held = h;
+			return 0;
 		}
 		w->mem = cached;
 	}
 	int rc = proc_pause_all(t, &s->pause);
 	if (rc == 0 && h.tstate)
-		learn_idents(s, &h);
+		learn_idents(s, &h, cfg->fresh);
 	return rc;
 }
 
@@ -241,7 +264,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	/* Pages read at the last tick are stale now: the target has run since. The same pages
 	 * are fetched again in one call, after the threads are stopped. A tick that found the
 	 * GIL free reads nothing more, and keeps the set of pages for the next one. */
-	if (cfg->cache && !s->unpaused) {
+	if (cfg->cache && !(s->unpaused && s->list_ok)) {
 		mem_cache_clear(cfg->cache);
 		mem_cache_prefetch(cfg->cache);
 	}
@@ -256,7 +279,9 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	 * tells the holder by the GIL's last_holder, set a moment after the GIL is taken). */
 	int checked_all = !cfg->pause || s->unpaused || (!s->pause.complete && !s->holder);
 	int nt = -1;
-	if (s->unpaused) {
+	if (!s->list_ok) {
+		/* the list is read below, and why it does not read is counted */
+	} else if (s->unpaused) {
 		nt = 0;
 	} else if (s->holder && !cfg->all_threads) {
 		s->threads[0] = s->held;
@@ -354,6 +379,24 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	return 0;
 }
 
+/* Thread states read at each poll, to see that the thread list is there. */
+#define LIST_CHECK 4
+
+/* Whether the interpreter's thread list reads, checked on its first few thread states (a
+ * bound: the point is not to walk 500 of them). Without --threads a tick reads only the GIL,
+ * which under a wrong --abi, or before the interpreter is up, can read as free and make every
+ * sample idle; until the list reads, ticks read the list and count why it does not. */
+static int list_readable(struct py_walker *w, const struct sampler_config *cfg,
+			 struct scratch *s)
+{
+	struct mem_reader *cached = w->mem;
+	if (cfg->fresh)
+		w->mem = cfg->fresh;
+	int ok = py_threads_read(w, s->threads, LIST_CHECK) > 0;
+	w->mem = cached;
+	return ok;
+}
+
 static uint64_t errors_total(const struct profile *prof)
 {
 	uint64_t n = 0;
@@ -410,6 +453,7 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 				rc = -ESTALE; /* another program now: the caller looks again */
 				break;
 			}
+			s.list_ok = list_readable(w, cfg, &s);
 			memcpy(errors, prof->errors, sizeof errors);
 		}
 		uint64_t before = errors_total(prof);

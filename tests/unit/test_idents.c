@@ -5,7 +5,7 @@
  * pthread_t values to the TID the thread itself reported, and each stopped thread must be
  * told to run its own pthread_t and not another's. This is what lets a pausing profile of
  * CPython before 3.11 (which records only the pthread_t of the GIL holder) stop that thread
- * alone.
+ * alone. The TID a thread's control block records is read back through the same offset.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "mem/live.h"
+#include "mem/reader.h"
 #include "proc/idents.h"
 #include "proc/pause.h"
 
@@ -79,8 +81,17 @@ int main(void)
 		return check_exit();
 	}
 	CHECK(rc == 0 && p.complete, "the child's threads are all stopped");
-	CHECK(ident_map_learn(&m, &p) == 0, "the map is learned");
+	struct mem_reader *mem = mem_live_new(pid);
+	CHECK(ident_map_learn(&m, &p, mem) == 0, "the map is learned");
 	CHECK_INT(m.n, THREADS + 1, "one entry per thread");
+	/* Each thread's control block records its TID at one offset, found from the threads of
+	 * the pause: then a thread is found by one read of memory, with nothing stopped. */
+	CHECK(m.tid_off > 0, "where the control block keeps the TID is learned");
+	int read_right = 0;
+	for (int i = 0; i <= THREADS; i++)
+		read_right += ident_map_read_tid(&m, mem, records[i].ident) == records[i].tid;
+	CHECK_INT(read_right, THREADS + 1, "each pthread_t's control block gives its own TID");
+	CHECK_INT(ident_map_read_tid(&m, mem, 0), 0, "pthread_t 0 has no control block");
 	int right = 0, runs_own = 0, runs_other = 0;
 	for (int i = 0; i <= THREADS; i++) {
 		right += ident_map_find(&m, records[i].ident) == records[i].tid;
@@ -98,13 +109,20 @@ int main(void)
 
 	/* Learned again from a pause of one thread: the map then holds only that one. */
 	rc = proc_pause_thread(&t, &p, records[2].tid);
-	CHECK(rc == 0 && ident_map_learn(&m, &p) == 0 && m.n == 1 &&
+	CHECK(rc == 0 && ident_map_learn(&m, &p, NULL) == 0 && m.n == 1 &&
 		      ident_map_find(&m, records[2].ident) == records[2].tid &&
 		      ident_map_find(&m, records[3].ident) == 0,
 	      "learned again, the map forgets what it held before");
 	proc_resume_all(&t, &p);
+	/* A TID checked on its stopped thread is recorded, replacing a stale entry for either. */
+	CHECK(ident_map_set(&m, records[4].ident, records[2].tid) == 0 &&
+		      ident_map_set(&m, records[2].ident, records[2].tid) == 0 && m.n == 1 &&
+		      ident_map_find(&m, records[2].ident) == records[2].tid &&
+		      ident_map_find(&m, records[4].ident) == 0,
+	      "a recorded pair replaces what the map said of its pthread_t or its TID");
 	proc_pause_release(&p);
 	ident_map_release(&m);
+	mem_reader_free(mem);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	return check_exit();
