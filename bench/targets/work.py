@@ -2,8 +2,10 @@
 # in a chosen number of threads; or, with --shares, functions that take a known 60/30/10 share
 # of the time. --idle B adds B threads that stay blocked (a server's idle pool). Runs under
 # Python 2.7 and 3.x.
+# --print-time prints how long the work itself took ("work SECONDS", its own clock), so that
+# start-up (the profiler's, and starting B threads) is not counted.
 #   work.py [--depth N] [--threads T] [--idle B] [--seconds S | --iterations K] [--shares]
-#           [--ready FILE]
+#           [--ready FILE] [--print-time]
 import sys
 import threading
 import time
@@ -78,4 +80,7 @@ for w in workers:
     w.start()
 if READY:
     open(READY, "w").close()
+started = time.time()
 descend(DEPTH, body)
+if "--print-time" in args:
+    sys.stdout.write("work %.6f\n" % (time.time() - started))

@@ -42,7 +42,7 @@ struct scratch {
 	size_t frames_cap;
 	struct {
 		size_t start, n;
-		uint32_t thread; /* its profile thread id, PROF_NO_THREAD when not tagged */
+		long name; /* its entry in names, -1 when not tagged */
 	} *stacks; /* PY_MAX_THREADS */
 	struct thread_names names;
 	uint32_t *ids; /* PY_MAX_DEPTH */
@@ -54,6 +54,7 @@ struct scratch {
 	unsigned probes;     /* ident_map_probe calls that did not find where the TID is kept */
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
+	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
 	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
 };
@@ -182,6 +183,7 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		     (py_gil_owner(w, &again) == 0 && again.tstate == h->tstate))) {
 			if (i == 1)
 				ident_map_set(&s->idents, h->thread_id, tid);
+			s->held_tid = tid;
 			return 1;
 		}
 		proc_resume_all(t, &s->pause);
@@ -328,21 +330,15 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		}
 		s->stacks[nstacks].start = used;
 		s->stacks[nstacks].n = (size_t)n;
-		s->stacks[nstacks].thread = PROF_NO_THREAD;
+		s->stacks[nstacks].name = -1;
 		if (cfg->tag_threads) {
-			/* Interned now: a name in the table may move when the next new
-			 * thread of this tick is added to it. */
-			/* Which threads are held says which are gone only when all are. */
+			/* The TID is told now, while its thread may be held; the name is
+			 * read once the target runs again. Which threads are held says which
+			 * are gone only when all are. */
 			const struct proc_pause *pp =
 				cfg->pause && s->pause.complete ? &s->pause : NULL;
-			const struct thread_name_entry *e =
-				thread_names_get(&s->names, w, t->pid, th, pp);
-			/* Without identities, by name alone: one entry however many threads. */
-			int id = cfg->thread_identity;
-			if (e)
-				s->stacks[nstacks].thread =
-					profile_thread(prof, id ? th->thread_id : 0,
-						       id ? (uint64_t)e->tid : 0, e->name);
+			pid_t known = s->holder == th->tstate ? s->held_tid : 0;
+			s->stacks[nstacks].name = thread_names_find(&s->names, th, pp, known);
 		}
 		nstacks++;
 		used += (size_t)n;
@@ -362,11 +358,22 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		return 0;
 	}
 	/* Names and lines are resolved with the target running again: code objects do not
-	 * change while a frame uses them, and most are already cached. */
+	 * change while a frame uses them, and most are already cached; so are the names of
+	 * threads new this tick. */
+	if (cfg->tag_threads)
+		thread_names_fill(&s->names, w, t->pid);
 	uint64_t before = prof->errors[PROF_ERR_CODE];
 	for (size_t i = 0; i < nstacks; i++) {
+		uint32_t thread = PROF_NO_THREAD;
+		if (s->stacks[i].name >= 0) {
+			const struct thread_name_entry *e = &s->names.v[s->stacks[i].name];
+			/* Without identities, by name alone: one entry however many threads. */
+			int id = cfg->thread_identity;
+			thread = profile_thread(prof, id ? e->ident : 0, id ? (uint64_t)e->tid : 0,
+						e->name);
+		}
 		uint32_t id = sample_resolve(w, prof, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, s->stacks[i].thread, s->ids);
+					     s->stacks[i].n, thread, s->ids);
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
 	}
@@ -418,6 +425,8 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 	 * numbers threads unless the process is a container's seen from the host; else it is
 	 * told by its pthread_t (which every version records) through the threads' fs_base. */
 	s.names.foreign_ns = t->pid && !procfs_same_pid_ns(t->pid);
+	s.names.idents = &s.idents;
+	s.names.mem = cfg->fresh;
 	if (cfg->pause && cfg->fresh && t->pid)
 		s.gil_pause = w->layout.o.tstate_native_thread_id >= 0 && !s.names.foreign_ns
 				      ? GIL_PAUSE_NATIVE

@@ -14,10 +14,12 @@ fi
 if python3 - "$WORK/bench.json" >"$WORK/check" 2>&1 <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for key in ("cost_per_sample", "slowdown", "fill", "accuracy", "peak_rss", "formats"):
+for key in ("cost_per_sample", "slowdown", "many_threads", "fill", "accuracy", "peak_rss", "formats"):
     assert key in d, "missing " + key
 assert all(r["pyflame_us"] is not None for r in d["cost_per_sample"]), "a cost without samples"
 assert len(d["slowdown"]) == 8 and len(d["fill"]) == 2
+assert len(d["many_threads"]) == 8, "many threads: 2 rates x 2 modes x 2 thread counts"
+assert all(r["ratio"] is not None for r in d["many_threads"]), "a many-threads run without its time"
 assert 0 <= d["accuracy"]["worst_error_points"] <= 100
 assert d["peak_rss"]["kib"] > 0
 assert d["formats"]["ratio"] is not None, "writing all formats gave no samples"

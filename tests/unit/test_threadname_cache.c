@@ -54,6 +54,31 @@ int main(void)
 	CHECK(e && e->tid == 0, "before 3.11, not paused: no TID");
 	CHECK_STR(e ? e->name : NULL, "Thread 0xabc0", "named after its ident");
 
+	/* Found while the target is held, named once it runs: the name waits for the fill. */
+	struct py_thread held = { .thread_id = 0xdef0 };
+	long k = thread_names_find(&tn, &held, NULL, other_tid);
+	CHECK(k >= 0 && tn.v[k].tid == other_tid && tn.v[k].pending,
+	      "the thread stopped alone: its TID known, its name pending");
+	thread_names_fill(&tn, NULL, getpid());
+	CHECK_STR(k >= 0 ? tn.v[k].name : NULL, "worker-two", "named by the fill, after the pause");
+	CHECK(thread_names_find(&tn, &held, NULL, gettid()) == k && tn.v[k].tid == gettid() &&
+		      tn.v[k].pending,
+	      "the same ident stopped on another thread: the entry starts over");
+
+	/* Many threads: each found in one lookup, each ident its own entry, found again. */
+	thread_names_release(&tn);
+	int distinct = 0, again_same = 0;
+	for (uint64_t i = 0; i < 1000; i++) {
+		struct py_thread many = { .thread_id = 0x7f0000000000ull + i * 0x801000ull };
+		distinct += thread_names_find(&tn, &many, NULL, 0) == (long)i;
+	}
+	for (uint64_t i = 0; i < 1000; i++) {
+		struct py_thread many = { .thread_id = 0x7f0000000000ull + i * 0x801000ull };
+		again_same += thread_names_find(&tn, &many, NULL, 0) == (long)i;
+	}
+	CHECK(distinct == 1000 && again_same == 1000 && tn.n == 1000,
+	      "1000 threads: 1000 entries, each found again where it was");
+
 	done = 1;
 	pthread_join(t, NULL);
 	thread_names_release(&tn);
