@@ -31,6 +31,10 @@ enum {
  * TIDs: a process that had one thread at the first probe may have more at the next. */
 #define PROBES_MAX 8
 
+/* Reads of the GIL holder, each followed by an attempt to stop it alone, before a tick stops
+ * every thread instead. */
+#define HOLDER_ATTEMPTS 2
+
 /* How often the sampler checks that the target is still there. */
 #define POLL_NS (50ull * 1000 * 1000)
 
@@ -188,7 +192,8 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		}
 		proc_resume_all(t, &s->pause);
 	}
-	if (s->gil_pause == GIL_PAUSE_IDENT)
+	/* Without the control block's TID, the map learned at a full pause is the only way. */
+	if (s->gil_pause == GIL_PAUSE_IDENT && !s->idents.tid_off)
 		s->relearn = 1;
 	return 0;
 }
@@ -197,11 +202,12 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
  * Python code, so stopping that one thread freezes every frame chain; a process with many
  * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
  * thread cost the target 2.7x at 1 kHz). The holder is read without stopping anything, then
- * stopped alone (stop_holder); when that fails, every thread is stopped. When the GIL is free
- * and only its holder is sampled, nothing is stopped and the sample is idle. With --threads, a tick that finds the GIL free, or its holder just letting it go, stops
- * every thread: any may run Python code then, and the check of a stack read while its thread
- * runs is not proof enough for a pausing profile (2.7 reuses a code object's frame object, so
- * a new call can look like the old one; t75 caught such a stack).
+ * stopped alone (stop_holder); when that fails twice, every thread is stopped. When the GIL is
+ * free and only its holder is sampled, nothing is stopped and the sample is idle. With
+ * --threads, a tick that finds the GIL free, or its holder just letting it go, stops every
+ * thread: any may run Python code then, and the check of a stack read while its thread runs is
+ * not proof enough for a pausing profile (2.7 reuses a code object's frame object, so a new
+ * call can look like the old one; t75 caught such a stack).
  * Returns as proc_pause_all. */
 static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			  const struct sampler_config *cfg, struct scratch *s)
@@ -209,7 +215,11 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	s->holder = 0;
 	s->unpaused = 0;
 	struct py_thread h = { 0 };
-	if (s->gil_pause != GIL_PAUSE_OFF) {
+	/* Read again when the holder could not be stopped alone: it may have let the GIL go and
+	 * ended meanwhile (a short-lived thread), and a pause of every thread is the price of a
+	 * process's whole thread count. */
+	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
+	     attempt++) {
 		struct mem_reader *cached = w->mem;
 		w->mem = cfg->fresh;
 		int known = py_gil_owner(w, &h) == 0;
@@ -218,13 +228,15 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			s->unpaused = 1;
 			return 0;
 		}
-		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {
-			w->mem = cached;
+		int held = known && h.tstate && stop_holder(t, w, cfg, s, &h);
+		w->mem = cached;
+		if (held) {
 			s->holder = h.tstate;
 			s->held = h;
 			return 0;
 		}
-		w->mem = cached;
+		if (!known || !h.tstate)
+			break;
 	}
 	int rc = proc_pause_all(t, &s->pause);
 	if (rc == 0 && h.tstate)
