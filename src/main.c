@@ -62,7 +62,7 @@ static void print_version(void)
 	printf("pyflame %s\nPython ABIs:", PYFLAME_VERSION);
 	for (size_t i = 0; i < py_offsets_table_len; i++)
 		printf(" %d.%d", py_offsets_table[i].major, py_offsets_table[i].minor);
-	printf("\n");
+	printf("\n(from 3.13 on, the layout is read from the target's own _Py_DebugOffsets)\n");
 }
 
 /* Checks that pid is a process we may trace, with the message the user needs. */

@@ -34,6 +34,9 @@
 #endif
 #else
 #include "pycore_frame.h"   /* 3.11+: _PyInterpreterFrame */
+#if PY_VERSION_HEX >= 0x030e0000
+#include "pycore_stackref.h" /* 3.14: Py_TAG_BITS */
+#endif
 #include "pycore_interp.h"  /* struct _is */
 #include "pycore_runtime.h" /* _PyRuntimeState; 3.13: _Py_DebugOffsets */
 #if PY_VERSION_HEX >= 0x030c0000
@@ -232,6 +235,26 @@ int main(void)
 	put("iframe_instr", ABSENT);
 	put("iframe_owner", ABSENT);
 	put("iframe_is_entry", ABSENT);
+#endif
+
+	/* enum _frameowner: which frames are a generator's, and which are entry frames the
+	 * interpreter pushes at each C call into its loop (not user code). */
+#if PY_VERSION_HEX >= 0x030b0000
+	put("frame_owner_generator", FRAME_OWNED_BY_GENERATOR);
+#else
+	put("frame_owner_generator", ABSENT);
+#endif
+#if PY_VERSION_HEX >= 0x030c0000
+	put("frame_owner_cstack", FRAME_OWNED_BY_CSTACK);
+#else
+	put("frame_owner_cstack", ABSENT);
+#endif
+#if PY_VERSION_HEX >= 0x030e0000
+	put("frame_owner_interpreter", FRAME_OWNED_BY_INTERPRETER);
+	put("stackref_tag_bits", Py_TAG_BITS); /* 3.14: f_executable is a _PyStackRef */
+#else
+	put("frame_owner_interpreter", ABSENT);
+	put("stackref_tag_bits", 0);
 #endif
 
 	/* PyCodeObject */
@@ -465,6 +488,9 @@ int main(void)
 	DBG("dbg_interp_threads_head", interpreter_state.threads_head);
 	DBG("dbg_interp_imports_modules", interpreter_state.imports_modules);
 	DBG("dbg_interp_ceval_gil", interpreter_state.ceval_gil);
+	DBG("dbg_interp_gil_runtime_state", interpreter_state.gil_runtime_state);
+	DBG("dbg_interp_gil_locked", interpreter_state.gil_runtime_state_locked);
+	DBG("dbg_interp_gil_holder", interpreter_state.gil_runtime_state_holder);
 	DBG("dbg_tstate_prev", thread_state.prev);
 	DBG("dbg_tstate_next", thread_state.next);
 	DBG("dbg_tstate_interp", thread_state.interp);
@@ -487,19 +513,26 @@ int main(void)
 	DBG("dbg_unicode_state", unicode_object.state);
 	DBG("dbg_unicode_length", unicode_object.length);
 	DBG("dbg_unicode_ascii_size", unicode_object.asciiobject_size);
+	DBG("dbg_type_flags", type_object.tp_flags);
+	DBG("dbg_dict_keys", dict_object.ma_keys);
+	DBG("dbg_dict_values", dict_object.ma_values);
+	DBG("dbg_long_size", long_object.lv_tag);
+	DBG("dbg_long_digits", long_object.ob_digit);
 	put("dbg_size", sizeof(_Py_DebugOffsets));
 #undef DBG
 #else
 	static const char *const dbg_fields[] = {
 		"dbg_runtime_interpreters_head", "dbg_interp_next", "dbg_interp_threads_head",
 		"dbg_interp_imports_modules", "dbg_interp_ceval_gil",
+		"dbg_interp_gil_runtime_state", "dbg_interp_gil_locked", "dbg_interp_gil_holder",
 		"dbg_tstate_prev", "dbg_tstate_next", "dbg_tstate_interp",
 		"dbg_tstate_current_frame", "dbg_tstate_thread_id", "dbg_tstate_native_thread_id",
 		"dbg_iframe_previous", "dbg_iframe_executable", "dbg_iframe_instr_ptr",
 		"dbg_iframe_owner", "dbg_code_filename", "dbg_code_name", "dbg_code_qualname",
 		"dbg_code_linetable", "dbg_code_firstlineno", "dbg_code_co_code_adaptive",
 		"dbg_object_type", "dbg_bytes_size", "dbg_bytes_data", "dbg_unicode_state",
-		"dbg_unicode_length", "dbg_unicode_ascii_size", "dbg_size",
+		"dbg_unicode_length", "dbg_unicode_ascii_size", "dbg_type_flags", "dbg_dict_keys",
+		"dbg_dict_values", "dbg_long_size", "dbg_long_digits", "dbg_size",
 	};
 	for (size_t i = 0; i < sizeof dbg_fields / sizeof dbg_fields[0]; i++)
 		put(dbg_fields[i], ABSENT);

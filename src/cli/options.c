@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"      --threads          sample every thread, not only the one holding the GIL\n"
 	"      --thread-names     start each stack with its thread's name\n"
 	"      --nonblocking      read the target without stopping it\n"
-	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 313)\n"
+	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
 	"                         then its stack ending in ';' (with svg: a flame chart)\n"
 	"      --record=FILE      also write a memory image of what was read (for tests)\n"

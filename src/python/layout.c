@@ -21,10 +21,8 @@ static const struct {
 	{ offsetof(struct py_offsets, interp_modules),
 	  offsetof(struct py_offsets, dbg_interp_imports_modules) },
 	MAP(interp_ceval_gil),
-	/* Not gil_locked and gil_last_holder: 3.13's gil_runtime_state_locked/_holder are
-	 * offsets into PyInterpreterState's embedded _gil (pycore_runtime_init.h), while we
-	 * follow interp->ceval.gil, which a subinterpreter may point elsewhere; the table's
-	 * offsets within struct _gil_runtime_state are the ones that apply to that pointer. */
+	/* gil_locked and gil_last_holder are derived below: the debug offsets give them inside
+	 * PyInterpreterState's embedded _gil, and the walker follows interp->ceval.gil. */
 	MAP(tstate_prev),
 	MAP(tstate_next),
 	MAP(tstate_interp),
@@ -48,6 +46,11 @@ static const struct {
 	MAP(unicode_state),
 	MAP(unicode_length),
 	MAP(unicode_ascii_size),
+	MAP(type_flags),
+	MAP(dict_keys),
+	MAP(dict_values),
+	MAP(long_size),
+	MAP(long_digits),
 #undef MAP
 };
 
@@ -61,12 +64,35 @@ static int32_t *field_at(struct py_offsets *o, size_t off)
 /* No struct we walk is anywhere near this big; a larger value is a corrupt target. */
 #define FIELD_OFFSET_MAX 65536
 
+/* The value at position pos of the debug offsets in buf (dbg_size bytes), or -1. */
+static int64_t debug_value(const struct py_offsets *o, const uint8_t *buf, int32_t pos)
+{
+	if (pos < 0 || pos + 8 > o->dbg_size)
+		return -1;
+	uint64_t v;
+	memcpy(&v, buf + pos, 8);
+	return v < FIELD_OFFSET_MAX ? (int64_t)v : -2;
+}
+
+/* Every field the target's _Py_DebugOffsets describe is taken from them and from nowhere
+ * else: the table's values for those fields are forgotten first, so a field the target did
+ * not give stays absent (-1) rather than falling back to a probe of other headers. The table
+ * only says where in _Py_DebugOffsets each value sits (dbg_*), and the few facts the struct
+ * does not carry (see offsets.h: frame owners, tags, dict and string internals). */
 static int apply_debug_offsets(struct py_layout *l, struct mem_reader *r, uint64_t runtime,
 			       char *err, size_t errlen)
 {
 	struct py_offsets *o = &l->o;
-	if (o->dbg_size <= 24 || o->dbg_size > DEBUG_OFFSETS_MAX)
-		return 0; /* no positions were generated for this version: keep the table */
+	if (o->dbg_size <= 24 || o->dbg_size > DEBUG_OFFSETS_MAX) {
+		snprintf(err, errlen, "this build does not know the layout of Python %d.%d's "
+			 "_Py_DebugOffsets", l->version.major, l->version.minor);
+		return -1;
+	}
+	if (!runtime) {
+		snprintf(err, errlen, "_PyRuntime not found: Python %d.%d's layout is read from it",
+			 l->version.major, l->version.minor);
+		return -1;
+	}
 	uint8_t buf[DEBUG_OFFSETS_MAX];
 	if (mem_read(r, runtime, buf, (size_t)o->dbg_size) != 0) {
 		snprintf(err, errlen, "cannot read _Py_DebugOffsets at 0x%llx",
@@ -87,18 +113,27 @@ static int apply_debug_offsets(struct py_layout *l, struct mem_reader *r, uint64
 			 l->version.minor);
 		return -1;
 	}
+	uint64_t free_threaded;
+	memcpy(&free_threaded, buf + 16, 8);
+	if (free_threaded) {
+		snprintf(err, errlen, "Python %d.%d is a free-threaded build, which pyflame does not "
+			 "read yet", l->version.major, l->version.minor);
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof debug_map / sizeof debug_map[0]; i++) {
-		int32_t pos = *field_at(o, debug_map[i].position);
-		if (pos < 0 || pos + 8 > o->dbg_size)
-			continue;
-		uint64_t v;
-		memcpy(&v, buf + pos, 8);
-		if (v >= FIELD_OFFSET_MAX) {
+		int64_t v = debug_value(o, buf, *field_at(o, debug_map[i].position));
+		if (v == -2) {
 			snprintf(err, errlen, "target's _Py_DebugOffsets hold an implausible offset");
 			return -1;
 		}
 		*field_at(o, debug_map[i].field) = (int32_t)v;
 	}
+	int64_t gil = debug_value(o, buf, o->dbg_interp_gil_runtime_state);
+	int64_t locked = debug_value(o, buf, o->dbg_interp_gil_locked);
+	int64_t holder = debug_value(o, buf, o->dbg_interp_gil_holder);
+	int ok = gil >= 0 && locked >= gil && holder >= gil;
+	o->gil_locked = ok ? (int32_t)(locked - gil) : -1;
+	o->gil_last_holder = ok ? (int32_t)(holder - gil) : -1;
 	l->from_debug_offsets = 1;
 	return 0;
 }
@@ -106,13 +141,21 @@ static int apply_debug_offsets(struct py_layout *l, struct mem_reader *r, uint64
 int py_layout_init(struct py_layout *l, const struct py_version *v, struct mem_reader *r,
 		   uint64_t runtime, char *err, size_t errlen)
 {
-	memset(l, 0, sizeof *l);
 	const struct py_offsets *row = py_offsets_find(v->major, v->minor);
 	if (!row) {
+		memset(l, 0, sizeof *l);
 		snprintf(err, errlen, "Python %d.%d is not supported by this build (no layout for "
 			 "ABI %d%d)", v->major, v->minor, v->major, v->minor);
 		return -1;
 	}
+	return py_layout_init_row(l, v, row, r, runtime, err, errlen);
+}
+
+int py_layout_init_row(struct py_layout *l, const struct py_version *v,
+		       const struct py_offsets *row, struct mem_reader *r, uint64_t runtime,
+		       char *err, size_t errlen)
+{
+	memset(l, 0, sizeof *l);
 	l->version = *v;
 	l->o = *row;
 	int m = v->major * 100 + v->minor;
@@ -123,10 +166,13 @@ int py_layout_init(struct py_layout *l, const struct py_version *v, struct mem_r
 	l->gil = m >= 312 ? PY_GIL_INTERP_POINTER : m >= 307 ? PY_GIL_GILSTATE
 							      : PY_GIL_TSTATE_CURRENT;
 	l->lines = py_linetable_kind_for(v->major, v->minor);
-	/* enum _frameowner (internal/pycore_frame.h): GENERATOR=1 from 3.11, CSTACK=3 from 3.12. */
-	l->frame_owner_generator = m >= 311 ? 1 : -1;
-	l->frame_owner_cstack = m >= 312 ? 3 : -1;
-	if (m >= 313 && runtime && apply_debug_offsets(l, r, runtime, err, errlen) != 0)
-		return -1;
+	if (m >= 313) {
+		/* From 3.13 the target describes itself: what it describes, only it says. */
+		for (size_t i = 0; i < sizeof debug_map / sizeof debug_map[0]; i++)
+			*field_at(&l->o, debug_map[i].field) = -1;
+		l->o.gil_locked = l->o.gil_last_holder = -1;
+		if (apply_debug_offsets(l, r, runtime, err, errlen) != 0)
+			return -1;
+	}
 	return 0;
 }

@@ -39,14 +39,19 @@ struct py_layout {
 	enum py_gil_model gil;
 	enum py_linetable_kind lines;
 	int from_debug_offsets; /* 1 when _Py_DebugOffsets were read and applied */
-	int frame_owner_cstack; /* FRAME_OWNED_BY_CSTACK (3.12+), skipped; -1 before */
-	int frame_owner_generator;
 };
 
-/* Fills l for version v. For 3.13+, reads the target's _Py_DebugOffsets at runtime (through r)
- * and prefers them; a cookie or version mismatch there is an error rather than a guess.
- * Returns 0, or -1 with a reason in err when this build has no layout for v. */
+/* Fills l for version v. For 3.13+, every field _Py_DebugOffsets describe is read from the
+ * target's own copy at runtime (through r), never from the table; a missing struct, a cookie
+ * or version mismatch, or a free-threaded build is an error rather than a guess. Returns 0, or
+ * -1 with a reason in err (also when this build has no layout for v). */
 int py_layout_init(struct py_layout *l, const struct py_version *v, struct mem_reader *r,
 		   uint64_t runtime, char *err, size_t errlen);
+
+/* The same from a given table row instead of the generated table's: for tests that prove
+ * which fields come from the target (a row with wrong values there gives the same walk). */
+int py_layout_init_row(struct py_layout *l, const struct py_version *v,
+		       const struct py_offsets *row, struct mem_reader *r, uint64_t runtime,
+		       char *err, size_t errlen);
 
 #endif

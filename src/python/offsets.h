@@ -53,6 +53,13 @@ struct py_offsets {
 	int32_t iframe_instr;    /* prev_instr (3.11-3.12) or instr_ptr (3.13+) */
 	int32_t iframe_owner;    /* char */
 	int32_t iframe_is_entry; /* bool, 3.11 only */
+	/* enum _frameowner values (pycore_frame.h; 3.14: pycore_interpframe_structs.h) */
+	int32_t frame_owner_generator;   /* FRAME_OWNED_BY_GENERATOR, 3.11+ */
+	int32_t frame_owner_cstack;      /* FRAME_OWNED_BY_CSTACK, 3.12+: an entry frame, skipped */
+	int32_t frame_owner_interpreter; /* FRAME_OWNED_BY_INTERPRETER, 3.14+: the same */
+	/* Py_TAG_BITS: low bits of a _PyStackRef that are a tag, not the pointer (3.14+:
+	 * f_executable is one); 0 before, when f_executable is a plain pointer. */
+	int32_t stackref_tag_bits;
 
 	/* PyCodeObject */
 	int32_t code_filename;
@@ -145,8 +152,12 @@ struct py_offsets {
 	int32_t dbg_interp_threads_head;
 	int32_t dbg_interp_imports_modules;
 	int32_t dbg_interp_ceval_gil;
-	/* (Not gil_runtime_state_locked/_holder: in 3.13 those are offsets into the interpreter's
-	 * embedded _gil, while the walker follows interp->ceval.gil; see layout.c.) */
+	/* interpreter_state.gil_runtime_state, _locked and _holder: offsets of the interpreter's
+	 * embedded _gil and of its two fields, whose differences are gil_locked and
+	 * gil_last_holder (the walker follows interp->ceval.gil, which points at that _gil). */
+	int32_t dbg_interp_gil_runtime_state;
+	int32_t dbg_interp_gil_locked;
+	int32_t dbg_interp_gil_holder;
 	int32_t dbg_tstate_prev;
 	int32_t dbg_tstate_next;
 	int32_t dbg_tstate_interp;
@@ -169,6 +180,11 @@ struct py_offsets {
 	int32_t dbg_unicode_state;
 	int32_t dbg_unicode_length;
 	int32_t dbg_unicode_ascii_size;
+	int32_t dbg_type_flags;   /* type_object.tp_flags */
+	int32_t dbg_dict_keys;    /* dict_object.ma_keys */
+	int32_t dbg_dict_values;  /* dict_object.ma_values */
+	int32_t dbg_long_size;    /* long_object.lv_tag */
+	int32_t dbg_long_digits;  /* long_object.ob_digit */
 	int32_t dbg_size; /* sizeof(_Py_DebugOffsets) */
 };
 

@@ -87,7 +87,7 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 			f.index = index_from_lasti(l, lasti);
 			next = u64_at(buf, o->frame_back);
 		} else {
-			f.code = u64_at(buf, o->iframe_code);
+			f.code = u64_at(buf, o->iframe_code) & ~(uint64_t)o->stackref_tag_bits;
 			f.owner = (int8_t)buf[o->iframe_owner];
 			next = u64_at(buf, o->iframe_previous);
 			uint64_t instr = u64_at(buf, o->iframe_instr);
@@ -98,9 +98,11 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 			f.index = (int64_t)(instr - start) / 2;
 		}
 		frame = next;
-		/* 3.12+ pushes a C-stack entry frame (the interpreter trampoline, or None as
-		 * executable in 3.13) at each C call into the eval loop: not user code. */
-		if (f.owner >= 0 && f.owner == l->frame_owner_cstack)
+		/* 3.12+ pushes an entry frame (the interpreter trampoline, or None as executable
+		 * from 3.13; owned by the C stack, from 3.14 by the interpreter) at each C call
+		 * into the eval loop: not user code. */
+		if (f.owner >= 0 &&
+		    (f.owner == o->frame_owner_cstack || f.owner == o->frame_owner_interpreter))
 			continue;
 		if (f.code == 0)
 			continue;
@@ -115,5 +117,7 @@ int py_frame_code(struct py_walker *w, uint64_t frame, uint64_t *code)
 	int32_t off = w->layout.frames == PY_FRAME_OBJECTS ? o->frame_code : o->iframe_code;
 	if (off < 0 || mem_read_u64(w->mem, frame + (uint64_t)off, code) != 0)
 		return PY_WALK_BAD_READ;
+	if (w->layout.frames != PY_FRAME_OBJECTS)
+		*code &= ~(uint64_t)o->stackref_tag_bits;
 	return 0;
 }

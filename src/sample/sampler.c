@@ -90,7 +90,7 @@ static void scratch_release(struct scratch *s)
 static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame *f,
 			    const struct py_code *code)
 {
-	return f->owner >= 0 && f->owner != w->layout.frame_owner_generator &&
+	return f->owner >= 0 && f->owner != w->layout.o.frame_owner_generator &&
 	       f->index < code->firsttraceable;
 }
 

@@ -21,12 +21,35 @@ not_ok() { # what, then evidence lines on stdin
 	sed 's/^/#   /'
 }
 
-# Every interpreter the issue names, as "label path". A missing one is reported as a skip by
-# the caller, never silently dropped.
-ALL_PYTHONS=${PYFLAME_TEST_PYTHONS:-"2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13 debian-3.11"}
+# Every interpreter the issue names, by label: pyenv's, Debian's own 3.11, and each pythonX.Y
+# of the Debian sid root (tests/sid-root; "sid-3.14"), run there in a chroot. A missing one is
+# reported as a skip by the caller, never silently dropped.
+SID_ROOT=${PYFLAME_SID_ROOT:-/var/cache/pyflame/sid-root}
+sid_versions() {
+	local p
+	for p in "$SID_ROOT"/usr/bin/python3.*; do
+		case ${p##*/python} in *[!0-9.]* | "") continue ;; esac
+		[ -x "$p" ] && echo "sid-${p##*/python}"
+	done
+	return 0
+}
+ALL_PYTHONS=${PYFLAME_TEST_PYTHONS:-"2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13 debian-3.11 $(sid_versions | tr '\n' ' ')"}
+# A sid root that could not be made (no network on this machine) still counts: a skip says so.
+case " $ALL_PYTHONS " in *" sid-"*) ;; *) ALL_PYTHONS="$ALL_PYTHONS sid-3.14" ;; esac
 python_path() {
 	case "$1" in
 	debian-3.11) echo /usr/bin/python3.11 ;;
+	sid-*)
+		# A one-line launcher per version: tests run "$py" like any interpreter's path.
+		local v=${1#sid-} bin=$WORK/bin/python-$1
+		[ -x "$SID_ROOT/usr/bin/python$v" ] || return 0
+		if [ ! -x "$bin" ]; then
+			mkdir -p "$WORK/bin"
+			printf '#!/bin/sh\nexec %s %s "$@"\n' "$ROOT/tests/sid-python" "$v" >"$bin"
+			chmod +x "$bin"
+		fi
+		echo "$bin"
+		;;
 	*) ls -d /root/.pyenv/versions/"$1".*/bin/python"$1" 2>/dev/null | head -n 1 ;;
 	esac
 }

@@ -27,7 +27,7 @@ odd_roots() {
 	grep -v -E "^($c:<module>:|[^;]*threading\.py:_?_bootstrap:|\(idle\) |\(torn\) ${2:+|$2})" "$1"
 }
 
-for label in 2.7 3.9 3.12 3.13; do
+for label in 2.7 3.9 3.12 3.13 sid-3.14; do
 	py=$(python_path "$label")
 	if [ -z "$py" ]; then
 		skip "churn $label: interpreter not installed on this machine"

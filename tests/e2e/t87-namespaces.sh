@@ -1,6 +1,7 @@
 # t87-namespaces.sh: targets in their own PID and mount namespaces (made with unshare), run from
-# paths that exist only inside: a static Python copied into a tmpfs, and a shared-libpython
-# Python whose install directory is moved to another path inside. Profiled from outside by the
+# paths that exist only inside: a static Python copied into a tmpfs, a shared-libpython
+# Python whose install directory is moved to another path inside, and Debian sid's python3.14
+# in its own root (chroot), as a container runs another distribution. Profiled from outside by the
 # host PID, and from inside (nsenter) by the inner PID, with -p and -t; exact stacks.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,6 +21,17 @@ mount -t tmpfs tmpfs /mnt
 mkdir -p /mnt/ctr/app /mnt/ctr/py
 cp "$TARGETS/busy.py" /mnt/ctr/app/busy.py
 case "$label" in
+sid)
+	# Debian sid's python3.14 in its own root, which the namespace's chroot makes its /: the
+	# app and the ready file under that root's /mnt, a tmpfs only this namespace has.
+	mount -t tmpfs tmpfs "$SID_ROOT/mnt"
+	mkdir -p "$SID_ROOT/mnt/ctr/app"
+	cp "$TARGETS/busy.py" "$SID_ROOT/mnt/ctr/app/busy.py"
+	chroot "$SID_ROOT" /usr/bin/python3.14 /mnt/ctr/app/busy.py /mnt/ctr/ready &
+	echo \$! >"$dir/inner.pid"
+	echo /usr/bin/python3.14 >"$dir/exe"
+	wait
+	exit ;;
 static)
 	cp "$py" /mnt/ctr/py/python3
 	export PYTHONHOME=/usr ;;
@@ -56,10 +68,11 @@ INSIDE
 a=/mnt/ctr/app/busy.py
 want="$a:<module>:$(line_of "$TARGETS/busy.py" module);$a:outer:$(line_of "$TARGETS/busy.py" outer);$a:inner:$(line_of "$TARGETS/busy.py" inner);$a:spin:$(line_of "$TARGETS/busy.py" spin)"
 
-for kind in static shared; do
+for kind in static shared sid; do
 	case $kind in
 	static) py=$(python_path debian-3.11) ;;
 	shared) py=$(python_path 3.12) ;;
+	sid) py=$(python_path sid-3.14) ;;
 	esac
 	if [ -z "$py" ] || [ ! -x "$py" ]; then
 		skip "namespaces $kind: its interpreter is not installed"
@@ -103,9 +116,10 @@ for kind in static shared; do
 		{ echo "exit $rc"; cat "$WORK/prof" "$WORK/err"; } | not_ok "namespaces $kind: inside"
 	fi
 	# -t inside: the command runs in the namespace and is profiled to its end.
-	env_vars="PYTHONHOME=/usr"
+	env_vars="PYTHONHOME=/usr" cmd=("$EXE")
 	[ $kind = shared ] && env_vars="PYTHONHOME=/mnt/ctr/py LD_LIBRARY_PATH=/mnt/ctr/py/lib"
-	nsenter -t "$HOST_PID" --pid --mount env $env_vars "$PYFLAME" -r 0.005 -t "$EXE" -S "$a" "" 0.4 >"$WORK/prof" 2>"$WORK/err"; rc=$?
+	[ $kind = sid ] && cmd=(chroot "$SID_ROOT" "$EXE") # followed through chroot's exec()
+	nsenter -t "$HOST_PID" --pid --mount env $env_vars "$PYFLAME" -r 0.005 -t "${cmd[@]}" -S "$a" "" 0.4 >"$WORK/prof" 2>"$WORK/err"; rc=$?
 	spin=$(count_of "$WORK/prof" "$want")
 	total=$(total_count "$WORK/prof")
 	if [ $rc -eq 0 ] && [ "$spin" -ge 20 ] && [ $((spin * 10)) -ge $((total * 6)) ]; then

@@ -51,6 +51,10 @@ static const struct field_span spans[] = {
 	SPAN(iframe_instr, V(3, 11), ANY_MAX),
 	SPAN(iframe_owner, V(3, 11), ANY_MAX),
 	SPAN(iframe_is_entry, V(3, 11), V(3, 11)), /* 3.12 replaced it with CSTACK frames */
+	SPAN(frame_owner_generator, V(3, 11), ANY_MAX),
+	SPAN(frame_owner_cstack, V(3, 12), ANY_MAX),
+	SPAN(frame_owner_interpreter, V(3, 14), ANY_MAX),
+	SPAN(stackref_tag_bits, 0, ANY_MAX), /* 0 until 3.14's tagged f_executable */
 	SPAN(code_filename, 0, ANY_MAX),
 	SPAN(code_name, 0, ANY_MAX),
 	SPAN(code_qualname, V(3, 11), ANY_MAX),
@@ -113,6 +117,9 @@ static const struct field_span spans[] = {
 	SPAN(dbg_interp_threads_head, V(3, 13), ANY_MAX),
 	SPAN(dbg_interp_imports_modules, V(3, 13), ANY_MAX),
 	SPAN(dbg_interp_ceval_gil, V(3, 13), ANY_MAX),
+	SPAN(dbg_interp_gil_runtime_state, V(3, 13), ANY_MAX),
+	SPAN(dbg_interp_gil_locked, V(3, 13), ANY_MAX),
+	SPAN(dbg_interp_gil_holder, V(3, 13), ANY_MAX),
 	SPAN(dbg_tstate_prev, V(3, 13), ANY_MAX),
 	SPAN(dbg_tstate_next, V(3, 13), ANY_MAX),
 	SPAN(dbg_tstate_interp, V(3, 13), ANY_MAX),
@@ -135,6 +142,11 @@ static const struct field_span spans[] = {
 	SPAN(dbg_unicode_state, V(3, 13), ANY_MAX),
 	SPAN(dbg_unicode_length, V(3, 13), ANY_MAX),
 	SPAN(dbg_unicode_ascii_size, V(3, 13), ANY_MAX),
+	SPAN(dbg_type_flags, V(3, 13), ANY_MAX),
+	SPAN(dbg_dict_keys, V(3, 13), ANY_MAX),
+	SPAN(dbg_dict_values, V(3, 13), ANY_MAX),
+	SPAN(dbg_long_size, V(3, 13), ANY_MAX),
+	SPAN(dbg_long_digits, V(3, 13), ANY_MAX),
 	SPAN(dbg_size, V(3, 13), ANY_MAX),
 };
 
@@ -171,6 +183,7 @@ static const struct {
 	{2, 7, "2.7.18"},  {3, 6, "3.6.15"},  {3, 7, "3.7.16"},
 	{3, 8, "3.8.18"},  {3, 9, "3.9.18"},  {3, 10, "3.10.13"},
 	{3, 11, "3.11.7"}, {3, 12, "3.12.1"}, {3, 13, "3.13.0"},
+	{3, 14, "3.14.10"}, /* Debian sid's, in the root tests/sid-root makes */
 };
 
 static void test_find(void)
@@ -192,7 +205,7 @@ static void test_find(void)
 		CHECK_STR(row->probed_version, expected_rows[i].probed, what);
 	}
 	CHECK(py_offsets_find(3, 5) == NULL, "no row for 3.5");
-	CHECK(py_offsets_find(3, 14) == NULL, "no row for 3.14");
+	CHECK(py_offsets_find(3, 15) == NULL, "no row for 3.15");
 	CHECK(py_offsets_find(2, 6) == NULL, "no row for 2.6");
 	CHECK(py_offsets_find(4, 0) == NULL, "no row for 4.0");
 }

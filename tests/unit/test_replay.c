@@ -3,6 +3,7 @@
  * run, and compares the result with the stack the target's source says it must be. Then the
  * same images are walked with reads failing one by one, which must never crash. */
 #include <dirent.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@
 #include "proc/pause.h"
 #include "profile/profile.h"
 #include "python/discover.h"
+#include "python/layout.h"
+#include "python/offsets.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
 
@@ -50,12 +53,19 @@ static void failing_free(struct mem_reader *r)
 	(void)r;
 }
 
-/* Replays one sample from mem; returns the collapsed text (malloc'd) or NULL. */
-static char *replay(struct mem_reader *mem, const struct py_target *pt, char *err, size_t errlen)
+/* Replays one sample from mem, with the layout built from row when not NULL; returns the
+ * collapsed text (malloc'd) or NULL. */
+static char *replay_row(struct mem_reader *mem, const struct py_target *pt,
+			const struct py_offsets *row, char *err, size_t errlen)
 {
 	struct py_walker w;
 	if (py_walker_init(&w, mem, pt, err, errlen) != 0)
 		return NULL;
+	if (row && py_layout_init_row(&w.layout, &pt->version, row, mem, pt->runtime, err,
+				      errlen) != 0) {
+		py_walker_release(&w);
+		return NULL;
+	}
 	struct profile prof;
 	profile_init(&prof);
 	struct proc_target t = { .pid = 0 };
@@ -73,6 +83,105 @@ static char *replay(struct mem_reader *mem, const struct py_target *pt, char *er
 	profile_release(&prof);
 	py_walker_release(&w);
 	return text;
+}
+
+static char *replay(struct mem_reader *mem, const struct py_target *pt, char *err, size_t errlen)
+{
+	return replay_row(mem, pt, NULL, err, errlen);
+}
+
+/* The fields of struct py_offsets that, from 3.13 on, only the target's _Py_DebugOffsets may
+ * give: everything a walk of threads, frames, code objects and strings reads, and the GIL. */
+static const size_t from_target[] = {
+	offsetof(struct py_offsets, runtime_interpreters_head),
+	offsetof(struct py_offsets, interp_next),
+	offsetof(struct py_offsets, interp_tstate_head),
+	offsetof(struct py_offsets, interp_modules),
+	offsetof(struct py_offsets, interp_ceval_gil),
+	offsetof(struct py_offsets, gil_locked),
+	offsetof(struct py_offsets, gil_last_holder),
+	offsetof(struct py_offsets, tstate_prev),
+	offsetof(struct py_offsets, tstate_next),
+	offsetof(struct py_offsets, tstate_interp),
+	offsetof(struct py_offsets, tstate_current_frame),
+	offsetof(struct py_offsets, tstate_thread_id),
+	offsetof(struct py_offsets, tstate_native_thread_id),
+	offsetof(struct py_offsets, iframe_previous),
+	offsetof(struct py_offsets, iframe_code),
+	offsetof(struct py_offsets, iframe_instr),
+	offsetof(struct py_offsets, iframe_owner),
+	offsetof(struct py_offsets, code_filename),
+	offsetof(struct py_offsets, code_name),
+	offsetof(struct py_offsets, code_qualname),
+	offsetof(struct py_offsets, code_firstlineno),
+	offsetof(struct py_offsets, code_linetable),
+	offsetof(struct py_offsets, code_code_adaptive),
+	offsetof(struct py_offsets, bytes_size),
+	offsetof(struct py_offsets, bytes_data),
+	offsetof(struct py_offsets, unicode_length),
+	offsetof(struct py_offsets, unicode_state),
+	offsetof(struct py_offsets, unicode_ascii_size),
+	offsetof(struct py_offsets, object_type),
+	offsetof(struct py_offsets, type_flags),
+	offsetof(struct py_offsets, dict_keys),
+	offsetof(struct py_offsets, dict_values),
+	offsetof(struct py_offsets, long_size),
+	offsetof(struct py_offsets, long_digits),
+};
+
+/* A reader that shows the target as a free-threaded build: _Py_DebugOffsets.free_threaded
+ * (8 bytes at offset 16 of _PyRuntime) reads as 1. */
+struct free_threaded {
+	struct mem_reader base;
+	struct mem_reader *inner;
+	uint64_t flag_at;
+};
+
+static int free_threaded_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	struct free_threaded *f = (struct free_threaded *)r;
+	int rc = mem_read(f->inner, addr, buf, len);
+	if (rc == 0 && addr <= f->flag_at && f->flag_at < addr + len)
+		((uint8_t *)buf)[f->flag_at - addr] = 1;
+	return rc;
+}
+
+/* 3.13+: a free-threaded build is refused with one clear reason, never walked with the
+ * layout of the default build. */
+static void check_free_threaded_refused(const char *name, struct mem_reader *mem,
+					const struct py_target *pt)
+{
+	struct free_threaded f = { { .read = free_threaded_read, .free = failing_free }, mem,
+				   pt->runtime + 16 };
+	struct py_walker w;
+	char err[256] = "", what[600];
+	int rc = py_walker_init(&w, &f.base, pt, err, sizeof err);
+	if (rc == 0)
+		py_walker_release(&w);
+	snprintf(what, sizeof what, "replay %s: shown as a free-threaded build, refused (%s)", name,
+		 err);
+	CHECK(rc != 0 && strstr(err, "free-threaded") != NULL, what);
+}
+
+/* 3.13+: the image walked with a table row whose from_target fields are all wrong must give
+ * the same stack: those fields come from the target, not from the generated table. */
+static void check_table_free(const char *name, struct mem_reader *mem, const struct py_target *pt,
+			     const char *expected)
+{
+	const struct py_offsets *real = py_offsets_find(pt->version.major, pt->version.minor);
+	if (!real)
+		return;
+	struct py_offsets wrong = *real;
+	for (size_t i = 0; i < sizeof from_target / sizeof from_target[0]; i++) {
+		int32_t v = 4000 + 8 * (int32_t)i; /* plausible offsets, every one wrong */
+		memcpy((char *)&wrong + from_target[i], &v, sizeof v);
+	}
+	char err[256] = "", what[600];
+	char *got = replay_row(mem, pt, &wrong, err, sizeof err);
+	snprintf(what, sizeof what, "replay %s: the same stack with the table's walk offsets all "
+		 "wrong: they come from the target (%s)", name, got ? "walked" : err);
+	CHECK_STR(got, expected ? expected : "(no .expected file)", what);
+	free(got);
 }
 
 static void check_image(const char *name)
@@ -127,6 +236,11 @@ static void check_image(const char *name)
 		 got ? "walked" : err);
 	CHECK_STR(got, expected ? expected : "(no .expected file)", what);
 	free(got);
+	if (pt.version.major == 3 && pt.version.minor >= 13)
+	{
+		check_table_free(name, mem, &pt, expected);
+		check_free_threaded_refused(name, mem, &pt);
+	}
 
 	/* Fail each read in turn: the walk must end cleanly every time. */
 	int injected = 0, completed = 0;
