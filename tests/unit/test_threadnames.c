@@ -344,8 +344,13 @@ static uint64_t build(struct fake *f, const struct py_offsets *o, struct py_walk
 
 	memset(w, 0, sizeof *w);
 	struct py_version v = { o->major, o->minor, 0 };
-	/* runtime 0: no _Py_DebugOffsets to read from this fake (3.13 keeps the table's values) */
-	if (py_layout_init(&w->layout, &v, &f->base, 0, err, sizeof err) != 0) {
+	if (o->major * 100 + o->minor >= 313) {
+		/* From 3.13 a layout is read from the target's _Py_DebugOffsets, which this fake
+		 * does not lay out; the table's values, probed from the same headers (and checked
+		 * against real targets' debug offsets by the replay tests), stand in for them. */
+		w->layout.version = v;
+		w->layout.o = *o;
+	} else if (py_layout_init(&w->layout, &v, &f->base, 0, err, sizeof err) != 0) {
 		fprintf(stderr, "%s\n", err);
 		exit(2);
 	}
