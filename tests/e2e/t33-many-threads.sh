@@ -43,30 +43,43 @@ profile() {
 	return 0
 }
 
+declare -A res
 for label in $ALL_PYTHONS; do
+	res=()
 	py=$(python_path "$label")
 	if [ -z "$py" ] || [ ! -x "$py" ]; then
 		skip "many threads $label: interpreter not installed on this machine"
 		continue
 	fi
-	# The same process without the blocked threads: what a tick costs it on this machine now.
+	# The same process without the blocked threads: what a tick costs it on this machine now
+	# (measured before and after, the larger kept: a shared machine's load comes and goes).
 	profile 0 main || { echo "not ok - many threads $label: target did not start"; continue; }
 	alone=$share
-	for mode in main relay; do
+	for mode in main relay after; do
+		if [ $mode = after ]; then
+			profile 0 main && alone=$(awk -v a="$alone" -v b="$share" 'BEGIN {print (b > a ? b : a)}')
+			break
+		fi
 		profile $IDLE $mode || { echo "not ok - many threads $label $mode: target did not start"; continue; }
 		# A pause of every thread would wake each of the 500 at each of up to 1000 ticks
 		# (a million switches); stopping the holder alone wakes none, but for the few
 		# threads stopped one at a time to learn where a thread's TID is kept (before
 		# 3.11) and the interpreter's own. Stopped share: at most 5% of the run, or, on a
 		# machine loaded enough that a lone thread's pauses already cost more, no more
-		# than 1.5 times that plus a point.
-		if [ $rc -eq 0 ] && [ "$total" -ge 100 ] && [ $((busy * 10)) -ge $((total * 9)) ] &&
-			no_errors "$WORK/err" && [ "$n" -le 100 ] && [ "$tracer" = 0 ] &&
-			awk -v s="$share" -v a="$alone" 'BEGIN {exit !(s < 5 || s <= a * 1.5 + 1)}'; then
+		# than twice that plus two points (reading every thread state while the holder
+		# stood stopped made it 97%).
+		res[$mode]="$rc $total $busy $n $tracer $share"
+		cp "$WORK/err" "$WORK/err.$mode"; cp "$WORK/prof" "$WORK/prof.$mode"
+	done
+	for mode in main relay; do
+		read -r rc total busy n tracer share <<<"${res[$mode]:-1 0 0 0 ? 100}"
+		if [ "$rc" -eq 0 ] && [ "$total" -ge 100 ] && [ $((busy * 10)) -ge $((total * 9)) ] &&
+			no_errors "$WORK/err.$mode" && [ "$n" -le 100 ] && [ "$tracer" = 0 ] &&
+			awk -v s="$share" -v a="$alone" 'BEGIN {exit !(s < 5 || s <= a * 2 + 2)}'; then
 			ok "many threads $label $mode: $busy of $total samples busy; $IDLE blocked threads woken $n times; stopped $share% of the run (${alone}% without them)"
 		else
 			{ echo "exit $rc busy $busy total $total woken $n tracer $tracer stopped $share% (alone $alone%)"
-			  cat "$WORK/err" "$WORK/prof"; } | not_ok "many threads $label $mode"
+			  cat "$WORK/err.$mode" "$WORK/prof.$mode"; } | not_ok "many threads $label $mode"
 		fi
 	done
 done
