@@ -5,7 +5,14 @@
 
 want=$(busy_stack)
 for label in $ALL_PYTHONS; do
-	case "$label" in debian-*) continue ;; esac # a static executable: nothing to link
+	case "$label" in
+	debian-*) continue ;; # a static executable: nothing to link
+	sid-*)
+		# Debian links libpython into python3.X statically, and builds for sid's libc
+		# cannot link here: the embedding API is tested on pyenv's shared builds.
+		skip "embedded $label: Debian's python${label#sid-} has no shared libpython to embed"
+		continue ;;
+	esac
 	py=$(python_path "$label")
 	if [ -z "$py" ] || [ ! -x "$py" ]; then
 		skip "embedded $label: interpreter not installed on this machine"
