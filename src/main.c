@@ -212,8 +212,10 @@ static void report_losses(const struct profile *p, int trace)
 	/* Stopping the target is the price of a consistent stack: said when it is felt. */
 	if (p->sampled_ns >= STOPPED_RUN_MIN_NS && p->stopped_ns * STOPPED_REPORT > p->sampled_ns)
 		fprintf(stderr, "pyflame: the target was stopped %.1f%% of the run (%.3f s of "
-			"%.3f s)\n", 100.0 * (double)p->stopped_ns / (double)p->sampled_ns,
-			(double)p->stopped_ns / 1e9, (double)p->sampled_ns / 1e9);
+			"%.3f s, in %llu pauses)\n",
+			100.0 * (double)p->stopped_ns / (double)p->sampled_ns,
+			(double)p->stopped_ns / 1e9, (double)p->sampled_ns / 1e9,
+			(unsigned long long)p->pauses);
 	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < PROF_ERR_COUNT; i++)
 		if (p->errors[i] && (i != PROF_ERR_NOT_READY || !trace || p->samples == 0))

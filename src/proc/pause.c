@@ -327,17 +327,16 @@ int proc_pause_holds(const struct proc_pause *p, pid_t tid)
 
 void proc_resume_all(struct proc_target *t, struct proc_pause *p)
 {
-	uint64_t now = 0;
+	/* Held until the continue is asked for, as from the moment the stop was; threads are
+	 * asked to stop in the order they are held, so the first is the earliest. */
+	uint64_t asked = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		/* Held until the continue is asked for, as from the moment the stop was. */
-		now = clock_now_ns();
-		p->thread_held_ns += now - p->since[i];
+		asked = clock_now_ns();
 		if (ptrace(PTRACE_DETACH, p->tids[i], 0, p->sigs[i]) != 0)
 			reap_gone(t, p->tids[i]); /* killed while held */
 	}
-	/* Threads are asked to stop in the order they are held: the first is the earliest. */
 	if (p->n) {
-		p->held_ns += now - p->since[0];
+		p->held_ns += asked - p->since[0];
 		p->pauses++;
 	}
 	p->n = 0;

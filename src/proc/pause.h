@@ -36,10 +36,9 @@ struct proc_pause {
 	void *dirbuf;     /* getdents64's buffer */
 	/* How long the target stood stopped, over every pause so far, counted from the
 	 * interrupt to the continue (an upper bound: a thread runs on a few microseconds
-	 * after it is asked to stop). held_ns counts each pause once, from its first thread
-	 * asked to stop to its last let go: the most any one thread was held; thread_held_ns
-	 * adds up every thread's own time. */
-	uint64_t held_ns, thread_held_ns;
+	 * after it is asked to stop). Each pause counts once, from its first thread asked to
+	 * stop to its last let go: the most any one thread of the target was held. */
+	uint64_t held_ns;
 	uint64_t pauses; /* pauses that stopped at least one thread */
 };
 

@@ -64,6 +64,7 @@ struct profile {
 	uint64_t stopped_ns; /* how long the target stood stopped by pauses, each counted once
 			      * from its first interrupt to its last continue */
 	uint64_t sampled_ns; /* how long sampling ran: the run that stopped_ns is a share of */
+	uint64_t pauses;     /* how many times the target was stopped */
 	uint64_t errors[PROF_ERR_COUNT];
 	int keep_timeline; /* set before sampling to record events (memory grows per sample) */
 	uint64_t start_us, end_us; /* wall clock of the first and the last tick, 0 when none */

@@ -501,6 +501,7 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 			break;
 	}
 	prof->stopped_ns += s.pause.held_ns;
+	prof->pauses += s.pause.pauses;
 	prof->sampled_ns += clock_now_ns() - started_ns;
 	scratch_release(&s);
 	return rc;
