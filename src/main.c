@@ -18,6 +18,7 @@
 #include "mem/reader.h"
 #include "output/output.h"
 #include "output/sink.h"
+#include "output/writers.h"
 #include "proc/access.h"
 #include "proc/pause.h"
 #include "proc/procfs.h"
@@ -276,31 +277,13 @@ static void describe_run(const struct options *o, char *buf, size_t cap)
 		buf[cap - 1] = '\0';
 }
 
-static int write_profile(const struct profile *p, enum out_format format,
-			 const struct out_options *oo, FILE *f)
-{
-	switch (format) {
-	case OUT_SVG:
-		return out_svg_write(p, oo, f);
-	case OUT_SPEEDSCOPE:
-		return out_speedscope_write(p, oo, f);
-	case OUT_CHROME:
-		return out_chrome_write(p, oo, f);
-	case OUT_PPROF:
-		return out_pprof_write(p, oo, f);
-	case OUT_COLLAPSED:
-		break;
-	}
-	return oo->flamechart ? out_flamechart_write(p, oo, f) : out_collapsed_write(p, oo, f);
-}
-
-/* Whether any output is in format. */
-static int wants(const struct options *o, enum out_format format)
+/* Whether any output's format has one of the OUT_* bits in needs. */
+static int wants(const struct options *o, unsigned needs)
 {
 	for (int i = 0; i < o->n_outputs; i++)
-		if (o->outputs[i].format == format)
+		if (o->outputs[i].format->needs & needs)
 			return 1;
-	return o->format == format;
+	return (o->format->needs & needs) != 0;
 }
 
 /* Opens every output now, so that an unwritable one fails before the target is touched. */
@@ -332,9 +315,9 @@ static int write_outputs(const struct profile *p, const struct options *o,
 {
 	int status = 0;
 	for (int i = 0; i < n; i++) {
-		enum out_format format = o->n_outputs ? o->outputs[i].format : o->format;
+		const struct out_writer *format = o->n_outputs ? o->outputs[i].format : o->format;
 		/* A -d snapshot was written by run_dump already. */
-		int rc = o->dump ? 0 : write_profile(p, format, oo, sinks[i].f);
+		int rc = o->dump ? 0 : format->write(p, oo, sinks[i].f);
 		int err = errno;
 		if (rc != 0) {
 			out_sink_abort(&sinks[i]);
@@ -378,9 +361,9 @@ int main(int argc, char **argv)
 		print_version();
 		return 0;
 	}
-	if (o.format == OUT_PPROF && !o.n_outputs && isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "pyflame: pprof is binary and will not go to a terminal: use -o "
-			"FILE.pb.gz or a pipe\n");
+	if ((o.format->needs & OUT_BINARY) && !o.n_outputs && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "pyflame: %s is binary and will not go to a terminal: use -o "
+			"FILE%s or a pipe\n", o.format->name, o.format->endings[0]);
 		return 1;
 	}
 	if (o.legacy_pid)
@@ -437,7 +420,7 @@ int main(int argc, char **argv)
 	struct profile prof;
 	profile_init(&prof);
 	/* Chrome traces are spans in time: they need every sample's time, like flame charts. */
-	prof.keep_timeline = o.flamechart || wants(&o, OUT_CHROME);
+	prof.keep_timeline = o.flamechart || wants(&o, OUT_NEEDS_TIMELINE);
 	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live, *cache = NULL;
 	if (o.record && live)
 		mem = rec = mem_record_new(live);
@@ -472,20 +455,17 @@ int main(int argc, char **argv)
 			status = 1;
 		} else {
 			walker_ok = 1;
+			unsigned per_thread =
+				OUT_PER_THREAD | (o.flamechart ? OUT_PER_THREAD_CHART : 0);
 			struct sampler_config cfg = {
 				.seconds = o.command ? -1 : o.seconds,
 				.interval = o.rate,
 				.all_threads = o.threads,
 				/* Which thread a stack ran on: shown with --thread-names, and
 				 * the unit of the formats with per-thread views. */
-				.tag_threads = o.thread_names || wants(&o, OUT_CHROME) ||
-					       (o.threads && (wants(&o, OUT_SPEEDSCOPE) ||
-							      wants(&o, OUT_PPROF) ||
-							      (o.flamechart && wants(&o, OUT_SVG)))),
-				.thread_identity = wants(&o, OUT_CHROME) ||
-						   wants(&o, OUT_SPEEDSCOPE) ||
-						   wants(&o, OUT_PPROF) ||
-						   (o.flamechart && wants(&o, OUT_SVG)),
+				.tag_threads = o.thread_names || wants(&o, OUT_THREADS_ALWAYS) ||
+					       (o.threads && wants(&o, per_thread)),
+				.thread_identity = wants(&o, OUT_THREADS_ALWAYS | per_thread),
 				.once = !o.command && o.seconds == 0,
 				.pause = !o.nonblocking,
 				.cache = cache,

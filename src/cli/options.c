@@ -1,7 +1,7 @@
 /* options.c: the command line: flags, their validation, usage text. */
 #include "cli/options.h"
 
-#include "output/output.h"
+#include "output/writers.h"
 #include "python/offsets.h"
 
 #include <errno.h>
@@ -50,53 +50,6 @@ void options_usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-static const struct {
-	const char *name;
-	enum out_format format;
-} format_names[] = {
-	{ "collapsed", OUT_COLLAPSED }, { "svg", OUT_SVG },     { "speedscope", OUT_SPEEDSCOPE },
-	{ "chrome", OUT_CHROME },       { "pprof", OUT_PPROF },
-};
-
-/* File name endings that choose a format when -f is not given; longest first, so that
- * ".trace.json" wins over ".json". */
-static const struct {
-	const char *suffix;
-	enum out_format format;
-} format_suffixes[] = {
-	{ ".speedscope.json", OUT_SPEEDSCOPE }, { ".trace.json", OUT_CHROME },
-	{ ".pb.gz", OUT_PPROF },		{ ".pprof", OUT_PPROF },
-	{ ".json", OUT_SPEEDSCOPE },		{ ".svg", OUT_SVG },
-};
-
-const char *options_format_name(enum out_format f)
-{
-	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
-		if (format_names[i].format == f)
-			return format_names[i].name;
-	return "?";
-}
-
-static enum out_format format_of_path(const char *path)
-{
-	size_t n = strlen(path);
-	for (size_t i = 0; i < sizeof format_suffixes / sizeof format_suffixes[0]; i++) {
-		size_t k = strlen(format_suffixes[i].suffix);
-		if (n > k && strcasecmp(path + n - k, format_suffixes[i].suffix) == 0)
-			return format_suffixes[i].format;
-	}
-	return OUT_COLLAPSED;
-}
-
-static int parse_format(const char *s, enum out_format *out)
-{
-	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
-		if (strcmp(s, format_names[i].name) == 0) {
-			*out = format_names[i].format;
-			return 0;
-		}
-	return -1;
-}
 
 static int parse_pid(const char *s, pid_t *out)
 {
@@ -146,6 +99,7 @@ static const struct option long_options[] = {
 int options_parse(int argc, char **argv, struct options *o, FILE *err)
 {
 	memset(o, 0, sizeof *o);
+	o->format = out_writer_default();
 	o->seconds = 1;
 	o->rate = 0.01;
 	int trace = 0;
@@ -187,9 +141,9 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->outputs[o->n_outputs++].path = optarg;
 			break;
 		case 'f':
-			if (parse_format(optarg, &o->format) != 0) {
-				fprintf(err, "pyflame: unknown format '%s': expected collapsed, svg, "
-					"speedscope, chrome or pprof\n", optarg);
+			if (!(o->format = out_writer_named(optarg))) {
+				fprintf(err, "pyflame: unknown format '%s': expected %s\n", optarg,
+					out_writer_names());
 				return -1;
 			}
 			o->has_format = 1;
@@ -254,19 +208,19 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 				fprintf(err, "pyflame: '%s' is given twice as -o\n", path);
 				return -1;
 			}
-		o->outputs[i].format = i == 0 && o->has_format ? o->format : format_of_path(path);
+		o->outputs[i].format =
+			i == 0 && o->has_format ? o->format : out_writer_for_path(path);
 	}
 	if (o->n_outputs) {
 		o->output = o->outputs[0].path;
 		o->format = o->outputs[0].format;
 	}
-	if (o->dump && (o->format != OUT_COLLAPSED || o->n_outputs > 1)) {
+	if (o->dump && (o->format != out_writer_default() || o->n_outputs > 1)) {
 		if (o->n_outputs > 1) {
 			fprintf(err, "pyflame: -d prints one text snapshot: give one -o\n");
 			return -1;
 		}
-		fprintf(err, "pyflame: -d prints text; it cannot write %s\n",
-			options_format_name(o->format));
+		fprintf(err, "pyflame: -d prints text; it cannot write %s\n", o->format->name);
 		return -1;
 	}
 	if (trace) {

@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "output/output.h"
 #include "python/version.h"
+
+struct out_writer;
 
 enum options_action {
 	OPT_PROFILE, /* the normal case */
@@ -23,12 +24,12 @@ struct options {
 	double seconds;     /* -s */
 	double rate;        /* -r, seconds between samples */
 	const char *output; /* the first -o, NULL for stdout */
-	enum out_format format; /* of the first output: -f, else from the -o file's name, else
-				 * collapsed */
+	const struct out_writer *format; /* of the first output: -f, else from the -o file's
+					  * name, else collapsed */
 	int has_format;     /* -f given */
 	struct opt_output {
 		const char *path;
-		enum out_format format;
+		const struct out_writer *format;
 	} outputs[OPT_MAX_OUTPUTS]; /* every -o, the first as above, the others formatted by
 				     * their names: one run written in several formats */
 	int n_outputs;
@@ -50,8 +51,5 @@ struct options {
 int options_parse(int argc, char **argv, struct options *o, FILE *err);
 
 void options_usage(FILE *f);
-
-/* The -f name of a format ("svg"). */
-const char *options_format_name(enum out_format f);
 
 #endif

@@ -1,20 +1,12 @@
-/* output.h: what every writer is given besides the profile. Each format is one file in this
- * directory taking a finished profile and a FILE *. */
+/* output.h: what every writer is given besides the profile, and the writers. Each format is
+ * one file in this directory taking a finished profile and a FILE *, and one row of the table
+ * in writers.h. */
 #ifndef PYFLAME_OUTPUT_OUTPUT_H
 #define PYFLAME_OUTPUT_OUTPUT_H
 
 #include <stdio.h>
 
 struct profile;
-
-/* The formats pyflame writes (-f/--format). */
-enum out_format {
-	OUT_COLLAPSED,  /* flamegraph.pl's input; the default */
-	OUT_SVG,        /* an interactive flame graph (or flame chart), self-contained */
-	OUT_SPEEDSCOPE, /* speedscope's JSON file format, sampled profiles */
-	OUT_CHROME,     /* Trace Event Format JSON (chrome://tracing, Perfetto) */
-	OUT_PPROF,      /* gzip-compressed profile.proto */
-};
 
 struct out_options {
 	int line_numbers; /* FILE:FUNCTION:LINE, or FILE:FUNCTION with -n */
