@@ -1,504 +1,15 @@
-/* threadnames.c: threading._active and the names in it, read through each CPython's dicts.
+/* threadnames.c: threading._active and the names in it.
  *
- * The path is interp->modules["threading"].__dict__["_active"][ident].__dict__["_name"], and
- * every step is a dict or an instance's attributes, which CPython has stored five ways:
- *   2.7       an open-addressing table of (hash, key, value) entries (ma_table, ma_mask);
- *   3.6-3.10  a compact dict: keys object = index table, then entries; a split dict (instance
- *             dicts sharing their type's keys) keeps values in a separate ma_values array;
- *   3.11      the keys object records its size as log2 and a kind (str-only keys have 2-word
- *             entries); an instance's attributes may live in a PyDictValues before the object
- *             with no dict at all (Py_TPFLAGS_MANAGED_DICT), keyed by the type's cached keys;
- *   3.12      the same, but dict and values share one tagged word (PyDictOrValues);
- *   3.13      the values sit inline after the object (Py_TPFLAGS_INLINE_VALUES), with a valid
- *             flag, and a dict pointer before it once the dict is made.
- * Which branch runs is decided by which fields the version's row of the offsets table has,
- * never by version numbers, so the table stays the one place that knows the layouts.
- *
- * All of it is read from a process that may be running: every count is checked against a
- * bound fixed here before it sizes a read or a loop, and a failed read is an error return.
+ * The path is interp->modules["threading"].__dict__["_active"][ident].__dict__["_name"]; every
+ * step is a dict or an instance's attributes, read by objects.c however the version stores
+ * them.
  */
 #include "python/threadnames.h"
 
-#include <string.h>
-
 #include "mem/reader.h"
+#include "python/objects.h"
 #include "python/strings.h"
 #include "python/walker.h"
-
-/* Most entries of one dict we scan. Only sys.modules gets big: CPython starts with about 100
- * modules and large applications import a few thousand, so a dict claiming more than this is
- * garbage (a freed or half-written keys object), and is refused rather than read for megabytes. */
-#define DICT_MAX_ENTRIES (1u << 16)
-/* Entries fetched per remote read while scanning. */
-#define ENTRY_CHUNK 64
-/* Largest entry struct accepted from the table: 24 bytes in every version (16 for 3.11+
- * str-keyed entries); a bigger one would mean a broken table, and would overflow the buffer. */
-#define ENTRY_MAX_SIZE 32
-/* The largest index width (int64_t) of a compact dict's index table, in log2 bytes. */
-#define INDEX_MAX_LOG2_BYTES 3
-
-struct names_ctx {
-	struct py_walker *w;
-	const struct py_offsets *o;
-	uint64_t str_type; /* the last type seen to be str, so most keys cost no flags read */
-};
-
-/* A dict's live entries, however the version stores them. */
-struct dict_view {
-	uint64_t entries; /* address of entry 0 */
-	size_t n;         /* entries to scan (<= DICT_MAX_ENTRIES) */
-	size_t entry_size, key_off, value_off;
-	uint64_t values;  /* split or managed values: value i is the pointer at values + 8 * i; 0:
-			   * each entry holds its own value */
-	int str_keys;     /* every key is an exact str (3.11+ non-general keys kinds) */
-};
-
-static int read_at(struct names_ctx *c, uint64_t base, int32_t off, uint64_t *out)
-{
-	if (off < 0)
-		return PY_WALK_BAD_READ;
-	return mem_read_u64(c->w->mem, base + (uint64_t)off, out) == 0 ? 0 : PY_WALK_BAD_READ;
-}
-
-static int has_flag(uint64_t flags, int32_t bit)
-{
-	return bit > 0 && (flags & (uint64_t)bit) != 0;
-}
-
-/* The type of obj and its tp_flags (a long in 2.7, unsigned long in 3.x: 8 bytes on LP64). */
-static int type_of(struct names_ctx *c, uint64_t obj, uint64_t *type, uint64_t *flags)
-{
-	if (read_at(c, obj, c->o->object_type, type) != 0 ||
-	    read_at(c, *type, c->o->type_flags, flags) != 0)
-		return PY_WALK_BAD_READ;
-	return 0;
-}
-
-/* Whether the object whose ob_type is type is a str (2.7: a byte str). */
-static int type_is_str(struct names_ctx *c, uint64_t type)
-{
-	uint64_t flags;
-	if (type == 0)
-		return 0;
-	if (type == c->str_type)
-		return 1;
-	if (read_at(c, type, c->o->type_flags, &flags) != 0 ||
-	    !has_flag(flags, c->o->tpflags_str_subclass))
-		return 0;
-	c->str_type = type;
-	return 1;
-}
-
-/* Whether key is a str equal to want (ASCII). A str equal to an ASCII string has exactly
- * strlen(want) code points (2.7: bytes), so one read of the header rules out nearly every other
- * key before any characters are read. Returns 1, 0, or a negative value on a failed read. */
-static int key_equals(struct names_ctx *c, uint64_t key, int known_str, const char *want)
-{
-	const struct py_offsets *o = c->o;
-	int32_t len_off = o->unicode_length >= 0 ? o->unicode_length : o->bytes_size;
-	size_t want_len = strlen(want);
-	uint8_t hdr[32];
-	uint64_t type;
-	int64_t len;
-
-	/* ob_type and the length both lie within the smallest str header (PyASCIIObject, 2.7's
-	 * PyStringObject), so this read never runs past the object. */
-	if (len_off < 0 || o->object_type < 0 || (size_t)len_off + 8 > sizeof hdr ||
-	    (size_t)o->object_type + 8 > sizeof hdr)
-		return PY_WALK_BAD_READ;
-	size_t hdr_len = (size_t)(len_off > o->object_type ? len_off : o->object_type) + 8;
-	if (mem_read(c->w->mem, key, hdr, hdr_len) != 0)
-		return PY_WALK_BAD_READ;
-	memcpy(&type, hdr + o->object_type, sizeof type);
-	memcpy(&len, hdr + len_off, sizeof len);
-	if ((uint64_t)len != want_len || (!known_str && !type_is_str(c, type)))
-		return 0;
-
-	/* want_len + 2 bytes of room: a longer string would come back longer than want. */
-	char buf[64];
-	if (want_len + 2 > sizeof buf)
-		return 0;
-	int n = py_string_read(c->w->mem, o, key, buf, want_len + 2);
-	if (n < 0)
-		return PY_WALK_BAD_READ;
-	return (size_t)n == want_len && memcmp(buf, want, want_len) == 0;
-}
-
-/* The view of a 3.x keys object at keys, with split values at values (0: a combined table). */
-static int keys_view(struct names_ctx *c, uint64_t keys, uint64_t values, struct dict_view *v)
-{
-	const struct py_offsets *o = c->o;
-	int64_t nentries;
-	uint64_t index_bytes;
-
-	memset(v, 0, sizeof *v);
-	if (o->dictkeys_nentries < 0 || o->dictkeys_indices < 0 ||
-	    mem_read(c->w->mem, keys + (uint64_t)o->dictkeys_nentries, &nentries,
-		     sizeof nentries) != 0)
-		return PY_WALK_BAD_READ;
-	v->entry_size = (size_t)o->dictentry_size;
-	v->key_off = (size_t)o->dictentry_key;
-	v->value_off = (size_t)o->dictentry_value;
-
-	if (o->dictkeys_size >= 0) {
-		/* 3.6-3.10: dk_size slots of DK_IXSIZE bytes each, the width chosen by dk_size
-		 * (Objects/dictobject.c), then the entries. */
-		int64_t size;
-		if (mem_read(c->w->mem, keys + (uint64_t)o->dictkeys_size, &size, sizeof size) != 0)
-			return PY_WALK_BAD_READ;
-		if (size <= 0 || (size & (size - 1)) != 0 || nentries < 0 || nentries > size)
-			return PY_WALK_BAD_READ;
-		unsigned ixsize = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffffLL ? 4
-											     : 8;
-		/* nentries <= 2/3 of dk_size, so no dict under the cap is bigger than this */
-		if ((uint64_t)size > DICT_MAX_ENTRIES * 2u)
-			return PY_WALK_BAD_READ;
-		index_bytes = (uint64_t)size * ixsize;
-	} else {
-		/* 3.11+: DK_ENTRIES() starts 1 << dk_log2_index_bytes past dk_indices, and the
-		 * entries are PyDictUnicodeEntry unless dk_kind is DICT_KEYS_GENERAL. */
-		struct mem_reader *m = c->w->mem;
-		uint8_t log2_size, log2_index_bytes, kind;
-		if (o->dictkeys_log2_size < 0 || o->dictkeys_log2_index_bytes < 0 ||
-		    o->dictkeys_kind < 0 || o->dictunicode_size < 0 ||
-		    mem_read(m, keys + (uint64_t)o->dictkeys_log2_size, &log2_size, 1) != 0 ||
-		    mem_read(m, keys + (uint64_t)o->dictkeys_log2_index_bytes, &log2_index_bytes,
-			     1) != 0 ||
-		    mem_read(m, keys + (uint64_t)o->dictkeys_kind, &kind, 1) != 0)
-			return PY_WALK_BAD_READ;
-		/* Each index is 1 to 8 bytes wide, and the table no bigger than the cap allows. */
-		if (log2_size > 20 || log2_index_bytes < log2_size ||
-		    log2_index_bytes > log2_size + INDEX_MAX_LOG2_BYTES || nentries < 0 ||
-		    nentries > ((int64_t)1 << log2_size))
-			return PY_WALK_BAD_READ;
-		index_bytes = (uint64_t)1 << log2_index_bytes;
-		if ((int32_t)kind != o->dictkeys_kind_general) {
-			v->entry_size = (size_t)o->dictunicode_size;
-			v->key_off = (size_t)o->dictunicode_key;
-			v->value_off = (size_t)o->dictunicode_value;
-			v->str_keys = 1;
-		}
-	}
-	if ((uint64_t)nentries > DICT_MAX_ENTRIES)
-		return PY_WALK_BAD_READ;
-	if (v->entry_size == 0 || v->entry_size > ENTRY_MAX_SIZE ||
-	    v->key_off + 8 > v->entry_size || v->value_off + 8 > v->entry_size)
-		return PY_WALK_BAD_READ;
-	v->entries = keys + (uint64_t)o->dictkeys_indices + index_bytes;
-	v->n = (size_t)nentries;
-	v->values = values;
-	return 0;
-}
-
-/* The view of the dict object at dict. */
-static int dict_view(struct names_ctx *c, uint64_t dict, struct dict_view *v)
-{
-	const struct py_offsets *o = c->o;
-	uint64_t type, flags;
-
-	if (type_of(c, dict, &type, &flags) != 0)
-		return PY_WALK_BAD_READ;
-	if (!has_flag(flags, o->tpflags_dict_subclass))
-		return PY_WALK_BAD_READ;
-
-	if (o->dict_keys < 0) {
-		/* 2.7: ma_mask + 1 slots, each a PyDictEntry; free slots have a NULL key and
-		 * deleted ones the dummy key with a NULL value. */
-		int64_t mask;
-		uint64_t table;
-		if (o->dict_mask < 0 ||
-		    mem_read(c->w->mem, dict + (uint64_t)o->dict_mask, &mask, sizeof mask) != 0 ||
-		    read_at(c, dict, o->dict_table, &table) != 0)
-			return PY_WALK_BAD_READ;
-		if (mask < 0 || (uint64_t)mask >= DICT_MAX_ENTRIES || ((mask + 1) & mask) != 0)
-			return PY_WALK_BAD_READ;
-		memset(v, 0, sizeof *v);
-		v->entries = table;
-		v->n = (size_t)mask + 1;
-		v->entry_size = (size_t)o->dictentry_size;
-		v->key_off = (size_t)o->dictentry_key;
-		v->value_off = (size_t)o->dictentry_value;
-		if (v->entry_size == 0 || v->entry_size > ENTRY_MAX_SIZE ||
-		    v->key_off + 8 > v->entry_size || v->value_off + 8 > v->entry_size)
-			return PY_WALK_BAD_READ;
-		return 0;
-	}
-
-	uint64_t keys, values;
-	if (read_at(c, dict, o->dict_keys, &keys) != 0 ||
-	    read_at(c, dict, o->dict_values, &values) != 0)
-		return PY_WALK_BAD_READ;
-	/* ma_values is the PyObject *[] itself up to 3.10, a PyDictValues from 3.11 (whose
-	 * values[] is at 0, or after a 4-byte header in 3.13). */
-	if (values && o->dictvalues_values > 0)
-		values += (uint64_t)o->dictvalues_values;
-	return keys_view(c, keys, values, v);
-}
-
-/* Calls fn(arg, key, value) for each live entry of v, until fn returns non-zero, which is then
- * returned. Returns 0 when every entry was seen, or PY_WALK_BAD_READ. */
-static int dict_scan(struct names_ctx *c, const struct dict_view *v,
-		     int (*fn)(struct names_ctx *c, void *arg, uint64_t key, uint64_t value),
-		     void *arg)
-{
-	uint8_t buf[ENTRY_CHUNK * ENTRY_MAX_SIZE];
-	uint64_t vals[ENTRY_CHUNK];
-
-	for (size_t base = 0; base < v->n; base += ENTRY_CHUNK) {
-		size_t count = v->n - base < ENTRY_CHUNK ? v->n - base : ENTRY_CHUNK;
-		if (mem_read(c->w->mem, v->entries + base * v->entry_size, buf,
-			     count * v->entry_size) != 0)
-			return PY_WALK_BAD_READ;
-		if (v->values &&
-		    mem_read(c->w->mem, v->values + base * 8, vals, count * sizeof vals[0]) != 0)
-			return PY_WALK_BAD_READ;
-		for (size_t i = 0; i < count; i++) {
-			const uint8_t *e = buf + i * v->entry_size;
-			uint64_t key, value;
-			memcpy(&key, e + v->key_off, sizeof key);
-			if (v->values)
-				value = vals[i];
-			else
-				memcpy(&value, e + v->value_off, sizeof value);
-			if (key == 0 || value == 0)
-				continue; /* free, deleted, or (split) not set on this instance */
-			int rc = fn(c, arg, key, value);
-			if (rc != 0)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-struct find_str {
-	const char *want;
-	int str_keys;
-	uint64_t value;
-};
-
-static int find_str_fn(struct names_ctx *c, void *arg, uint64_t key, uint64_t value)
-{
-	struct find_str *f = arg;
-	int eq = key_equals(c, key, f->str_keys, f->want);
-	if (eq < 0) {
-		/* One unreadable key (freed while we looked) does not make the dict unreadable;
-		 * keep looking. A dict that is all garbage fails on its entries instead. */
-		return 0;
-	}
-	if (eq) {
-		f->value = value;
-		return 1;
-	}
-	return 0;
-}
-
-/* The value under the str key want in v: 1 with *value, 0 when absent, or PY_WALK_BAD_READ. */
-static int view_find(struct names_ctx *c, const struct dict_view *v, const char *want,
-		     uint64_t *value)
-{
-	struct find_str f = { .want = want, .str_keys = v->str_keys };
-	int rc = dict_scan(c, v, find_str_fn, &f);
-	if (rc == 1)
-		*value = f.value;
-	return rc;
-}
-
-/* The shared keys of instances of a heap type (CACHED_KEYS(tp) in CPython). */
-static int cached_keys(struct names_ctx *c, uint64_t type, uint64_t flags, uint64_t *keys)
-{
-	if (!has_flag(flags, c->o->tpflags_heaptype) ||
-	    read_at(c, type, c->o->heaptype_cached_keys, keys) != 0 || *keys == 0)
-		return PY_WALK_BAD_READ;
-	return 0;
-}
-
-/* The view of obj's attributes (its __dict__, or 3.11+ values with no dict made yet), as
- * PyObject_GenericGetDict finds them. Returns 1 with *v, 0 when obj has none, or
- * PY_WALK_BAD_READ. */
-static int attrs_view(struct names_ctx *c, uint64_t obj, struct dict_view *v)
-{
-	const struct py_offsets *o = c->o;
-	uint64_t type, flags, dict = 0, values = 0, keys;
-
-	if (type_of(c, obj, &type, &flags) != 0)
-		return PY_WALK_BAD_READ;
-
-	if (has_flag(flags, o->tpflags_managed_dict)) {
-		if (o->managed_dict_before <= 0)
-			return PY_WALK_BAD_READ;
-		uint64_t slot = obj - (uint64_t)o->managed_dict_before;
-		if (o->managed_values_before > 0) {
-			/* 3.11 (_PyObject_ValuesPointer): values take precedence; the pointer is
-			 * cleared when the dict is made. */
-			if (mem_read_u64(c->w->mem, obj - (uint64_t)o->managed_values_before,
-					 &values) != 0)
-				return PY_WALK_BAD_READ;
-			if (!values && mem_read_u64(c->w->mem, slot, &dict) != 0)
-				return PY_WALK_BAD_READ;
-		} else if (o->managed_values_tag > 0) {
-			/* 3.12 (PyDictOrValues): one word; odd means values, stored minus tag. */
-			uint64_t word;
-			if (mem_read_u64(c->w->mem, slot, &word) != 0)
-				return PY_WALK_BAD_READ;
-			if (word & 1)
-				values = word + (uint64_t)o->managed_values_tag;
-			else
-				dict = word;
-		} else {
-			/* 3.13 (_PyObject_GetManagedDict): the dict once made, else the inline
-			 * values while their valid flag is set. */
-			if (mem_read_u64(c->w->mem, slot, &dict) != 0)
-				return PY_WALK_BAD_READ;
-			if (!dict && has_flag(flags, o->tpflags_inline_values) &&
-			    o->inline_values > 0 && o->dictvalues_valid >= 0 &&
-			    o->dictvalues_capacity >= 0) {
-				uint64_t inl = obj + (uint64_t)o->inline_values;
-				uint8_t valid, capacity;
-				if (mem_read(c->w->mem, inl + (uint64_t)o->dictvalues_valid, &valid,
-					     1) != 0 ||
-				    mem_read(c->w->mem, inl + (uint64_t)o->dictvalues_capacity,
-					     &capacity, 1) != 0)
-					return PY_WALK_BAD_READ;
-				if (!valid)
-					return 0;
-				uint64_t arr = inl + (uint64_t)o->dictvalues_values;
-				if (cached_keys(c, type, flags, &keys) != 0 ||
-				    keys_view(c, keys, arr, v) != 0)
-					return PY_WALK_BAD_READ;
-				/* The values array has room for capacity entries only; the
-				 * shared keys could in principle have grown past it. */
-				if (v->n > capacity)
-					v->n = capacity;
-				return 1;
-			}
-		}
-		if (values) {
-			if (cached_keys(c, type, flags, &keys) != 0)
-				return PY_WALK_BAD_READ;
-			if (o->dictvalues_values > 0)
-				values += (uint64_t)o->dictvalues_values;
-			return keys_view(c, keys, values, v) == 0 ? 1 : PY_WALK_BAD_READ;
-		}
-	} else {
-		/* Up to 3.10 (and for types without a managed dict, such as modules, after):
-		 * the dict pointer is tp_dictoffset bytes into the object. A negative offset
-		 * counts from the end of a variable-sized object, which neither a module nor a
-		 * Thread is, so it is not followed. */
-		int64_t dictoffset;
-		if (o->type_dictoffset < 0 ||
-		    mem_read(c->w->mem, type + (uint64_t)o->type_dictoffset, &dictoffset,
-			     sizeof dictoffset) != 0)
-			return PY_WALK_BAD_READ;
-		if (dictoffset <= 0)
-			return 0;
-		if (dictoffset > 1 << 20 ||
-		    mem_read_u64(c->w->mem, obj + (uint64_t)dictoffset, &dict) != 0)
-			return PY_WALK_BAD_READ;
-	}
-	if (!dict)
-		return 0;
-	return dict_view(c, dict, v) == 0 ? 1 : PY_WALK_BAD_READ;
-}
-
-/* The attribute want of obj, looked up in its instance attributes only (no type, no
- * descriptors): 1 with *value, 0 when absent, or PY_WALK_BAD_READ. */
-static int attr_find(struct names_ctx *c, uint64_t obj, const char *want, uint64_t *value)
-{
-	struct dict_view v;
-	int rc = attrs_view(c, obj, &v);
-	if (rc <= 0)
-		return rc;
-	return view_find(c, &v, want, value);
-}
-
-int py_long_value(const uint32_t *digits, size_t ndigits, int shift, int negative,
-		  uint64_t *out)
-{
-	uint64_t mag = 0;
-
-	if (shift <= 0 || shift > 32)
-		return -1;
-	for (size_t i = ndigits; i-- > 0;) {
-		if (digits[i] >> shift != 0)
-			return -1; /* not a normalized digit */
-		/* Overflow check before the shift: the top shift bits must be free. */
-		if (mag >> (64 - shift) != 0)
-			return -1;
-		mag = mag << shift | digits[i];
-	}
-	if (negative) {
-		if (mag > (uint64_t)1 << 63)
-			return -1;
-		mag = 0 - mag; /* the two's complement a C cast of the signed value gives */
-	}
-	*out = mag;
-	return 0;
-}
-
-/* The value of the int object at obj as an ident: 0, or PY_WALK_BAD_READ when obj is not an
- * int or does not fit in 64 bits. */
-static int int_value(struct names_ctx *c, uint64_t obj, uint64_t *out)
-{
-	const struct py_offsets *o = c->o;
-	uint64_t type, flags;
-
-	if (type_of(c, obj, &type, &flags) != 0)
-		return PY_WALK_BAD_READ;
-	if (has_flag(flags, o->tpflags_int_subclass)) {
-		/* 2.7: thread.get_ident() returns a machine int (PyInt_FromLong). */
-		return read_at(c, obj, o->int_value, out);
-	}
-	if (!has_flag(flags, o->tpflags_long_subclass))
-		return PY_WALK_BAD_READ;
-
-	uint64_t word;
-	size_t ndigits;
-	int negative;
-	if (read_at(c, obj, o->long_size, &word) != 0)
-		return PY_WALK_BAD_READ;
-	if (o->long_tag_size_shift >= 0) {
-		/* 3.12+: lv_tag = digit count << _PyLong_NON_SIZE_BITS | sign, where sign is
-		 * 1 - (lv_tag & _PyLong_SIGN_MASK): 0 positive, 1 zero, 2 negative. */
-		uint64_t sign = word & (uint64_t)o->long_tag_sign_mask;
-		if (sign > 2 || o->long_tag_size_shift > 8)
-			return PY_WALK_BAD_READ;
-		if (sign == 1) {
-			*out = 0;
-			return 0;
-		}
-		negative = sign == 2;
-		word >>= o->long_tag_size_shift;
-		ndigits = word > PY_LONG_MAX_DIGITS ? PY_LONG_MAX_DIGITS + 1 : (size_t)word;
-	} else {
-		/* Up to 3.11 (and 2.7's long): ob_size is the digit count, negative for a
-		 * negative number. */
-		int64_t size = (int64_t)word;
-		negative = size < 0;
-		uint64_t mag = negative ? 0 - word : word;
-		ndigits = mag > PY_LONG_MAX_DIGITS ? PY_LONG_MAX_DIGITS + 1 : (size_t)mag;
-	}
-	if (ndigits > PY_LONG_MAX_DIGITS || o->long_digits < 0 ||
-	    (o->long_digit_size != 2 && o->long_digit_size != 4))
-		return PY_WALK_BAD_READ;
-
-	uint8_t raw[PY_LONG_MAX_DIGITS * 4];
-	uint32_t digits[PY_LONG_MAX_DIGITS];
-	size_t dsize = (size_t)o->long_digit_size;
-	if (mem_read(c->w->mem, obj + (uint64_t)o->long_digits, raw, ndigits * dsize) != 0)
-		return PY_WALK_BAD_READ;
-	for (size_t i = 0; i < ndigits; i++) {
-		if (dsize == 4) {
-			memcpy(&digits[i], raw + 4 * i, 4);
-		} else {
-			uint16_t d;
-			memcpy(&d, raw + 2 * i, 2);
-			digits[i] = d;
-		}
-	}
-	if (py_long_value(digits, ndigits, o->long_shift, negative, out) != 0)
-		return PY_WALK_BAD_READ;
-	return 0;
-}
 
 struct collect {
 	struct py_thread_name *out;
@@ -507,7 +18,7 @@ struct collect {
 };
 
 /* One _active entry: ident -> Thread. Entries that cannot be read are skipped (return 0). */
-static int collect_fn(struct names_ctx *c, void *arg, uint64_t key, uint64_t value)
+static int collect_fn(struct py_objects *c, void *arg, uint64_t key, uint64_t value)
 {
 	struct collect *col = arg;
 	struct py_thread_name *t;
@@ -515,11 +26,11 @@ static int collect_fn(struct names_ctx *c, void *arg, uint64_t key, uint64_t val
 
 	if (col->n == col->max)
 		return 1; /* the caller's array is full: stop */
-	if (int_value(c, key, &ident) != 0)
+	if (py_int_value(c, key, &ident) != 0)
 		return 0;
-	if (attr_find(c, value, col->name_key, &name) != 1)
+	if (py_attr_find(c, value, col->name_key, &name) != 1)
 		return 0;
-	if (read_at(c, name, c->o->object_type, &type) != 0 || !type_is_str(c, type))
+	if (py_obj_read_ptr(c, name, c->o->object_type, &type) != 0 || !py_obj_type_is_str(c, type))
 		return 0;
 	t = &col->out[col->n];
 	if (py_string_read(c->w->mem, c->o, name, t->name, sizeof t->name) < 0)
@@ -531,13 +42,13 @@ static int collect_fn(struct names_ctx *c, void *arg, uint64_t key, uint64_t val
 
 /* The main interpreter: the first one created, which is the last in the list since CPython
  * pushes new interpreters at the head (pystate.c, every version). */
-static int main_interp(struct names_ctx *c, uint64_t *interp)
+static int main_interp(struct py_objects *c, uint64_t *interp)
 {
 	struct py_walker *w = c->w;
 	uint64_t cur, next;
 
 	if (w->target.runtime) {
-		if (read_at(c, w->target.runtime, c->o->runtime_interpreters_head, &cur) != 0)
+		if (py_obj_read_ptr(c, w->target.runtime, c->o->runtime_interpreters_head, &cur) != 0)
 			return PY_WALK_BAD_READ;
 	} else if (w->target.interp_head) {
 		if (mem_read_u64(w->mem, w->target.interp_head, &cur) != 0)
@@ -548,7 +59,7 @@ static int main_interp(struct names_ctx *c, uint64_t *interp)
 	if (cur == 0)
 		return PY_WALK_NOT_READY;
 	for (int i = 0; i < PY_MAX_INTERPRETERS; i++) {
-		if (read_at(c, cur, c->o->interp_next, &next) != 0)
+		if (py_obj_read_ptr(c, cur, c->o->interp_next, &next) != 0)
 			return PY_WALK_BAD_READ;
 		if (next == 0) {
 			*interp = cur;
@@ -561,35 +72,35 @@ static int main_interp(struct names_ctx *c, uint64_t *interp)
 
 int py_thread_names(struct py_walker *w, struct py_thread_name *out, size_t max)
 {
-	struct names_ctx c = { .w = w, .o = &w->layout.o };
-	struct dict_view v;
+	struct py_objects c = { .w = w, .o = &w->layout.o };
+	struct py_dict_view v;
 	uint64_t interp, modules, threading = 0, active = 0;
 	int rc;
 
 	rc = main_interp(&c, &interp);
 	if (rc != 0)
 		return rc;
-	if (read_at(&c, interp, c.o->interp_modules, &modules) != 0)
+	if (py_obj_read_ptr(&c, interp, c.o->interp_modules, &modules) != 0)
 		return PY_WALK_BAD_READ;
 	if (modules == 0)
 		return 0; /* sys.modules not made yet (start-up) or gone (finalization) */
-	if (dict_view(&c, modules, &v) != 0)
+	if (py_dict_view(&c, modules, &v) != 0)
 		return PY_WALK_BAD_READ;
-	rc = view_find(&c, &v, "threading", &threading);
+	rc = py_dict_find_str(&c, &v, "threading", &threading);
 	if (rc <= 0)
 		return rc; /* not imported: no Thread objects, so no names */
 	/* The module's globals: md_dict, which PyModule_Type's tp_dictoffset points at. */
-	rc = attr_find(&c, threading, "_active", &active);
+	rc = py_attr_find(&c, threading, "_active", &active);
 	if (rc <= 0)
 		return rc; /* 0: threading still importing (or not the stdlib module) */
-	if (dict_view(&c, active, &v) != 0)
+	if (py_dict_view(&c, active, &v) != 0)
 		return PY_WALK_BAD_READ;
 	/* Thread.__init__ sets self._name, which 2.7 spelled self.__name (mangled). */
 	struct collect col = { .out = out,
 			       .max = max,
 			       .name_key = w->layout.version.major == 2 ? "_Thread__name"
 									: "_name" };
-	rc = dict_scan(&c, &v, collect_fn, &col);
+	rc = py_dict_scan(&c, &v, collect_fn, &col);
 	if (rc < 0)
 		return rc;
 	return (int)col.n;

@@ -29,14 +29,4 @@ struct py_thread_name {
  * stopped (or its GIL quiet) for a consistent answer, but a running one cannot make it loop. */
 int py_thread_names(struct py_walker *w, struct py_thread_name *out, size_t max);
 
-/* Most digits of a PyLongObject that can still hold a 64-bit ident with 15-bit digits. */
-#define PY_LONG_MAX_DIGITS 5
-
-/* The 64-bit value of a PyLongObject from its magnitude digits (least significant first, shift
- * bits each) and sign, as the unsigned ident it stands for (a negative long, as 3.6's signed
- * thread_id gives, wraps like a C cast). Returns 0, or -1 when a digit is out of range or the
- * value does not fit in 64 bits. */
-int py_long_value(const uint32_t *digits, size_t ndigits, int shift, int negative,
-		  uint64_t *out);
-
 #endif

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "mem/reader.h"
+#include "python/objects.h"
 #include "python/offsets.h"
 #include "python/threadnames.h"
 #include "python/walker.h"
