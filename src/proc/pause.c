@@ -42,26 +42,37 @@ static void reap_gone(struct proc_target *t, pid_t tid)
 		note_exit(t, tid, status);
 }
 
-/* How long to poll for a thread's stop before sleeping until it comes. A thread stops some
+/* How long to poll for a thread's stop before sleeping between polls. A thread stops some
  * tens of microseconds after it is interrupted; a waitpid that sleeps meanwhile adds its own
  * wake-up to that (50 to 70 us more in this VM, measured), all of it time the target stands
  * still. Polling costs pyflame about 20 us of CPU per sample more; past this bound (a loaded
- * machine, many threads) we sleep. */
+ * machine, many threads) we nap between polls. */
 #define SPIN_NS (100 * 1000)
+#define NAP_NS (50 * 1000)
+/* A thread not stopped this long after its interrupt is interrupted again: an exec() in
+ * progress drops a pending interrupt, and a wait for it without end hung pyflame for good
+ * (a target exec()ing while its main thread was being stopped, once in some hundred runs). */
+#define REKICK_NS (10 * 1000 * 1000)
 
 /* Waits until tid is in a ptrace stop. Returns 0 (with *sig: a signal it was about to get, or
  * 0) or -ESRCH when it exited instead. */
 static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 {
 	*sig = 0;
-	uint64_t spin_until = clock_now_ns() + SPIN_NS;
-	int flags = __WALL | WNOHANG;
+	uint64_t now = clock_now_ns();
+	uint64_t spin_until = now + SPIN_NS, kick_at = now + REKICK_NS;
+	const struct timespec nap = { 0, NAP_NS };
 	for (;;) {
 		int status;
-		pid_t w = waitpid(tid, &status, flags);
+		pid_t w = waitpid(tid, &status, __WALL | WNOHANG);
 		if (w == 0) {
-			if (clock_now_ns() > spin_until)
-				flags = __WALL;
+			now = clock_now_ns();
+			if (now > kick_at) {
+				ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+				kick_at = now + REKICK_NS;
+			}
+			if (now > spin_until)
+				nanosleep(&nap, NULL);
 			continue;
 		}
 		if (w < 0) {
