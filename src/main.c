@@ -30,6 +30,7 @@
 #include "sample/dump.h"
 #include "sample/schedule.h"
 #include "sample/sampler.h"
+#include "sample/stats.h"
 #include "sample/threadname.h"
 #include "util/clock.h"
 
@@ -149,13 +150,14 @@ static int discover_started(struct proc_target *t, const struct options *o,
 static int sample_across_execs(struct proc_target *t, const struct options *o,
 			       struct py_target *pt, struct mem_reader *mem,
 			       struct mem_reader *cache, struct py_walker *w, int *walker_ok,
-			       struct sampler_config *cfg, struct profile *prof)
+			       struct sampler_config *cfg, struct profile *prof,
+			       struct sample_stats *st)
 {
 	uint64_t start = clock_now_ns();
 	char err[1024];
 	t->image = proc_image_sig(t->pid);
 	for (;;) {
-		int rc = sampler_run(t, w, cfg, prof, &stop_requested);
+		int rc = sampler_run(t, w, cfg, prof, st, &stop_requested);
 		if (rc != -ESTALE)
 			return rc;
 		py_walker_release(w);
@@ -194,35 +196,29 @@ static int sample_across_execs(struct proc_target *t, const struct options *o,
 
 /* trace: the command was started by us, so samples taken before its interpreter was up are
  * expected and not worth a line unless nothing else was sampled. */
-static void report_losses(const struct profile *p, int trace)
+static void report_losses(const struct profile *p, const struct sample_stats *st, int trace)
 {
-	static const char *const names[PROF_ERR_COUNT] = {
-		[PROF_ERR_PAUSE] = "could not stop the target",
-		[PROF_ERR_THREADS] = "thread list unreadable",
-		[PROF_ERR_STACK] = "stack unreadable",
-		[PROF_ERR_TOO_DEEP] = "stack too deep (truncated)",
-		[PROF_ERR_CODE] = "code object unreadable",
-		[PROF_ERR_NOT_READY] = "no interpreter state (starting, exiting, or wrong --abi)",
-	};
 	/* Every missed tick is counted; a few are the machine's hiccups, not worth a line. */
-	uint64_t due = p->ticks + p->missed;
-	if (p->missed && p->missed * MISSED_REPORT >= due)
+	uint64_t due = st->ticks + st->missed;
+	if (st->missed && st->missed * MISSED_REPORT >= due)
 		fprintf(stderr, "pyflame: %llu of %llu ticks missed: sampling fell behind the rate "
-			"asked for (-r %g)\n", (unsigned long long)p->missed,
+			"asked for (-r %g)\n", (unsigned long long)st->missed,
 			(unsigned long long)due, p->interval);
 	/* Stopping the target is the price of a consistent stack: said when it is felt. */
-	if (p->sampled_ns >= STOPPED_RUN_MIN_NS && p->stopped_ns * STOPPED_REPORT > p->sampled_ns)
+	if (st->sampled_ns >= STOPPED_RUN_MIN_NS &&
+	    st->stopped_ns * STOPPED_REPORT > st->sampled_ns)
 		fprintf(stderr, "pyflame: the target was stopped %.1f%% of the run (%.3f s of "
 			"%.3f s, in %llu pauses)\n",
-			100.0 * (double)p->stopped_ns / (double)p->sampled_ns,
-			(double)p->stopped_ns / 1e9, (double)p->sampled_ns / 1e9,
-			(unsigned long long)p->pauses);
+			100.0 * (double)st->stopped_ns / (double)st->sampled_ns,
+			(double)st->stopped_ns / 1e9, (double)st->sampled_ns / 1e9,
+			(unsigned long long)st->pauses);
 	/* One line per reason, once, at the end (not per sample). */
-	for (int i = 0; i < PROF_ERR_COUNT; i++)
-		if (p->errors[i] && (i != PROF_ERR_NOT_READY || !trace || p->samples == 0))
+	for (int i = 0; i < SAMPLE_ERR_COUNT; i++)
+		if (st->errors[i] && (i != SAMPLE_ERR_NOT_READY || !trace || p->samples == 0))
 			fprintf(stderr, "pyflame: %llu of %llu samples: %s\n",
-				(unsigned long long)p->errors[i],
-				(unsigned long long)(p->samples + p->errors[i]), names[i]);
+				(unsigned long long)st->errors[i],
+				(unsigned long long)(p->samples + st->errors[i]),
+				sample_error_text((enum sample_error)i));
 }
 
 static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
@@ -419,6 +415,7 @@ int main(int argc, char **argv)
 
 	struct profile prof;
 	profile_init(&prof);
+	struct sample_stats stats = { 0 };
 	/* Chrome traces are spans in time: they need every sample's time, like flame charts. */
 	prof.keep_timeline = o.flamechart || wants(&o, OUT_NEEDS_TIMELINE);
 	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live, *cache = NULL;
@@ -475,7 +472,7 @@ int main(int argc, char **argv)
 				rc = run_dump(&t, &w, &prof, &oo, sinks[0].f);
 			else
 				rc = sample_across_execs(&t, &o, &pt, mem, cache, &w, &walker_ok, &cfg,
-							 &prof);
+							 &prof, &stats);
 			if (rc == -EPERM) {
 				fprintf(stderr, "pyflame: cannot attach to %d: operation not "
 					"permitted\n", (int)t.pid);
@@ -485,7 +482,7 @@ int main(int argc, char **argv)
 	}
 	if (write_outputs(&prof, &o, &oo, sinks, n_sinks) != 0)
 		status = 1;
-	report_losses(&prof, o.command != NULL);
+	report_losses(&prof, &stats, o.command != NULL);
 	if (rec && found && write_image(o.record, rec, &pt) != 0)
 		status = 1;
 

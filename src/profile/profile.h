@@ -1,6 +1,6 @@
 /* profile.h: what a profiling run collected: interned frames, stacks with their counts, idle
- * samples and per-reason error counts. Filled by the sampler, read by the writers; it knows
- * nothing of how it was sampled. */
+ * and torn samples. Filled by the sampler, read by the writers; it knows nothing of how it was
+ * sampled (ticks, losses and stops are sample/stats.h's). */
 #ifndef PYFLAME_PROFILE_PROFILE_H
 #define PYFLAME_PROFILE_PROFILE_H
 
@@ -32,17 +32,6 @@ struct prof_stack {
 	uint32_t thread; /* thread id, or PROF_NO_THREAD */
 };
 
-/* Why a sample was lost; counted, reported once at the end. */
-enum prof_error {
-	PROF_ERR_PAUSE,     /* the threads could not be stopped */
-	PROF_ERR_THREADS,   /* the thread list could not be read */
-	PROF_ERR_STACK,     /* a frame chain led to unreadable memory */
-	PROF_ERR_TOO_DEEP,  /* a chain past the depth bound (kept, truncated) */
-	PROF_ERR_CODE,      /* a code object could not be read */
-	PROF_ERR_NOT_READY, /* the interpreter was not running yet */
-	PROF_ERR_COUNT
-};
-
 /* One sample in time order, kept only for flame charts (--flamechart). */
 struct prof_event {
 	uint64_t time_us; /* wall clock, microseconds since the epoch */
@@ -57,15 +46,8 @@ struct profile {
 	uint64_t *counts;     /* by stack id */
 	size_t counts_cap;
 	uint64_t idle;
-	uint64_t torn;      /* --nonblocking stacks that changed while being read, not kept */
+	uint64_t torn;      /* stacks that changed while being read, not kept */
 	uint64_t samples;   /* ticks that produced a stack or an idle count */
-	uint64_t ticks;     /* ticks taken, whatever they gave */
-	uint64_t missed;    /* ticks skipped because sampling fell behind */
-	uint64_t stopped_ns; /* how long the target stood stopped by pauses, each counted once
-			      * from its first interrupt to its last continue */
-	uint64_t sampled_ns; /* how long sampling ran: the run that stopped_ns is a share of */
-	uint64_t pauses;     /* how many times the target was stopped */
-	uint64_t errors[PROF_ERR_COUNT];
 	int keep_timeline; /* set before sampling to record events (memory grows per sample) */
 	uint64_t start_us, end_us; /* wall clock of the first and the last tick, 0 when none */
 	double interval;           /* seconds between samples requested */

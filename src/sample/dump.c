@@ -11,6 +11,7 @@
 #include "profile/profile.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
+#include "sample/stats.h"
 #include "sample/threadname.h"
 
 int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
@@ -22,6 +23,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 	struct py_thread *threads = calloc(PY_MAX_THREADS, sizeof *threads);
 	struct py_raw_frame *frames = calloc(PY_MAX_DEPTH, sizeof *frames);
 	uint32_t *ids = calloc(PY_MAX_DEPTH + 1, sizeof *ids);
+	struct sample_stats lost = { 0 }; /* a frame unresolved shows as a shorter stack */
 	int rc = -ENOMEM;
 	if (!threads || !frames || !ids)
 		goto out;
@@ -47,7 +49,8 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;
 		if (nf > 0)
-			d->stack = sample_resolve(w, prof, frames, (size_t)nf, PROF_NO_THREAD, ids);
+			d->stack = sample_resolve(w, prof, &lost, frames, (size_t)nf, PROF_NO_THREAD,
+						  ids);
 	}
 	/* Names and lines were resolved while stopped: a dump is one instant, not a profile. */
 	proc_resume_all(t, &pause);

@@ -13,6 +13,7 @@
 #include "python/code.h"
 #include "python/walker.h"
 #include "sample/schedule.h"
+#include "sample/stats.h"
 #include "sample/threadname.h"
 #include "util/clock.h"
 
@@ -94,14 +95,14 @@ static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame
 	       f->index < code->firsttraceable;
 }
 
-uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
+uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t *ids)
 {
 	size_t k = 0;
 	for (size_t i = n; i-- > 0;) {
 		const struct py_code *code = py_code_get(w, raw[i].code);
 		if (!code) {
-			prof->errors[PROF_ERR_CODE]++;
+			st->errors[SAMPLE_ERR_CODE]++;
 			return INTERN_NONE;
 		}
 		if (frame_incomplete(w, &raw[i], code))
@@ -258,9 +259,10 @@ static int holder_read(struct py_walker *w, struct py_thread *th)
 	return py_thread_frame(w, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
 }
 
-/* One tick. Returns 0, or -ESRCH when the target is gone, or -EPERM. */
-static int tick(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
-		struct profile *prof, struct scratch *s)
+/* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
+ * or -EPERM. */
+static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
+		    struct profile *prof, struct sample_stats *st, struct scratch *s)
 {
 	if (cfg->pause) {
 		int rc = pause_snapshot(t, w, cfg, s);
@@ -271,7 +273,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		if (rc == -ESRCH || rc == -EPERM)
 			return rc;
 		if (rc < 0) {
-			prof->errors[PROF_ERR_PAUSE]++;
+			st->errors[SAMPLE_ERR_PAUSE]++;
 			return 0;
 		}
 	}
@@ -328,10 +330,10 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 			continue;
 		}
 		if (n == PY_WALK_TOO_DEEP) {
-			prof->errors[PROF_ERR_TOO_DEEP]++;
+			st->errors[SAMPLE_ERR_TOO_DEEP]++;
 			n = (int)partial;
 		} else if (n < 0) {
-			prof->errors[PROF_ERR_STACK]++;
+			st->errors[SAMPLE_ERR_STACK]++;
 			torn++; /* not idle either: this thread had a stack, unreadable */
 			continue;
 		}
@@ -362,11 +364,11 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	}
 
 	if (nt == PY_WALK_NOT_READY) {
-		prof->errors[PROF_ERR_NOT_READY]++;
+		st->errors[SAMPLE_ERR_NOT_READY]++;
 		return 0;
 	}
 	if (nt < 0) {
-		prof->errors[PROF_ERR_THREADS]++;
+		st->errors[SAMPLE_ERR_THREADS]++;
 		return 0;
 	}
 	/* Names and lines are resolved with the target running again: code objects do not
@@ -374,7 +376,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 	 * threads new this tick. */
 	if (cfg->tag_threads)
 		thread_names_fill(&s->names, w, t->pid);
-	uint64_t before = prof->errors[PROF_ERR_CODE];
+	uint64_t before = st->errors[SAMPLE_ERR_CODE];
 	for (size_t i = 0; i < nstacks; i++) {
 		uint32_t thread = PROF_NO_THREAD;
 		if (s->stacks[i].name >= 0) {
@@ -384,7 +386,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 			thread = profile_thread(prof, id ? e->ident : 0, id ? (uint64_t)e->tid : 0,
 						e->name);
 		}
-		uint32_t id = sample_resolve(w, prof, s->frames + s->stacks[i].start,
+		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
 					     s->stacks[i].n, thread, s->ids);
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
@@ -393,7 +395,7 @@ static int tick(struct proc_target *t, struct py_walker *w, const struct sampler
 		prof->idle++;
 		profile_add_event(prof, time_us, INTERN_NONE);
 	}
-	if (nstacks > 0 || prof->errors[PROF_ERR_CODE] == before)
+	if (nstacks > 0 || st->errors[SAMPLE_ERR_CODE] == before)
 		prof->samples++;
 	return 0;
 }
@@ -416,37 +418,101 @@ static int list_readable(struct py_walker *w, const struct sampler_config *cfg,
 	return ok;
 }
 
-static uint64_t errors_total(const struct profile *prof)
-{
-	uint64_t n = 0;
-	for (int i = 0; i < PROF_ERR_COUNT; i++)
-		n += prof->errors[i];
-	return n;
-}
-
-int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
-		struct profile *prof, volatile sig_atomic_t *stop)
-{
+struct sampler {
+	struct proc_target *t;
+	struct py_walker *w;
+	const struct sampler_config *cfg;
+	struct profile *prof;
+	struct sample_stats *st;
 	struct scratch s;
-	int rc = 0;
-	if (scratch_init(&s) != 0) {
-		scratch_release(&s);
-		return -ENOMEM;
+	uint64_t opened_ns, polled_ns;
+	/* Errors as of the last poll that saw the same program: a process in exec() fails
+	 * reads for a while before its new program shows, and those failures are no loss. */
+	uint64_t errors[SAMPLE_ERR_COUNT];
+};
+
+struct sampler *sampler_open(struct proc_target *t, struct py_walker *w,
+			     const struct sampler_config *cfg, struct profile *prof,
+			     struct sample_stats *st)
+{
+	struct sampler *sp = calloc(1, sizeof *sp);
+	if (!sp)
+		return NULL;
+	if (scratch_init(&sp->s) != 0) {
+		scratch_release(&sp->s);
+		free(sp);
+		return NULL;
 	}
+	sp->t = t;
+	sp->w = w;
+	sp->cfg = cfg;
+	sp->prof = prof;
+	sp->st = st;
+	struct scratch *s = &sp->s;
 	/* Pausing the GIL holder alone needs its TID: 3.11+ records it, numbered as this /proc
 	 * numbers threads unless the process is a container's seen from the host; else it is
 	 * told by its pthread_t (which every version records) through the threads' fs_base. */
-	s.names.foreign_ns = t->pid && !procfs_same_pid_ns(t->pid);
-	s.names.idents = &s.idents;
-	s.names.mem = cfg->fresh;
+	s->names.foreign_ns = t->pid && !procfs_same_pid_ns(t->pid);
+	s->names.idents = &s->idents;
+	s->names.mem = cfg->fresh;
 	if (cfg->pause && cfg->fresh && t->pid)
-		s.gil_pause = w->layout.o.tstate_native_thread_id >= 0 && !s.names.foreign_ns
-				      ? GIL_PAUSE_NATIVE
-				      : GIL_PAUSE_IDENT;
+		s->gil_pause = w->layout.o.tstate_native_thread_id >= 0 && !s->names.foreign_ns
+				       ? GIL_PAUSE_NATIVE
+				       : GIL_PAUSE_IDENT;
+	prof->interval = cfg->interval;
+	memcpy(sp->errors, st->errors, sizeof sp->errors);
+	sp->opened_ns = clock_now_ns();
+	return sp;
+}
+
+int sampler_tick(struct sampler *sp)
+{
+	struct sample_stats *st = sp->st;
+	/* Whether the target still lives costs a few system calls to learn; every POLL_NS is
+	 * often enough (a gone target also fails its reads meanwhile). */
+	uint64_t now = clock_now_ns();
+	if (now - sp->polled_ns >= POLL_NS || !sp->polled_ns) {
+		sp->polled_ns = now;
+		if (proc_target_poll(sp->t))
+			return -ESRCH;
+		if (sp->t->execed) {
+			memcpy(st->errors, sp->errors, sizeof sp->errors);
+			return -ESTALE; /* another program now: the caller looks again */
+		}
+		sp->s.list_ok = list_readable(sp->w, sp->cfg, &sp->s);
+		memcpy(sp->errors, st->errors, sizeof sp->errors);
+	}
+	uint64_t before = sample_errors_total(st);
+	int rc = snapshot(sp->t, sp->w, sp->cfg, sp->prof, st, &sp->s);
+	if (rc == -ESRCH)
+		return rc;
+	st->ticks++;
+	/* A failed tick may be the first sign of an exec(): look at the next tick rather than
+	 * at the next POLL_NS. */
+	if (sp->t->image && sample_errors_total(st) != before)
+		sp->polled_ns = 0;
+	return rc;
+}
+
+void sampler_close(struct sampler *sp)
+{
+	if (!sp)
+		return;
+	sp->st->stopped_ns += sp->s.pause.held_ns;
+	sp->st->pauses += sp->s.pause.pauses;
+	sp->st->sampled_ns += clock_now_ns() - sp->opened_ns;
+	scratch_release(&sp->s);
+	free(sp);
+}
+
+int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
+		struct profile *prof, struct sample_stats *st, volatile sig_atomic_t *stop)
+{
+	struct sampler *sp = sampler_open(t, w, cfg, prof, st);
+	if (!sp)
+		return -ENOMEM;
 	struct sample_clock clock;
 	sample_clock_start(&clock, cfg->interval);
-	uint64_t started_ns = clock.start_ns;
-	prof->interval = cfg->interval;
 	/* With a duration, the number of ticks is fixed in advance: seconds / interval, so a
 	 * run that keeps up takes exactly that many samples. */
 	uint64_t planned = 1;
@@ -454,38 +520,15 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		double k = cfg->seconds / cfg->interval;
 		planned = k < 1 ? 1 : (uint64_t)(k + 1e-9);
 	}
-	uint64_t polled_ns = 0;
-	/* Errors as of the last poll that saw the same program: a process in exec() fails
-	 * reads for a while before its new program shows, and those failures are no loss. */
-	uint64_t errors[PROF_ERR_COUNT];
-	memcpy(errors, prof->errors, sizeof errors);
-	for (uint64_t k = 0;; k++) {
-		if (*stop)
-			break;
-		/* Whether the target still lives costs a few system calls to learn; every
-		 * POLL_NS is often enough (a gone target also fails its reads meanwhile). */
-		uint64_t now = clock_now_ns();
-		if (now - polled_ns >= POLL_NS || k == 0) {
-			polled_ns = now;
-			if (proc_target_poll(t))
-				break;
-			if (t->execed) {
-				memcpy(prof->errors, errors, sizeof errors);
-				rc = -ESTALE; /* another program now: the caller looks again */
-				break;
-			}
-			s.list_ok = list_readable(w, cfg, &s);
-			memcpy(errors, prof->errors, sizeof errors);
-		}
-		uint64_t before = errors_total(prof);
-		int trc = tick(t, w, cfg, prof, &s);
+	int rc = 0;
+	for (uint64_t k = 0; !*stop; k++) {
+		int trc = sampler_tick(sp);
 		if (trc == -ESRCH)
 			break;
-		prof->ticks++;
-		/* A failed tick may be the first sign of an exec(): look now rather than at the
-		 * next POLL_NS (the next tick polls). */
-		if (t->image && errors_total(prof) != before)
-			polled_ns = 0;
+		if (trc == -ESTALE) {
+			rc = trc;
+			break;
+		}
 		if (trc == -EPERM) {
 			rc = k == 0 ? -EPERM : 0;
 			break;
@@ -495,14 +538,11 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		uint64_t missed = sample_clock_wait(&clock);
 		if (cfg->seconds >= 0 && k + 1 + missed > planned)
 			missed = planned - k - 1; /* ticks past the end were never due */
-		prof->missed += missed;
+		st->missed += missed;
 		k += missed;
 		if (cfg->seconds >= 0 && k + 1 >= planned)
 			break;
 	}
-	prof->stopped_ns += s.pause.held_ns;
-	prof->pauses += s.pause.pauses;
-	prof->sampled_ns += clock_now_ns() - started_ns;
-	scratch_release(&s);
+	sampler_close(sp);
 	return rc;
 }

@@ -12,6 +12,7 @@ struct mem_reader;
 struct proc_target;
 struct py_walker;
 struct profile;
+struct sample_stats;
 
 struct sampler_config {
 	double seconds;   /* how long to sample; < 0: until the target exits */
@@ -28,22 +29,40 @@ struct sampler_config {
 				   * pausing; NULL: the walker's own */
 };
 
-/* Samples t through w into prof until the time is up, the target exits (t->exited, or the
- * process disappears) or *stop becomes non-zero. Per-sample failures are counted in prof and
- * never end the run. Returns 0, -ESTALE when the process exec()'d (t->execed: its memory
- * is another program's now), or a negative errno when the very first snapshot fails for a
- * reason the user must hear about (-EPERM). */
+/* The sampler as steps others can drive: open over a target and its walker, tick as often as
+ * the driver's clock says (the record loop below, or a live view's), close. Samples go to
+ * prof, how they were taken (ticks, losses, stopped time) to stats. */
+struct sampler;
+
+/* Prepares sampling t through w. Returns NULL when out of memory. */
+struct sampler *sampler_open(struct proc_target *t, struct py_walker *w,
+			     const struct sampler_config *cfg, struct profile *prof,
+			     struct sample_stats *stats);
+
+/* Takes one sample now, first checking (every 50 ms) that the target still runs the same
+ * program. Per-sample failures are counted in stats and return 0. Returns 0, -ESRCH (the
+ * target is gone), -ESTALE (it exec()'d: its memory is another program's now) or -EPERM (it
+ * may not be traced). */
+int sampler_tick(struct sampler *s);
+
+/* Adds the time sampled and stopped to stats, and frees s. NULL does nothing. */
+void sampler_close(struct sampler *s);
+
+/* The record loop: ticks on cfg's clock into prof until the time is up, the target exits
+ * (t->exited, or the process disappears) or *stop becomes non-zero; ticks that fell behind are
+ * counted as missed. Returns 0, -ESTALE when the process exec()'d, -ENOMEM, or -EPERM when the
+ * very first snapshot was refused (a reason the user must hear about). */
 int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
-		struct profile *prof, volatile sig_atomic_t *stop);
+		struct profile *prof, struct sample_stats *stats, volatile sig_atomic_t *stop);
 
 struct py_raw_frame;
 
 /* Resolves one raw stack (innermost first, as read) into names and lines, and adds it to prof
  * once, outermost first, seen on thread (a profile thread id or PROF_NO_THREAD); ids is scratch
- * for PY_MAX_DEPTH frame ids. Frames CPython itself
- * hides (3.11+ frames not yet started) are left out. Returns the stack id, or INTERN_NONE
- * when nothing is left or a code object could not be read (counted in prof->errors). */
-uint32_t sample_resolve(struct py_walker *w, struct profile *prof,
+ * for PY_MAX_DEPTH frame ids. Frames CPython itself hides (3.11+ frames not yet started) are
+ * left out. Returns the stack id, or INTERN_NONE when nothing is left or a code object could
+ * not be read (counted in st->errors). */
+uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t *ids);
 
 #endif

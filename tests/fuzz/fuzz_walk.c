@@ -17,6 +17,7 @@
 #include "python/discover.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
+#include "sample/stats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		volatile sig_atomic_t stop = 0;
 		struct py_thread holder;
 		py_gil_owner(&w, &holder); /* what a pause reads first, before stopping anything */
-		sampler_run(&t, &w, &cfg, &prof, &stop);
+		struct sample_stats stats = { 0 };
+		sampler_run(&t, &w, &cfg, &prof, &stats, &stop);
 		/* The writers too: names from a hostile target must still make valid output. */
 		FILE *sink = fopen("/dev/null", "w");
 		if (sink) {

@@ -18,6 +18,7 @@
 #include "python/offsets.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
+#include "sample/stats.h"
 
 #define IMAGES "tests/images"
 
@@ -71,7 +72,8 @@ static char *replay_row(struct mem_reader *mem, const struct py_target *pt,
 	struct proc_target t = { .pid = 0 };
 	struct sampler_config cfg = { .seconds = 0, .interval = 0.01, .once = 1, .pause = 0 };
 	volatile sig_atomic_t stop = 0;
-	sampler_run(&t, &w, &cfg, &prof, &stop);
+	struct sample_stats stats = { 0 };
+	sampler_run(&t, &w, &cfg, &prof, &stats, &stop);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
