@@ -31,7 +31,7 @@
 #include "sample/schedule.h"
 #include "sample/sampler.h"
 #include "sample/stats.h"
-#include "sample/threadname.h"
+#include "sample/thread_names.h"
 #include "util/clock.h"
 
 #define PYFLAME_VERSION "2.0.0"

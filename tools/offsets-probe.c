@@ -307,7 +307,7 @@ int main(void)
 
 	put("object_type", offsetof(PyObject, ob_type));
 
-	/* Thread names: types, instance dicts, dicts, ints (src/python/threadnames.c). */
+	/* Thread names: types, instance dicts, dicts, ints (src/python/threading_names.c). */
 	put("type_flags", offsetof(PyTypeObject, tp_flags));
 	put("type_dictoffset", offsetof(PyTypeObject, tp_dictoffset));
 #if PY_MAJOR_VERSION >= 3

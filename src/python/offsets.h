@@ -84,7 +84,7 @@ struct py_offsets {
 	/* PyObject */
 	int32_t object_type; /* ob_type */
 
-	/* Thread names (threadnames.c): sys.modules -> threading -> _active -> Thread -> name. */
+	/* Thread names (threading_names.c): sys.modules -> threading -> _active -> Thread -> name. */
 
 	/* PyTypeObject: telling types apart by flag, and finding an instance's __dict__. */
 	int32_t type_flags;           /* tp_flags (long in 2.7, unsigned long in 3.x: 8 bytes) */

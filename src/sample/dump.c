@@ -12,7 +12,7 @@
 #include "python/walker.h"
 #include "sample/sampler.h"
 #include "sample/stats.h"
-#include "sample/threadname.h"
+#include "sample/thread_names.h"
 
 int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
 		struct dump_thread *out, size_t max)

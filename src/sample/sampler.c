@@ -14,7 +14,7 @@
 #include "python/walker.h"
 #include "sample/schedule.h"
 #include "sample/stats.h"
-#include "sample/threadname.h"
+#include "sample/thread_names.h"
 #include "util/clock.h"
 
 /* How the GIL holder's OS thread is found, to stop only it (pause_snapshot). */

@@ -70,7 +70,7 @@ static const struct field_span spans[] = {
 	SPAN(unicode_compact_size, V(3, 0), ANY_MAX),
 	SPAN(unicode_data_ptr, V(3, 0), ANY_MAX),
 	SPAN(object_type, 0, ANY_MAX),
-	/* thread names (threadnames.c) */
+	/* thread names (threading_names.c) */
 	SPAN(type_flags, 0, ANY_MAX),
 	SPAN(type_dictoffset, 0, ANY_MAX),
 	SPAN(heaptype_cached_keys, V(3, 0), ANY_MAX), /* PEP 412 key-sharing dicts, 3.3 */

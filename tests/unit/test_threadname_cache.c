@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "python/walker.h"
-#include "sample/threadname.h"
+#include "sample/thread_names.h"
 
 static _Atomic pid_t other_tid;
 static _Atomic int done;

@@ -1,4 +1,4 @@
-/* test_threadnames.c: reading threading._active with no process.
+/* test_threading_names.c: reading threading._active with no process.
  *
  * py_long_value is checked on known digit strings. Then, for every row of the offsets table,
  * a small fake target is laid out in memory the way that CPython version lays it out (types,
@@ -14,7 +14,7 @@
 #include "mem/reader.h"
 #include "python/objects.h"
 #include "python/offsets.h"
-#include "python/threadnames.h"
+#include "python/threading_names.h"
 #include "python/walker.h"
 
 static void test_long_value(void)

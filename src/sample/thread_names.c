@@ -1,5 +1,5 @@
-/* threadname.c: matching thread states to OS threads, and naming them. */
-#include "sample/threadname.h"
+/* thread_names.c: matching thread states to OS threads, and naming them. */
+#include "sample/thread_names.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 
 #include "proc/idents.h"
 #include "proc/pause.h"
-#include "python/threadnames.h"
+#include "python/threading_names.h"
 #include "python/walker.h"
 #include "util/grow.h"
 

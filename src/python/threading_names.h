@@ -1,11 +1,11 @@
-/* threadnames.h: the names Python's threading module gives its threads, read from the target.
+/* threading_names.h: the names the threading module gives its threads, read from the target.
  *
  * No CPython up to 3.13 tells the OS a thread's name (CPYTHON.md section 5), so the only
  * source is sys.modules['threading']._active, a dict mapping each thread's ident (==
  * tstate->thread_id) to its Thread object, whose instance dict holds the name.
  */
-#ifndef PYFLAME_PYTHON_THREADNAMES_H
-#define PYFLAME_PYTHON_THREADNAMES_H
+#ifndef PYFLAME_PYTHON_THREADING_NAMES_H
+#define PYFLAME_PYTHON_THREADING_NAMES_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
-/* threadname.h: which OS thread a Python thread state is, and what it is called. */
-#ifndef PYFLAME_SAMPLE_THREADNAME_H
-#define PYFLAME_SAMPLE_THREADNAME_H
+/* thread_names.h: which OS thread a Python thread state is, and what it is called. */
+#ifndef PYFLAME_SAMPLE_THREAD_NAMES_H
+#define PYFLAME_SAMPLE_THREAD_NAMES_H
 
 #include <stddef.h>
 #include <stdint.h>

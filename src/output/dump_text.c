@@ -1,4 +1,4 @@
-/* dump.c: writing a -d snapshot: per thread a header "TID:" ("TID*:" for the GIL holder)
+/* dump_text.c: writing a -d snapshot: per thread a header "TID:" ("TID*:" for the GIL holder)
  * with the thread's name, then its frames innermost first, one per line. */
 #include <inttypes.h>
 

@@ -1,10 +1,10 @@
-/* threadnames.c: threading._active and the names in it.
+/* threading_names.c: threading._active and the names in it.
  *
  * The path is interp->modules["threading"].__dict__["_active"][ident].__dict__["_name"]; every
  * step is a dict or an instance's attributes, read by objects.c however the version stores
  * them.
  */
-#include "python/threadnames.h"
+#include "python/threading_names.h"
 
 #include "mem/reader.h"
 #include "python/objects.h"
