@@ -1,4 +1,4 @@
-/* test_threadname_cache.c: the sampler's table of thread names by ident. glibc hands a new
+/* test_thread_names.c: the sampler's table of thread names by ident. glibc hands a new
  * thread the pthread_t (the ident) of one that ended, so an ident can change owners; on 3.11+
  * the thread state's native id says so, and the name must follow the thread that now has it,
  * not stay the dead one's. Run on this process's own threads, named with pthread_setname_np,
