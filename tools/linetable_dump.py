@@ -12,7 +12,7 @@
 #   code <kind> <firstlineno> <nindex> <table hex, or - when empty> <source>:<code path>
 #   at <index> <line>              a single index (-1, and past the end of the code)
 #   run <start> <count> <line>     indices start .. start+count-1 all on line
-# <kind> is 27, 36, 310 or 311 (the table formats of shared/CPYTHON.md section 3); indices are
+# <kind> is 27, 36, 310 or 311 (the table formats of docs/CPYTHON.md section 3); indices are
 # byte offsets before 3.11 and 2-byte code units from 3.11 on. Runs only compress the expected
 # answers; the test still checks every index they cover.
 

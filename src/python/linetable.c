@@ -1,5 +1,5 @@
 /* linetable.c: the four line-number table formats, decoded into sorted address ranges once per
- * code object. The rules are in shared/CPYTHON.md section 3; tests/unit/test_linetable.c checks
+ * code object. The rules are in docs/CPYTHON.md section 3; tests/unit/test_linetable.c checks
  * them against what each interpreter's own PyCode_Addr2Line reports.
  *
  * The table comes from the target's memory, so it is treated as hostile: every loop advances

@@ -3,7 +3,7 @@
  * A code object's table is decoded once (into struct py_line_range ranges, cached with the code
  * object) and then looked up for every sample. Four formats exist: 2.7's co_lnotab (unsigned
  * line increments), 3.6-3.9's co_lnotab (signed), 3.10's PEP 626 co_linetable and the 3.11+
- * location table. See shared/CPYTHON.md section 3 for the exact rules.
+ * location table. See docs/CPYTHON.md section 3 for the exact rules.
  */
 #ifndef PYFLAME_PYTHON_LINETABLE_H
 #define PYFLAME_PYTHON_LINETABLE_H

@@ -14,7 +14,7 @@
 #include "python/offsets.h"
 
 /* PEP 393 state bit-field (Include/cpython/unicodeobject.h), as laid out by GCC on x86-64 and
- * confirmed by a compiled probe on 3.6, 3.12 and 3.13 (CPYTHON.md section 4): interned bits 0-1,
+ * confirmed by a compiled probe on 3.6, 3.12 and 3.13 (docs/CPYTHON.md, section 4): interned bits 0-1,
  * kind bits 2-4, compact bit 5, ascii bit 6. Bit 7 changed meaning in 3.12 and is not used. */
 static inline unsigned state_kind(uint32_t s)
 {

@@ -1,6 +1,6 @@
 /* threading_names.h: the names the threading module gives its threads, read from the target.
  *
- * No CPython up to 3.13 tells the OS a thread's name (CPYTHON.md section 5), so the only
+ * No CPython before 3.14 tells the OS a thread's name (docs/CPYTHON.md, section 5), so the only
  * source is sys.modules['threading']._active, a dict mapping each thread's ident (==
  * tstate->thread_id) to its Thread object, whose instance dict holds the name.
  */

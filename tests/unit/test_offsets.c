@@ -4,7 +4,7 @@
  * checks what a generator or header mistake would break: one row per probed version, sorted, found
  * by py_offsets_find; every field present exactly in the versions that have it (a field left at
  * 0 by a forgotten probe line, or -1 where the walker needs a value, shows up here); and a few
- * values that CPYTHON.md records from live interpreters, as a tie to reality.
+ * values recorded from live interpreters, as a tie to reality.
  */
 #include "check.h"
 #include "python/offsets.h"
@@ -24,7 +24,7 @@ struct field_span {
 
 #define SPAN(field, first, last) { #field, offsetof(struct py_offsets, field), (first), (last) }
 
-/* Which CPython versions have each field (CPYTHON.md sections 1-6 and offsets.h's comments). */
+/* Which CPython versions have each field (docs/CPYTHON.md and offsets.h's comments). */
 static const struct field_span spans[] = {
 	SPAN(runtime_interpreters_head, V(3, 7), ANY_MAX), /* _PyRuntime appeared in 3.7 */
 	SPAN(runtime_gilstate_tstate_current, V(3, 7), V(3, 11)), /* a thread-local from 3.12 */
@@ -175,7 +175,7 @@ static void test_spans_cover_struct(void)
 	CHECK(!dup, "no field is listed twice");
 }
 
-/* The versions installed when the table was generated (CPYTHON.md section 1). */
+/* The versions installed when the table was generated (pyenv's, and the sid root's 3.14). */
 static const struct {
 	int major, minor;
 	const char *probed;
@@ -259,7 +259,7 @@ static void test_presence(void)
 	}
 }
 
-/* Values CPYTHON.md recorded from probes and live walks (sections 2, 3, 5, 6 and 7). */
+/* Values recorded from probes and live walks when the walker was first written. */
 static void test_known_values(void)
 {
 	const struct py_offsets *r;

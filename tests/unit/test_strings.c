@@ -52,7 +52,7 @@ static void fake_reset(struct fake *f)
 	f->max_len = 0;
 }
 
-/* Layouts. These mirror CPYTHON.md section 4 and the generated offsets_table.c (x86-64); they
+/* Layouts. These mirror docs/CPYTHON.md section 4 and the generated offsets_table.c (x86-64); they
  * are set here, not taken from the table, so the test pins the byte layout it builds. Only the
  * fields strings.c uses are set; the rest are -1. 3.x PyBytesObject has ob_sval at 32. */
 static struct py_offsets layout(int minor)

@@ -160,7 +160,7 @@ static uint64_t mk_str(struct builder *b, const char *utf8)
 	}
 	unsigned kind = maxcp < 0x100 ? 1 : 2;
 	int ascii = maxcp < 0x80;
-	/* state: kind in bits 2-4, compact bit 5, ascii bit 6 (CPYTHON.md section 4) */
+	/* state: kind in bits 2-4, compact bit 5, ascii bit 6 (docs/CPYTHON.md, section 4) */
 	uint32_t state = kind << 2 | 1u << 5 | (ascii ? 1u << 6 : 0);
 	size_t data = (size_t)(ascii ? o->unicode_ascii_size : o->unicode_compact_size);
 	uint64_t s = mk_object(b, b->str_type, data + (len + 1) * kind, 0);
