@@ -33,6 +33,7 @@
 #include "sample/stats.h"
 #include "sample/thread_names.h"
 #include "util/clock.h"
+#include "util/msg.h"
 
 #define PYFLAME_VERSION "2.0.0"
 
@@ -71,17 +72,17 @@ static void print_version(void)
 static int check_pid(pid_t pid)
 {
 	if (kill(pid, 0) != 0 && errno == ESRCH) {
-		fprintf(stderr, "pyflame: no process with PID %d\n", (int)pid);
+		warn("no process with PID %d", (int)pid);
 		return -1;
 	}
 	if (pid == getpid()) {
-		fprintf(stderr, "pyflame: cannot profile pyflame itself (PID %d)\n", (int)pid);
+		warn("cannot profile pyflame itself (PID %d)", (int)pid);
 		return -1;
 	}
 	/* Two profilers on one target would take turns failing to stop it: the second is
 	 * told at once. The claim lasts as long as this process. */
 	if (proc_claim(pid) == -EADDRINUSE) {
-		fprintf(stderr, "pyflame: process %d is already being profiled by another pyflame\n",
+		warn("process %d is already being profiled by another pyflame",
 			(int)pid);
 		return -1;
 	}
@@ -89,29 +90,29 @@ static int check_pid(pid_t pid)
 	if (tracer > 0) {
 		char comm[64];
 		thread_comm(tracer, tracer, comm, sizeof comm);
-		fprintf(stderr, "pyflame: process %d is already traced by process %d (%s); only one "
-			"tracer can attach at a time\n", (int)pid, (int)tracer, comm[0] ? comm : "?");
+		warn("process %d is already traced by process %d (%s); only one "
+			"tracer can attach at a time", (int)pid, (int)tracer, comm[0] ? comm : "?");
 		return -1;
 	}
 	int rc = proc_check_traceable(pid);
 	char state = procfs_thread_state(pid, pid);
 	if (rc == -EPERM && (state == 'Z' || state == 'X')) {
-		fprintf(stderr, "pyflame: process %d has exited\n", (int)pid);
+		warn("process %d has exited", (int)pid);
 		return -1;
 	}
 	if (rc == -EPERM) {
 		char why[512];
 		proc_explain_eperm(pid, why, sizeof why);
-		fprintf(stderr, "pyflame: cannot attach to %d: operation not permitted: %s\n",
+		warn("cannot attach to %d: operation not permitted: %s",
 			(int)pid, why);
 		return -1;
 	}
 	if (rc == -ESRCH) {
-		fprintf(stderr, "pyflame: no process with PID %d\n", (int)pid);
+		warn("no process with PID %d", (int)pid);
 		return -1;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "pyflame: cannot attach to %d: %s\n", (int)pid, strerror(-rc));
+		warn("cannot attach to %d: %s", (int)pid, strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -174,8 +175,8 @@ static int sample_across_execs(struct proc_target *t, const struct options *o,
 		if (discover_started(t, o, pt, err, sizeof err, deadline) != 0 ||
 		    py_walker_init(w, mem, pt, err, sizeof err) != 0) {
 			if (!stop_requested && !t->exited)
-				fprintf(stderr, "pyflame: process %d exec()'d a program with no Python "
-					"interpreter seen; the profile until then is written\n",
+				warn("process %d exec()'d a program with no Python "
+					"interpreter seen; the profile until then is written",
 					(int)t->pid);
 			return 0;
 		}
@@ -201,21 +202,21 @@ static void report_losses(const struct profile *p, const struct sample_stats *st
 	/* Every missed tick is counted; a few are the machine's hiccups, not worth a line. */
 	uint64_t due = st->ticks + st->missed;
 	if (st->missed && st->missed * MISSED_REPORT >= due)
-		fprintf(stderr, "pyflame: %llu of %llu ticks missed: sampling fell behind the rate "
-			"asked for (-r %g)\n", (unsigned long long)st->missed,
+		warn("%llu of %llu ticks missed: sampling fell behind the rate "
+			"asked for (-r %g)", (unsigned long long)st->missed,
 			(unsigned long long)due, p->interval);
 	/* Stopping the target is the price of a consistent stack: said when it is felt. */
 	if (st->sampled_ns >= STOPPED_RUN_MIN_NS &&
 	    st->stopped_ns * STOPPED_REPORT > st->sampled_ns)
-		fprintf(stderr, "pyflame: the target was stopped %.1f%% of the run (%.3f s of "
-			"%.3f s, in %llu pauses)\n",
+		warn("the target was stopped %.1f%% of the run (%.3f s of "
+			"%.3f s, in %llu pauses)",
 			100.0 * (double)st->stopped_ns / (double)st->sampled_ns,
 			(double)st->stopped_ns / 1e9, (double)st->sampled_ns / 1e9,
 			(unsigned long long)st->pauses);
 	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < SAMPLE_ERR_COUNT; i++)
 		if (st->errors[i] && (i != SAMPLE_ERR_NOT_READY || !trace || p->samples == 0))
-			fprintf(stderr, "pyflame: %llu of %llu samples: %s\n",
+			warn("%llu of %llu samples: %s",
 				(unsigned long long)st->errors[i],
 				(unsigned long long)(p->samples + st->errors[i]),
 				sample_error_text((enum sample_error)i));
@@ -229,7 +230,7 @@ static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *
 	if (n == -EPERM)
 		return n;
 	if (n < 0) {
-		fprintf(stderr, "pyflame: cannot read the threads of %d\n", (int)t->pid);
+		warn("cannot read the threads of %d", (int)t->pid);
 		return 0;
 	}
 	return out_dump_write(prof, threads, (size_t)n, oo, f);
@@ -290,7 +291,7 @@ static int open_sinks(const struct options *o, struct out_sink *sinks, int *n)
 		const char *path = o->n_outputs ? o->outputs[i].path : NULL;
 		int rc = out_sink_open(&sinks[i], path);
 		if (rc < 0) {
-			fprintf(stderr, "pyflame: cannot write '%s': %s\n", path, strerror(-rc));
+			warn("cannot write '%s': %s", path, strerror(-rc));
 			while (i-- > 0)
 				out_sink_abort(&sinks[i]);
 			return -1;
@@ -321,7 +322,7 @@ static int write_outputs(const struct profile *p, const struct options *o,
 			err = -rc;
 		}
 		if (rc != 0) {
-			fprintf(stderr, "pyflame: cannot write the profile%s%s%s: %s\n",
+			warn("cannot write the profile%s%s%s: %s",
 				sinks[i].path ? " to '" : "", sinks[i].path ? sinks[i].path : "",
 				sinks[i].path ? "'" : "", strerror(err));
 			status = -1;
@@ -336,7 +337,7 @@ static int write_image(const char *path, struct mem_reader *rec, const struct py
 	FILE *f = fopen(path, "wb");
 	if (!f || py_target_format(pt, meta, sizeof meta) != 0 ||
 	    mem_record_write(rec, meta, f) != 0) {
-		fprintf(stderr, "pyflame: cannot write memory image '%s'\n", path);
+		warn("cannot write memory image '%s'", path);
 		if (f)
 			fclose(f);
 		return -1;
@@ -357,11 +358,9 @@ int main(int argc, char **argv)
 		print_version();
 		return 0;
 	}
-	if ((o.format->needs & OUT_BINARY) && !o.n_outputs && isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "pyflame: %s is binary and will not go to a terminal: use -o "
-			"FILE%s or a pipe\n", o.format->name, o.format->endings[0]);
-		return 1;
-	}
+	if ((o.format->needs & OUT_BINARY) && !o.n_outputs && isatty(STDOUT_FILENO))
+		die("%s is binary and will not go to a terminal: use -o FILE%s or a pipe",
+		    o.format->name, o.format->endings[0]);
 	if (o.legacy_pid)
 		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
 			"'pyflame -p %d'\n", (int)o.pid);
@@ -372,24 +371,17 @@ int main(int argc, char **argv)
 	char err[1024] = "";
 	if (o.command) {
 		int rc = proc_resolve_command(o.command[0], cmd_path, sizeof cmd_path);
-		if (rc < 0) {
-			fprintf(stderr, "pyflame: cannot run '%s': %s\n", o.command[0],
-				rc == -ENOENT ? "command not found" : strerror(-rc));
-			return 1;
-		}
-		if (is_self(cmd_path)) {
-			fprintf(stderr, "pyflame: cannot profile pyflame itself ('%s')\n",
-				o.command[0]);
-			return 1;
-		}
+		if (rc < 0)
+			die("cannot run '%s': %s", o.command[0],
+			    rc == -ENOENT ? "command not found" : strerror(-rc));
+		if (is_self(cmd_path))
+			die("cannot profile pyflame itself ('%s')", o.command[0]);
 	} else {
 		if (check_pid(o.pid) != 0)
 			return 1;
 		int rc = py_discover(o.pid, o.has_abi ? &o.abi : NULL, &pt, err, sizeof err);
-		if (rc != PY_DISCOVER_OK) {
-			fprintf(stderr, "pyflame: %s\n", err);
-			return 1;
-		}
+		if (rc != PY_DISCOVER_OK)
+			die("%s", err);
 	}
 
 	struct out_sink sinks[OPT_MAX_OUTPUTS];
@@ -402,7 +394,7 @@ int main(int argc, char **argv)
 	if (o.command) {
 		pid_t pid = proc_spawn(cmd_path, o.command);
 		if (pid < 0) {
-			fprintf(stderr, "pyflame: cannot run '%s': %s\n", o.command[0],
+			warn("cannot run '%s': %s", o.command[0],
 				strerror((int)-pid));
 			abort_sinks(sinks, n_sinks);
 			return 1;
@@ -428,10 +420,10 @@ int main(int argc, char **argv)
 		int d = discover_started(&t, &o, &pt, err, sizeof err, 0);
 		found = d == 0;
 		if (d == -2)
-			fprintf(stderr, "pyflame: %s\n", err);
+			warn("%s", err);
 		else if (d != 0 && !stop_requested)
-			fprintf(stderr, "pyflame: no Python interpreter seen in '%s' before it "
-				"exited\n", o.command[0]);
+			warn("no Python interpreter seen in '%s' before it "
+				"exited", o.command[0]);
 	} else {
 		found = 1;
 	}
@@ -448,7 +440,7 @@ int main(int argc, char **argv)
 	int walker_ok = 0;
 	if (found && mem) {
 		if (py_walker_init(&w, mem, &pt, err, sizeof err) != 0) {
-			fprintf(stderr, "pyflame: %s\n", err);
+			warn("%s", err);
 			status = 1;
 		} else {
 			walker_ok = 1;
@@ -474,8 +466,8 @@ int main(int argc, char **argv)
 				rc = sample_across_execs(&t, &o, &pt, mem, cache, &w, &walker_ok, &cfg,
 							 &prof, &stats);
 			if (rc == -EPERM) {
-				fprintf(stderr, "pyflame: cannot attach to %d: operation not "
-					"permitted\n", (int)t.pid);
+				warn("cannot attach to %d: operation not "
+					"permitted", (int)t.pid);
 				status = 1;
 			}
 		}

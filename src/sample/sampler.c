@@ -208,7 +208,8 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
  * --threads, a tick that finds the GIL free, or its holder just letting it go, stops every
  * thread: any may run Python code then, and the check of a stack read while its thread runs is
  * not proof enough for a pausing profile (2.7 reuses a code object's frame object, so a new
- * call can look like the old one; t75 caught such a stack).
+ * call can look like the old one; the churn test caught such a stack, a thread's own frames
+ * under another thread's root).
  * Returns as proc_pause_all. */
 static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			  const struct sampler_config *cfg, struct scratch *s)
