@@ -54,6 +54,19 @@ python_path() {
 	esac
 }
 
+# use_python LABEL WHAT: sets py to LABEL's interpreter, or says why WHAT is skipped for it and
+# returns 1: the prologue of every per-interpreter loop (`use_python "$label" dump || continue`).
+use_python() {
+	py=$(python_path "$1")
+	if [ -z "$py" ] || [ ! -x "$py" ]; then
+		case $1 in
+		sid-*) skip "$2 $1: no Debian sid root with python${1#sid-} here (tests/sid-root makes it)" ;;
+		*) skip "$2 $1: interpreter not installed on this machine" ;;
+		esac
+		return 1
+	fi
+}
+
 # line_of FILE TAG: the line number of the line marked "# @TAG".
 line_of() { grep -n "# @$2\$" "$1" | cut -d: -f1; }
 

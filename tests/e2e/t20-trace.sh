@@ -3,11 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "trace $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "trace" || continue
 	t=$TARGETS/busy.py
 	want=$(busy_stack)
 

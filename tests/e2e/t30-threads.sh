@@ -3,11 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "threads $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "threads" || continue
 	t=$TARGETS/threads.py
 	a="$t:spin_a:$(line_of "$t" spin_a)"
 	b="$t:spin_b:$(line_of "$t" spin_b)"

@@ -24,11 +24,7 @@ switches() {
 woken() { awk 'NR == FNR {b[$1] = $2; next} ($1 in b) {n += $2 - b[$1]} END {print n + 0}' "$1" "$2"; }
 
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "idle threads $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "idle threads" || continue
 	for mode in main relay idle; do
 		start_target "$py" "$t" 16 $([ $mode != main ] && echo $mode) ||
 			{ echo "not ok - idle threads $label $mode: target did not start"; continue; }

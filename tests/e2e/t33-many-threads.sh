@@ -46,11 +46,7 @@ profile() {
 declare -A res
 for label in $ALL_PYTHONS; do
 	res=()
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "many threads $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "many threads" || continue
 	# The same process without the blocked threads: what a tick costs it on this machine now
 	# (measured before and after, the larger kept: a shared machine's load comes and goes).
 	profile 0 main || { echo "not ok - many threads $label: target did not start"; continue; }

@@ -3,11 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "dump $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "dump" || continue
 	t=$TARGETS/threads.py
 	start_target "$py" "$t" && wait_main_sleeping || { echo "not ok - dump $label: target did not start"; continue; }
 	"$PYFLAME" -d -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?

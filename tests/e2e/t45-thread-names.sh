@@ -7,11 +7,7 @@ export LC_ALL=C # sort order and awk byte handling must not depend on the caller
 
 t=$TARGETS/named_threads.py
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "thread names $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "thread names" || continue
 	# 2.7's Thread.__init__ does str(name), so its worker has an ASCII name; 3.x's is a
 	# non-ASCII str (a 2-byte PEP 393 kind), which must come out as UTF-8.
 	case $label in

@@ -5,11 +5,7 @@
 
 CHECK=$ROOT/tests/e2e/json/check_json_formats.py
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "json formats $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "json formats" || continue
 	start_target "$py" "$TARGETS/threads.py" && wait_main_sleeping || { stop_target; continue; }
 	rm -f "$WORK"/p.*
 	"$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.005 --threads --thread-names -o "$WORK/p.txt" \

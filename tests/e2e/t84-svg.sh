@@ -11,11 +11,7 @@ SVG=$ROOT/tests/e2e/svg
 t=$TARGETS/busy.py
 want=$(busy_stack)
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "svg $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "svg" || continue
 	rm -f "$WORK"/b.* "$WORK"/c.*
 	# -S skips site (.pth files of installed packages), whose start-up time varies with load.
 	"$PYFLAME" -r 0.005 -o "$WORK/b.txt" -o "$WORK/b.svg" -t "$py" -S "$t" "" 0.4 >/dev/null 2>"$WORK/err"; rc=$?

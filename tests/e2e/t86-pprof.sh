@@ -68,11 +68,7 @@ is_gzip() { [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; }
 t=$TARGETS/busy.py
 want=$(busy_stack)
 for label in $ALL_PYTHONS; do
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "pprof $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "pprof" || continue
 	rm -f "$WORK"/out.*
 	# One run, two files: the format comes from each name.
 	"$PYFLAME" -r 0.005 -o "$WORK/out.pb.gz" -o "$WORK/out.txt" -t "$py" -S "$t" "" 0.4 \

@@ -13,11 +13,7 @@ for label in $ALL_PYTHONS; do
 		skip "embedded $label: Debian's python${label#sid-} has no shared libpython to embed"
 		continue ;;
 	esac
-	py=$(python_path "$label")
-	if [ -z "$py" ] || [ ! -x "$py" ]; then
-		skip "embedded $label: interpreter not installed on this machine"
-		continue
-	fi
+	use_python "$label" "embedded" || continue
 	prefix=$(dirname "$(dirname "$py")")
 	lib=$(ls "$prefix"/lib/libpython"$label"*.so.1.0 2>/dev/null | head -n 1)
 	inc=$(ls -d "$prefix"/include/python"$label"* 2>/dev/null | head -n 1)
