@@ -16,6 +16,14 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc, want: $want 1"; cat "$WORK/one" "$WORK/err"; } | not_ok "attach $label -s 0"
 	fi
 
+	# The same as the record command: the classic flags are record's.
+	"$PYFLAME" record -p "$TARGET_PID" -s 0 >"$WORK/one" 2>"$WORK/err"; rc=$?
+	if [ $rc -eq 0 ] && [ "$(cat "$WORK/one")" = "$want 1" ] && [ ! -s "$WORK/err" ]; then
+		ok "attach $label: pyflame record -p: the same exact stack"
+	else
+		{ echo "exit $rc, want: $want 1"; cat "$WORK/one" "$WORK/err"; } | not_ok "attach $label: pyflame record"
+	fi
+
 	# A timed profile: one distinct stack, count between 1 and the 50 ticks requested.
 	"$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.01 >"$WORK/prof" 2>"$WORK/err"; rc=$?
 	n=$(wc -l <"$WORK/prof"); total=$(total_count "$WORK/prof")
