@@ -34,6 +34,7 @@
 #include "sample/stats.h"
 #include "sample/thread_names.h"
 #include "util/clock.h"
+#include "util/errors.h"
 #include "util/msg.h"
 
 #define PYFLAME_VERSION "2.0.0"
@@ -113,7 +114,7 @@ static int check_pid(pid_t pid)
 		return -1;
 	}
 	if (rc < 0) {
-		warn("cannot attach to %d: %s", (int)pid, strerror(-rc));
+		warn("cannot attach to %d: %s", (int)pid, pf_strerror(rc));
 		return -1;
 	}
 	return 0;

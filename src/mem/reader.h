@@ -10,11 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Error codes returned by readers (negative, like the rest of Pyflame). */
+#include "util/errors.h"
+
+/* Error codes returned by readers (util/errors.h: beyond every errno). */
 enum {
-	MEM_EFAULT = -1, /* the address is not mapped, or only part of the range is */
-	MEM_EGONE = -2,  /* the process has exited */
-	MEM_EPERM = -3,  /* not allowed to read this process */
+	MEM_EFAULT = -(PF_ERR_MEM + 1), /* the address is not mapped, or only part of the range is */
+	MEM_EGONE = -(PF_ERR_MEM + 2),  /* the process has exited */
+	MEM_EPERM = -(PF_ERR_MEM + 3),  /* not allowed to read this process */
 };
 
 struct mem_reader {

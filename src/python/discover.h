@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "python/version.h"
+#include "util/errors.h"
 
 /* What discovery found; everything the walker needs besides memory. Also what a recorded
  * image stores in its metadata, so that replay needs no ELF file and no process. */
@@ -21,12 +22,12 @@ struct py_target {
 	char binary[512];        /* the file the state was found in, as the maps name it */
 };
 
-enum py_discover_error {
+enum py_discover_error { /* util/errors.h: beyond every errno */
 	PY_DISCOVER_OK = 0,
-	PY_DISCOVER_NO_PROCESS = -1, /* the process is gone */
-	PY_DISCOVER_NOT_PYTHON = -2, /* nothing in its maps looks like a CPython */
-	PY_DISCOVER_NO_SYMBOLS = -3, /* a CPython, but its state symbols cannot be found */
-	PY_DISCOVER_NO_VERSION = -4, /* a CPython whose version cannot be told (use --abi) */
+	PY_DISCOVER_NO_PROCESS = -(PF_ERR_DISCOVER + 1), /* the process is gone */
+	PY_DISCOVER_NOT_PYTHON = -(PF_ERR_DISCOVER + 2), /* nothing in its maps is a CPython */
+	PY_DISCOVER_NO_SYMBOLS = -(PF_ERR_DISCOVER + 3), /* a CPython, its state not found */
+	PY_DISCOVER_NO_VERSION = -(PF_ERR_DISCOVER + 4), /* its version cannot be told (--abi) */
 };
 
 /* Discovers the interpreter in pid. abi, if not NULL, overrides the detected version.

@@ -12,6 +12,7 @@
 
 #include "python/discover.h"
 #include "python/layout.h"
+#include "util/errors.h"
 
 struct mem_reader;
 struct py_code_cache;
@@ -56,12 +57,14 @@ struct py_thread {
 	int holds_gil;
 };
 
+/* util/errors.h: beyond every errno, so a walk error and a -errno share one int safely. */
 enum py_walk_error {
-	PY_WALK_NOT_READY = -10, /* no interpreter yet (still starting) or already finalized */
-	PY_WALK_BAD_READ = -11,  /* a pointer led nowhere: the target changed under us, or lies */
-	PY_WALK_TOO_DEEP = -12,  /* the chain passed PY_MAX_DEPTH */
-	PY_WALK_CYCLE = -13,     /* the chain came back to a frame it had passed: a link was
-				  * caught half-written, or the memory lies */
+	PY_WALK_NOT_READY = -(PF_ERR_WALK + 1), /* no interpreter yet, or already finalized */
+	PY_WALK_BAD_READ = -(PF_ERR_WALK + 2),  /* a pointer led nowhere: the target changed
+						 * under us, or lies */
+	PY_WALK_TOO_DEEP = -(PF_ERR_WALK + 3),  /* the chain passed PY_MAX_DEPTH */
+	PY_WALK_CYCLE = -(PF_ERR_WALK + 4),     /* the chain came back to a frame it had passed:
+						 * a link caught half-written, or memory lies */
 };
 
 /* Reads every thread state of every interpreter into out (at most max, newest first as CPython
