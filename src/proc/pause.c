@@ -18,14 +18,6 @@
 #include "util/clock.h"
 #include "util/grow.h"
 
-static void note_exit(struct proc_target *t, pid_t who, int status)
-{
-	if (who == t->pid) {
-		t->exited = 1;
-		t->exit_status = status;
-	}
-}
-
 /* Collects a seized thread that died on us (it failed an interrupt or a detach). A traced
  * thread that exits is not reaped by the kernel but left for its tracer to wait for, and
  * until then its process cannot be reaped either: a pyflame -t that forgot one waited for its
@@ -39,7 +31,7 @@ static void reap_gone(struct proc_target *t, pid_t tid)
 		w = waitpid(tid, &status, __WALL | (tid == t->pid ? WNOHANG : 0));
 	while (w < 0 && errno == EINTR);
 	if (w == tid && (WIFEXITED(status) || WIFSIGNALED(status)))
-		note_exit(t, tid, status);
+		proc_target_note_exit(t, tid, status);
 }
 
 /* How long to poll for a thread's stop before sleeping between polls. A thread stops some
@@ -81,7 +73,7 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 			return -ESRCH;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			note_exit(t, tid, status);
+			proc_target_note_exit(t, tid, status);
 			return -ESRCH;
 		}
 		if (!WIFSTOPPED(status))
@@ -377,33 +369,4 @@ int proc_check_traceable(pid_t pid)
 		return -ESRCH;
 	ptrace(PTRACE_DETACH, pid, 0, sig);
 	return 0;
-}
-
-static int poll_exit(struct proc_target *t)
-{
-	if (t->exited)
-		return 1;
-	if (t->pid == 0)
-		return 0; /* no process: a recorded image is being replayed */
-	if (t->is_child) {
-		int status;
-		pid_t w = waitpid(t->pid, &status, WNOHANG);
-		if (w == t->pid && (WIFEXITED(status) || WIFSIGNALED(status)))
-			note_exit(t, t->pid, status);
-		else if (w < 0 && errno == ECHILD)
-			t->exited = 1;
-		return t->exited;
-	}
-	char state = procfs_thread_state(t->pid, t->pid);
-	if (state == 0 || state == 'Z' || state == 'X')
-		t->exited = 1;
-	return t->exited;
-}
-
-int proc_target_poll(struct proc_target *t)
-{
-	int gone = poll_exit(t);
-	if (!gone && t->image && proc_image_sig(t->pid) != t->image)
-		t->execed = 1;
-	return gone;
 }

@@ -12,14 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct proc_target {
-	pid_t pid;
-	int is_child;    /* we started it (-t): its exit status is ours to collect */
-	int exited;      /* set once the process is known to be gone */
-	int exit_status; /* wait status, valid when exited && is_child */
-	uint64_t image;  /* proc_image_sig of the program being sampled, 0: not watched */
-	int execed;      /* set by proc_target_poll when the process ran exec() since */
-};
+#include "proc/target.h"
+
 
 struct proc_pause {
 	pid_t *tids; /* the threads stopped by the last proc_pause_all */
@@ -71,9 +65,4 @@ void proc_pause_release(struct proc_pause *p);
 int proc_check_traceable(pid_t pid);
 
 
-/* Notices whether t has ended, without blocking: reaps it when it is our child (keeping its
- * status), otherwise checks that it still exists and is not a zombie. A target with pid 0 is
- * a replayed image and never ends. When t->image is set, also notices an exec() (sets
- * t->execed). Returns t->exited. */
-int proc_target_poll(struct proc_target *t);
 #endif
