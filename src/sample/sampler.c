@@ -260,6 +260,128 @@ static int holder_read(struct py_walker *w, struct py_thread *th)
 	return py_thread_frame(w, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
 }
 
+/* The threads whose stacks this tick wants into s->threads: the GIL holder alone (as held, or
+ * read from the GIL), none when the GIL is free, or the whole list. Returns their count or a
+ * py_walk_error. */
+static int threads_wanted(struct py_walker *w, const struct sampler_config *cfg,
+			  struct scratch *s)
+{
+	int nt = -1;
+	if (!s->list_ok) {
+		/* the list is read below, and why it does not read is counted */
+	} else if (s->unpaused) {
+		nt = 0;
+	} else if (s->holder && !cfg->all_threads) {
+		s->threads[0] = s->held;
+		nt = py_thread_frame(w, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
+	} else if (!cfg->all_threads) {
+		nt = holder_read(w, s->threads);
+	}
+	if (nt < 0)
+		nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
+	return nt;
+}
+
+/* Reads the raw stacks of the nt threads in s->threads (the target held as the pause left
+ * it) into s->stacks; stacks read while their thread may run are checked, and dropped as torn
+ * when they changed. Returns how many stacks were kept; *lost counts the threads that had a
+ * stack this tick could not keep (so the tick is not idle). */
+static size_t read_stacks(struct py_walker *w, const struct sampler_config *cfg,
+			  struct profile *prof, struct sample_stats *st, struct scratch *s, int nt,
+			  size_t *lost)
+{
+	/* Stacks read while their thread may run are checked: always without pausing, when
+	 * a pause could not make sure every thread had stopped, and, with only the GIL holder
+	 * stopped, those of the other threads (they cannot run Python code then, but 3.12+ only
+	 * tells the holder by the GIL's last_holder, set a moment after the GIL is taken). */
+	int checked_all = !cfg->pause || s->unpaused || (!s->pause.complete && !s->holder);
+	size_t nstacks = 0, used = 0;
+	*lost = 0;
+	for (int i = 0; i < nt; i++) {
+		const struct py_thread *th = &s->threads[i];
+		if (!th->frame || (!cfg->all_threads && !th->holds_gil))
+			continue;
+		int checked = checked_all || (s->holder && th->tstate != s->holder);
+		if (s->frames_cap - used < PY_MAX_DEPTH) {
+			size_t nc = s->frames_cap * 2;
+			struct py_raw_frame *nf = realloc(s->frames, nc * sizeof *nf);
+			if (!nf)
+				break;
+			s->frames = nf;
+			s->frames_cap = nc;
+		}
+		size_t partial;
+		int n = py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH, &partial);
+		if (n < 0 && checked) {
+			/* Read while the target ran: a broken chain means it changed under us. */
+			prof->torn++;
+			(*lost)++;
+			continue;
+		}
+		if (n == PY_WALK_TOO_DEEP) {
+			st->errors[SAMPLE_ERR_TOO_DEEP]++;
+			n = (int)partial;
+		} else if (n < 0) {
+			st->errors[SAMPLE_ERR_STACK]++;
+			(*lost)++; /* not idle either: this thread had a stack, unreadable */
+			continue;
+		}
+		if (checked && !stack_unchanged(w, cfg, th, s->frames + used, n)) {
+			prof->torn++;
+			(*lost)++;
+			continue;
+		}
+		s->stacks[nstacks].start = used;
+		s->stacks[nstacks].n = (size_t)n;
+		s->stacks[nstacks].name = -1;
+		if (cfg->tag_threads) {
+			/* The TID is told now, while its thread may be held; the name is
+			 * read once the target runs again. Which threads are held says which
+			 * are gone only when all are. */
+			const struct proc_pause *pp =
+				cfg->pause && s->pause.complete ? &s->pause : NULL;
+			pid_t known = s->holder == th->tstate ? s->held_tid : 0;
+			s->stacks[nstacks].name = thread_names_find(&s->names, th, pp, known);
+		}
+		nstacks++;
+		used += (size_t)n;
+	}
+	return nstacks;
+}
+
+/* Names and lines for the nstacks stacks read, into prof, with the target running again:
+ * code objects do not change while a frame uses them, and most are already cached; so are
+ * the names of threads new this tick. A tick with no stack and none lost is idle. */
+static void resolve_stacks(struct proc_target *t, struct py_walker *w,
+			   const struct sampler_config *cfg, struct profile *prof,
+			   struct sample_stats *st, struct scratch *s, size_t nstacks, size_t lost,
+			   uint64_t time_us)
+{
+	if (cfg->tag_threads)
+		thread_names_fill(&s->names, w, t->pid);
+	uint64_t before = st->errors[SAMPLE_ERR_CODE];
+	for (size_t i = 0; i < nstacks; i++) {
+		uint32_t thread = PROF_NO_THREAD;
+		if (s->stacks[i].name >= 0) {
+			const struct thread_name_entry *e = &s->names.v[s->stacks[i].name];
+			/* Without identities, by name alone: one entry however many threads. */
+			int id = cfg->thread_identity;
+			thread = profile_thread(prof, id ? e->ident : 0, id ? (uint64_t)e->tid : 0,
+						e->name);
+		}
+		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
+					     s->stacks[i].n, thread, s->ids);
+		if (id != INTERN_NONE)
+			profile_add_event(prof, time_us, id);
+	}
+	if (nstacks == 0 && lost == 0) {
+		prof->idle++;
+		profile_add_event(prof, time_us, INTERN_NONE);
+	}
+	if (nstacks > 0 || st->errors[SAMPLE_ERR_CODE] == before)
+		prof->samples++;
+}
+
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
  * or -EPERM. */
 static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
@@ -290,80 +412,13 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	if (!prof->start_us)
 		prof->start_us = time_us;
 	prof->end_us = time_us;
-	/* Stacks read while their thread may run are checked: always without pausing, when
-	 * a pause could not make sure every thread had stopped, and, with only the GIL holder
-	 * stopped, those of the other threads (they cannot run Python code then, but 3.12+ only
-	 * tells the holder by the GIL's last_holder, set a moment after the GIL is taken). */
-	int checked_all = !cfg->pause || s->unpaused || (!s->pause.complete && !s->holder);
-	int nt = -1;
-	if (!s->list_ok) {
-		/* the list is read below, and why it does not read is counted */
-	} else if (s->unpaused) {
-		nt = 0;
-	} else if (s->holder && !cfg->all_threads) {
-		s->threads[0] = s->held;
-		nt = py_thread_frame(w, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
-	} else if (!cfg->all_threads) {
-		nt = holder_read(w, s->threads);
-	}
-	if (nt < 0)
-		nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
-	size_t nstacks = 0, used = 0, torn = 0; /* torn: stacks lost this tick, any reason */
-	for (int i = 0; i < nt; i++) {
-		const struct py_thread *th = &s->threads[i];
-		if (!th->frame || (!cfg->all_threads && !th->holds_gil))
-			continue;
-		int checked = checked_all || (s->holder && th->tstate != s->holder);
-		if (s->frames_cap - used < PY_MAX_DEPTH) {
-			size_t nc = s->frames_cap * 2;
-			struct py_raw_frame *nf = realloc(s->frames, nc * sizeof *nf);
-			if (!nf)
-				break;
-			s->frames = nf;
-			s->frames_cap = nc;
-		}
-		size_t partial;
-		int n = py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH, &partial);
-		if (n < 0 && checked) {
-			/* Read while the target ran: a broken chain means it changed under us. */
-			prof->torn++;
-			torn++;
-			continue;
-		}
-		if (n == PY_WALK_TOO_DEEP) {
-			st->errors[SAMPLE_ERR_TOO_DEEP]++;
-			n = (int)partial;
-		} else if (n < 0) {
-			st->errors[SAMPLE_ERR_STACK]++;
-			torn++; /* not idle either: this thread had a stack, unreadable */
-			continue;
-		}
-		if (checked && !stack_unchanged(w, cfg, th, s->frames + used, n)) {
-			prof->torn++;
-			torn++;
-			continue;
-		}
-		s->stacks[nstacks].start = used;
-		s->stacks[nstacks].n = (size_t)n;
-		s->stacks[nstacks].name = -1;
-		if (cfg->tag_threads) {
-			/* The TID is told now, while its thread may be held; the name is
-			 * read once the target runs again. Which threads are held says which
-			 * are gone only when all are. */
-			const struct proc_pause *pp =
-				cfg->pause && s->pause.complete ? &s->pause : NULL;
-			pid_t known = s->holder == th->tstate ? s->held_tid : 0;
-			s->stacks[nstacks].name = thread_names_find(&s->names, th, pp, known);
-		}
-		nstacks++;
-		used += (size_t)n;
-	}
+	int nt = threads_wanted(w, cfg, s);
+	size_t lost = 0, nstacks = nt > 0 ? read_stacks(w, cfg, prof, st, s, nt, &lost) : 0;
 	if (cfg->pause && !s->unpaused) {
 		if (cfg->cache)
 			mem_cache_mark_hot(cfg->cache);
 		proc_resume_all(t, &s->pause);
 	}
-
 	if (nt == PY_WALK_NOT_READY) {
 		st->errors[SAMPLE_ERR_NOT_READY]++;
 		return 0;
@@ -372,32 +427,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		st->errors[SAMPLE_ERR_THREADS]++;
 		return 0;
 	}
-	/* Names and lines are resolved with the target running again: code objects do not
-	 * change while a frame uses them, and most are already cached; so are the names of
-	 * threads new this tick. */
-	if (cfg->tag_threads)
-		thread_names_fill(&s->names, w, t->pid);
-	uint64_t before = st->errors[SAMPLE_ERR_CODE];
-	for (size_t i = 0; i < nstacks; i++) {
-		uint32_t thread = PROF_NO_THREAD;
-		if (s->stacks[i].name >= 0) {
-			const struct thread_name_entry *e = &s->names.v[s->stacks[i].name];
-			/* Without identities, by name alone: one entry however many threads. */
-			int id = cfg->thread_identity;
-			thread = profile_thread(prof, id ? e->ident : 0, id ? (uint64_t)e->tid : 0,
-						e->name);
-		}
-		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, thread, s->ids);
-		if (id != INTERN_NONE)
-			profile_add_event(prof, time_us, id);
-	}
-	if (nstacks == 0 && torn == 0) {
-		prof->idle++;
-		profile_add_event(prof, time_us, INTERN_NONE);
-	}
-	if (nstacks > 0 || st->errors[SAMPLE_ERR_CODE] == before)
-		prof->samples++;
+	resolve_stacks(t, w, cfg, prof, st, s, nstacks, lost, time_us);
 	return 0;
 }
 
