@@ -75,8 +75,8 @@ int ident_map_learn(struct ident_map *m, const struct proc_pause *p, struct mem_
 		return -ENOMEM;
 	for (size_t i = 0; i < p->n; i++) {
 		uint64_t fs;
-		if (fs_base(p->tids[i], &fs) == 0 && fs != 0)
-			m->v[m->n++] = (struct ident_entry){ .ident = fs, .tid = p->tids[i] };
+		if (fs_base(p->held[i].tid, &fs) == 0 && fs != 0)
+			m->v[m->n++] = (struct ident_entry){ .ident = fs, .tid = p->held[i].tid };
 	}
 	if (mem && !m->tid_off)
 		m->tid_off = learn_tid_off(m->v, m->n < PROBE_THREADS ? m->n : PROBE_THREADS, mem);

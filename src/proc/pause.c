@@ -186,11 +186,11 @@ static int stopped_reserve(struct proc_pause *p, size_t need)
 	p->set = set;
 	p->set_cap = cap;
 	for (size_t i = 0; i < p->n; i++)
-		p->set[stopped_slot(p, p->tids[i])] = p->tids[i];
+		p->set[stopped_slot(p, p->held[i].tid)] = p->held[i].tid;
 	return 0;
 }
 
-/* Stops the listed threads not stopped yet, appending them to p->tids. First asks every one
+/* Stops the listed threads not stopped yet, appending them to p->held. First asks every one
  * to stop, then collects the stops: the threads stop in parallel, so the target is held for
  * one round trip, not one per thread. *zombie_leader is set when the main thread is refused
  * to us for having ended before the others (it stays, unreaped, until they all end; an
@@ -200,20 +200,9 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int *zombie
 {
 	const pid_t *tids = p->listed;
 	size_t n = p->n_listed;
-	size_t cap = p->cap;
 	*zombie_leader = 0;
-	if (grow_array((void **)&p->tids, &p->cap, p->n + n, sizeof *p->tids) < 0)
+	if (grow_array((void **)&p->held, &p->cap, p->n + n, sizeof *p->held) < 0)
 		return -ENOMEM;
-	if (cap != p->cap) {
-		int *sigs = realloc(p->sigs, p->cap * sizeof *sigs);
-		if (sigs)
-			p->sigs = sigs;
-		uint64_t *since = realloc(p->since, p->cap * sizeof *since);
-		if (since)
-			p->since = since;
-		if (!sigs || !since)
-			return -ENOMEM;
-	}
 	if (stopped_reserve(p, p->n + n) < 0)
 		return -ENOMEM;
 	int first_err = 0;
@@ -234,18 +223,16 @@ static int stop_threads(struct proc_target *t, struct proc_pause *p, int *zombie
 			reap_gone(t, tid); /* it died between the two calls */
 			continue;
 		}
-		p->since[seized] = asked;
-		p->tids[seized++] = tid;
+		p->held[seized++] = (struct proc_held){ .tid = tid, .since = asked };
 	}
 	size_t kept = p->n;
 	for (size_t i = p->n; i < seized; i++) {
 		int sig;
-		if (wait_stopped(t, p->tids[i], &sig) != 0)
+		if (wait_stopped(t, p->held[i].tid, &sig) != 0)
 			continue; /* the thread ended; its seize went with it */
-		p->tids[kept] = p->tids[i];
-		p->sigs[kept] = sig;
-		p->since[kept] = p->since[i];
-		p->set[stopped_slot(p, p->tids[i])] = p->tids[i];
+		p->held[kept] = p->held[i];
+		p->held[kept].sig = sig;
+		p->set[stopped_slot(p, p->held[i].tid)] = p->held[i].tid;
 		kept++;
 	}
 	p->n = kept;
@@ -335,11 +322,11 @@ void proc_resume_all(struct proc_target *t, struct proc_pause *p)
 	uint64_t asked = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		asked = clock_now_ns();
-		if (ptrace(PTRACE_DETACH, p->tids[i], 0, p->sigs[i]) != 0)
-			reap_gone(t, p->tids[i]); /* killed while held */
+		if (ptrace(PTRACE_DETACH, p->held[i].tid, 0, p->held[i].sig) != 0)
+			reap_gone(t, p->held[i].tid); /* killed while held */
 	}
 	if (p->n) {
-		p->held_ns += asked - p->since[0];
+		p->held_ns += asked - p->held[0].since;
 		p->pauses++;
 	}
 	p->n = 0;
@@ -350,9 +337,7 @@ void proc_pause_release(struct proc_pause *p)
 	if (p->task_fd_open)
 		close(p->task_fd);
 	free(p->dirbuf);
-	free(p->tids);
-	free(p->sigs);
-	free(p->since);
+	free(p->held);
 	free(p->set);
 	free(p->listed);
 	memset(p, 0, sizeof *p);

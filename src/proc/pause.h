@@ -16,14 +16,16 @@
 
 
 struct proc_pause {
-	pid_t *tids; /* the threads stopped by the last proc_pause_all */
-	int *sigs;   /* a signal each was about to receive, given back at detach */
-	uint64_t *since; /* when each was asked to stop (clock_now_ns) */
+	struct proc_held {
+		pid_t tid;
+		int sig;        /* a signal it was about to receive, given back at detach */
+		uint64_t since; /* when it was asked to stop (clock_now_ns) */
+	} *held;            /* the threads stopped by the last pause */
 	size_t n, cap;
 	int complete; /* the kernel counts no thread beyond those stopped (and an ended main one) */
 	pid_t *listed; /* the last listing of /proc/PID/task */
 	size_t n_listed, listed_cap;
-	pid_t *set; /* the threads in tids, as a hash set; 0 = empty slot */
+	pid_t *set; /* the threads in held, as a hash set; 0 = empty slot */
 	size_t set_cap;
 	int task_fd;      /* /proc/PID/task, kept open: a listing is then two system calls */
 	int task_fd_open;

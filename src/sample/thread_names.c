@@ -36,8 +36,8 @@ pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p, int for
 	if (th->native_id && !foreign_ns)
 		return (pid_t)th->native_id;
 	for (size_t i = 0; p && i < p->n; i++)
-		if (ident_runs(p->tids[i], th->thread_id))
-			return p->tids[i];
+		if (ident_runs(p->held[i].tid, th->thread_id))
+			return p->held[i].tid;
 	return 0;
 }
 

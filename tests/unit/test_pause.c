@@ -195,7 +195,7 @@ int main(void)
 	rc = proc_pause_thread(&t, &p, getpid());
 	CHECK(rc == -ESRCH && p.n == 0, "a TID from another process is refused, nothing held");
 	rc = proc_pause_thread(&t, &p, spinner_tid);
-	held = rc == 0 && p.n == 1 && p.tids[0] == spinner_tid && !p.complete && counter_still();
+	held = rc == 0 && p.n == 1 && p.held[0].tid == spinner_tid && !p.complete && counter_still();
 	proc_resume_all(&t, &p);
 	CHECK(held, "one thread stopped by its TID: it stands still; the pause is not complete");
 	proc_pause_release(&p);
