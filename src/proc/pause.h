@@ -43,8 +43,9 @@ struct proc_pause {
  * and the newcomers stopped, so the snapshot holds still. p->complete says whether that was
  * reached; a process starting threads faster than a few listings leaves it 0, and its stacks
  * must then be checked as if read without stopping. Threads that vanish while this runs are
- * skipped. Returns 0 when at least the snapshot is usable, -ESRCH when the process is gone (t->exited is then set), -EPERM
- * when we may not trace it, or another negative errno. On failure nothing stays stopped. */
+ * skipped. Returns 0 when at least the snapshot is usable, -ESRCH when the process is gone
+ * (t->exited is then set), -EPERM when we may not trace it, or another negative errno. On
+ * failure nothing stays stopped. */
 int proc_pause_all(struct proc_target *t, struct proc_pause *p);
 
 /* Stops only thread tid of t, checked first to be one of t's threads (a TID read from the
