@@ -242,23 +242,11 @@ static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *
 static void describe_run(const struct options *o, char *buf, size_t cap)
 {
 	if (!o->command) {
-		/* The PID, and what it runs: its command line, arguments joined by spaces. */
-		char path[64], cmdline[512];
-		snprintf(path, sizeof path, "/proc/%d/cmdline", (int)o->pid);
+		/* The PID, and what it runs. */
+		char cmdline[512];
 		int n = snprintf(buf, cap, "pyflame -p %d", (int)o->pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t got = fd >= 0 ? read(fd, cmdline, sizeof cmdline - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		while (got > 0 && cmdline[got - 1] == '\0')
-			got--;
-		if (got > 0 && n > 0 && (size_t)n < cap) {
-			for (ssize_t i = 0; i < got; i++)
-				if (!cmdline[i])
-					cmdline[i] = ' ';
-			cmdline[got] = '\0';
+		if (procfs_cmdline(o->pid, cmdline, sizeof cmdline) > 0 && n > 0 && (size_t)n < cap)
 			snprintf(buf + n, cap - (size_t)n, ": %s", cmdline);
-		}
 		return;
 	}
 	size_t len = 0;

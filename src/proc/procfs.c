@@ -154,3 +154,26 @@ int procfs_same_pid_ns(pid_t pid)
 	free(status);
 	return fields == 1;
 }
+
+size_t procfs_cmdline(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, buf, cap - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	/* The arguments end in NULs; a trailing run of them is no argument. */
+	while (got > 0 && buf[got - 1] == '\0')
+		got--;
+	if (got <= 0)
+		return 0;
+	for (ssize_t i = 0; i < got; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[got] = '\0';
+	return (size_t)got;
+}

@@ -32,4 +32,8 @@ int procfs_same_pid_ns(pid_t pid);
  * cannot be read. */
 uint64_t proc_image_sig(pid_t pid);
 
+/* The command line of pid, its arguments joined by spaces, into buf (cut to cap - 1 bytes).
+ * Returns its length, or 0 when it cannot be read (a kernel thread has none). */
+size_t procfs_cmdline(pid_t pid, char *buf, size_t cap);
+
 #endif
