@@ -16,6 +16,7 @@
 #include "sample/stats.h"
 #include "sample/thread_names.h"
 #include "util/clock.h"
+#include "util/grow.h"
 
 /* How the GIL holder's OS thread is found, to stop only it (pause_snapshot). */
 enum {
@@ -302,14 +303,10 @@ static size_t read_stacks(struct py_walker *w, const struct sampler_config *cfg,
 		if (!th->frame || (!cfg->all_threads && !th->holds_gil))
 			continue;
 		int checked = checked_all || (s->holder && th->tstate != s->holder);
-		if (s->frames_cap - used < PY_MAX_DEPTH) {
-			size_t nc = s->frames_cap * 2;
-			struct py_raw_frame *nf = realloc(s->frames, nc * sizeof *nf);
-			if (!nf)
-				break;
-			s->frames = nf;
-			s->frames_cap = nc;
-		}
+		/* Room for the deepest stack after the ones read so far this tick. */
+		if (grow_array((void **)&s->frames, &s->frames_cap, used + PY_MAX_DEPTH,
+			       sizeof *s->frames) != 0)
+			break;
 		size_t partial;
 		int n = py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH, &partial);
 		if (n < 0 && checked) {
