@@ -1,7 +1,6 @@
 /* record.c: the record command, Pyflame's classic interface: wires the stages together,
  * options -> target -> interpreter -> sampler -> profile -> writers (and -d's snapshot). */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +28,6 @@
 #include "python/offsets.h"
 #include "python/walker.h"
 #include "sample/dump.h"
-#include "sample/schedule.h"
 #include "sample/sampler.h"
 #include "sample/stats.h"
 #include "sample/thread_names.h"

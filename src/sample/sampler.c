@@ -176,9 +176,12 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 			ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
 			tids[0] = ident_map_find(&s->idents, h->thread_id);
 		}
-		tids[1] = ident_map_read_tid(&s->idents, cfg->fresh, h->thread_id);
 	}
 	for (int i = 0; i < 2; i++) {
+		/* The control block is read only when the map had no TID, or the wrong one: a
+		 * remote read per tick saved while the map holds. */
+		if (i == 1 && s->gil_pause == GIL_PAUSE_IDENT)
+			tids[1] = ident_map_read_tid(&s->idents, cfg->fresh, h->thread_id);
 		pid_t tid = tids[i];
 		if (tid <= 0 || (i == 1 && tid == tids[0]) ||
 		    proc_pause_thread(t, &s->pause, tid) != 0)
