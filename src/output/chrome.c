@@ -44,12 +44,24 @@ static uint64_t track_tid(const struct profile *p, uint32_t thread)
 	return t->tid ? t->tid : t->ident;
 }
 
-static int write_span(struct writer *w, uint64_t tid, uint32_t frame, uint64_t from, uint64_t to)
+/* The process a track ran in: its own when the profile says (a session of several), else the
+ * run's. */
+static int track_pid(const struct writer *w, uint32_t thread)
+{
+	if (thread == PROF_NO_THREAD)
+		return w->pid;
+	const struct prof_thread *t = profile_thread_get(w->p, thread);
+	return t->pid ? (int)t->pid : w->pid;
+}
+
+static int write_span(struct writer *w, uint32_t thread, uint32_t frame, uint64_t from,
+		      uint64_t to)
 {
 	const struct prof_frame *fr = profile_frame_get(w->p, frame);
 	if (fprintf(w->f, "%s\n{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRIu64 ",\"ts\":%" PRIu64
 			  ",\"dur\":%" PRIu64 ",\"name\":",
-		    w->first ? "" : ",", w->pid, tid, from - w->origin, to - from) < 0 ||
+		    w->first ? "" : ",", track_pid(w, thread), track_tid(w->p, thread),
+		    from - w->origin, to - from) < 0 ||
 	    json_string(w->f, profile_string(w->p, fr->func)) < 0 ||
 	    fputs(",\"cat\":\"python\",\"args\":{\"file\":", w->f) < 0 ||
 	    json_string(w->f, profile_string(w->p, fr->file)) < 0)
@@ -62,14 +74,14 @@ static int write_span(struct writer *w, uint64_t tid, uint32_t frame, uint64_t f
 
 /* Moves a thread's open stack to the stack s (NULL: nothing runs) at time now: frames past
  * the common part end (innermost first, so spans nest), new ones begin. */
-static int advance(struct writer *w, uint64_t tid, struct open_stack *o, const struct prof_stack *s,
-		   uint64_t now)
+static int advance(struct writer *w, uint32_t thread, struct open_stack *o,
+		   const struct prof_stack *s, uint64_t now)
 {
 	size_t n = s ? s->n : 0, k = 0;
 	while (k < o->n && k < n && same_call(w->p, o->frames[k], s->frames[k]))
 		k++;
 	for (size_t i = o->n; i-- > k;)
-		if (write_span(w, tid, o->frames[i], o->since[i], now) < 0)
+		if (write_span(w, thread, o->frames[i], o->since[i], now) < 0)
 			return -1;
 	if (grow_array((void **)&o->frames, &o->frames_cap, n, sizeof *o->frames) < 0 ||
 	    grow_array((void **)&o->since, &o->since_cap, n, sizeof *o->since) < 0)
@@ -95,7 +107,7 @@ static int write_metadata(struct writer *w, const uint32_t *tracks, size_t nt)
 			: profile_string(w->p, profile_thread_get(w->p, tracks[i])->name);
 		if (fprintf(w->f, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64
 				  ",\"name\":\"thread_name\",\"args\":{\"name\":",
-			    w->pid, track_tid(w->p, tracks[i])) < 0 ||
+			    track_pid(w, tracks[i]), track_tid(w->p, tracks[i])) < 0 ||
 		    json_string(w->f, name) < 0 || fputs("}}", w->f) < 0)
 			return -1;
 	}
@@ -125,14 +137,14 @@ static int replay(struct writer *w, const uint32_t *tracks, size_t nt, struct op
 				now_seen[k] = &st[used++];
 		}
 		for (size_t k = 0; k < nt; k++)
-			if (advance(w, track_tid(p, tracks[k]), &open[k], now_seen[k], t) < 0)
+			if (advance(w, tracks[k], &open[k], now_seen[k], t) < 0)
 				return -1;
 		last = t;
 	}
 	/* The last sample stands for one interval. */
 	uint64_t end = last + (uint64_t)(p->interval > 0 ? p->interval * 1e6 : 0);
 	for (size_t k = 0; k < nt; k++)
-		if (advance(w, track_tid(p, tracks[k]), &open[k], NULL, end) < 0)
+		if (advance(w, tracks[k], &open[k], NULL, end) < 0)
 			return -1;
 	return 0;
 }

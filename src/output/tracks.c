@@ -11,6 +11,8 @@ static int cmp_thread(const void *a, const void *b)
 {
 	const struct prof_thread *x = profile_thread_get(sort_profile, *(const uint32_t *)a);
 	const struct prof_thread *y = profile_thread_get(sort_profile, *(const uint32_t *)b);
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
 	if (x->tid != y->tid)
 		return x->tid < y->tid ? -1 : 1;
 	return x->ident < y->ident ? -1 : x->ident > y->ident;

@@ -1,5 +1,5 @@
-/* tracks.h: the threads of a profile in the order writers show them (by OS thread id, then by
- * ident), for formats with one view per thread. */
+/* tracks.h: the threads of a profile in the order writers show them (by process, then OS thread
+ * id, then ident), for formats with one view per thread. */
 #ifndef PYFLAME_OUTPUT_TRACKS_H
 #define PYFLAME_OUTPUT_TRACKS_H
 

@@ -38,10 +38,12 @@ uint32_t profile_frame(struct profile *p, const char *file, const char *func, in
 	return intern_add(&p->frames, &f, sizeof f);
 }
 
-uint32_t profile_thread(struct profile *p, uint64_t ident, uint64_t tid, const char *name)
+uint32_t profile_thread(struct profile *p, uint32_t pid, uint64_t ident, uint64_t tid,
+			const char *name)
 {
 	struct prof_thread t;
 	memset(&t, 0, sizeof t);
+	t.pid = pid;
 	t.ident = ident;
 	t.tid = tid;
 	t.name = intern_add(&p->strings, name, strlen(name));

@@ -15,12 +15,14 @@ struct prof_frame {
 	int32_t line;
 };
 
-/* The thread a stack was seen on, kept when the run asked for threads to be told apart. */
+/* The thread a stack was seen on, kept when the run asked for threads to be told apart. A
+ * thread is keyed by its process too: a session may sample a parent and its children, whose
+ * idents and TIDs may repeat across processes. */
 struct prof_thread {
 	uint64_t ident; /* the interpreter's thread ident (pthread_t) */
 	uint64_t tid;   /* the OS thread id, 0 when it could not be told */
 	uint32_t name;  /* string id: threading's name, the OS name, or "Thread 0x..." */
-	uint32_t pad;   /* zero: the struct is an interning key */
+	uint32_t pid;   /* the process it ran in, 0 when not told (a replayed image) */
 };
 
 #define PROF_NO_THREAD UINT32_MAX
@@ -61,8 +63,9 @@ void profile_release(struct profile *p);
 /* Interns one frame; returns its id or INTERN_NONE when out of memory. */
 uint32_t profile_frame(struct profile *p, const char *file, const char *func, int line);
 
-/* Interns one thread; returns its id or PROF_NO_THREAD when out of memory. */
-uint32_t profile_thread(struct profile *p, uint64_t ident, uint64_t tid, const char *name);
+/* Interns one thread of process pid; returns its id or PROF_NO_THREAD when out of memory. */
+uint32_t profile_thread(struct profile *p, uint32_t pid, uint64_t ident, uint64_t tid,
+			const char *name);
 
 /* Adds count to the stack made of frame ids (outermost first) seen on thread (an id from
  * profile_thread, or PROF_NO_THREAD). Returns the stack's id, or INTERN_NONE when out of

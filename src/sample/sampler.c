@@ -364,10 +364,11 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 		uint32_t thread = PROF_NO_THREAD;
 		if (s->stacks[i].name >= 0) {
 			const struct thread_name_entry *e = &s->names.v[s->stacks[i].name];
-			/* Without identities, by name alone: one entry however many threads. */
+			/* Without identities, by name alone: one entry however many threads
+			 * (of one process). */
 			int id = cfg->thread_identity;
-			thread = profile_thread(prof, id ? e->ident : 0, id ? (uint64_t)e->tid : 0,
-						e->name);
+			thread = profile_thread(prof, (uint32_t)t->pid, id ? e->ident : 0,
+						id ? (uint64_t)e->tid : 0, e->name);
 		}
 		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
 					     s->stacks[i].n, thread, s->ids);

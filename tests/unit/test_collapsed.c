@@ -49,9 +49,9 @@ int main(void)
 	free(t);
 
 	/* The same frames on two threads are two stacks, merged again unless names are shown. */
-	uint32_t main_t = profile_thread(&p, 0x7f00, 100, "MainThread");
-	uint32_t work_t = profile_thread(&p, 0x7f01, 101, "worker");
-	CHECK_INT(profile_thread(&p, 0x7f00, 100, "MainThread"), main_t, "a thread is interned once");
+	uint32_t main_t = profile_thread(&p, 0, 0x7f00, 100, "MainThread");
+	uint32_t work_t = profile_thread(&p, 0, 0x7f01, 101, "worker");
+	CHECK_INT(profile_thread(&p, 0, 0x7f00, 100, "MainThread"), main_t, "a thread is interned once");
 	profile_add_stack(&p, main_t, s3, 1, 3);
 	profile_add_stack(&p, work_t, s3, 1, 2);
 	CHECK_INT(profile_stack_count(&p), 5, "a stack per thread");

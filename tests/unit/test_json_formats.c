@@ -78,8 +78,8 @@ static void test_speedscope(void)
 	free(t);
 
 	/* Threads: one profile each, ordered by TID, idle only in a whole-run profile. */
-	uint32_t b = profile_thread(&p, 0x2000, 52, "worker");
-	uint32_t a = profile_thread(&p, 0x1000, 51, "MainThread");
+	uint32_t b = profile_thread(&p, 0, 0x2000, 52, "worker");
+	uint32_t a = profile_thread(&p, 0, 0x1000, 51, "MainThread");
 	profile_add_stack(&p, b, s1, 2, 5);
 	profile_add_stack(&p, a, s2, 2, 7);
 	t = render(out_speedscope_write, &p, &o);
@@ -102,7 +102,7 @@ static void test_chrome(void)
 	uint32_t f3 = profile_frame(&p, "a.py", "f", 3);
 	uint32_t f4 = profile_frame(&p, "a.py", "f", 4);
 	uint32_t g = profile_frame(&p, "b.py", "g", 7);
-	uint32_t th = profile_thread(&p, 0x1000, 42, "Main \"1\"");
+	uint32_t th = profile_thread(&p, 0, 0x1000, 42, "Main \"1\"");
 	uint32_t s_f3[] = { mod, f3 }, s_f4[] = { mod, f4 }, s_g[] = { mod, f4, g };
 	uint32_t a = profile_add_stack(&p, th, s_f3, 2, 1);
 	uint32_t b = profile_add_stack(&p, th, s_f4, 2, 1);
@@ -128,6 +128,26 @@ static void test_chrome(void)
 		     "{\"ph\":\"X\",\"pid\":9,\"tid\":42,\"ts\":5000,\"dur\":1000,\"name\":\"<module>\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":10}}\n"
 		     "],\"displayTimeUnit\":\"ms\",\"otherData\":{\"samples\":6,\"idle\":0,\"title\":\"run\"}}\n",
 		  "chrome: one span per call across samples, nested, closed by idle and at the end");
+	free(t);
+	profile_release(&p);
+
+	/* Two processes of one session may have threads with the same ident and TID: two
+	 * tracks, each under its own process. */
+	profile_init(&p);
+	p.keep_timeline = 1;
+	mod = profile_frame(&p, "a.py", "<module>", 10);
+	uint32_t parent = profile_thread(&p, 100, 0x1000, 42, "MainThread");
+	uint32_t child = profile_thread(&p, 200, 0x1000, 42, "MainThread");
+	CHECK(parent != child, "a thread is keyed by its process too");
+	profile_add_event(&p, 1000, profile_add_stack(&p, child, &mod, 1, 1));
+	profile_add_event(&p, 1000, profile_add_stack(&p, parent, &mod, 1, 1));
+	t = render(out_chrome_write, &p, &o);
+	CHECK(t && strstr(t, "{\"ph\":\"M\",\"pid\":100,\"tid\":42,") &&
+		      strstr(t, "{\"ph\":\"M\",\"pid\":200,\"tid\":42,") &&
+		      strstr(t, "{\"ph\":\"X\",\"pid\":100,\"tid\":42,") &&
+		      strstr(t, "{\"ph\":\"X\",\"pid\":200,\"tid\":42,") &&
+		      strstr(t, "pid\":100") < strstr(t, "pid\":200"),
+	      "chrome: each thread's spans under its own process, processes in order");
 	free(t);
 	profile_release(&p);
 

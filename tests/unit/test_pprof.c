@@ -571,8 +571,8 @@ static void test_stacks(struct profile *p)
 
 static void test_threads(struct profile *p, const uint32_t *s1, const uint32_t *s3)
 {
-	uint32_t main_t = profile_thread(p, 0x7f00, 100, "MainThread");
-	uint32_t work_t = profile_thread(p, 0x7f01, 0, "worker");
+	uint32_t main_t = profile_thread(p, 0, 0x7f00, 100, "MainThread");
+	uint32_t work_t = profile_thread(p, 0, 0x7f01, 0, "worker");
 	profile_add_stack(p, main_t, s3, 1, 3);
 	profile_add_stack(p, work_t, s1, 3, 2);
 	struct out_options o = { .line_numbers = 1, .include_idle = 1 };

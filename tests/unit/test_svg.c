@@ -158,8 +158,8 @@ static void test_small_and_names(void)
 	profile_release(&p);
 	profile_init(&p);
 	mod = profile_frame(&p, "m.py", "<module>", 1);
-	uint32_t main_t = profile_thread(&p, 1, 100, "MainThread");
-	uint32_t work_t = profile_thread(&p, 2, 101, "worker");
+	uint32_t main_t = profile_thread(&p, 0, 1, 100, "MainThread");
+	uint32_t work_t = profile_thread(&p, 0, 2, 101, "worker");
 	uint32_t s6[] = { mod };
 	profile_add_stack(&p, main_t, s6, 1, 3);
 	profile_add_stack(&p, work_t, s6, 1, 1);
@@ -260,7 +260,7 @@ static void test_chart(void)
 	free(t);
 
 	/* Two threads sampled at the same ticks: a lane each, the name first. */
-	uint32_t ta = profile_thread(&p, 1, 100, "MainThread"), tb = profile_thread(&p, 2, 101, "worker");
+	uint32_t ta = profile_thread(&p, 0, 1, 100, "MainThread"), tb = profile_thread(&p, 0, 2, 101, "worker");
 	uint32_t ia = profile_add_stack(&p, ta, s1, 3, 0), ib = profile_add_stack(&p, tb, s2, 3, 0);
 	free(p.events);
 	p.events = NULL;
