@@ -111,11 +111,12 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 	return (int)n;
 }
 
-int py_frame_code(struct py_walker *w, uint64_t frame, uint64_t *code)
+int py_frame_code(const struct py_walker *w, struct mem_reader *m, uint64_t frame,
+		  uint64_t *code)
 {
 	const struct py_offsets *o = &w->layout.o;
 	int32_t off = w->layout.frames == PY_FRAME_OBJECTS ? o->frame_code : o->iframe_code;
-	if (off < 0 || mem_read_u64(w->mem, frame + (uint64_t)off, code) != 0)
+	if (off < 0 || mem_read_u64(m, frame + (uint64_t)off, code) != 0)
 		return PY_WALK_BAD_READ;
 	if (w->layout.frames != PY_FRAME_OBJECTS)
 		*code &= ~(uint64_t)o->stackref_tag_bits;

@@ -36,102 +36,104 @@ void py_walker_release(struct py_walker *w)
 	w->visited_stamp = NULL;
 }
 
-static int read_ptr(struct py_walker *w, uint64_t base, int32_t off, uint64_t *out)
+static int read_ptr(struct mem_reader *m, uint64_t base, int32_t off, uint64_t *out)
 {
 	if (off < 0)
 		return PY_WALK_BAD_READ;
-	return mem_read_u64(w->mem, base + (uint64_t)off, out) == 0 ? 0 : PY_WALK_BAD_READ;
+	return mem_read_u64(m, base + (uint64_t)off, out) == 0 ? 0 : PY_WALK_BAD_READ;
 }
 
-static int first_interp(struct py_walker *w, uint64_t *interp)
+static int first_interp(const struct py_walker *w, struct mem_reader *m, uint64_t *interp)
 {
 	const struct py_offsets *o = &w->layout.o;
 	if (w->target.runtime)
-		return read_ptr(w, w->target.runtime, o->runtime_interpreters_head, interp);
-	return mem_read_u64(w->mem, w->target.interp_head, interp) == 0 ? 0 : PY_WALK_BAD_READ;
+		return read_ptr(m, w->target.runtime, o->runtime_interpreters_head, interp);
+	return mem_read_u64(m, w->target.interp_head, interp) == 0 ? 0 : PY_WALK_BAD_READ;
 }
 
 /* The tstate holding the GIL in interpreter interp, or 0 when the GIL is free. */
-static uint64_t gil_holder(struct py_walker *w, uint64_t interp)
+static uint64_t gil_holder(const struct py_walker *w, struct mem_reader *m, uint64_t interp)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t holder = 0, gil;
 	int32_t locked = 0;
 	switch (w->layout.gil) {
 	case PY_GIL_TSTATE_CURRENT:
-		mem_read_u64(w->mem, w->target.tstate_current, &holder);
+		mem_read_u64(m, w->target.tstate_current, &holder);
 		break;
 	case PY_GIL_GILSTATE:
-		read_ptr(w, w->target.runtime, o->runtime_gilstate_tstate_current, &holder);
+		read_ptr(m, w->target.runtime, o->runtime_gilstate_tstate_current, &holder);
 		break;
 	case PY_GIL_INTERP_POINTER:
 		/* 3.12+: the thread-local current tstate is unreadable from outside; the GIL
 		 * records its last holder, which still holds it while `locked` is set. */
-		if (read_ptr(w, interp, o->interp_ceval_gil, &gil) != 0 || o->gil_locked < 0 ||
-		    mem_read(w->mem, gil + (uint64_t)o->gil_locked, &locked, sizeof locked) != 0 ||
-		    !locked || read_ptr(w, gil, o->gil_last_holder, &holder) != 0)
+		if (read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0 || o->gil_locked < 0 ||
+		    mem_read(m, gil + (uint64_t)o->gil_locked, &locked, sizeof locked) != 0 ||
+		    !locked || read_ptr(m, gil, o->gil_last_holder, &holder) != 0)
 			holder = 0;
 		break;
 	}
 	return holder;
 }
 
-int py_gil_owner(struct py_walker *w, struct py_thread *holder)
+int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thread *holder)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t interp, next = 0;
 	memset(holder, 0, sizeof *holder);
-	if (first_interp(w, &interp) != 0 || !interp)
+	if (first_interp(w, m, &interp) != 0 || !interp)
 		return PY_WALK_BAD_READ;
 	/* One GIL per interpreter from 3.12 on: holding one does not stop the others. */
-	if (o->interp_next >= 0 && (read_ptr(w, interp, o->interp_next, &next) != 0 || next))
+	if (o->interp_next >= 0 && (read_ptr(m, interp, o->interp_next, &next) != 0 || next))
 		return PY_WALK_BAD_READ;
-	uint64_t ts = gil_holder(w, interp);
+	uint64_t ts = gil_holder(w, m, interp);
 	if (!ts)
 		return 0;
-	if (read_ptr(w, ts, o->tstate_thread_id, &holder->thread_id) != 0 ||
+	if (read_ptr(m, ts, o->tstate_thread_id, &holder->thread_id) != 0 ||
 	    (o->tstate_native_thread_id >= 0 &&
-	     read_ptr(w, ts, o->tstate_native_thread_id, &holder->native_id) != 0))
+	     read_ptr(m, ts, o->tstate_native_thread_id, &holder->native_id) != 0))
 		return PY_WALK_BAD_READ;
 	holder->tstate = ts;
 	holder->holds_gil = 1;
 	return 0;
 }
 
-int py_thread_frame(struct py_walker *w, uint64_t tstate, uint64_t *frame)
+int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
+		    uint64_t *frame)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t cframe;
 	switch (w->layout.tstate_frame) {
 	case PY_TSTATE_FRAME:
-		return read_ptr(w, tstate, o->tstate_frame, frame);
+		return read_ptr(m, tstate, o->tstate_frame, frame);
 	case PY_TSTATE_CFRAME:
-		if (read_ptr(w, tstate, o->tstate_cframe, &cframe) != 0)
+		if (read_ptr(m, tstate, o->tstate_cframe, &cframe) != 0)
 			return PY_WALK_BAD_READ;
 		if (cframe == 0) {
 			*frame = 0;
 			return 0;
 		}
-		return read_ptr(w, cframe, o->cframe_current_frame, frame);
+		return read_ptr(m, cframe, o->cframe_current_frame, frame);
 	case PY_TSTATE_CURRENT_FRAME:
-		return read_ptr(w, tstate, o->tstate_current_frame, frame);
+		return read_ptr(m, tstate, o->tstate_current_frame, frame);
 	}
 	return PY_WALK_BAD_READ;
 }
 
-int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max)
+int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
+		    size_t max)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t interp;
-	if (first_interp(w, &interp) != 0)
+	if (first_interp(w, m, &interp) != 0)
 		return PY_WALK_BAD_READ;
 	if (interp == 0)
 		return PY_WALK_NOT_READY;
 	size_t n = 0;
 	for (int i = 0; interp && i < PY_MAX_INTERPRETERS; i++) {
-		uint64_t holder = gil_holder(w, interp);
+		uint64_t holder = gil_holder(w, m, interp);
 		uint64_t ts;
-		if (read_ptr(w, interp, o->interp_tstate_head, &ts) != 0)
+		if (read_ptr(m, interp, o->interp_tstate_head, &ts) != 0)
 			return PY_WALK_BAD_READ;
 		for (size_t k = 0; ts && k < PY_MAX_THREADS; k++) {
 			if (n == max)
@@ -139,17 +141,17 @@ int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max)
 			struct py_thread *t = &out[n];
 			memset(t, 0, sizeof *t);
 			t->tstate = ts;
-			if (read_ptr(w, ts, o->tstate_thread_id, &t->thread_id) != 0 ||
-			    py_thread_frame(w, ts, &t->frame) != 0)
+			if (read_ptr(m, ts, o->tstate_thread_id, &t->thread_id) != 0 ||
+			    py_thread_frame(w, m, ts, &t->frame) != 0)
 				return PY_WALK_BAD_READ;
 			if (o->tstate_native_thread_id >= 0)
-				read_ptr(w, ts, o->tstate_native_thread_id, &t->native_id);
+				read_ptr(m, ts, o->tstate_native_thread_id, &t->native_id);
 			t->holds_gil = holder == ts;
 			n++;
-			if (read_ptr(w, ts, o->tstate_next, &ts) != 0)
+			if (read_ptr(m, ts, o->tstate_next, &ts) != 0)
 				return PY_WALK_BAD_READ;
 		}
-		if (read_ptr(w, interp, o->interp_next, &interp) != 0)
+		if (read_ptr(m, interp, o->interp_next, &interp) != 0)
 			break;
 	}
 	return (int)n;

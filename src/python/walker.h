@@ -67,9 +67,14 @@ enum py_walk_error {
 						 * a link caught half-written, or memory lies */
 };
 
+/* The next four read the target now, through the reader m they are given: the walker's own
+ * (w->mem, which may cache pages) to sample, or an uncached one to re-check what a cached read
+ * saw a moment ago. */
+
 /* Reads every thread state of every interpreter into out (at most max, newest first as CPython
  * keeps them), and which one holds the GIL. Returns the count (>= 0) or a py_walk_error. */
-int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max);
+int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
+		    size_t max);
 
 /* Who holds the GIL of a process with one interpreter, read now, into *holder: its tstate (0
  * when the GIL is free), thread_id (pthread_t) and native_id (the OS thread id as the target's
@@ -77,13 +82,15 @@ int py_threads_read(struct py_walker *w, struct py_thread *out, size_t max);
  * that thread holds the GIL and is stopped, no thread can run Python code, so every frame chain
  * holds still. Returns 0 or PY_WALK_BAD_READ (also for a process with several interpreters:
  * from 3.12 each may have its own GIL). */
-int py_gil_owner(struct py_walker *w, struct py_thread *holder);
+int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thread *holder);
 
-/* The innermost frame pointer of thread state tstate, read now. Returns 0 or PY_WALK_BAD_READ. */
-int py_thread_frame(struct py_walker *w, uint64_t tstate, uint64_t *frame);
+/* The innermost frame pointer of thread state tstate. Returns 0 or PY_WALK_BAD_READ. */
+int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
+		    uint64_t *frame);
 
-/* The code object pointer of the frame at frame, read now. Returns 0 or PY_WALK_BAD_READ. */
-int py_frame_code(struct py_walker *w, uint64_t frame, uint64_t *code);
+/* The code object pointer of the frame at frame. Returns 0 or PY_WALK_BAD_READ. */
+int py_frame_code(const struct py_walker *w, struct mem_reader *m, uint64_t frame,
+		  uint64_t *code);
 
 /* One frame as read from the target: resolved to names and lines later (code.c). */
 struct py_raw_frame {

@@ -30,7 +30,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 	rc = proc_pause_all(t, &pause);
 	if (rc < 0)
 		goto out;
-	int nt = py_threads_read(w, threads, PY_MAX_THREADS);
+	int nt = py_threads_read(w, w->mem, threads, PY_MAX_THREADS);
 	size_t n = 0;
 	for (int i = 0; i < nt && n < max; i++, n++) {
 		struct dump_thread *d = &out[n];

@@ -117,6 +117,12 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 	return k ? profile_add_stack(prof, thread, ids, k, 1) : INTERN_NONE;
 }
 
+/* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
+static struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_config *cfg)
+{
+	return cfg->fresh ? cfg->fresh : w->mem;
+}
+
 /* Whether a stack read without stopping the target still stands: the thread's innermost frame
  * and its code must be what they were when the walk began. If the thread returned or called
  * meanwhile, the frames read may mix two moments, so the stack is dropped and counted as torn.
@@ -124,15 +130,11 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 static int stack_unchanged(struct py_walker *w, const struct sampler_config *cfg,
 			   const struct py_thread *th, const struct py_raw_frame *raw, int n)
 {
-	struct mem_reader *cached = w->mem;
+	struct mem_reader *m = fresh_reader(w, cfg);
 	uint64_t frame_now = 0, code_now = 0;
-	if (cfg->fresh)
-		w->mem = cfg->fresh;
-	int ok = py_thread_frame(w, th->tstate, &frame_now) == 0 && frame_now == th->frame &&
-		 (n == 0 || (py_frame_code(w, frame_now, &code_now) == 0 &&
-			     code_now == raw[0].code));
-	w->mem = cached;
-	return ok;
+	return py_thread_frame(w, m, th->tstate, &frame_now) == 0 && frame_now == th->frame &&
+	       (n == 0 ||
+		(py_frame_code(w, m, frame_now, &code_now) == 0 && code_now == raw[0].code));
 }
 
 /* After a complete pause of every thread: learns the pthread_t -> TID map when the holder was
@@ -160,7 +162,7 @@ static void learn_idents(struct scratch *s, const struct py_thread *h, struct me
  * its own stack holds still all the same, and it is the only one wanted without --threads, so
  * the GIL is not read again while the target waits. With --threads, another thread may have
  * taken the GIL since: then this fails. Returns 1 with h's thread held, else 0 with nothing
- * held. w reads through the fresh reader. */
+ * held. The GIL is read through the fresh reader: the cache may hold an older holder. */
 static int stop_holder(struct proc_target *t, struct py_walker *w,
 		       const struct sampler_config *cfg, struct scratch *s, const struct py_thread *h)
 {
@@ -189,7 +191,8 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		struct py_thread again;
 		if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h->thread_id)) &&
 		    (!cfg->all_threads ||
-		     (py_gil_owner(w, &again) == 0 && again.tstate == h->tstate))) {
+		     (py_gil_owner(w, fresh_reader(w, cfg), &again) == 0 &&
+		      again.tstate == h->tstate))) {
 			if (i == 1)
 				ident_map_set(&s->idents, h->thread_id, tid);
 			s->held_tid = tid;
@@ -226,17 +229,12 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	 * process's whole thread count. */
 	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
 	     attempt++) {
-		struct mem_reader *cached = w->mem;
-		w->mem = cfg->fresh;
-		int known = py_gil_owner(w, &h) == 0;
+		int known = py_gil_owner(w, fresh_reader(w, cfg), &h) == 0;
 		if (known && !h.tstate && !cfg->all_threads) {
-			w->mem = cached;
 			s->unpaused = 1;
 			return 0;
 		}
-		int held = known && h.tstate && stop_holder(t, w, cfg, s, &h);
-		w->mem = cached;
-		if (held) {
+		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {
 			s->holder = h.tstate;
 			s->held = h;
 			return 0;
@@ -257,11 +255,11 @@ static int pause_snapshot(struct proc_target *t, struct py_walker *w,
  * none yet, or a bad read: the caller reads the whole list instead). */
 static int holder_read(struct py_walker *w, struct py_thread *th)
 {
-	if (py_gil_owner(w, th) != 0)
+	if (py_gil_owner(w, w->mem, th) != 0)
 		return PY_WALK_BAD_READ;
 	if (!th->tstate)
 		return 0;
-	return py_thread_frame(w, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
+	return py_thread_frame(w, w->mem, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
 }
 
 /* The threads whose stacks this tick wants into s->threads: the GIL holder alone (as held, or
@@ -277,12 +275,12 @@ static int threads_wanted(struct py_walker *w, const struct sampler_config *cfg,
 		nt = 0;
 	} else if (s->holder && !cfg->all_threads) {
 		s->threads[0] = s->held;
-		nt = py_thread_frame(w, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
+		nt = py_thread_frame(w, w->mem, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
 	} else if (!cfg->all_threads) {
 		nt = holder_read(w, s->threads);
 	}
 	if (nt < 0)
-		nt = py_threads_read(w, s->threads, PY_MAX_THREADS);
+		nt = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS);
 	return nt;
 }
 
@@ -442,12 +440,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 static int list_readable(struct py_walker *w, const struct sampler_config *cfg,
 			 struct scratch *s)
 {
-	struct mem_reader *cached = w->mem;
-	if (cfg->fresh)
-		w->mem = cfg->fresh;
-	int ok = py_threads_read(w, s->threads, LIST_CHECK) > 0;
-	w->mem = cached;
-	return ok;
+	return py_threads_read(w, fresh_reader(w, cfg), s->threads, LIST_CHECK) > 0;
 }
 
 struct sampler {

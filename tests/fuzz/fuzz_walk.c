@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		prof.keep_timeline = 1;
 		volatile sig_atomic_t stop = 0;
 		struct py_thread holder;
-		py_gil_owner(&w, &holder); /* what a pause reads first, before stopping anything */
+		py_gil_owner(&w, w.mem, &holder); /* what a pause reads first, before stopping anything */
 		struct sample_stats stats = { 0 };
 		sampler_run(&t, &w, &cfg, &prof, &stats, &stop);
 		/* The writers too: names from a hostile target must still make valid output. */

@@ -215,8 +215,8 @@ static void check_image(const char *name)
 	struct py_walker w;
 	if (py_walker_init(&w, mem, &pt, err, sizeof err) == 0) {
 		struct py_thread threads[16], h;
-		int n = py_threads_read(&w, threads, 16), holders = 0, same = 0;
-		int rc = py_gil_owner(&w, &h);
+		int n = py_threads_read(&w, w.mem, threads, 16), holders = 0, same = 0;
+		int rc = py_gil_owner(&w, w.mem, &h);
 		for (int i = 0; i < n; i++) {
 			holders += threads[i].holds_gil;
 			same += threads[i].holds_gil && threads[i].tstate == h.tstate &&
