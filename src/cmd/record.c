@@ -12,15 +12,11 @@
 
 #include "cli/options.h"
 #include "cmd/commands.h"
-#include "mem/cache.h"
 #include "mem/image.h"
-#include "mem/live.h"
-#include "mem/reader.h"
 #include "output/output.h"
 #include "output/sink.h"
 #include "output/writers.h"
 #include "proc/access.h"
-#include "proc/pause.h"
 #include "proc/procfs.h"
 #include "proc/spawn.h"
 #include "profile/profile.h"
@@ -29,10 +25,9 @@
 #include "python/walker.h"
 #include "sample/dump.h"
 #include "sample/sampler.h"
+#include "sample/session.h"
 #include "sample/stats.h"
-#include "sample/thread_names.h"
 #include "util/clock.h"
-#include "util/errors.h"
 #include "util/msg.h"
 
 #define PYFLAME_VERSION "2.0.0"
@@ -68,56 +63,6 @@ static void print_version(void)
 	printf("\n(from 3.13 on, the layout is read from the target's own _Py_DebugOffsets)\n");
 }
 
-/* Checks that pid is a process we may trace, with the message the user needs. */
-static int check_pid(pid_t pid)
-{
-	if (kill(pid, 0) != 0 && errno == ESRCH) {
-		warn("no process with PID %d", (int)pid);
-		return -1;
-	}
-	if (pid == getpid()) {
-		warn("cannot profile pyflame itself (PID %d)", (int)pid);
-		return -1;
-	}
-	/* Two profilers on one target would take turns failing to stop it: the second is
-	 * told at once. The claim lasts as long as this process. */
-	if (proc_claim(pid) == -EADDRINUSE) {
-		warn("process %d is already being profiled by another pyflame",
-			(int)pid);
-		return -1;
-	}
-	pid_t tracer = proc_tracer(pid);
-	if (tracer > 0) {
-		char comm[64];
-		thread_comm(tracer, tracer, comm, sizeof comm);
-		warn("process %d is already traced by process %d (%s); only one "
-			"tracer can attach at a time", (int)pid, (int)tracer, comm[0] ? comm : "?");
-		return -1;
-	}
-	int rc = proc_check_traceable(pid);
-	char state = procfs_thread_state(pid, pid);
-	if (rc == -EPERM && (state == 'Z' || state == 'X')) {
-		warn("process %d has exited", (int)pid);
-		return -1;
-	}
-	if (rc == -EPERM) {
-		char why[512];
-		proc_explain_eperm(pid, why, sizeof why);
-		warn("cannot attach to %d: operation not permitted: %s",
-			(int)pid, why);
-		return -1;
-	}
-	if (rc == -ESRCH) {
-		warn("no process with PID %d", (int)pid);
-		return -1;
-	}
-	if (rc < 0) {
-		warn("cannot attach to %d: %s", (int)pid, pf_strerror(rc));
-		return -1;
-	}
-	return 0;
-}
-
 /* Whether path is this very program: profiling pyflame with pyflame would trace a tracer. */
 static int is_self(const char *path)
 {
@@ -125,17 +70,19 @@ static int is_self(const char *path)
 	return realpath(path, a) && realpath("/proc/self/exe", b) && strcmp(a, b) == 0;
 }
 
-/* In trace mode the interpreter appears only after exec and dynamic loading: look for it
- * every few milliseconds until it is there or the command has ended. */
-static int discover_started(struct proc_target *t, const struct options *o,
-			    struct py_target *pt, char *err, size_t errlen, uint64_t deadline_ns)
+/* In trace mode the interpreter appears only after exec and dynamic loading: look for it in t
+ * every few milliseconds until it is there or the command has ended. Returns 0, -1 (it ended,
+ * the user stopped, or the deadline passed) or -2 (a Python whose version is not known: err
+ * says which). */
+static int discover_started(struct session_target *t, const struct options *o, char *err,
+			    size_t errlen, uint64_t deadline_ns)
 {
 	const struct timespec nap = { 0, 2 * 1000 * 1000 };
 	for (;;) {
-		if (stop_requested || proc_target_poll(t) ||
+		if (stop_requested || proc_target_poll(&t->proc) ||
 		    (deadline_ns && clock_now_ns() >= deadline_ns))
 			return -1;
-		int rc = py_discover(t->pid, o->has_abi ? &o->abi : NULL, pt, err, errlen);
+		int rc = py_discover(t->proc.pid, o->has_abi ? &o->abi : NULL, &t->py, err, errlen);
 		if (rc == PY_DISCOVER_OK)
 			return 0;
 		if (rc == PY_DISCOVER_NO_VERSION)
@@ -144,82 +91,41 @@ static int discover_started(struct proc_target *t, const struct options *o,
 	}
 }
 
-/* Samples until the end, following the process through exec(): when it runs another
+/* Samples t until the end, following the process through exec(): when it runs another
  * program, the interpreter is looked for again (for what is left of -s, or without end in
  * -t mode) and sampling goes on into the same profile. A program without Python ends the
  * run with what was taken. Returns what sampler_run returns, never -ESTALE. */
-static int sample_across_execs(struct proc_target *t, const struct options *o,
-			       struct py_target *pt, struct mem_reader *mem,
-			       struct mem_reader *cache, struct py_walker *w, int *walker_ok,
-			       struct sampler_config *cfg, struct profile *prof,
-			       struct sample_stats *st)
+static int sample_across_execs(struct session *s, struct session_target *t,
+			       const struct options *o)
 {
 	uint64_t start = clock_now_ns();
 	char err[1024];
-	t->image = proc_image_sig(t->pid);
+	t->proc.image = proc_image_sig(t->proc.pid);
 	for (;;) {
-		int rc = sampler_run(t, w, cfg, prof, st, &stop_requested);
+		int rc = sampler_run(&t->proc, &t->walker, &t->cfg, s->prof, s->stats,
+				     &stop_requested);
 		if (rc != -ESTALE)
 			return rc;
-		py_walker_release(w);
-		*walker_ok = 0;
-		if (cache)
-			mem_cache_clear(cache); /* every page is another program's now */
-		t->execed = 0;
+		session_forget(t); /* every page and code object is another program's now */
+		t->proc.execed = 0;
 		uint64_t deadline = 0;
-		if (cfg->seconds >= 0) {
+		if (t->cfg.seconds >= 0) {
 			deadline = start + (uint64_t)(o->seconds * 1e9);
 			if (clock_now_ns() >= deadline)
 				return 0;
 		}
-		if (discover_started(t, o, pt, err, sizeof err, deadline) != 0 ||
-		    py_walker_init(w, mem, pt, err, sizeof err) != 0) {
-			if (!stop_requested && !t->exited)
+		if (discover_started(t, o, err, sizeof err, deadline) != 0 ||
+		    session_walk(t, err, sizeof err) != 0) {
+			if (!stop_requested && !t->proc.exited)
 				warn("process %d exec()'d a program with no Python "
 					"interpreter seen; the profile until then is written",
-					(int)t->pid);
+					(int)t->proc.pid);
 			return 0;
 		}
-		*walker_ok = 1;
-		t->image = proc_image_sig(t->pid);
-		if (cfg->seconds >= 0)
-			cfg->seconds = (double)(deadline - clock_now_ns()) / 1e9;
+		t->proc.image = proc_image_sig(t->proc.pid);
+		if (t->cfg.seconds >= 0)
+			t->cfg.seconds = (double)(deadline - clock_now_ns()) / 1e9;
 	}
-}
-
-/* Missed ticks are reported when they are at least 1 in MISSED_REPORT of the ticks due. */
-#define MISSED_REPORT 10
-
-/* The share of the run the target stood stopped is said from 1 in STOPPED_REPORT (1%), for
- * a run of STOPPED_RUN_MIN_NS at least (-s 0's single pause is the whole of its run). */
-#define STOPPED_REPORT 100
-#define STOPPED_RUN_MIN_NS (100ull * 1000 * 1000)
-
-/* trace: the command was started by us, so samples taken before its interpreter was up are
- * expected and not worth a line unless nothing else was sampled. */
-static void report_losses(const struct profile *p, const struct sample_stats *st, int trace)
-{
-	/* Every missed tick is counted; a few are the machine's hiccups, not worth a line. */
-	uint64_t due = st->ticks + st->missed;
-	if (st->missed && st->missed * MISSED_REPORT >= due)
-		warn("%llu of %llu ticks missed: sampling fell behind the rate "
-			"asked for (-r %g)", (unsigned long long)st->missed,
-			(unsigned long long)due, p->interval);
-	/* Stopping the target is the price of a consistent stack: said when it is felt. */
-	if (st->sampled_ns >= STOPPED_RUN_MIN_NS &&
-	    st->stopped_ns * STOPPED_REPORT > st->sampled_ns)
-		warn("the target was stopped %.1f%% of the run (%.3f s of "
-			"%.3f s, in %llu pauses)",
-			100.0 * (double)st->stopped_ns / (double)st->sampled_ns,
-			(double)st->stopped_ns / 1e9, (double)st->sampled_ns / 1e9,
-			(unsigned long long)st->pauses);
-	/* One line per reason, once, at the end (not per sample). */
-	for (int i = 0; i < SAMPLE_ERR_COUNT; i++)
-		if (st->errors[i] && (i != SAMPLE_ERR_NOT_READY || !trace || p->samples == 0))
-			warn("%llu of %llu samples: %s",
-				(unsigned long long)st->errors[i],
-				(unsigned long long)(p->samples + st->errors[i]),
-				sample_error_text((enum sample_error)i));
 }
 
 static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
@@ -333,64 +239,129 @@ static int write_image(const char *path, struct mem_reader *rec, const struct py
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+/* What the options ask that ends the command before any target: help, version, a binary
+ * format to a terminal. Returns an exit status, or -1 to go on. */
+static int answer_early(const struct options *o)
+{
+	if (o->action == OPT_HELP) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (o->action == OPT_VERSION) {
+		print_version();
+		return 0;
+	}
+	if ((o->format->needs & OUT_BINARY) && !o->n_outputs && isatty(STDOUT_FILENO))
+		die("%s is binary and will not go to a terminal: use -o FILE%s or a pipe",
+		    o->format->name, o->format->endings[0]);
+	if (o->legacy_pid)
+		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
+			"'pyflame -p %d'\n", (int)o->pid);
+	return -1;
+}
+
+/* Checks the target before anything is touched, dying with the reason: the -t command can be
+ * run (its path into cmd_path), or the -p process can be traced and runs a Python we know
+ * (into pt). */
+static void check_target(const struct options *o, char *cmd_path, size_t cap,
+			 struct py_target *pt)
+{
+	char err[1024];
+	if (o->command) {
+		int rc = proc_resolve_command(o->command[0], cmd_path, cap);
+		if (rc < 0)
+			die("cannot run '%s': %s", o->command[0],
+			    rc == -ENOENT ? "command not found" : strerror(-rc));
+		if (is_self(cmd_path))
+			die("cannot profile pyflame itself ('%s')", o->command[0]);
+		return;
+	}
+	if (proc_check_attach(o->pid, err, sizeof err) != 0)
+		die("%s", err);
+	if (py_discover(o->pid, o->has_abi ? &o->abi : NULL, pt, err, sizeof err) !=
+	    PY_DISCOVER_OK)
+		die("%s", err);
+}
+
+/* The settings every target of the run is sampled with. */
+static struct sampler_config sampling_config(const struct options *o)
+{
+	unsigned per_thread = OUT_PER_THREAD | (o->flamechart ? OUT_PER_THREAD_CHART : 0);
+	return (struct sampler_config){
+		.seconds = o->command ? -1 : o->seconds,
+		.interval = o->rate,
+		.all_threads = o->threads,
+		/* Which thread a stack ran on: shown with --thread-names, and the unit of the
+		 * formats with per-thread views. */
+		.tag_threads = o->thread_names || wants(o, OUT_THREADS_ALWAYS) ||
+			       (o->threads && wants(o, per_thread)),
+		.thread_identity = wants(o, OUT_THREADS_ALWAYS | per_thread),
+		.once = !o->command && o->seconds == 0,
+		.pause = !o->nonblocking,
+	};
+}
+
+/* Finds the interpreter in t (for -t, once the command has started it; for -p, check_target
+ * found it already: pt) and sets up its walker. Returns 1 when t can be sampled, 0 when it
+ * cannot (said on stderr), and -1 when that is a failure of the run. */
+static int ready_target(struct session_target *t, const struct options *o,
+			const struct py_target *pt)
+{
+	char err[1024];
+	if (!o->command) {
+		t->py = *pt;
+	} else {
+		int d = discover_started(t, o, err, sizeof err, 0);
+		if (d == -2)
+			warn("%s", err);
+		else if (d != 0 && !stop_requested)
+			warn("no Python interpreter seen in '%s' before it exited",
+			     o->command[0]);
+		if (d != 0)
+			return 0;
+	}
+	if (session_walk(t, err, sizeof err) != 0) {
+		warn("%s", err);
+		return -1;
+	}
+	return 1;
+}
+
+/* The -t command's exit status, which is ours: waited for if sampling ended first (the user
+ * interrupted, or it stopped being Python). */
+static int command_status(struct proc_target *t)
+{
+	if (!t->exited) {
+		int st = 0;
+		while (waitpid(t->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		t->exit_status = st;
+	}
+	return proc_exit_code(t->exit_status);
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct options o;
 	if (options_parse(argc, argv, &o, stderr) != 0)
 		return 1;
-	if (o.action == OPT_HELP) {
-		options_usage(stdout);
-		return 0;
-	}
-	if (o.action == OPT_VERSION) {
-		print_version();
-		return 0;
-	}
-	if ((o.format->needs & OUT_BINARY) && !o.n_outputs && isatty(STDOUT_FILENO))
-		die("%s is binary and will not go to a terminal: use -o FILE%s or a pipe",
-		    o.format->name, o.format->endings[0]);
-	if (o.legacy_pid)
-		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
-			"'pyflame -p %d'\n", (int)o.pid);
-
+	int early = answer_early(&o);
+	if (early >= 0)
+		return early;
 	char cmd_path[4096];
-	struct proc_target t = { 0 };
 	struct py_target pt;
-	char err[1024] = "";
-	if (o.command) {
-		int rc = proc_resolve_command(o.command[0], cmd_path, sizeof cmd_path);
-		if (rc < 0)
-			die("cannot run '%s': %s", o.command[0],
-			    rc == -ENOENT ? "command not found" : strerror(-rc));
-		if (is_self(cmd_path))
-			die("cannot profile pyflame itself ('%s')", o.command[0]);
-	} else {
-		if (check_pid(o.pid) != 0)
-			return 1;
-		int rc = py_discover(o.pid, o.has_abi ? &o.abi : NULL, &pt, err, sizeof err);
-		if (rc != PY_DISCOVER_OK)
-			die("%s", err);
-	}
+	check_target(&o, cmd_path, sizeof cmd_path, &pt);
 
 	struct out_sink sinks[OPT_MAX_OUTPUTS];
-	int n_sinks, rc = 0;
+	int n_sinks;
 	if (open_sinks(&o, sinks, &n_sinks) != 0)
 		return 1;
 	install_signals();
-
-	int status = 0;
-	if (o.command) {
-		pid_t pid = proc_spawn(cmd_path, o.command);
-		if (pid < 0) {
-			warn("cannot run '%s': %s", o.command[0],
-				strerror((int)-pid));
-			abort_sinks(sinks, n_sinks);
-			return 1;
-		}
-		t.pid = pid;
-		t.is_child = 1;
-	} else {
-		t.pid = o.pid;
+	pid_t pid = o.pid;
+	if (o.command && (pid = proc_spawn(cmd_path, o.command)) < 0) {
+		warn("cannot run '%s': %s", o.command[0], strerror((int)-pid));
+		abort_sinks(sinks, n_sinks);
+		return 1;
 	}
 
 	struct profile prof;
@@ -398,24 +369,10 @@ int cmd_record(int argc, char **argv)
 	struct sample_stats stats = { 0 };
 	/* Chrome traces are spans in time: they need every sample's time, like flame charts. */
 	prof.keep_timeline = o.flamechart || wants(&o, OUT_NEEDS_TIMELINE);
-	struct mem_reader *live = mem_live_new(t.pid), *rec = NULL, *mem = live, *cache = NULL;
-	if (o.record && live)
-		mem = rec = mem_record_new(live);
-	if (mem && (cache = mem_cache_new(mem)) != NULL)
-		mem = cache;
-	int found = 0;
-	if (o.command) {
-		int d = discover_started(&t, &o, &pt, err, sizeof err, 0);
-		found = d == 0;
-		if (d == -2)
-			warn("%s", err);
-		else if (d != 0 && !stop_requested)
-			warn("no Python interpreter seen in '%s' before it "
-				"exited", o.command[0]);
-	} else {
-		found = 1;
-	}
-
+	struct sampler_config cfg = sampling_config(&o);
+	struct session session;
+	session_init(&session, &cfg, &prof, &stats);
+	struct session_target *t = session_add(&session, pid, o.command != NULL, o.record != NULL);
 	char title[1024];
 	describe_run(&o, title, sizeof title);
 	struct out_options oo = { .line_numbers = !o.no_line_numbers,
@@ -423,66 +380,31 @@ int cmd_record(int argc, char **argv)
 				  .thread_names = o.thread_names,
 				  .flamechart = o.flamechart,
 				  .title = title,
-				  .pid = (int)t.pid };
-	struct py_walker w;
-	int walker_ok = 0;
-	if (found && mem) {
-		if (py_walker_init(&w, mem, &pt, err, sizeof err) != 0) {
-			warn("%s", err);
+				  .pid = (int)pid };
+	int status = 0, ready = 0;
+	if (!t) {
+		warn("out of memory");
+		status = 1;
+	} else if ((ready = ready_target(t, &o, &pt)) < 0) {
+		status = 1;
+	} else if (ready) {
+		int rc = o.dump ? run_dump(&t->proc, &t->walker, &prof, &oo, sinks[0].f)
+				: sample_across_execs(&session, t, &o);
+		if (rc == -EPERM) {
+			warn("cannot attach to %d: operation not permitted", (int)pid);
 			status = 1;
-		} else {
-			walker_ok = 1;
-			unsigned per_thread =
-				OUT_PER_THREAD | (o.flamechart ? OUT_PER_THREAD_CHART : 0);
-			struct sampler_config cfg = {
-				.seconds = o.command ? -1 : o.seconds,
-				.interval = o.rate,
-				.all_threads = o.threads,
-				/* Which thread a stack ran on: shown with --thread-names, and
-				 * the unit of the formats with per-thread views. */
-				.tag_threads = o.thread_names || wants(&o, OUT_THREADS_ALWAYS) ||
-					       (o.threads && wants(&o, per_thread)),
-				.thread_identity = wants(&o, OUT_THREADS_ALWAYS | per_thread),
-				.once = !o.command && o.seconds == 0,
-				.pause = !o.nonblocking,
-				.cache = cache,
-				.fresh = rec ? rec : live,
-			};
-			if (o.dump)
-				rc = run_dump(&t, &w, &prof, &oo, sinks[0].f);
-			else
-				rc = sample_across_execs(&t, &o, &pt, mem, cache, &w, &walker_ok, &cfg,
-							 &prof, &stats);
-			if (rc == -EPERM) {
-				warn("cannot attach to %d: operation not "
-					"permitted", (int)t.pid);
-				status = 1;
-			}
 		}
 	}
 	if (write_outputs(&prof, &o, &oo, sinks, n_sinks) != 0)
 		status = 1;
-	report_losses(&prof, &stats, o.command != NULL);
-	if (rec && found && write_image(o.record, rec, &pt) != 0)
+	sample_stats_report(&stats, prof.samples, prof.interval, o.command != NULL);
+	if (t && t->rec && ready > 0 && write_image(o.record, t->rec, &t->py) != 0)
 		status = 1;
 
-	if (walker_ok)
-		py_walker_release(&w);
-	mem_reader_free(cache);
-	mem_reader_free(rec);
-	mem_reader_free(live);
+	struct proc_target proc = t ? t->proc : (struct proc_target){ .pid = pid, .is_child = 1 };
+	session_release(&session);
 	profile_release(&prof);
-
-	if (o.command) {
-		/* The command's exit status is ours; wait for it if sampling ended first (the
-		 * user interrupted, or it stopped being Python). */
-		if (!t.exited) {
-			int st = 0;
-			while (waitpid(t.pid, &st, 0) < 0 && errno == EINTR)
-				;
-			t.exit_status = st;
-		}
-		return status ? status : proc_exit_code(t.exit_status);
-	}
+	if (o.command)
+		return status ? status : command_status(&proc);
 	return status;
 }

@@ -2,6 +2,7 @@
 #include "proc/access.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "proc/pause.h"
 #include "proc/procfs.h"
+#include "util/errors.h"
 
 /* CAP_SYS_PTRACE's bit in the capability sets (linux/capability.h). */
 #define CAP_SYS_PTRACE_BIT 19
@@ -139,4 +142,51 @@ int proc_claim(pid_t pid)
 		return -err;
 	}
 	return fd;
+}
+
+int proc_check_attach(pid_t pid, char *why, size_t cap)
+{
+	if (kill(pid, 0) != 0 && errno == ESRCH) {
+		snprintf(why, cap, "no process with PID %d", (int)pid);
+		return -1;
+	}
+	if (pid == getpid()) {
+		snprintf(why, cap, "cannot profile pyflame itself (PID %d)", (int)pid);
+		return -1;
+	}
+	if (procfs_kernel_thread(pid)) {
+		snprintf(why, cap, "process %d is a kernel thread, not a user process: it runs no "
+			 "Python", (int)pid);
+		return -1;
+	}
+	/* Two profilers on one target would take turns failing to stop it: the second is
+	 * told at once. The claim lasts as long as this process. */
+	if (proc_claim(pid) == -EADDRINUSE) {
+		snprintf(why, cap, "process %d is already being profiled by another pyflame",
+			 (int)pid);
+		return -1;
+	}
+	pid_t tracer = proc_tracer(pid);
+	if (tracer > 0) {
+		char comm[64];
+		procfs_comm(tracer, tracer, comm, sizeof comm);
+		snprintf(why, cap, "process %d is already traced by process %d (%s); only one "
+			 "tracer can attach at a time", (int)pid, (int)tracer, comm[0] ? comm : "?");
+		return -1;
+	}
+	int rc = proc_check_traceable(pid);
+	char state = procfs_thread_state(pid, pid);
+	if (rc == -EPERM && (state == 'Z' || state == 'X')) {
+		snprintf(why, cap, "process %d has exited", (int)pid);
+	} else if (rc == -EPERM) {
+		char eperm[512];
+		proc_explain_eperm(pid, eperm, sizeof eperm);
+		snprintf(why, cap, "cannot attach to %d: operation not permitted: %s", (int)pid,
+			 eperm);
+	} else if (rc == -ESRCH) {
+		snprintf(why, cap, "no process with PID %d", (int)pid);
+	} else if (rc < 0) {
+		snprintf(why, cap, "cannot attach to %d: %s", (int)pid, pf_strerror(rc));
+	}
+	return rc < 0 ? -1 : 0;
 }

@@ -21,4 +21,10 @@ void proc_explain_eperm(pid_t pid, char *buf, size_t cap);
  * errno (then nothing can be said and profiling goes on). */
 int proc_claim(pid_t pid);
 
+/* Checks, before anything is touched, that pid is a user process pyflame may trace now: it
+ * exists, is not pyflame itself or a kernel thread, no other pyflame or tracer holds it, and
+ * ptrace is allowed (a seize and release of its main thread). Claims it (proc_claim) on the
+ * way. Returns 0, or -1 with one line for the user in why. */
+int proc_check_attach(pid_t pid, char *why, size_t cap);
+
 #endif

@@ -13,6 +13,9 @@
 
 #define SLURP_MAX (64u << 20)
 
+/* include/linux/sched.h: the task is a kernel thread. */
+#define PF_KTHREAD_FLAG 0x00200000ul
+
 int procfs_slurp(const char *path, char **out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -176,4 +179,31 @@ size_t procfs_cmdline(pid_t pid, char *buf, size_t cap)
 			buf[i] = ' ';
 	buf[got] = '\0';
 	return (size_t)got;
+}
+
+void procfs_comm(pid_t pid, pid_t tid, char *buf, size_t cap)
+{
+	char path[64];
+	buf[0] = '\0';
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+int procfs_kernel_thread(pid_t pid)
+{
+	/* The flags (field 9) carry PF_KTHREAD: a kernel thread has no memory of its own to
+	 * read, whatever its name looks like. */
+	char buf[1024];
+	const char *p = procfs_stat(pid, pid, buf, sizeof buf);
+	unsigned long flags = 0;
+	return p && sscanf(p, "%*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+	       (flags & PF_KTHREAD_FLAG);
 }

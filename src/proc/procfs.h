@@ -36,4 +36,11 @@ uint64_t proc_image_sig(pid_t pid);
  * Returns its length, or 0 when it cannot be read (a kernel thread has none). */
 size_t procfs_cmdline(pid_t pid, char *buf, size_t cap);
 
+/* The name the kernel gives thread tid of pid (its comm, at most 15 bytes) into buf; empty
+ * when it cannot be read. */
+void procfs_comm(pid_t pid, pid_t tid, char *buf, size_t cap);
+
+/* Whether pid is a kernel thread (no user memory: nothing to profile). */
+int procfs_kernel_thread(pid_t pid);
+
 #endif

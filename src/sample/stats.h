@@ -33,4 +33,12 @@ const char *sample_error_text(enum sample_error e);
 /* All lost samples, whatever the reason. */
 uint64_t sample_errors_total(const struct sample_stats *st);
 
+/* Says on stderr, once at the end, what the user must know of how the run went: ticks missed
+ * (from 1 in 10), the share of the run the target stood stopped (from 1%), and samples lost,
+ * a line per reason. samples: the profile's; interval: the -r asked for; trace: the command
+ * was started by us, so samples taken before its interpreter was up are expected and not worth
+ * a line unless nothing else was sampled. */
+void sample_stats_report(const struct sample_stats *st, uint64_t samples, double interval,
+			 int trace);
+
 #endif

@@ -2,34 +2,17 @@
 #include "sample/thread_names.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "proc/idents.h"
 #include "proc/pause.h"
 #include "python/threading_names.h"
+#include "proc/procfs.h"
 #include "python/walker.h"
 #include "util/grow.h"
-
-void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap)
-{
-	char path[64];
-	buf[0] = '\0';
-	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, cap - 1);
-	close(fd);
-	if (n <= 0)
-		n = 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
 
 pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p, int foreign_ns)
 {
@@ -142,7 +125,7 @@ void thread_names_fill(struct thread_names *tn, struct py_walker *w, pid_t pid)
 			continue;
 		e->pending = 0;
 		if (e->tid)
-			thread_comm(pid, e->tid, e->name, sizeof e->name);
+			procfs_comm(pid, e->tid, e->name, sizeof e->name);
 		if (!e->name[0])
 			snprintf(e->name, sizeof e->name, "Thread 0x%" PRIx64, e->ident);
 	}

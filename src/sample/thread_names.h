@@ -17,8 +17,6 @@ struct py_walker;
  * may be NULL) whose fs_base is its pthread_t. 0 when it cannot be told (without pausing). */
 pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p, int foreign_ns);
 
-/* The OS name of a thread (/proc/PID/task/TID/comm) into buf; "" when unreadable. */
-void thread_comm(pid_t pid, pid_t tid, char *buf, size_t cap);
 
 /* Names (and OS thread ids) by thread ident, looked up once per thread and kept for the run:
  * finding a TID before 3.11 costs a PTRACE_GETREGS per stopped thread, and a name a read of

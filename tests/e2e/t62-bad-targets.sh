@@ -1,7 +1,7 @@
 # t62-bad-targets.sh: processes that are not usable Pythons, built here to order, each refused
 # with its one-line reason and exit 1 before anything is traced: a library named libpython
 # that is not one, a Python without interpreter state symbols, one whose version cannot be
-# told (and the same with --abi).
+# told (and the same with --abi), a kernel thread.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v cc >/dev/null; then
@@ -41,3 +41,12 @@ refused "no interpreter state symbols" "^pyflame: found Python 3.12 in $WORK/lib
 sleep 0.2
 refused "version unknown" "^pyflame: cannot tell the Python version of $WORK/fakepy; name it with --abi$" "$p"
 refused "version unknown, --abi given" "^pyflame: found Python 3.11 in $WORK/fakepy but not its interpreter state symbols$" "$p" --abi 311
+
+# A kernel thread has no memory of its own: said as such, not blamed on a security module.
+kthread=
+[ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ] && kthread=2
+if [ -n "$kthread" ]; then
+	refused "a kernel thread" "^pyflame: process $kthread is a kernel thread, not a user process: it runs no Python$" "$kthread"
+else
+	skip "bad target: a kernel thread: PID 2 is not kthreadd here (a container's own PID namespace)"
+fi

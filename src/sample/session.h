@@ -1,0 +1,64 @@
+/* session.h: what one profiling run samples: one target process or several (a parent and its
+ * children), each with its own readers, interpreter walker and sampling state (pause, thread
+ * names, the pthread_t -> TID map), all feeding one profile and one set of stats. The record
+ * command opens a session of one; following children adds more. */
+#ifndef PYFLAME_SAMPLE_SESSION_H
+#define PYFLAME_SAMPLE_SESSION_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "proc/target.h"
+#include "python/discover.h"
+#include "python/walker.h"
+#include "sample/sampler.h"
+
+struct mem_reader;
+struct profile;
+struct sample_stats;
+
+/* One process of the session. Kept at a fixed address (the session holds pointers), since
+ * its sampler points into it. */
+struct session_target {
+	struct proc_target proc;
+	struct py_target py;      /* the interpreter found in it, valid once discovered */
+	struct mem_reader *live;  /* reads it as it is now */
+	struct mem_reader *rec;   /* --record: notes every page read through live; else NULL */
+	struct mem_reader *cache; /* the walker's reader: pages kept for one tick, over rec or
+				   * live; NULL when there was no memory for it */
+	struct py_walker walker;
+	int walking;              /* walker is set up over py */
+	struct sampler_config cfg; /* the session's, with this target's readers */
+};
+
+struct session {
+	struct session_target **targets;
+	size_t n, cap;
+	struct sampler_config cfg; /* the run's settings; cache and fresh are per target */
+	struct profile *prof;
+	struct sample_stats *stats;
+};
+
+/* Starts an empty session sampling into prof and stats with cfg's settings. */
+void session_init(struct session *s, const struct sampler_config *cfg, struct profile *prof,
+		  struct sample_stats *stats);
+
+/* Adds process pid (is_child: we started it and collect its status) with its readers,
+ * recording what is read when record is set. Returns the target, or NULL when out of memory. */
+struct session_target *session_add(struct session *s, pid_t pid, int is_child, int record);
+
+/* Sets up t's walker over the interpreter in t->py. Returns 0, or -1 with the reason in err. */
+int session_walk(struct session_target *t, char *err, size_t errlen);
+
+/* Forgets what t's memory meant: after an exec() every cached page and code object is
+ * another program's. The readers stay; session_walk starts again. */
+void session_forget(struct session_target *t);
+
+/* The reader to give something that must see t as it is now (uncached, and recorded with
+ * --record). */
+struct mem_reader *session_fresh(const struct session_target *t);
+
+/* Frees every target and the session's table (not the profile or the stats). */
+void session_release(struct session *s);
+
+#endif
