@@ -120,6 +120,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			trace = 1;
 			break;
 		case 's':
+			o->has_seconds = 1;
 			if (parse_seconds(optarg, &o->seconds) != 0) {
 				fprintf(err, "pyflame: invalid seconds '%s': expected a number >= 0\n",
 					optarg);

@@ -22,6 +22,7 @@ struct options {
 	pid_t pid;          /* -p PID, or 0 in trace mode */
 	char **command;     /* -t: argv of the command (NULL-terminated), else NULL */
 	double seconds;     /* -s */
+	int has_seconds;    /* -s given (with -t, it bounds the sampling) */
 	double rate;        /* -r, seconds between samples */
 	const char *output; /* the first -o, NULL for stdout */
 	const struct out_writer *format; /* of the first output: -f, else from the -o file's

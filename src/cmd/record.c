@@ -2,7 +2,6 @@
  * options -> target -> interpreter -> sampler -> profile -> writers (and -d's snapshot). */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,31 +28,9 @@
 #include "sample/stats.h"
 #include "util/clock.h"
 #include "util/msg.h"
+#include "util/stop.h"
 
 #define PYFLAME_VERSION "2.0.0"
-
-static volatile sig_atomic_t stop_requested;
-
-/* The first SIGINT, SIGTERM or SIGHUP ends sampling: the profile so far is written and the
- * target let go. A second one means "now": _exit at once. That is safe for the target because
- * the kernel detaches and resumes every tracee of a tracer that exits. */
-static void on_stop_signal(int sig)
-{
-	if (stop_requested)
-		_exit(128 + sig);
-	stop_requested = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static void print_version(void)
 {
@@ -129,7 +106,7 @@ static int sample_across_execs(struct session *s, struct session_target *t,
 }
 
 static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
-		    const struct out_options *oo, FILE *f)
+		    const struct out_options *oo, struct out_sink *sink)
 {
 	struct dump_thread threads[256];
 	int n = sample_dump(t, w, prof, threads, sizeof threads / sizeof threads[0]);
@@ -139,7 +116,8 @@ static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *
 		warn("cannot read the threads of %d", (int)t->pid);
 		return 0;
 	}
-	return out_dump_write(prof, threads, (size_t)n, oo, f);
+	FILE *f = out_sink_stream(sink);
+	return f ? out_dump_write(prof, threads, (size_t)n, oo, f) : -1;
 }
 
 /* What was profiled, for titles: "pyflame -p PID" or the -t command line. */
@@ -208,7 +186,8 @@ static int write_outputs(const struct profile *p, const struct options *o,
 	for (int i = 0; i < n; i++) {
 		const struct out_writer *format = o->n_outputs ? o->outputs[i].format : o->format;
 		/* A -d snapshot was written by run_dump already. */
-		int rc = o->dump ? 0 : format->write(p, oo, sinks[i].f);
+		FILE *f = out_sink_stream(&sinks[i]);
+		int rc = !f ? -1 : o->dump ? 0 : format->write(p, oo, f);
 		int err = errno;
 		if (rc != 0) {
 			out_sink_abort(&sinks[i]);
@@ -287,8 +266,10 @@ static void check_target(const struct options *o, char *cmd_path, size_t cap,
 static struct sampler_config sampling_config(const struct options *o)
 {
 	unsigned per_thread = OUT_PER_THREAD | (o->flamechart ? OUT_PER_THREAD_CHART : 0);
+	/* A -t run samples until its command ends, unless -s bounds it. */
+	int bounded = !o->command || o->has_seconds;
 	return (struct sampler_config){
-		.seconds = o->command ? -1 : o->seconds,
+		.seconds = bounded ? o->seconds : -1,
 		.interval = o->rate,
 		.all_threads = o->threads,
 		/* Which thread a stack ran on: shown with --thread-names, and the unit of the
@@ -296,7 +277,7 @@ static struct sampler_config sampling_config(const struct options *o)
 		.tag_threads = o->thread_names || wants(o, OUT_THREADS_ALWAYS) ||
 			       (o->threads && wants(o, per_thread)),
 		.thread_identity = wants(o, OUT_THREADS_ALWAYS | per_thread),
-		.once = !o->command && o->seconds == 0,
+		.once = bounded && o->seconds == 0,
 		.pause = !o->nonblocking,
 	};
 }
@@ -314,7 +295,10 @@ static int ready_target(struct session_target *t, const struct options *o,
 		int d = discover_started(t, o, err, sizeof err, 0);
 		if (d == -2)
 			warn("%s", err);
-		else if (d != 0 && !stop_requested)
+		else if (d != 0 && stop_requested)
+			warn("stopped by %s before a Python interpreter was seen in '%s'",
+			     strsignal(stop_signal), o->command[0]);
+		else if (d != 0)
 			warn("no Python interpreter seen in '%s' before it exited",
 			     o->command[0]);
 		if (d != 0)
@@ -327,17 +311,38 @@ static int ready_target(struct session_target *t, const struct options *o,
 	return 1;
 }
 
-/* The -t command's exit status, which is ours: waited for if sampling ended first (the user
- * interrupted, or it stopped being Python). */
-static int command_status(struct proc_target *t)
+/* How long the -t command may take to end after sampling did before pyflame says it waits. */
+#define COMMAND_GRACE_NS (500ull * 1000 * 1000)
+
+/* The -t command's exit status, which is ours: waited for if sampling ended first (-s, the
+ * user stopped it, or it stopped being Python). The command runs on meanwhile; when it takes
+ * long, the user is told why pyflame is still there. */
+static int command_status(struct proc_target *t, const char *name)
 {
+	uint64_t since = clock_now_ns();
+	const struct timespec nap = { 0, 10 * 1000 * 1000 };
+	while (!proc_target_poll(t) && clock_now_ns() - since < COMMAND_GRACE_NS)
+		nanosleep(&nap, NULL);
 	if (!t->exited) {
+		warn("the profile is written; waiting for '%s' (PID %d) to exit", name,
+		     (int)t->pid);
 		int st = 0;
 		while (waitpid(t->pid, &st, 0) < 0 && errno == EINTR)
 			;
 		t->exit_status = st;
 	}
 	return proc_exit_code(t->exit_status);
+}
+
+/* Whether the run failed to read anything: samples were due and every one was lost (a wrong
+ * --abi, a target whose memory does not read). Before a -t command's interpreter is up,
+ * samples are expected to find none, and a command too short to start one is no failure. */
+static int nothing_read(const struct sample_stats *st, const struct profile *p, int trace)
+{
+	uint64_t lost = sample_errors_total(st);
+	if (p->samples || !lost)
+		return 0;
+	return !trace || lost > st->errors[SAMPLE_ERR_NOT_READY];
 }
 
 int cmd_record(int argc, char **argv)
@@ -348,6 +353,8 @@ int cmd_record(int argc, char **argv)
 	int early = answer_early(&o);
 	if (early >= 0)
 		return early;
+	/* From here a stop signal ends the run cleanly, whenever it comes. */
+	stop_signals_install();
 	char cmd_path[4096];
 	struct py_target pt;
 	check_target(&o, cmd_path, sizeof cmd_path, &pt);
@@ -356,13 +363,20 @@ int cmd_record(int argc, char **argv)
 	int n_sinks;
 	if (open_sinks(&o, sinks, &n_sinks) != 0)
 		return 1;
-	install_signals();
 	pid_t pid = o.pid;
+	if (o.command && stop_requested) {
+		warn("stopped by %s before '%s' was started", strsignal(stop_signal),
+		     o.command[0]);
+		abort_sinks(sinks, n_sinks);
+		return 128 + stop_signal;
+	}
 	if (o.command && (pid = proc_spawn(cmd_path, o.command)) < 0) {
 		warn("cannot run '%s': %s", o.command[0], strerror((int)-pid));
 		abort_sinks(sinks, n_sinks);
 		return 1;
 	}
+	if (o.command)
+		stop_forward_to(pid);
 
 	struct profile prof;
 	profile_init(&prof);
@@ -388,7 +402,7 @@ int cmd_record(int argc, char **argv)
 	} else if ((ready = ready_target(t, &o, &pt)) < 0) {
 		status = 1;
 	} else if (ready) {
-		int rc = o.dump ? run_dump(&t->proc, &t->walker, &prof, &oo, sinks[0].f)
+		int rc = o.dump ? run_dump(&t->proc, &t->walker, &prof, &oo, &sinks[0])
 				: sample_across_execs(&session, t, &o);
 		if (rc == -EPERM) {
 			warn("cannot attach to %d: operation not permitted", (int)pid);
@@ -398,13 +412,30 @@ int cmd_record(int argc, char **argv)
 	if (write_outputs(&prof, &o, &oo, sinks, n_sinks) != 0)
 		status = 1;
 	sample_stats_report(&stats, prof.samples, prof.interval, o.command != NULL);
+	if (nothing_read(&stats, &prof, o.command != NULL)) {
+		warn("no sample could be read: the profile is empty");
+		status = 1;
+	} else if (stop_requested && !stats.ticks && ready > 0) {
+		warn("stopped by %s before the first sample: the profile is empty",
+		     strsignal(stop_signal));
+	} else if (ready > 0 && !o.dump && !cfg.once && !stop_requested && stats.ticks < 2 &&
+		   !(o.has_seconds && o.rate > o.seconds)) {
+		/* py-spy's -r is a rate in Hz: -r 100 here is one sample per 100 s. The
+		 * options said so already when -s was shorter than -r. */
+		warn("only %llu sample taken: the run lasted %.3f s and -r %g asks for one every "
+		     "%g s (-r is seconds between samples)", (unsigned long long)stats.ticks,
+		     (double)stats.sampled_ns / 1e9, o.rate, o.rate);
+	}
 	if (t && t->rec && ready > 0 && write_image(o.record, t->rec, &t->py) != 0)
 		status = 1;
 
 	struct proc_target proc = t ? t->proc : (struct proc_target){ .pid = pid, .is_child = 1 };
 	session_release(&session);
 	profile_release(&prof);
-	if (o.command)
-		return status ? status : command_status(&proc);
+	if (o.command) {
+		/* Even a failed run leaves no command behind unawaited. */
+		int command = command_status(&proc, o.command[0]);
+		return status ? status : command;
+	}
 	return status;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mem/cache.h"
 #include "proc/idents.h"
@@ -559,6 +560,13 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 			break;
 		}
 		if (cfg->once || (cfg->seconds >= 0 && k + 1 >= planned))
+			break;
+		/* Ticks far apart (-r 100): a target that ends or a user who stops meanwhile is
+		 * noticed within a poll, not at the next tick. */
+		const struct timespec nap = { 0, (long)POLL_NS };
+		while (sample_clock_remaining(&clock) > POLL_NS && !*stop && !proc_target_poll(t))
+			nanosleep(&nap, NULL);
+		if (*stop || t->exited)
 			break;
 		uint64_t missed = sample_clock_wait(&clock);
 		if (cfg->seconds >= 0 && k + 1 + missed > planned)

@@ -33,3 +33,9 @@ uint64_t sample_clock_wait(struct sample_clock *c)
 	c->next_ns += c->interval_ns;
 	return 0;
 }
+
+uint64_t sample_clock_remaining(const struct sample_clock *c)
+{
+	uint64_t now = clock_now_ns();
+	return now >= c->next_ns ? 0 : c->next_ns - now;
+}

@@ -18,4 +18,8 @@ void sample_clock_start(struct sample_clock *c, double interval_seconds);
  * early (with 0) on a signal. */
 uint64_t sample_clock_wait(struct sample_clock *c);
 
+/* How long until the next deadline, 0 when it has passed: a caller whose ticks are far apart
+ * sleeps in shorter naps to notice meanwhile that the run should end. */
+uint64_t sample_clock_remaining(const struct sample_clock *c);
+
 #endif

@@ -124,7 +124,12 @@ void thread_names_fill(struct thread_names *tn, struct py_walker *w, pid_t pid)
 		if (!e->pending)
 			continue;
 		e->pending = 0;
-		if (e->tid)
+		/* Before threading is imported (a -t run's first samples) the process's own
+		 * thread is the one threading will call MainThread: named so from the start,
+		 * not after the executable ("python3.11") for the whole run. */
+		if (e->tid && e->tid == pid)
+			snprintf(e->name, sizeof e->name, "MainThread");
+		else if (e->tid)
 			procfs_comm(pid, e->tid, e->name, sizeof e->name);
 		if (!e->name[0])
 			snprintf(e->name, sizeof e->name, "Thread 0x%" PRIx64, e->ident);

@@ -50,8 +50,9 @@ long thread_names_find(struct thread_names *tn, const struct py_thread *th,
 		       const struct proc_pause *p, pid_t known_tid);
 
 /* Names the entries whose name is pending: the name threading gave the thread (read through
- * w, NULL: not), else the OS name of its TID, else "Thread 0x<ident>". Call it with the target
- * running: it reads a dict of every thread. */
+ * w, NULL: not), else "MainThread" for the process's own thread (threading is not imported
+ * yet), else the OS name of its TID, else "Thread 0x<ident>". Call it with the target running:
+ * it reads a dict of every thread. */
 void thread_names_fill(struct thread_names *tn, struct py_walker *w, pid_t pid);
 
 /* thread_names_find then thread_names_fill, for a one-off snapshot: the entry for th, which
