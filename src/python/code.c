@@ -19,6 +19,8 @@
 struct py_code_cache {
 	struct py_code **slots; /* open addressing by address; NULL = empty */
 	size_t cap, n;
+	uint32_t epoch; /* entries checked since py_code_epoch last ran are trusted as is;
+			 * 0: no epochs, every use is checked */
 };
 
 struct py_code_cache *py_code_cache_new(void)
@@ -160,20 +162,25 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 {
 	struct py_code_cache *c = w->codes;
 	struct code_head head;
-	/* The head is read every time: a code object freed and another allocated at the same
-	 * address (common while modules load) would otherwise keep the old names. Comparing
-	 * the pointers to its strings and table costs one small read, not a decode. */
+	size_t i = slot_of(c, addr);
+	if (c->epoch && c->slots[i] && c->slots[i]->epoch == c->epoch)
+		return c->slots[i];
+	/* The head is read once an epoch: a code object freed and another allocated at the
+	 * same address (common while modules load) would otherwise keep the old names.
+	 * Comparing the pointers to its strings and table costs one small read, not a decode. */
 	if (head_read(w, addr, &head) != 0)
 		return NULL;
-	size_t i = slot_of(c, addr);
 	if (c->slots[i]) {
-		if (head_same(&c->slots[i]->head, &head))
+		if (head_same(&c->slots[i]->head, &head)) {
+			c->slots[i]->epoch = c->epoch;
 			return c->slots[i];
+		}
 		struct py_code *fresh = code_read(w, addr, &head);
 		if (!fresh)
 			return NULL;
 		code_free(c->slots[i]);
 		c->slots[i] = fresh;
+		fresh->epoch = c->epoch;
 		return fresh;
 	}
 	if (c->n >= CODE_CACHE_MAX) {
@@ -194,6 +201,7 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 	}
 	c->slots[i] = code;
 	c->n++;
+	code->epoch = c->epoch;
 	return code;
 }
 
@@ -203,4 +211,16 @@ int py_code_line(const struct py_code *code, int64_t index)
 		return code->firstlineno;
 	int line = py_line_table_lookup(&code->lines, index);
 	return line >= 0 ? line : code->firstlineno;
+}
+
+int py_code_cached(const struct py_walker *w, uint64_t addr)
+{
+	return w->codes->slots[slot_of(w->codes, addr)] != NULL;
+}
+
+void py_code_epoch(struct py_walker *w)
+{
+	/* 0 means no epochs (every use checked): skipped when the count wraps. */
+	if (++w->codes->epoch == 0)
+		w->codes->epoch = 1;
 }

@@ -22,6 +22,7 @@ struct py_code {
 	int firstlineno;
 	int firsttraceable; /* 3.11+: units before this are CPython's own setup; else 0 */
 	struct py_line_table lines;
+	uint32_t epoch; /* when its head was last checked (py_code_epoch) */
 };
 
 struct py_code_cache;
@@ -29,12 +30,25 @@ struct py_code_cache;
 struct py_code_cache *py_code_cache_new(void);
 void py_code_cache_free(struct py_code_cache *c);
 
-/* The decoded code object at addr, read through w on first use and re-checked on every use
- * (one small read) in case the address now holds another code object. Returns NULL when it cannot be
+/* The decoded code object at addr, read through w on first use and re-checked on its first use
+ * in each epoch (one small read) in case the address now holds another code object. Returns NULL when it cannot be
  * read or is not a code object (its type is checked when PyCode_Type is known). The returned
  * entry lives until the next call (a full cache is emptied then): use it before asking for
  * another. */
 const struct py_code *py_code_get(struct py_walker *w, uint64_t addr);
+
+/* Whether the code object at addr has been read before (no read now: whether it is still the
+ * same object is py_code_get's to check). */
+int py_code_cached(const struct py_walker *w, uint64_t addr);
+
+/* Whether the code object at addr has been read before (no read now: whether it is still the
+ * same object is py_code_get's to check). */
+int py_code_cached(const struct py_walker *w, uint64_t addr);
+
+/* Starts an epoch: the next py_code_get of each code object checks its head again. The sampler
+ * starts one per tick, checks its stacks' code objects while the target is stopped (when they
+ * are alive: a frame holds its code), and names the frames after, from what was checked. */
+void py_code_epoch(struct py_walker *w);
 
 /* The line of instruction index in code: what traceback would print. */
 int py_code_line(const struct py_code *code, int64_t index);

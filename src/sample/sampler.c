@@ -384,6 +384,31 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
  * or -EPERM. */
+/* Code objects read whole per tick while the target is stopped; more wait until after. */
+#define NEW_CODES_MAX 64
+
+/* Checks, while the target is still stopped, the code objects of this tick's stacks, reading
+ * those not seen before (or whose address now holds another); naming the frames after the
+ * target goes on then uses what was checked here (py_code_epoch). A frame holds its code
+ * object alive only while it runs: a module's code is freed as soon as its import ends and
+ * another is soon allocated at the same address, so a run that starts up (imports by the
+ * hundred) lost a sample in two to "code object unreadable" when they were read after the
+ * target went on. A known code object costs one read of its head, from the pages this tick
+ * fetched. */
+static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
+{
+	unsigned budget = NEW_CODES_MAX;
+	for (size_t i = 0; i < nstacks; i++)
+		for (size_t k = 0; k < s->stacks[i].n; k++) {
+			uint64_t code = s->frames[s->stacks[i].start + k].code;
+			int known = py_code_cached(w, code);
+			if (known || budget) {
+				budget -= !known;
+				py_code_get(w, code);
+			}
+		}
+}
+
 static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		    struct profile *prof, struct sample_stats *st, struct scratch *s)
 {
@@ -414,6 +439,9 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	prof->end_us = time_us;
 	int nt = threads_wanted(w, cfg, s);
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(w, cfg, prof, st, s, nt, &lost) : 0;
+	py_code_epoch(w);
+	if (cfg->pause && !s->unpaused)
+		check_codes(w, s, nstacks);
 	if (cfg->pause && !s->unpaused) {
 		if (cfg->cache)
 			mem_cache_mark_hot(cfg->cache);

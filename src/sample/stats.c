@@ -28,7 +28,8 @@ uint64_t sample_errors_total(const struct sample_stats *st)
 #define MISSED_REPORT 10
 
 /* The share of the run the target stood stopped is said from 1 in STOPPED_REPORT (1%), for
- * a run of STOPPED_RUN_MIN_NS at least (-s 0's single pause is the whole of its run). */
+ * a run of STOPPED_RUN_MIN_NS at least and more than one tick (a single pause, -s 0's, is
+ * the whole of its run however long a loaded machine makes it). */
 #define STOPPED_REPORT 100
 #define STOPPED_RUN_MIN_NS (100ull * 1000 * 1000)
 
@@ -42,7 +43,7 @@ void sample_stats_report(const struct sample_stats *st, uint64_t samples, double
 			"asked for (-r %g)", (unsigned long long)st->missed,
 			(unsigned long long)due, interval);
 	/* Stopping the target is the price of a consistent stack: said when it is felt. */
-	if (st->sampled_ns >= STOPPED_RUN_MIN_NS &&
+	if (st->ticks > 1 && st->sampled_ns >= STOPPED_RUN_MIN_NS &&
 	    st->stopped_ns * STOPPED_REPORT > st->sampled_ns)
 		warn("the target was stopped %.1f%% of the run (%.3f s of "
 			"%.3f s, in %llu pauses)",
