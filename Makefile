@@ -23,6 +23,11 @@ SAN_OBJ  := $(LIB_SRC:src/%.c=build/san/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 SAN_BIN  := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+# What several unit tests share (tests/unit/fixture_*.c): compiled on its own (so that each
+# object keeps its own .d) and linked into every test, never a test itself.
+FIXTURE_SRC := $(sort $(wildcard tests/unit/fixture_*.c))
+FIXTURE_OBJ := $(FIXTURE_SRC:tests/unit/%.c=build/tests/%.o)
+SAN_FIXTURE_OBJ := $(FIXTURE_SRC:tests/unit/%.c=build/san/tests/%.o)
 
 .PHONY: all check offsets bench soak fuzz install clean
 
@@ -43,9 +48,13 @@ build/obj/main.o: src/main.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-build/tests/%: tests/unit/%.c build/libpyflame.a
+$(FIXTURE_OBJ): build/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/libpyflame.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -c $< -o $@
+
+build/tests/%: tests/unit/%.c $(FIXTURE_OBJ) build/libpyflame.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(FIXTURE_OBJ) $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/libpyflame.a $(LDLIBS)
 
 # The sanitized build uses clang, so every `make check` also proves the code clang-clean.
 build/san/obj/%.o: src/%.c
@@ -56,9 +65,13 @@ build/san/libpyflame.a: $(SAN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/san/tests/%: tests/unit/%.c build/san/libpyflame.a
+$(SAN_FIXTURE_OBJ): build/san/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/san/libpyflame.a $(LDLIBS)
+	$(SANCC) $(SAN_CFLAGS) -Itests/unit -c $< -o $@
+
+build/san/tests/%: tests/unit/%.c $(SAN_FIXTURE_OBJ) build/san/libpyflame.a
+	@mkdir -p $(dir $@)
+	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(SAN_FIXTURE_OBJ) $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/san/libpyflame.a $(LDLIBS)
 
 # `make fuzz`: libFuzzer over mutated memory images (FUZZ_SECONDS, default 60), seeded with the
 # recorded images; new crashers land in tests/fuzz/corpus, which `make check` replays.

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/grow.h"
+
 /* Mappings are page-granular: the mapping at file offset 0 starts at the first PT_LOAD's vaddr
  * rounded down to a page, whatever that segment's p_align claims. */
 #define ELF_PAGE_SIZE 4096u
@@ -63,14 +65,8 @@ static int collect_symbols(struct elf_file *f, Elf64_Word type, size_t *cap)
 			const char *name = elf_strptr(f->elf, sh.sh_link, s.st_name);
 			if (!name || !*name)
 				continue;
-			if (f->nsyms == *cap) {
-				size_t ncap = *cap ? *cap * 2 : 1024;
-				struct elf_sym *v = realloc(f->syms, ncap * sizeof *v);
-				if (!v)
-					return -ENOMEM;
-				f->syms = v;
-				*cap = ncap;
-			}
+			if (grow_array((void **)&f->syms, cap, f->nsyms + 1, sizeof *f->syms) < 0)
+				return -ENOMEM;
 			f->syms[f->nsyms] = (struct elf_sym){ name, s.st_value, f->nsyms };
 			f->nsyms++;
 		}

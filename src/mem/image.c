@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mem/reader.h"
+#include "util/grow.h"
 
 /* Bounds on what a file may claim, so a hostile image cannot make us allocate without limit:
  * real images are a few hundred KiB. */
@@ -144,14 +145,11 @@ struct mem_reader *mem_image_open(const char *path, char **meta)
 				errno = EFBIG;
 				return NULL;
 			}
-			cap = cap ? cap * 2 : 1 << 20;
-			uint8_t *nb = realloc(buf, cap);
-			if (!nb) {
+			if (grow_array((void **)&buf, &cap, len + 65536, 1) < 0) {
 				free(buf);
 				fclose(f);
 				return NULL;
 			}
-			buf = nb;
 		}
 		size_t n = fread(buf + len, 1, cap - len, f);
 		len += n;

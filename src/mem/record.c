@@ -4,6 +4,7 @@
 
 #include "mem/image.h"
 #include "mem/reader.h"
+#include "util/grow.h"
 
 #define PAGE 4096u
 
@@ -40,15 +41,9 @@ static void keep_page(struct recorder *rc, uint64_t addr)
 		free(p);
 		return;
 	}
-	if (rc->n == rc->cap) {
-		size_t nc = rc->cap ? rc->cap * 2 : 64;
-		struct page **np = realloc(rc->pages, nc * sizeof *np);
-		if (!np) {
-			free(p);
-			return;
-		}
-		rc->pages = np;
-		rc->cap = nc;
+	if (grow_array((void **)&rc->pages, &rc->cap, rc->n + 1, sizeof *rc->pages) < 0) {
+		free(p);
+		return;
 	}
 	p->addr = addr;
 	rc->pages[rc->n++] = p;

@@ -5,6 +5,7 @@
 
 #include "output/output.h"
 #include "profile/profile.h"
+#include "util/grow.h"
 
 struct line {
 	char *text;
@@ -28,14 +29,9 @@ char *out_render_stack(const struct profile *p, const struct prof_stack *s,
 		/* The thread's name as the outermost frame: no file, no line. */
 		const char *name = profile_string(p, profile_thread_get(p, s->thread)->name);
 		size_t need = strlen(name) + 1;
-		if (need > cap) {
-			char *nb = realloc(buf, need);
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap = need;
+		if (grow_array((void **)&buf, &cap, need, 1) < 0) {
+			free(buf);
+			return NULL;
 		}
 		memcpy(buf, name, need);
 		len = need - 1;
@@ -43,16 +39,11 @@ char *out_render_stack(const struct profile *p, const struct prof_stack *s,
 	for (size_t i = 0; i < s->n; i++) {
 		const struct prof_frame *f = profile_frame_get(p, s->frames[i]);
 		const char *file = profile_string(p, f->file), *func = profile_string(p, f->func);
+		/* 32 covers the separator, the colons and a line number; one more for the NUL. */
 		size_t need = strlen(file) + strlen(func) + 32;
-		if (len + need >= cap) {
-			while (len + need >= cap)
-				cap *= 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
+		if (grow_array((void **)&buf, &cap, len + need + 1, 1) < 0) {
+			free(buf);
+			return NULL;
 		}
 		int n;
 		const char *sep = len ? ";" : "";

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 /* Wire types (https://protobuf.dev/programming-guides/encoding/). */
 enum { WIRE_VARINT = 0, WIRE_LEN = 2 };
 
@@ -25,18 +27,9 @@ void pb_release(struct pb_buf *b)
 /* Makes room for need more bytes, so that a field is either written whole or not at all. */
 static int reserve(struct pb_buf *b, size_t need)
 {
-	if (need <= b->cap - b->len)
-		return 0;
-	if (need > SIZE_MAX / 2 - b->len)
+	if (need > SIZE_MAX - b->len ||
+	    grow_array((void **)&b->data, &b->cap, b->len + need, 1) < 0)
 		return -1;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap - b->len < need)
-		cap *= 2;
-	uint8_t *d = realloc(b->data, cap);
-	if (!d)
-		return -1;
-	b->data = d;
-	b->cap = cap;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "output/tracks.h"
 #include "output/utf8.h"
 #include "profile/profile.h"
+#include "util/grow.h"
 
 /* Geometry, in px. 1200 wide is what flame graph readers are used to; the script zooms inside
  * it and never resizes the image. */
@@ -154,11 +155,8 @@ static int label_text(struct svg *w, const struct label *l, int full)
 			return -1;
 		if ((size_t)n < w->cap)
 			return 0;
-		char *nb = realloc(w->buf, (size_t)n + 1);
-		if (!nb)
+		if (grow_array((void **)&w->buf, &w->cap, (size_t)n + 1, 1) < 0)
 			return -1;
-		w->buf = nb;
-		w->cap = (size_t)n + 1;
 	}
 }
 

@@ -34,14 +34,12 @@ int procfs_slurp(const char *path, char **out)
 				close(fd);
 				return -EFBIG;
 			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
+			/* Room for the terminating NUL and at least one byte more. */
+			if (grow_array((void **)&buf, &cap, len + 2, 1) < 0) {
 				free(buf);
 				close(fd);
 				return -ENOMEM;
 			}
-			buf = nb;
-			cap *= 2;
 		}
 		ssize_t n = read(fd, buf + len, cap - len - 1);
 		if (n < 0) {

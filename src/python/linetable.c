@@ -11,6 +11,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "util/grow.h"
+
 enum py_linetable_kind py_linetable_kind_for(int major, int minor)
 {
 	if (major < 3)
@@ -42,16 +44,10 @@ static int builder_add(struct builder *b, int64_t start, int64_t end, int line)
 			return 0;
 		}
 	}
-	if (b->n == b->cap) {
-		/* Doubling keeps the array within twice the entries decoded, and entries are at
-		 * most one per table byte, so memory stays O(len). */
-		size_t cap = b->cap ? b->cap * 2 : 16;
-		struct py_line_range *v = realloc(b->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		b->v = v;
-		b->cap = cap;
-	}
+	/* Doubling keeps the array within twice the entries decoded, and entries are at most one
+	 * per table byte, so memory stays O(len). */
+	if (grow_array((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) < 0)
+		return -1;
 	b->v[b->n++] = (struct py_line_range){ .start = start, .end = end, .line = line };
 	return 0;
 }

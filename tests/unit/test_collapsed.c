@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "fixture_profile.h"
 #include "output/output.h"
 #include "profile/profile.h"
 
@@ -20,19 +21,11 @@ static char *write_text(const struct profile *p, int lines, int idle, int names)
 int main(void)
 {
 	struct profile p;
+	struct fixture fx;
 	profile_init(&p);
-	uint32_t mod = profile_frame(&p, "a.py", "<module>", 10);
-	uint32_t f3 = profile_frame(&p, "a.py", "f", 3);
-	uint32_t f4 = profile_frame(&p, "a.py", "f", 4);
-	uint32_t g = profile_frame(&p, "b.py", "g", 7);
-	CHECK_INT(profile_frame(&p, "a.py", "f", 3), f3, "a frame is interned once");
-
-	uint32_t s1[] = { mod, f3, g }, s2[] = { mod, f4, g }, s3[] = { mod };
-	for (int i = 0; i < 5; i++)
-		profile_add_stack(&p, PROF_NO_THREAD, s1, 3, 1);
-	profile_add_stack(&p, PROF_NO_THREAD, s2, 3, 2);
-	profile_add_stack(&p, PROF_NO_THREAD, s3, 1, 1);
-	p.idle = 4;
+	/* <module>;f:3;g five times, <module>;f:4;g twice, <module> once, 4 idle. */
+	fixture_profile(&p, &fx);
+	CHECK_INT(profile_frame(&p, "a.py", "f", 3), fx.f3, "a frame is interned once");
 	CHECK_INT(profile_stack_count(&p), 3, "three distinct stacks kept");
 
 	char *t = write_text(&p, 1, 1, 0);
@@ -52,8 +45,8 @@ int main(void)
 	uint32_t main_t = profile_thread(&p, 0, 0x7f00, 100, "MainThread");
 	uint32_t work_t = profile_thread(&p, 0, 0x7f01, 101, "worker");
 	CHECK_INT(profile_thread(&p, 0, 0x7f00, 100, "MainThread"), main_t, "a thread is interned once");
-	profile_add_stack(&p, main_t, s3, 1, 3);
-	profile_add_stack(&p, work_t, s3, 1, 2);
+	profile_add_stack(&p, main_t, fx.s3, 1, 3);
+	profile_add_stack(&p, work_t, fx.s3, 1, 2);
 	CHECK_INT(profile_stack_count(&p), 5, "a stack per thread");
 	struct prof_stack st = profile_stack(&p, 4);
 	CHECK_INT(st.thread, work_t, "the stack keeps its thread");
@@ -76,7 +69,7 @@ int main(void)
 
 	/* Memory follows distinct stacks, not samples. */
 	for (int i = 0; i < 100000; i++)
-		profile_add_stack(&p, PROF_NO_THREAD, s1, 3, 1);
+		profile_add_stack(&p, PROF_NO_THREAD, fx.s1, 3, 1);
 	CHECK_INT(profile_stack_count(&p), 5, "100000 more samples add no stacks");
 	profile_release(&p);
 	return check_exit();

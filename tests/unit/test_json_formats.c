@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "fixture_profile.h"
 #include "output/json.h"
 #include "output/output.h"
 #include "profile/profile.h"
@@ -95,18 +96,16 @@ static void test_speedscope(void)
 static void test_chrome(void)
 {
 	struct profile p;
+	struct fixture fx;
 	profile_init(&p);
 	p.interval = 0.001;
 	p.keep_timeline = 1;
-	uint32_t mod = profile_frame(&p, "a.py", "<module>", 10);
-	uint32_t f3 = profile_frame(&p, "a.py", "f", 3);
-	uint32_t f4 = profile_frame(&p, "a.py", "f", 4);
-	uint32_t g = profile_frame(&p, "b.py", "g", 7);
+	fixture_frames(&p, &fx);
 	uint32_t th = profile_thread(&p, 0, 0x1000, 42, "Main \"1\"");
-	uint32_t s_f3[] = { mod, f3 }, s_f4[] = { mod, f4 }, s_g[] = { mod, f4, g };
+	uint32_t s_f3[] = { fx.mod, fx.f3 }, s_f4[] = { fx.mod, fx.f4 };
 	uint32_t a = profile_add_stack(&p, th, s_f3, 2, 1);
 	uint32_t b = profile_add_stack(&p, th, s_f4, 2, 1);
-	uint32_t c = profile_add_stack(&p, th, s_g, 3, 1);
+	uint32_t c = profile_add_stack(&p, th, fx.s2, 3, 1);
 	/* f runs from 1000 to 5000 (moving from line 3 to 4), g inside it from 3000, then an
 	 * idle tick ends everything at 5000. */
 	profile_add_event(&p, 1000, a);
@@ -135,7 +134,7 @@ static void test_chrome(void)
 	 * tracks, each under its own process. */
 	profile_init(&p);
 	p.keep_timeline = 1;
-	mod = profile_frame(&p, "a.py", "<module>", 10);
+	uint32_t mod = profile_frame(&p, "a.py", "<module>", 10);
 	uint32_t parent = profile_thread(&p, 100, 0x1000, 42, "MainThread");
 	uint32_t child = profile_thread(&p, 200, 0x1000, 42, "MainThread");
 	CHECK(parent != child, "a thread is keyed by its process too");

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "check.h"
+#include "fixture_profile.h"
 #include "output/output.h"
 #include "profile/profile.h"
 
@@ -520,7 +521,8 @@ static void check_functions(const struct decoded *d)
 	CHECK(function_named(d, "(idle)") != NULL, "pprof: an (idle) function");
 }
 
-/* s1 x5, s2 x2, s3 x1 without threads, idle 4; frames: <module>:10, f:3, f:4, g:7. */
+/* The fixture's profile (fixture_profile.h): s1 x5, s2 x2, s3 x1 without threads, idle 4;
+ * frames: <module>:10, f:3, f:4, g:7. */
 static void test_stacks(struct profile *p)
 {
 	struct out_options o = { .line_numbers = 1, .include_idle = 1, .title = "pyflame -p 42" };
@@ -569,12 +571,12 @@ static void test_stacks(struct profile *p)
 	decoded_free(d);
 }
 
-static void test_threads(struct profile *p, const uint32_t *s1, const uint32_t *s3)
+static void test_threads(struct profile *p, const struct fixture *fx)
 {
 	uint32_t main_t = profile_thread(p, 0, 0x7f00, 100, "MainThread");
 	uint32_t work_t = profile_thread(p, 0, 0x7f01, 0, "worker");
-	profile_add_stack(p, main_t, s3, 1, 3);
-	profile_add_stack(p, work_t, s1, 3, 2);
+	profile_add_stack(p, main_t, fx->s3, 1, 3);
+	profile_add_stack(p, work_t, fx->s1, 3, 2);
 	struct out_options o = { .line_numbers = 1, .include_idle = 1 };
 	int rc, gz;
 	struct decoded *d = roundtrip(p, &o, &rc, &gz);
@@ -660,27 +662,18 @@ static void test_deterministic(const struct profile *p)
 int main(void)
 {
 	struct profile p;
+	struct fixture fx;
 	profile_init(&p);
-	uint32_t mod = profile_frame(&p, "a.py", "<module>", 10);
-	uint32_t f3 = profile_frame(&p, "a.py", "f", 3);
-	uint32_t f4 = profile_frame(&p, "a.py", "f", 4);
-	uint32_t g = profile_frame(&p, "b.py", "g", 7);
-	uint32_t s1[] = { mod, f3, g }, s2[] = { mod, f4, g }, s3[] = { mod };
-	for (int i = 0; i < 5; i++)
-		profile_add_stack(&p, PROF_NO_THREAD, s1, 3, 1);
-	profile_add_stack(&p, PROF_NO_THREAD, s2, 3, 2);
-	profile_add_stack(&p, PROF_NO_THREAD, s3, 1, 1);
+	fixture_profile(&p, &fx);
 	/* A stack whose count is 0 (never seen) is not a sample. */
-	uint32_t s4[] = { g };
-	profile_add_stack(&p, PROF_NO_THREAD, s4, 1, 0);
-	p.idle = 4;
+	profile_add_stack(&p, PROF_NO_THREAD, &fx.g, 1, 0);
 	p.interval = 0.005;
 	p.start_us = 1700000000000000ull;
 	p.end_us = p.start_us + 2500000;
 
 	test_stacks(&p);
 	test_deterministic(&p);
-	test_threads(&p, s1, s3);
+	test_threads(&p, &fx);
 	test_deep();
 	test_empty_and_errors();
 	profile_release(&p);

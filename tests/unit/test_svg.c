@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "fixture_profile.h"
 #include "output/output.h"
 #include "profile/profile.h"
 
@@ -212,15 +213,13 @@ static void test_colours(void)
 static void test_chart(void)
 {
 	struct profile p;
+	struct fixture fx;
 	profile_init(&p);
 	p.keep_timeline = 1;
 	p.interval = 0.01;
-	uint32_t mod = profile_frame(&p, "a.py", "<module>", 10);
-	uint32_t f3 = profile_frame(&p, "a.py", "f", 3), f4 = profile_frame(&p, "a.py", "f", 4);
-	uint32_t g = profile_frame(&p, "a.py", "g", 7);
-	uint32_t s1[] = { mod, f3, g }, s2[] = { mod, f4, g };
-	uint32_t id1 = profile_add_stack(&p, PROF_NO_THREAD, s1, 3, 0);
-	uint32_t id2 = profile_add_stack(&p, PROF_NO_THREAD, s2, 3, 0);
+	fixture_frames(&p, &fx);
+	uint32_t id1 = profile_add_stack(&p, PROF_NO_THREAD, fx.s1, 3, 0);
+	uint32_t id2 = profile_add_stack(&p, PROF_NO_THREAD, fx.s2, 3, 0);
 	uint64_t t0 = 1700000000000000ull;
 	uint32_t seq[] = { id1, id1, id1, id2, INTERN_NONE, id1 };
 	for (int i = 0; i < 6; i++) {
@@ -228,7 +227,7 @@ static void test_chart(void)
 		if (seq[i] == INTERN_NONE)
 			p.idle++;
 		else
-			profile_add_stack(&p, PROF_NO_THREAD, seq[i] == id1 ? s1 : s2, 3, 1);
+			profile_add_stack(&p, PROF_NO_THREAD, seq[i] == id1 ? fx.s1 : fx.s2, 3, 1);
 	}
 	struct out_options o = { .line_numbers = 1, .include_idle = 1, .flamechart = 1 };
 	int rc;
@@ -243,13 +242,13 @@ static void test_chart(void)
 	CHECK(strstr(t, "data-x=\"0\" data-n=\"3\" data-d=\"2\" data-w=\"30000\" data-l=\"f (a.py:3)\"><title>f "
 			"(a.py:3)\n3 samples, 50.00%, 0.030 s from 0.000 s</title>") != NULL,
 	      "chart: f:3 over three samples is one box");
-	CHECK(strstr(t, "data-x=\"30000\" data-n=\"1\" data-d=\"3\" data-w=\"10000\" data-l=\"g (a.py:7)\"") != NULL,
+	CHECK(strstr(t, "data-x=\"30000\" data-n=\"1\" data-d=\"3\" data-w=\"10000\" data-l=\"g (b.py:7)\"") != NULL,
 	      "chart: g under f:4 is a box of its own");
 	CHECK(strstr(t, "data-x=\"40000\" data-n=\"1\" data-d=\"1\" data-w=\"10000\"><title>(idle)") != NULL,
 	      "chart: the idle sample in its place");
 	CHECK(strstr(t, "data-x=\"50000\" data-n=\"1\" data-d=\"1\" data-w=\"10000\" data-l=\"&lt;module&gt;") != NULL,
 	      "chart: <module> again after idle, a new box");
-	CHECK_INT(count_of(t, "data-l=\"g (a.py:7)\""), 3, "chart: g three times");
+	CHECK_INT(count_of(t, "data-l=\"g (b.py:7)\""), 3, "chart: g three times");
 	CHECK(strstr(t, "data-d=\"3\"") != NULL && strstr(t, "data-d=\"4\"") == NULL,
 	      "chart: three rows above the root");
 	free(t);
@@ -261,7 +260,8 @@ static void test_chart(void)
 
 	/* Two threads sampled at the same ticks: a lane each, the name first. */
 	uint32_t ta = profile_thread(&p, 0, 1, 100, "MainThread"), tb = profile_thread(&p, 0, 2, 101, "worker");
-	uint32_t ia = profile_add_stack(&p, ta, s1, 3, 0), ib = profile_add_stack(&p, tb, s2, 3, 0);
+	uint32_t ia = profile_add_stack(&p, ta, fx.s1, 3, 0);
+	uint32_t ib = profile_add_stack(&p, tb, fx.s2, 3, 0);
 	free(p.events);
 	p.events = NULL;
 	p.n_events = p.events_cap = 0;
