@@ -44,6 +44,13 @@ check "-n: frames as FILE:FUNCTION" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$t
 check "-o: the profile goes to the file, nothing to stdout" \
 	test $rc -eq 0 -a ! -s "$WORK/out" -a "$(cat "$WORK/prof.txt")" = "$stack 1" -a -z "$(ls "$WORK" | grep pyflame-)"
 
+# py-spy's format names: raw is the collapsed text (over an -o name that says svg), flamegraph
+# the SVG.
+"$PYFLAME" -s 0 -f raw -o "$WORK/raw.svg" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-f raw: collapsed text" test $rc -eq 0 -a "$(cat "$WORK/raw.svg")" = "$stack 1"
+"$PYFLAME" -s 0 -f flamegraph -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-f flamegraph: an SVG" test $rc -eq 0 -a -n "$(grep -m 1 '<svg' "$WORK/out")"
+
 # -o to something that is not a regular file (a FIFO here; /dev/null in real life) is written in
 # place: renaming a temporary file over it would replace the node itself.
 mkfifo "$WORK/fifo"

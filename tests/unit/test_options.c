@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "cli/options.h"
+#include "output/writers.h"
 
 static int parse(struct options *o, char *err, size_t errlen, int argc, char **argv)
 {
@@ -10,6 +11,12 @@ static int parse(struct options *o, char *err, size_t errlen, int argc, char **a
 	int rc = options_parse(argc, argv, o, f);
 	fclose(f);
 	return rc;
+}
+
+/* The chosen format's name, NULL when none was (a failed parse). */
+static const char *format_name(const struct options *o)
+{
+	return o->format ? o->format->name : NULL;
 }
 
 #define ARGV(...) ((char *[]){ "pyflame", __VA_ARGS__, NULL })
@@ -40,6 +47,13 @@ int main(void)
 
 	CHECK_INT(PARSE(&o, err, "--abi=313", "-p", "1"), 0, "--abi=313 parses");
 	CHECK(o.has_abi && o.abi.major == 3 && o.abi.minor == 13, "--abi=313 is 3.13");
+
+	CHECK_INT(PARSE(&o, err, "-f", "flamegraph", "-p", "1"), 0, "-f flamegraph parses");
+	CHECK_STR(format_name(&o), "svg", "-f flamegraph (py-spy's name) is svg");
+	CHECK_INT(PARSE(&o, err, "-f", "raw", "-o", "p.svg", "-p", "1"), 0, "-f raw parses");
+	CHECK_STR(format_name(&o), "collapsed", "-f raw (py-spy's name) is collapsed, over the -o name");
+	CHECK_INT(PARSE(&o, err, "--format=chrometrace", "-p", "1"), 0, "-f chrometrace parses");
+	CHECK_STR(format_name(&o), "chrome", "-f chrometrace (py-spy's name) is chrome");
 
 	CHECK_INT(PARSE(&o, err, "1234"), 0, "legacy PID argument parses");
 	CHECK(o.legacy_pid && o.pid == 1234, "legacy PID argument is flagged");
