@@ -62,12 +62,20 @@ static int parse_pid(const char *s, pid_t *out)
 	return 0;
 }
 
-static int parse_seconds(const char *s, double *out)
+/* -s and -r are bounded so that every later use of them stays in range: a year is 3.2e16
+ * ns, far inside the 64 bits in which the sampler's clock and deadlines count nanoseconds, and
+ * a year at the fastest rate is 3.2e12 ticks. Faster than 100 kHz no tick would be taken in
+ * time (one costs microseconds to tens of them), so such a rate would only count missed ticks. */
+#define SECONDS_MAX (365.0 * 24 * 60 * 60)
+#define RATE_MIN 1e-5
+
+/* A number of seconds from min to max. NaN and infinities are refused with the rest. */
+static int parse_seconds(const char *s, double min, double max, double *out)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v) || v < 0)
+	if (!*s || *end || errno || !isfinite(v) || v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -120,16 +128,17 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			trace = 1;
 			break;
 		case 's':
-			if (parse_seconds(optarg, &o->seconds) != 0) {
-				fprintf(err, "pyflame: invalid seconds '%s': expected a number >= 0\n",
-					optarg);
+			if (parse_seconds(optarg, 0, SECONDS_MAX, &o->seconds) != 0) {
+				fprintf(err, "pyflame: invalid seconds '%s': expected a number "
+					"from 0 to %.0f (a year)\n", optarg, SECONDS_MAX);
 				return -1;
 			}
 			break;
 		case 'r':
-			if (parse_seconds(optarg, &o->rate) != 0 || o->rate <= 0) {
-				fprintf(err, "pyflame: invalid rate '%s': expected seconds > 0\n",
-					optarg);
+			if (parse_seconds(optarg, RATE_MIN, SECONDS_MAX, &o->rate) != 0) {
+				fprintf(err, "pyflame: invalid rate '%s': expected seconds between "
+					"samples from %.5f (%.0f kHz) to %.0f (a year)\n", optarg,
+					RATE_MIN, 1e-3 / RATE_MIN, SECONDS_MAX);
 				return -1;
 			}
 			break;

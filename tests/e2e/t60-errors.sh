@@ -21,6 +21,9 @@ expect_error "unknown long flag" "^pyflame: unknown option '--bogus'" -- --bogus
 expect_error "unknown short flag" "^pyflame: unknown option '-q'" -- -q -p 1
 expect_error "bad seconds" "^pyflame: invalid seconds" -- -s soon -p 1
 expect_error "bad rate" "^pyflame: invalid rate" -- -r 0 -p 1
+expect_error "seconds beyond a year" "^pyflame: invalid seconds '1e20': expected a number from 0 to 31536000 \(a year\)$" -- -s 1e20 -p 1
+expect_error "rate faster than 100 kHz" "^pyflame: invalid rate '1e-9': expected seconds between samples from 0.00001 \(100 kHz\) to 31536000 \(a year\)$" -- -r 1e-9 -p 1
+expect_error "rate not a number" "^pyflame: invalid rate 'nan'" -- -r nan -p 1
 expect_error "missing command" "^pyflame: -t needs a command" -- -t
 expect_error "-t with -p" "^pyflame: -t and -p cannot be used together" -- -p 1 -t true
 expect_error "-t with -d" "^pyflame: -d dumps a running process" -- -d -t true

@@ -66,6 +66,31 @@ int main(void)
 	CHECK_STR(err, "pyflame: -t and -p cannot be used together\n", "-p with -t message");
 	memset(err, 0, sizeof err);
 	CHECK_INT(PARSE(&o, err, "--rate=-1", "-p", "1"), -1, "negative rate fails");
+	/* -s and -r within bounds that keep every later conversion to nanoseconds and to tick
+	 * counts inside 64 bits. */
+	CHECK_INT(PARSE(&o, err, "-s", "31536000", "-r", "0.00001", "-p", "1"), 0,
+		  "-s of a year and -r 0.00001 (100 kHz) parse");
+	CHECK_INT(PARSE(&o, err, "-r", "31536000", "-p", "1"), 0, "-r of a year parses");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-s", "1e20", "-p", "1"), -1, "-s 1e20 fails");
+	CHECK_STR(err, "pyflame: invalid seconds '1e20': expected a number from 0 to 31536000 "
+		       "(a year)\n", "-s 1e20 message");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-s", "31536000.5", "-p", "1"), -1, "-s just over a year fails");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-r", "1e-9", "-p", "1"), -1, "-r 1e-9 fails");
+	CHECK_STR(err, "pyflame: invalid rate '1e-9': expected seconds between samples from "
+		       "0.00001 (100 kHz) to 31536000 (a year)\n", "-r 1e-9 message");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-r", "1e8", "-p", "1"), -1, "-r over a year fails");
+	char *not_numbers[] = { "nan", "inf", "-inf", "1e400", "", "1s" };
+	for (size_t i = 0; i < sizeof not_numbers / sizeof not_numbers[0]; i++) {
+		char what[64];
+		snprintf(what, sizeof what, "-s '%s' fails", not_numbers[i]);
+		CHECK_INT(PARSE(&o, err, "-s", not_numbers[i], "-p", "1"), -1, what);
+		snprintf(what, sizeof what, "-r '%s' fails", not_numbers[i]);
+		CHECK_INT(PARSE(&o, err, "-r", not_numbers[i], "-p", "1"), -1, what);
+	}
 	memset(err, 0, sizeof err);
 	CHECK_INT(PARSE(&o, err, "-p"), -1, "-p without value fails");
 	CHECK_STR(err, "pyflame: option '-p' needs a value\n", "-p without value message");
