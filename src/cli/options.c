@@ -110,7 +110,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 	o->format = out_writer_default();
 	o->seconds = 1;
 	o->rate = 0.01;
-	int trace = 0;
+	int trace = 0, has_seconds = 0, has_rate = 0;
 	opterr = 0;
 	optind = 1;
 	int c;
@@ -133,6 +133,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 					"from 0 to %.0f (a year)\n", optarg, SECONDS_MAX);
 				return -1;
 			}
+			has_seconds = 1;
 			break;
 		case 'r':
 			if (parse_seconds(optarg, RATE_MIN, SECONDS_MAX, &o->rate) != 0) {
@@ -141,6 +142,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 					RATE_MIN, 1e-3 / RATE_MIN, SECONDS_MAX);
 				return -1;
 			}
+			has_rate = 1;
 			break;
 		case 'o':
 			if (o->n_outputs == OPT_MAX_OUTPUTS) {
@@ -257,11 +259,20 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			return -1;
 		}
 		o->legacy_pid = 1;
-		return 0;
-	}
-	if (rest > 0 || !o->pid) {
+	} else if (rest > 0 || !o->pid) {
 		options_usage(err);
 		return -1;
+	}
+	/* py-spy's -r is samples per second: its users' -r 100 asks here for a sample every
+	 * 100 s, and a rate of a second or more looks like such a frequency. -s 0's one sample
+	 * is asked for; a -t command runs as long as it runs, whatever -s says. */
+	if (has_seconds && has_rate && o->seconds > 0 && o->rate > o->seconds) {
+		char hint[96] = "";
+		if (o->rate >= 1)
+			snprintf(hint, sizeof hint, "; -r is seconds between samples: did you "
+				 "mean -r %g for %g Hz?", 1 / o->rate, o->rate);
+		fprintf(err, "pyflame: -r %g is longer than -s %g: at most one sample will be "
+			"taken%s\n", o->rate, o->seconds, hint);
 	}
 	return 0;
 }

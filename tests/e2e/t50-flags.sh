@@ -73,6 +73,12 @@ check "-r 0.00001: missed ticks said in one line ($missed of 30000), taken + mis
 	test $rc -eq 0 -a "$line" = 1 -a -n "$missed" -a "$((${missed:-0} + taken))" = 30000 \
 	-a "$(($(count_of "$WORK/out" "$stack") + $(count_of "$WORK/out" "(torn)")))" = "$taken"
 
+# -r longer than -s (py-spy's -r 100 is 100 Hz): one sample, and a line that says -r is seconds.
+"$PYFLAME" -r 100 -s 1 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-r 100 -s 1: one sample, and a warning that -r is seconds between samples" \
+	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a "$(cat "$WORK/err")" = \
+	"pyflame: -r 100 is longer than -s 1: at most one sample will be taken; -r is seconds between samples: did you mean -r 0.01 for 100 Hz?"
+
 # A wrong --abi: an error, or every sample visibly lost; never a crash or an invented frame.
 for abi in 27 37 39 311 313; do
 	"$PYFLAME" -s 0.05 -r 0.01 --abi=$abi -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?

@@ -91,6 +91,30 @@ int main(void)
 		snprintf(what, sizeof what, "-r '%s' fails", not_numbers[i]);
 		CHECK_INT(PARSE(&o, err, "-r", not_numbers[i], "-p", "1"), -1, what);
 	}
+	/* py-spy's -r is a frequency: -r 100 meant 100 Hz gets a sample every 100 s, so over
+	 * -s 1 one sample. The run goes on, told so in one line. */
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-r", "100", "-s", "1", "-p", "1"), 0, "-r 100 -s 1 parses");
+	CHECK_STR(err, "pyflame: -r 100 is longer than -s 1: at most one sample will be taken; "
+		       "-r is seconds between samples: did you mean -r 0.01 for 100 Hz?\n",
+		  "-r longer than -s: a warning that says -r is seconds");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-s", "2", "-r", "4", "7"), 0, "-s 2 -r 4 with a legacy PID parses");
+	CHECK(strstr(err, "at most one sample") != NULL, "-r longer than -s: warned with a legacy PID");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-r", "0.2", "-s", "0.1", "-p", "1"), 0, "-r 0.2 -s 0.1 parses");
+	CHECK_STR(err, "pyflame: -r 0.2 is longer than -s 0.1: at most one sample will be taken\n",
+		  "-r longer than -s but under a second: the warning without the Hz hint");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-r", "1", "-s", "1", "-p", "1"), 0, "-r 1 -s 1 parses");
+	CHECK_STR(err, "", "-r as long as -s: no warning");
+	CHECK_INT(PARSE(&o, err, "-r", "100", "-s", "0", "-p", "1"), 0, "-r 100 -s 0 parses");
+	CHECK_STR(err, "", "-s 0 takes one sample by design: no warning");
+	CHECK_INT(PARSE(&o, err, "-r", "100", "-p", "1"), 0, "-r 100 alone parses");
+	CHECK_STR(err, "", "-r without -s: no warning");
+	CHECK_INT(PARSE(&o, err, "-r", "100", "-s", "1", "-t", "true"), 0, "-r 100 -s 1 -t parses");
+	CHECK_STR(err, "", "-t runs until the command ends, whatever -s says: no warning");
+
 	memset(err, 0, sizeof err);
 	CHECK_INT(PARSE(&o, err, "-p"), -1, "-p without value fails");
 	CHECK_STR(err, "pyflame: option '-p' needs a value\n", "-p without value message");
