@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,6 +82,20 @@ static int parse_seconds(const char *s, double min, double max, double *out)
 	return 0;
 }
 
+/* An error in the shape of the command line (an option unknown or without its value, an
+ * argument out of place, nothing to profile): the line that says which and why, then a pointer
+ * to the help, not the whole of it, which would bury that line. */
+__attribute__((format(printf, 2, 3))) static int usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("pyflame: ", err);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'pyflame --help'.\n", err);
+	return -1;
+}
+
 enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES };
 
 static const struct option long_options[] = {
@@ -113,9 +128,24 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 	int trace = 0, has_seconds = 0, has_rate = 0;
 	opterr = 0;
 	optind = 1;
-	int c;
-	/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-	while (!trace && (c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, NULL)) != -1) {
+	/* The last flag read when it takes no value (else empty): an argument right after it
+	 * was likely meant as its value. */
+	char valueless[32] = "";
+	while (!trace) {
+		int long_index = -1;
+		optarg = NULL;
+		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
+		int c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, &long_index);
+		if (c == -1)
+			break;
+		valueless[0] = '\0';
+		if (!optarg && c != ':' && c != '?') {
+			if (long_index >= 0)
+				snprintf(valueless, sizeof valueless, "--%s",
+					 long_options[long_index].name);
+			else
+				snprintf(valueless, sizeof valueless, "-%c", c);
+		}
 		switch (c) {
 		case 'p':
 			if (parse_pid(optarg, &o->pid) != 0) {
@@ -202,14 +232,11 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->action = OPT_HELP;
 			return 0;
 		case ':':
-			fprintf(err, "pyflame: option '%s' needs a value\n", argv[optind - 1]);
-			return -1;
+			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
 		default:
 			if (optopt)
-				fprintf(err, "pyflame: unknown option '-%c'\n", optopt);
-			else
-				fprintf(err, "pyflame: unknown option '%s'\n", argv[optind - 1]);
-			return -1;
+				return usage_error(err, "unknown option '-%c'", optopt);
+			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	for (int i = 0; i < o->n_outputs; i++) {
@@ -259,9 +286,14 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			return -1;
 		}
 		o->legacy_pid = 1;
-	} else if (rest > 0 || !o->pid) {
-		options_usage(err);
-		return -1;
+	} else if (rest > 0 && valueless[0] && strcmp(argv[optind - 1], "--") != 0) {
+		return usage_error(err, "unexpected argument '%s': %s takes no value", argv[optind],
+				   valueless);
+	} else if (rest > 0) {
+		return usage_error(err, "unexpected argument '%s': a PID goes after -p, a command "
+				   "to run after -t", argv[optind]);
+	} else if (!o->pid) {
+		return usage_error(err, "nothing to profile: give -p PID, or -t and a command");
 	}
 	/* py-spy's -r is samples per second: its users' -r 100 asks here for a sample every
 	 * 100 s, and a rate of a second or more looks like such a frequency. -s 0's one sample

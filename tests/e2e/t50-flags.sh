@@ -8,11 +8,21 @@ check() { # what, then a command whose success is the check; evidence from $WORK
 	if "$@"; then ok "$what"; else { cat "$WORK/out" "$WORK/err" 2>/dev/null; } | not_ok "$what"; fi
 }
 
+# A command line pyflame cannot read: what is wrong in one line, a pointer to --help, exit 1;
+# not the whole usage.
+try="Try 'pyflame --help'."
 "$PYFLAME" >"$WORK/out" 2>"$WORK/err"; rc=$?
-check "no arguments: usage on stderr, exit 1, nothing on stdout" \
-	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(head -c 14 "$WORK/err")" = "Usage: pyflame"
+check "no arguments: what is missing and a pointer to --help on stderr, exit 1, nothing on stdout" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(cat "$WORK/err")" = "pyflame: nothing to profile: give -p PID, or -t and a command
+$try"
 "$PYFLAME" -p 1 extra >"$WORK/out" 2>"$WORK/err"; rc=$?
-check "stray argument: usage on stderr, exit 1" test $rc -eq 1 -a ! -s "$WORK/out" -a "$(head -c 14 "$WORK/err")" = "Usage: pyflame"
+check "stray argument: named, with where arguments go, exit 1" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(cat "$WORK/err")" = "pyflame: unexpected argument 'extra': a PID goes after -p, a command to run after -t
+$try"
+"$PYFLAME" -d 5 -p 1 >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-d 5 -p PID: '5' named, and that -d takes no value, exit 1" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(cat "$WORK/err")" = "pyflame: unexpected argument '5': -d takes no value
+$try"
 for h in -h --help; do
 	"$PYFLAME" $h >"$WORK/out" 2>"$WORK/err"; rc=$?
 	check "$h: usage on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" -a "$(head -c 14 "$WORK/out")" = "Usage: pyflame"
@@ -36,6 +46,10 @@ start_target "$py" "$t"
 "$PYFLAME" -s 0 "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "legacy PID argument: profiles, with a WARNING about -p" \
 	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a -n "$(grep '^WARNING: .*-p' "$WORK/err")"
+
+"$PYFLAME" record -s 0 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "pyflame record -p PID: the same as without 'record'" \
+	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a ! -s "$WORK/err"
 
 "$PYFLAME" -s 0 -n -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "-n: frames as FILE:FUNCTION" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$t:<module>;$t:outer;$t:inner;$t:spin 1"
