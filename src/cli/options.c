@@ -13,19 +13,22 @@
 #include <string.h>
 #include <strings.h>
 
+/* --record is left out: it is for the test suite, and the man page has it. */
 static const char usage_text[] =
 	"Usage: pyflame [options] -p PID\n"
 	"       pyflame [options] -t command arg1 arg2...\n"
 	"\n"
 	"Sample a running Python process (or a command it starts) and print its stacks as\n"
-	"collapsed text for flamegraph.pl.\n"
+	"collapsed text for flamegraph.pl, or write a flame graph, speedscope, Chrome trace\n"
+	"or pprof file.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --pid=PID          profile the running process PID\n"
 	"  -t, --trace            run the command that follows and profile it until it exits;\n"
 	"                         must be the last pyflame option\n"
 	"  -s, --seconds=SECS     how long to profile a PID (default 1; 0 takes one sample)\n"
-	"  -r, --rate=SECS        seconds between samples (default 0.01)\n"
+	"  -r, --rate=SECS        seconds between samples, not samples per second\n"
+	"                         (default 0.01, i.e. 100 Hz)\n"
 	"  -o, --output=PATH      write the profile to PATH instead of stdout; give -o again\n"
 	"                         to write the same profile in more formats\n"
 	"  -f, --format=FORMAT    collapsed (the default), svg, speedscope, chrome or pprof,\n"
@@ -42,9 +45,18 @@ static const char usage_text[] =
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
 	"                         then its stack ending in ';' (with svg: a flame chart)\n"
-	"      --record=FILE      also write a memory image of what was read (for tests)\n"
 	"  -v, --version          print the version and exit\n"
-	"  -h, --help             print this help and exit\n";
+	"  -h, --help             print this help and exit\n"
+	"\n"
+	"Examples:\n"
+	"  pyflame -s 10 -p 4242 -o profile.svg\n"
+	"      10 seconds of process 4242, as a flame graph to open in a browser\n"
+	"  pyflame -o profile.svg -t python3 app.py\n"
+	"      run app.py and profile it until it exits\n"
+	"  pyflame -d -p 4242\n"
+	"      print every thread's stack once\n"
+	"\n"
+	"See 'man pyflame' for the formats, what each message means and what is not supported.\n";
 
 void options_usage(FILE *f)
 {

@@ -27,6 +27,9 @@ for h in -h --help; do
 	"$PYFLAME" $h >"$WORK/out" 2>"$WORK/err"; rc=$?
 	check "$h: usage on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" -a "$(head -c 14 "$WORK/out")" = "Usage: pyflame"
 done
+check "--help: examples, a pointer to the man page, no test-only --record" \
+	test -n "$(grep -x 'Examples:' "$WORK/out")" -a -n "$(grep -F "'man pyflame'" "$WORK/out")" \
+	-a -z "$(grep -e --record "$WORK/out")"
 for v in -v --version; do
 	"$PYFLAME" $v >"$WORK/out" 2>"$WORK/err"; rc=$?
 	check "$v: version and ABIs on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" \

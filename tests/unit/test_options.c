@@ -163,6 +163,18 @@ int main(void)
 	CHECK_INT(PARSE(&o, err, "-p", "x1"), -1, "a bad value fails");
 	CHECK_STR(err, "pyflame: invalid PID 'x1': expected a positive number\n",
 		  "a bad value says what is expected, in one line with no pointer");
+	/* --record is for the test suite: accepted, documented in the man page only. */
+	CHECK_INT(PARSE(&o, err, "--record=img", "-p", "1"), 0, "--record parses");
+	CHECK_STR(o.record, "img", "--record takes its file");
+	char help[4096] = "";
+	FILE *f = fmemopen(help, sizeof help - 1, "w");
+	options_usage(f);
+	fclose(f);
+	CHECK(strncmp(help, "Usage: pyflame", 14) == 0, "the help starts with the usage");
+	CHECK(!strstr(help, "--record"), "the help leaves out the test-only --record");
+	CHECK(strstr(help, "\nExamples:\n") != NULL, "the help has examples");
+	CHECK(strstr(help, "man pyflame") != NULL, "the help points to the man page");
+
 	memset(err, 0, sizeof err);
 	CHECK_INT(PARSE(&o, err, "-h"), 0, "-h parses");
 	CHECK_INT(o.action, OPT_HELP, "-h asks for help");
