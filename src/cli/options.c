@@ -8,23 +8,27 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/* --record is left out: it is for the test suite, and the man page has it. */
 static const char usage_text[] =
 	"Usage: pyflame [options] -p PID\n"
 	"       pyflame [options] -t command arg1 arg2...\n"
 	"\n"
 	"Sample a running Python process (or a command it starts) and print its stacks as\n"
-	"collapsed text for flamegraph.pl.\n"
+	"collapsed text for flamegraph.pl, or write a flame graph, speedscope, Chrome trace\n"
+	"or pprof file.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --pid=PID          profile the running process PID\n"
 	"  -t, --trace            run the command that follows and profile it until it exits;\n"
 	"                         must be the last pyflame option\n"
 	"  -s, --seconds=SECS     how long to profile a PID (default 1; 0 takes one sample)\n"
-	"  -r, --rate=SECS        seconds between samples (default 0.01)\n"
+	"  -r, --rate=SECS        seconds between samples, not samples per second\n"
+	"                         (default 0.01, i.e. 100 Hz)\n"
 	"  -o, --output=PATH      write the profile to PATH instead of stdout; give -o again\n"
 	"                         to write the same profile in more formats\n"
 	"  -f, --format=FORMAT    collapsed (the default), svg, speedscope, chrome or pprof,\n"
@@ -41,9 +45,18 @@ static const char usage_text[] =
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
 	"                         then its stack ending in ';' (with svg: a flame chart)\n"
-	"      --record=FILE      also write a memory image of what was read (for tests)\n"
 	"  -v, --version          print the version and exit\n"
-	"  -h, --help             print this help and exit\n";
+	"  -h, --help             print this help and exit\n"
+	"\n"
+	"Examples:\n"
+	"  pyflame -s 10 -p 4242 -o profile.svg\n"
+	"      10 seconds of process 4242, as a flame graph to open in a browser\n"
+	"  pyflame -o profile.svg -t python3 app.py\n"
+	"      run app.py and profile it until it exits\n"
+	"  pyflame -d -p 4242\n"
+	"      print every thread's stack once\n"
+	"\n"
+	"See 'man pyflame' for the formats, what each message means and what is not supported.\n";
 
 void options_usage(FILE *f)
 {
@@ -62,15 +75,37 @@ static int parse_pid(const char *s, pid_t *out)
 	return 0;
 }
 
-static int parse_seconds(const char *s, double *out)
+/* -s and -r are bounded so that every later use of them stays in range: a year is 3.2e16
+ * ns, far inside the 64 bits in which the sampler's clock and deadlines count nanoseconds, and
+ * a year at the fastest rate is 3.2e12 ticks. Faster than 100 kHz no tick would be taken in
+ * time (one costs microseconds to tens of them), so such a rate would only count missed ticks. */
+#define SECONDS_MAX (365.0 * 24 * 60 * 60)
+#define RATE_MIN 1e-5
+
+/* A number of seconds from min to max. NaN and infinities are refused with the rest. */
+static int parse_seconds(const char *s, double min, double max, double *out)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v) || v < 0)
+	if (!*s || *end || errno || !isfinite(v) || v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* An error in the shape of the command line (an option unknown or without its value, an
+ * argument out of place, nothing to profile): the line that says which and why, then a pointer
+ * to the help, not the whole of it, which would bury that line. */
+__attribute__((format(printf, 2, 3))) static int usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("pyflame: ", err);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'pyflame --help'.\n", err);
+	return -1;
 }
 
 enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES };
@@ -102,12 +137,27 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 	o->format = out_writer_default();
 	o->seconds = 1;
 	o->rate = 0.01;
-	int trace = 0;
+	int trace = 0, has_seconds = 0, has_rate = 0;
 	opterr = 0;
 	optind = 1;
-	int c;
-	/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-	while (!trace && (c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, NULL)) != -1) {
+	/* The last flag read when it takes no value (else empty): an argument right after it
+	 * was likely meant as its value. */
+	char valueless[32] = "";
+	while (!trace) {
+		int long_index = -1;
+		optarg = NULL;
+		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
+		int c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, &long_index);
+		if (c == -1)
+			break;
+		valueless[0] = '\0';
+		if (!optarg && c != ':' && c != '?') {
+			if (long_index >= 0)
+				snprintf(valueless, sizeof valueless, "--%s",
+					 long_options[long_index].name);
+			else
+				snprintf(valueless, sizeof valueless, "-%c", c);
+		}
 		switch (c) {
 		case 'p':
 			if (parse_pid(optarg, &o->pid) != 0) {
@@ -120,19 +170,21 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			trace = 1;
 			break;
 		case 's':
-			o->has_seconds = 1;
-			if (parse_seconds(optarg, &o->seconds) != 0) {
-				fprintf(err, "pyflame: invalid seconds '%s': expected a number >= 0\n",
-					optarg);
+			if (parse_seconds(optarg, 0, SECONDS_MAX, &o->seconds) != 0) {
+				fprintf(err, "pyflame: invalid seconds '%s': expected a number "
+					"from 0 to %.0f (a year)\n", optarg, SECONDS_MAX);
 				return -1;
 			}
+			o->has_seconds = has_seconds = 1;
 			break;
 		case 'r':
-			if (parse_seconds(optarg, &o->rate) != 0 || o->rate <= 0) {
-				fprintf(err, "pyflame: invalid rate '%s': expected seconds > 0\n",
-					optarg);
+			if (parse_seconds(optarg, RATE_MIN, SECONDS_MAX, &o->rate) != 0) {
+				fprintf(err, "pyflame: invalid rate '%s': expected seconds between "
+					"samples from %.5f (%.0f kHz) to %.0f (a year)\n", optarg,
+					RATE_MIN, 1e-3 / RATE_MIN, SECONDS_MAX);
 				return -1;
 			}
+			has_rate = 1;
 			break;
 		case 'o':
 			if (o->n_outputs == OPT_MAX_OUTPUTS) {
@@ -192,14 +244,11 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->action = OPT_HELP;
 			return 0;
 		case ':':
-			fprintf(err, "pyflame: option '%s' needs a value\n", argv[optind - 1]);
-			return -1;
+			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
 		default:
 			if (optopt)
-				fprintf(err, "pyflame: unknown option '-%c'\n", optopt);
-			else
-				fprintf(err, "pyflame: unknown option '%s'\n", argv[optind - 1]);
-			return -1;
+				return usage_error(err, "unknown option '-%c'", optopt);
+			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	for (int i = 0; i < o->n_outputs; i++) {
@@ -249,11 +298,25 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			return -1;
 		}
 		o->legacy_pid = 1;
-		return 0;
+	} else if (rest > 0 && valueless[0] && strcmp(argv[optind - 1], "--") != 0) {
+		return usage_error(err, "unexpected argument '%s': %s takes no value", argv[optind],
+				   valueless);
+	} else if (rest > 0) {
+		return usage_error(err, "unexpected argument '%s': a PID goes after -p, a command "
+				   "to run after -t", argv[optind]);
+	} else if (!o->pid) {
+		return usage_error(err, "nothing to profile: give -p PID, or -t and a command");
 	}
-	if (rest > 0 || !o->pid) {
-		options_usage(err);
-		return -1;
+	/* py-spy's -r is samples per second: its users' -r 100 asks here for a sample every
+	 * 100 s, and a rate of a second or more looks like such a frequency. -s 0's one sample
+	 * is asked for. */
+	if (has_seconds && has_rate && o->seconds > 0 && o->rate > o->seconds) {
+		char hint[96] = "";
+		if (o->rate >= 1)
+			snprintf(hint, sizeof hint, "; -r is seconds between samples: did you "
+				 "mean -r %g for %g Hz?", 1 / o->rate, o->rate);
+		fprintf(err, "pyflame: -r %g is longer than -s %g: at most one sample will be "
+			"taken%s\n", o->rate, o->seconds, hint);
 	}
 	return 0;
 }

@@ -48,7 +48,10 @@ struct options {
 };
 
 /* Parses argv. Returns 0, or -1 after printing one "pyflame: ..." line to err (the caller
- * exits 1). Nothing in the system is touched. */
+ * exits 1), and when the command line itself could not be read (an unknown option, a missing
+ * value, an argument out of place, nothing to profile) a line that points to --help. A 0 may
+ * come after a warning line on err, for a command line that parses but will not do what it
+ * likely meant (-r longer than -s). Nothing in the system is touched. */
 int options_parse(int argc, char **argv, struct options *o, FILE *err);
 
 void options_usage(FILE *f);

@@ -11,19 +11,26 @@ static int write_collapsed(const struct profile *p, const struct out_options *o,
 }
 
 const struct out_writer out_writers[] = {
-	{ "collapsed", { NULL }, write_collapsed, 0 },
-	{ "svg", { ".svg" }, out_svg_write, OUT_PER_THREAD_CHART },
-	{ "speedscope", { ".speedscope.json", ".json" }, out_speedscope_write, OUT_PER_THREAD },
-	{ "chrome", { ".trace.json" }, out_chrome_write, OUT_NEEDS_TIMELINE | OUT_THREADS_ALWAYS },
-	{ "pprof", { ".pb.gz", ".pprof" }, out_pprof_write, OUT_PER_THREAD | OUT_BINARY },
+	{ "collapsed", { "raw" }, { NULL }, write_collapsed, 0 },
+	{ "svg", { "flamegraph" }, { ".svg" }, out_svg_write, OUT_PER_THREAD_CHART },
+	{ "speedscope", { NULL }, { ".speedscope.json", ".json" }, out_speedscope_write,
+	  OUT_PER_THREAD },
+	{ "chrome", { "chrometrace" }, { ".trace.json" }, out_chrome_write,
+	  OUT_NEEDS_TIMELINE | OUT_THREADS_ALWAYS },
+	{ "pprof", { NULL }, { ".pb.gz", ".pprof" }, out_pprof_write, OUT_PER_THREAD | OUT_BINARY },
 };
 const size_t out_writers_len = sizeof out_writers / sizeof out_writers[0];
 
 const struct out_writer *out_writer_named(const char *name)
 {
-	for (size_t i = 0; i < out_writers_len; i++)
-		if (strcmp(out_writers[i].name, name) == 0)
-			return &out_writers[i];
+	for (size_t i = 0; i < out_writers_len; i++) {
+		const struct out_writer *w = &out_writers[i];
+		if (strcmp(w->name, name) == 0)
+			return w;
+		for (size_t a = 0; a < sizeof w->aliases / sizeof w->aliases[0] && w->aliases[a]; a++)
+			if (strcmp(w->aliases[a], name) == 0)
+				return w;
+	}
 	return NULL;
 }
 

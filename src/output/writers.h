@@ -1,6 +1,7 @@
-/* writers.h: the table of output formats. Each row is one format: its -f name, the -o file
- * name endings that choose it, its writer (one file in this directory), and what it needs of
- * the run. Adding a format is one file and one row in writers.c; nothing else names formats. */
+/* writers.h: the table of output formats. Each row is one format: its -f name and the other
+ * names -f takes for it, the -o file name endings that choose it, its writer (one file in this
+ * directory), and what it needs of the run. Adding a format is one file and one row in
+ * writers.c; nothing else names formats. */
 #ifndef PYFLAME_OUTPUT_WRITERS_H
 #define PYFLAME_OUTPUT_WRITERS_H
 
@@ -20,7 +21,8 @@ enum {
 };
 
 struct out_writer {
-	const char *name;           /* -f NAME */
+	const char *name;           /* -f NAME, and the format's name in messages */
+	const char *aliases[2];     /* other -f names for it: py-spy's, so its users' -f works */
 	const char *endings[3];     /* -o name endings that choose it (case-insensitive) */
 	int (*write)(const struct profile *p, const struct out_options *o, FILE *f);
 	unsigned needs;             /* OUT_* bits */
@@ -29,7 +31,7 @@ struct out_writer {
 extern const struct out_writer out_writers[];
 extern const size_t out_writers_len;
 
-/* The format named name, or NULL. */
+/* The format named name (its own name or an alias), or NULL. */
 const struct out_writer *out_writer_named(const char *name);
 
 /* The format whose ending path has (the longest that matches: ".trace.json" before ".json"),

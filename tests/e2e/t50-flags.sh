@@ -8,15 +8,28 @@ check() { # what, then a command whose success is the check; evidence from $WORK
 	if "$@"; then ok "$what"; else { cat "$WORK/out" "$WORK/err" 2>/dev/null; } | not_ok "$what"; fi
 }
 
+# A command line pyflame cannot read: what is wrong in one line, a pointer to --help, exit 1;
+# not the whole usage.
+try="Try 'pyflame --help'."
 "$PYFLAME" >"$WORK/out" 2>"$WORK/err"; rc=$?
-check "no arguments: usage on stderr, exit 1, nothing on stdout" \
-	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(head -c 14 "$WORK/err")" = "Usage: pyflame"
+check "no arguments: what is missing and a pointer to --help on stderr, exit 1, nothing on stdout" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(cat "$WORK/err")" = "pyflame: nothing to profile: give -p PID, or -t and a command
+$try"
 "$PYFLAME" -p 1 extra >"$WORK/out" 2>"$WORK/err"; rc=$?
-check "stray argument: usage on stderr, exit 1" test $rc -eq 1 -a ! -s "$WORK/out" -a "$(head -c 14 "$WORK/err")" = "Usage: pyflame"
+check "stray argument: named, with where arguments go, exit 1" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(cat "$WORK/err")" = "pyflame: unexpected argument 'extra': a PID goes after -p, a command to run after -t
+$try"
+"$PYFLAME" -d 5 -p 1 >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-d 5 -p PID: '5' named, and that -d takes no value, exit 1" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(cat "$WORK/err")" = "pyflame: unexpected argument '5': -d takes no value
+$try"
 for h in -h --help; do
 	"$PYFLAME" $h >"$WORK/out" 2>"$WORK/err"; rc=$?
 	check "$h: usage on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" -a "$(head -c 14 "$WORK/out")" = "Usage: pyflame"
 done
+check "--help: examples, a pointer to the man page, no test-only --record" \
+	test -n "$(grep -x 'Examples:' "$WORK/out")" -a -n "$(grep -F "'man pyflame'" "$WORK/out")" \
+	-a -z "$(grep -e --record "$WORK/out")"
 for v in -v --version; do
 	"$PYFLAME" $v >"$WORK/out" 2>"$WORK/err"; rc=$?
 	check "$v: version and ABIs on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" \
@@ -37,12 +50,23 @@ start_target "$py" "$t"
 check "legacy PID argument: profiles, with a WARNING about -p" \
 	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a -n "$(grep '^WARNING: .*-p' "$WORK/err")"
 
+"$PYFLAME" record -s 0 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "pyflame record -p PID: the same as without 'record'" \
+	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a ! -s "$WORK/err"
+
 "$PYFLAME" -s 0 -n -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "-n: frames as FILE:FUNCTION" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$t:<module>;$t:outer;$t:inner;$t:spin 1"
 
 "$PYFLAME" -s 0 -o "$WORK/prof.txt" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "-o: the profile goes to the file, nothing to stdout" \
 	test $rc -eq 0 -a ! -s "$WORK/out" -a "$(cat "$WORK/prof.txt")" = "$stack 1" -a -z "$(ls "$WORK" | grep pyflame-)"
+
+# py-spy's format names: raw is the collapsed text (over an -o name that says svg), flamegraph
+# the SVG.
+"$PYFLAME" -s 0 -f raw -o "$WORK/raw.svg" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-f raw: collapsed text" test $rc -eq 0 -a "$(cat "$WORK/raw.svg")" = "$stack 1"
+"$PYFLAME" -s 0 -f flamegraph -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-f flamegraph: an SVG" test $rc -eq 0 -a -n "$(grep -m 1 '<svg' "$WORK/out")"
 
 # -o to something that is not a regular file (a FIFO here; /dev/null in real life) is written in
 # place: renaming a temporary file over it would replace the node itself.
@@ -66,6 +90,12 @@ check "-r 0.00001: missed ticks said in one line ($missed of 30000), taken + mis
 	test $rc -eq 0 -a "$line" = 1 -a -n "$missed" -a "$((${missed:-0} + taken))" = 30000 \
 	-a "$(($(count_of "$WORK/out" "$stack") + $(count_of "$WORK/out" "(torn)")))" = "$taken"
 
+# -r longer than -s (py-spy's -r 100 is 100 Hz): one sample, and a line that says -r is seconds.
+"$PYFLAME" -r 100 -s 1 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "-r 100 -s 1: one sample, and a warning that -r is seconds between samples" \
+	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a "$(cat "$WORK/err")" = \
+	"pyflame: -r 100 is longer than -s 1: at most one sample will be taken; -r is seconds between samples: did you mean -r 0.01 for 100 Hz?"
+
 # A wrong --abi: an error, or every sample visibly lost; never a crash or an invented frame.
 for abi in 27 37 39 311 313; do
 	"$PYFLAME" -s 0.05 -r 0.01 --abi=$abi -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
@@ -86,8 +116,10 @@ start_target "$py" "$TARGETS/idle.py"
 check "-x: no (idle) line" test $rc -eq 0 -a ! -s "$WORK/out"
 stop_target
 
-# A target that exits mid-profile: what was taken is written, exit 0.
-start_target "$py" "$t" 0.3
+# A target that exits mid-profile: what was taken is written, exit 0. It lives 1 s: of 0.3 s,
+# the 0.2 s left after start_target's wait were at times all spent starting pyflame on a
+# loaded machine, and no tick came before the exit.
+start_target "$py" "$t" 1
 "$PYFLAME" -s 5 -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
 n=$(grep -c -F "$stack " "$WORK/out")
 check "target exits mid-profile: its samples are written, exit 0" test $rc -eq 0 -a "$n" -eq 1

@@ -13,14 +13,37 @@ expect_error() {
 	fi
 }
 
+# expect_usage_error WHAT PATTERN -- ARGS...: a command line that cannot be read: as above, and
+# a second line that points to --help (not the whole usage).
+expect_usage_error() {
+	local what=$1 pattern=$2; shift 3
+	"$PYFLAME" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null; local rc=$?
+	if [ $rc -eq 1 ] && [ ! -s "$WORK/out" ] && [ "$(wc -l <"$WORK/err")" -eq 2 ] &&
+		head -n 1 "$WORK/err" | grep -q -E "$pattern" &&
+		[ "$(tail -n 1 "$WORK/err")" = "Try 'pyflame --help'." ]; then
+		ok "error: $what: $(head -n 1 "$WORK/err")"
+	else
+		{ echo "exit $rc, want 1, /$pattern/ and a pointer to --help"; cat "$WORK/out" "$WORK/err"; } |
+			not_ok "error: $what"
+	fi
+}
+
 expect_error "PID not a number" "^pyflame: invalid PID 'abc'" -- -p abc
 expect_error "PID not positive" "^pyflame: invalid PID '-5'" -- -p -5
 expect_error "PID zero" "^pyflame: invalid PID '0'" -- -p 0
 expect_error "no such process" "^pyflame: no process with PID 999999999" -- -p 999999999
-expect_error "unknown long flag" "^pyflame: unknown option '--bogus'" -- --bogus -p 1
-expect_error "unknown short flag" "^pyflame: unknown option '-q'" -- -q -p 1
+expect_usage_error "unknown long flag" "^pyflame: unknown option '--bogus'$" -- --bogus -p 1
+expect_usage_error "unknown short flag" "^pyflame: unknown option '-q'$" -- -q -p 1
+expect_usage_error "flag without its value" "^pyflame: option '-s' needs a value$" -- -p 1 -s
+expect_usage_error "value after a flag that takes none" "^pyflame: unexpected argument '5': -d takes no value$" -- -d 5 -p 1
+expect_usage_error "value after a long flag that takes none" "^pyflame: unexpected argument 'yes': --threads takes no value$" -- -p 1 --threads yes
+expect_usage_error "command without -t" "^pyflame: unexpected argument 'python3': a PID goes after -p, a command to run after -t$" -- python3 x.py
+expect_usage_error "record with no target" "^pyflame: nothing to profile: give -p PID, or -t and a command$" -- record -x
 expect_error "bad seconds" "^pyflame: invalid seconds" -- -s soon -p 1
 expect_error "bad rate" "^pyflame: invalid rate" -- -r 0 -p 1
+expect_error "seconds beyond a year" "^pyflame: invalid seconds '1e20': expected a number from 0 to 31536000 \(a year\)$" -- -s 1e20 -p 1
+expect_error "rate faster than 100 kHz" "^pyflame: invalid rate '1e-9': expected seconds between samples from 0.00001 \(100 kHz\) to 31536000 \(a year\)$" -- -r 1e-9 -p 1
+expect_error "rate not a number" "^pyflame: invalid rate 'nan'" -- -r nan -p 1
 expect_error "missing command" "^pyflame: -t needs a command" -- -t
 expect_error "-t with -p" "^pyflame: -t and -p cannot be used together" -- -p 1 -t true
 expect_error "-t with -d" "^pyflame: -d dumps a running process" -- -d -t true

@@ -9,12 +9,23 @@ static const char *for_path(const char *path)
 	return out_writer_for_path(path)->name;
 }
 
+static const char *name_of(const struct out_writer *w)
+{
+	return w ? w->name : NULL;
+}
+
 int main(void)
 {
 	CHECK_STR(out_writer_default()->name, "collapsed", "the default is collapsed text");
 	CHECK(out_writer_named("svg") && out_writer_named("pprof") && !out_writer_named("SVG") &&
-		      !out_writer_named("flamegraph"),
+		      !out_writer_named("flame") && !out_writer_named(""),
 	      "formats are found by their exact -f names");
+	/* py-spy's names for the same formats, so its users' -f works here too. */
+	CHECK(out_writer_named("flamegraph") == out_writer_named("svg"), "flamegraph is svg");
+	CHECK(out_writer_named("raw") == out_writer_named("collapsed"), "raw is collapsed");
+	CHECK(out_writer_named("chrometrace") == out_writer_named("chrome"), "chrometrace is chrome");
+	CHECK_STR(name_of(out_writer_named("flamegraph")), "svg",
+		  "an alias finds the row, which keeps its own name for messages");
 	CHECK_STR(out_writer_names(), "collapsed, svg, speedscope, chrome or pprof",
 		  "the names, as the unknown-format message lists them");
 
