@@ -345,6 +345,49 @@ static int nothing_read(const struct sample_stats *st, const struct profile *p, 
 	return !trace || lost > st->errors[SAMPLE_ERR_NOT_READY];
 }
 
+/* Starts the -t command (not when the user stopped the run already), from now on sending it
+ * the stop signals pyflame gets. Returns its PID, or minus the exit status for pyflame. */
+static pid_t start_command(const struct options *o, const char *cmd_path)
+{
+	if (stop_requested) {
+		warn("stopped by %s before '%s' was started", strsignal(stop_signal),
+		     o->command[0]);
+		return -(128 + stop_signal);
+	}
+	pid_t pid = proc_spawn(cmd_path, o->command);
+	if (pid < 0) {
+		warn("cannot run '%s': %s", o->command[0], strerror((int)-pid));
+		return -1;
+	}
+	stop_forward_to(pid);
+	return pid;
+}
+
+/* The end-of-run lines: how the run was sampled, and whether the profile is what the user
+ * expects (empty because nothing read, or the user stopped first; one sample only).
+ * sampled: the target was ready to sample. Returns -1 when the run failed. */
+static int report_run(const struct options *o, const struct sampler_config *cfg,
+		      const struct sample_stats *stats, const struct profile *prof, int sampled)
+{
+	sample_stats_report(stats, prof->samples, prof->interval, o->command != NULL);
+	if (nothing_read(stats, prof, o->command != NULL)) {
+		warn("no sample could be read: the profile is empty");
+		return -1;
+	}
+	if (stop_requested && !stats->ticks && sampled) {
+		warn("stopped by %s before the first sample: the profile is empty",
+		     strsignal(stop_signal));
+	} else if (sampled && !o->dump && !cfg->once && !stop_requested && stats->ticks < 2 &&
+		   !(o->has_seconds && o->rate > o->seconds)) {
+		/* py-spy's -r is a rate in Hz: -r 100 here is one sample per 100 s. The
+		 * options said so already when -s was shorter than -r. */
+		warn("only %llu sample taken: the run lasted %.3f s and -r %g asks for one every "
+		     "%g s (-r is seconds between samples)", (unsigned long long)stats->ticks,
+		     (double)stats->sampled_ns / 1e9, o->rate, o->rate);
+	}
+	return 0;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct options o;
@@ -364,19 +407,10 @@ int cmd_record(int argc, char **argv)
 	if (open_sinks(&o, sinks, &n_sinks) != 0)
 		return 1;
 	pid_t pid = o.pid;
-	if (o.command && stop_requested) {
-		warn("stopped by %s before '%s' was started", strsignal(stop_signal),
-		     o.command[0]);
+	if (o.command && (pid = start_command(&o, cmd_path)) < 0) {
 		abort_sinks(sinks, n_sinks);
-		return 128 + stop_signal;
+		return (int)-pid;
 	}
-	if (o.command && (pid = proc_spawn(cmd_path, o.command)) < 0) {
-		warn("cannot run '%s': %s", o.command[0], strerror((int)-pid));
-		abort_sinks(sinks, n_sinks);
-		return 1;
-	}
-	if (o.command)
-		stop_forward_to(pid);
 
 	struct profile prof;
 	profile_init(&prof);
@@ -411,21 +445,8 @@ int cmd_record(int argc, char **argv)
 	}
 	if (write_outputs(&prof, &o, &oo, sinks, n_sinks) != 0)
 		status = 1;
-	sample_stats_report(&stats, prof.samples, prof.interval, o.command != NULL);
-	if (nothing_read(&stats, &prof, o.command != NULL)) {
-		warn("no sample could be read: the profile is empty");
+	if (report_run(&o, &cfg, &stats, &prof, ready > 0) != 0)
 		status = 1;
-	} else if (stop_requested && !stats.ticks && ready > 0) {
-		warn("stopped by %s before the first sample: the profile is empty",
-		     strsignal(stop_signal));
-	} else if (ready > 0 && !o.dump && !cfg.once && !stop_requested && stats.ticks < 2 &&
-		   !(o.has_seconds && o.rate > o.seconds)) {
-		/* py-spy's -r is a rate in Hz: -r 100 here is one sample per 100 s. The
-		 * options said so already when -s was shorter than -r. */
-		warn("only %llu sample taken: the run lasted %.3f s and -r %g asks for one every "
-		     "%g s (-r is seconds between samples)", (unsigned long long)stats.ticks,
-		     (double)stats.sampled_ns / 1e9, o.rate, o.rate);
-	}
 	if (t && t->rec && ready > 0 && write_image(o.record, t->rec, &t->py) != 0)
 		status = 1;
 
