@@ -279,6 +279,7 @@ static struct sampler_config sampling_config(const struct options *o)
 		.thread_identity = wants(o, OUT_THREADS_ALWAYS | per_thread),
 		.once = bounded && o->seconds == 0,
 		.pause = !o->nonblocking,
+		.find_released = 1,
 	};
 }
 

@@ -47,7 +47,12 @@ char *out_render_stack(const struct profile *p, const struct prof_stack *s,
 		}
 		int n;
 		const char *sep = len ? ";" : "";
-		if (o->line_numbers)
+		/* A frame with no file is pyflame's own marker ("(native, GIL released)"): its
+		 * name alone. A frame with no line (native code without line information) has
+		 * none printed. */
+		if (!*file)
+			n = snprintf(buf + len, cap - len, "%s%s", sep, func);
+		else if (o->line_numbers && f->line > 0)
 			n = snprintf(buf + len, cap - len, "%s%s:%s:%d", sep, file, func,
 				     (int)f->line);
 		else

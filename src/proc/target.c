@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "proc/procfs.h"
 
@@ -41,4 +42,14 @@ int proc_target_poll(struct proc_target *t)
 	if (!gone && t->image && proc_image_sig(t->pid) != t->image)
 		t->execed = 1;
 	return gone;
+}
+
+uint64_t proc_target_cpu_ns(const struct proc_target *t)
+{
+	clockid_t clock;
+	struct timespec ts;
+	if (t->pid <= 0 || clock_getcpuclockid(t->pid, &clock) != 0 ||
+	    clock_gettime(clock, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

@@ -22,6 +22,10 @@ struct proc_target {
  * t->execed). Returns t->exited. */
 int proc_target_poll(struct proc_target *t);
 
+/* The CPU time every thread of t has used so far, in nanoseconds (the kernel's per-process
+ * CPU clock: one system call, no /proc parsing). 0 when it cannot be read. */
+uint64_t proc_target_cpu_ns(const struct proc_target *t);
+
 /* Records that thread who of t ended with wait status: when it is t's main thread, t has
  * exited (with that status, ours to report when we started it). */
 void proc_target_note_exit(struct proc_target *t, pid_t who, int status);

@@ -49,7 +49,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;
 		if (nf > 0)
-			d->stack = sample_resolve(w, prof, &lost, frames, (size_t)nf, PROF_NO_THREAD,
+			d->stack = sample_resolve(w, prof, &lost, frames, (size_t)nf, PROF_NO_THREAD, INTERN_NONE,
 						  ids);
 	}
 	/* Names and lines were resolved while stopped: a dump is one instant, not a profile. */

@@ -63,12 +63,17 @@ struct scratch {
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
+	int released; /* ...and the stacks read are of threads running C code without the GIL */
+	uint64_t cpu_ns; /* the target's CPU time when a tick last found the GIL free */
+	uint64_t cpu_moved_ns; /* when that figure was last seen to change, 0: never */
+	uint32_t released_frame; /* the marker frame ending their stacks, INTERN_NONE: not yet */
 	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
 };
 
 static int scratch_init(struct scratch *s)
 {
 	memset(s, 0, sizeof *s);
+	s->released_frame = INTERN_NONE;
 	s->threads = calloc(PY_MAX_THREADS, sizeof *s->threads);
 	s->stacks = calloc(PY_MAX_THREADS, sizeof *s->stacks);
 	s->ids = calloc(PY_MAX_DEPTH + 1, sizeof *s->ids);
@@ -98,7 +103,8 @@ static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame
 }
 
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
-			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t *ids)
+			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
+			uint32_t *ids)
 {
 	size_t k = 0;
 	for (size_t i = n; i-- > 0;) {
@@ -115,6 +121,8 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 			return INTERN_NONE;
 		ids[k++] = id;
 	}
+	if (k && innermost != INTERN_NONE)
+		ids[k++] = innermost;
 	return k ? profile_add_stack(prof, thread, ids, k, 1) : INTERN_NONE;
 }
 
@@ -263,17 +271,64 @@ static int holder_read(struct py_walker *w, struct py_thread *th)
 	return py_thread_frame(w, w->mem, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
 }
 
+/* The OS thread running th, when it can be told without reading its registers: its thread
+ * state's (3.11+), else the pthread_t map's, else its control block's (where that keeps the
+ * TID is learned once, from a few threads stopped one at a time); 0 when not. A TID read from
+ * memory is only as good as the control block: it is used here to read the thread's state,
+ * and a wrong one costs a sample, never a wrong stack. */
+static pid_t running_tid(struct proc_target *t, const struct py_walker *w,
+			 const struct sampler_config *cfg, struct scratch *s,
+			 const struct py_thread *th)
+{
+	if (s->gil_pause == GIL_PAUSE_NATIVE)
+		return (pid_t)th->native_id;
+	if (s->gil_pause != GIL_PAUSE_IDENT)
+		return 0;
+	pid_t tid = ident_map_find(&s->idents, th->thread_id);
+	if (!tid && !s->idents.tid_off && s->probes < PROBES_MAX) {
+		s->probes++;
+		ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
+		tid = ident_map_find(&s->idents, th->thread_id);
+	}
+	return tid ? tid : ident_map_read_tid(&s->idents, w->mem, th->thread_id);
+}
+
+/* With the GIL free, the Python threads running on a CPU now, into s->threads: C code that
+ * let the GIL go (numpy, compression, hashing) is work, not idleness, and is shown under the
+ * Python line that called it. A thread whose OS thread cannot be told is left out. Their
+ * stacks are read with them running and checked (read_stacks): without the GIL their Python
+ * frames cannot change, unless they take it back meanwhile. Returns their count. */
+static int released_threads(struct proc_target *t, struct py_walker *w,
+			    const struct sampler_config *cfg, struct scratch *s)
+{
+	int n = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS), k = 0;
+	for (int i = 0; i < n; i++) {
+		pid_t tid = s->threads[i].frame ? running_tid(t, w, cfg, s, &s->threads[i]) : 0;
+		if (tid > 0 && procfs_thread_state(t->pid, tid) == 'R')
+			s->threads[k++] = s->threads[i];
+	}
+	return k;
+}
+
+/* The frame that ends the stack of a thread running without the GIL. */
+static uint32_t released_frame(struct profile *prof, struct scratch *s)
+{
+	if (s->released_frame == INTERN_NONE)
+		s->released_frame = profile_frame(prof, "", "(native, GIL released)", 0);
+	return s->released_frame;
+}
+
 /* The threads whose stacks this tick wants into s->threads: the GIL holder alone (as held, or
  * read from the GIL), none when the GIL is free, or the whole list. Returns their count or a
  * py_walk_error. */
-static int threads_wanted(struct py_walker *w, const struct sampler_config *cfg,
-			  struct scratch *s)
+static int threads_wanted(struct proc_target *t, struct py_walker *w,
+			  const struct sampler_config *cfg, struct scratch *s)
 {
 	int nt = -1;
 	if (!s->list_ok) {
 		/* the list is read below, and why it does not read is counted */
 	} else if (s->unpaused) {
-		nt = 0;
+		nt = s->released ? released_threads(t, w, cfg, s) : 0;
 	} else if (s->holder && !cfg->all_threads) {
 		s->threads[0] = s->held;
 		nt = py_thread_frame(w, w->mem, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
@@ -302,7 +357,7 @@ static size_t read_stacks(struct py_walker *w, const struct sampler_config *cfg,
 	*lost = 0;
 	for (int i = 0; i < nt; i++) {
 		const struct py_thread *th = &s->threads[i];
-		if (!th->frame || (!cfg->all_threads && !th->holds_gil))
+		if (!th->frame || (!cfg->all_threads && !th->holds_gil && !s->released))
 			continue;
 		int checked = checked_all || (s->holder && th->tstate != s->holder);
 		/* Room for the deepest stack after the ones read so far this tick. */
@@ -370,7 +425,9 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 						id ? (uint64_t)e->tid : 0, e->name);
 		}
 		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, thread, s->ids);
+					     s->stacks[i].n, thread, s->released ? released_frame(prof, s)
+									  : INTERN_NONE,
+					     s->ids);
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
 	}
@@ -384,6 +441,10 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
  * or -EPERM. */
+/* How long after its CPU time last moved a target with the GIL free is looked at for threads
+ * running C code: a few of the kernel's scheduler ticks. */
+#define CPU_RECENT_NS (50ull * 1000 * 1000)
+
 /* Code objects read whole per tick while the target is stopped; more wait until after. */
 #define NEW_CODES_MAX 64
 
@@ -428,7 +489,20 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	/* Pages read at the last tick are stale now: the target has run since. The same pages
 	 * are fetched again in one call, after the threads are stopped. A tick that found the
 	 * GIL free reads nothing more, and keeps the set of pages for the next one. */
-	if (cfg->cache && !(s->unpaused && s->list_ok)) {
+	/* With the GIL free, threads running C code are looked for while the target uses CPU:
+	 * a sleeping process costs one system call. The kernel adds up another process's CPU
+	 * time at its scheduler ticks (every 4 or 10 ms), so two looks a tick apart may see
+	 * the same figure while a thread runs: the target counts as busy for CPU_RECENT_NS
+	 * after its CPU time last moved. */
+	s->released = 0;
+	if (s->unpaused && cfg->find_released) {
+		uint64_t cpu = proc_target_cpu_ns(t), now = clock_now_ns();
+		if (cpu != s->cpu_ns)
+			s->cpu_moved_ns = now;
+		s->cpu_ns = cpu;
+		s->released = s->cpu_moved_ns && now - s->cpu_moved_ns < CPU_RECENT_NS;
+	}
+	if (cfg->cache && !(s->unpaused && s->list_ok && !s->released)) {
 		mem_cache_clear(cfg->cache);
 		mem_cache_prefetch(cfg->cache);
 	}
@@ -437,7 +511,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	if (!prof->start_us)
 		prof->start_us = time_us;
 	prof->end_us = time_us;
-	int nt = threads_wanted(w, cfg, s);
+	int nt = threads_wanted(t, w, cfg, s);
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(w, cfg, prof, st, s, nt, &lost) : 0;
 	py_code_epoch(w);
 	if (cfg->pause && !s->unpaused)

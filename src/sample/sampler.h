@@ -23,6 +23,8 @@ struct sampler_config {
 			      * views need it; memory then grows with threads ever seen) */
 	int once;         /* -s 0: exactly one sample */
 	int pause;        /* stop the target for each snapshot (the default) */
+	int find_released; /* with the GIL free and only its holder sampled, sample the threads
+			    * running C code without it rather than count the tick idle */
 	struct mem_reader *cache; /* the walker's page cache (mem/cache.h), emptied every tick;
 				   * NULL when there is none */
 	struct mem_reader *fresh; /* a reader with no cache, to re-check stacks read without
@@ -58,11 +60,13 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 struct py_raw_frame;
 
 /* Resolves one raw stack (innermost first, as read) into names and lines, and adds it to prof
- * once, outermost first, seen on thread (a profile thread id or PROF_NO_THREAD); ids is scratch
- * for PY_MAX_DEPTH frame ids. Frames CPython itself hides (3.11+ frames not yet started) are
+ * once, outermost first, seen on thread (a profile thread id or PROF_NO_THREAD), with the frame
+ * id innermost after the stack's own (INTERN_NONE: none); ids is scratch for PY_MAX_DEPTH + 1
+ * frame ids. Frames CPython itself hides (3.11+ frames not yet started) are
  * left out. Returns the stack id, or INTERN_NONE when nothing is left or a code object could
  * not be read (counted in st->errors). */
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
-			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t *ids);
+			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
+			uint32_t *ids);
 
 #endif

@@ -36,7 +36,9 @@ int main(void)
 	struct py_thread th = { .thread_id = 0x7f0000001000ull, .native_id = (uint64_t)gettid() };
 	const struct thread_name_entry *e = thread_names_get(&tn, NULL, getpid(), &th, NULL);
 	CHECK(e && e->tid == gettid(), "a new ident: its TID from the native id");
-	CHECK_STR(e ? e->name : NULL, "worker-one", "and its OS name");
+	/* The process's own thread is the one threading will call MainThread; before
+	 * threading is there (no walker here), it is named so rather than by its OS name. */
+	CHECK_STR(e ? e->name : NULL, "MainThread", "the process's own thread: MainThread");
 
 	const struct thread_name_entry *again = thread_names_get(&tn, NULL, getpid(), &th, NULL);
 	CHECK(again == e && tn.n == 1, "the same thread again: the same entry, nothing added");
