@@ -10,6 +10,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "record", cmd_record },
+	{ "dump", cmd_dump },
 };
 
 int main(int argc, char **argv)

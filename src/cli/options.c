@@ -2,7 +2,7 @@
 #include "cli/options.h"
 
 #include "output/writers.h"
-#include "python/offsets.h"
+#include "python/version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -218,16 +218,15 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->nonblocking = 1;
 			break;
 		case OPT_ABI:
-			if (py_version_parse_abi(optarg, &o->abi) != 0 ||
-			    !py_offsets_find(o->abi.major, o->abi.minor)) {
-				fprintf(err, "pyflame: unknown ABI '%s': expected one of", optarg);
-				for (size_t i = 0; i < py_offsets_table_len; i++)
-					fprintf(err, " %d%d", py_offsets_table[i].major,
-						py_offsets_table[i].minor);
-				fprintf(err, "\n");
+			/* Whether this build has a layout for it is the record command's to
+			 * check: the options know Python's version numbers, not its layouts. */
+			if (py_version_parse_abi(optarg, &o->abi) != 0) {
+				fprintf(err, "pyflame: unknown ABI '%s': expected a version such as "
+					"311 or 3.11\n", optarg);
 				return -1;
 			}
 			o->has_abi = 1;
+			o->abi_arg = optarg;
 			break;
 		case 'd':
 			o->dump = 1;

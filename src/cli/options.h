@@ -41,6 +41,7 @@ struct options {
 	int nonblocking;    /* --nonblocking: never stop the target */
 	int has_abi;        /* --abi given */
 	struct py_version abi;
+	const char *abi_arg; /* --abi as given, for messages */
 	const char *record; /* --record FILE: write a memory image of what was read */
 	int dump;           /* -d: print every thread's stack once and exit */
 	int flamechart;     /* --flamechart: time-ordered samples instead of aggregated stacks */

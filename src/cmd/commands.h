@@ -8,4 +8,7 @@
  * snapshot of its threads (-d); every flag of the original Pyflame. */
 int cmd_record(int argc, char **argv);
 
+/* dump: one snapshot of every thread of a process (`record -d`). */
+int cmd_dump(int argc, char **argv);
+
 #endif

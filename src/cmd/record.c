@@ -233,6 +233,15 @@ static int answer_early(const struct options *o)
 	if ((o->format->needs & OUT_BINARY) && !o->n_outputs && isatty(STDOUT_FILENO))
 		die("%s is binary and will not go to a terminal: use -o FILE%s or a pipe",
 		    o->format->name, o->format->endings[0]);
+	if (o->has_abi && !py_offsets_find(o->abi.major, o->abi.minor)) {
+		char known[256] = "";
+		size_t len = 0;
+		for (size_t i = 0; i < py_offsets_table_len && len < sizeof known; i++)
+			len += (size_t)snprintf(known + len, sizeof known - len, " %d%d",
+						py_offsets_table[i].major,
+						py_offsets_table[i].minor);
+		die("unknown ABI '%s': expected one of%s", o->abi_arg, known);
+	}
 	if (o->legacy_pid)
 		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
 			"'pyflame -p %d'\n", (int)o->pid);

@@ -4,7 +4,7 @@
 
 #include "output/output.h"
 #include "profile/profile.h"
-#include "sample/dump.h"
+#include "profile/snapshot.h"
 
 int out_dump_write(const struct profile *p, const struct dump_thread *threads, size_t n,
 		   const struct out_options *o, FILE *f)

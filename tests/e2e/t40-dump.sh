@@ -1,5 +1,5 @@
-# t40-dump.sh: -d prints every thread once, with its real OS thread id, the GIL holder starred,
-# and its frames innermost first; under every interpreter.
+# t40-dump.sh: -d (and the dump command) prints every thread once, with its real OS thread id, the
+# GIL holder starred, and its frames innermost first; under every interpreter.
 . "$(dirname "$0")/lib.sh"
 
 for label in $ALL_PYTHONS; do
@@ -19,6 +19,14 @@ for label in $ALL_PYTHONS; do
 		ok "dump $label: three threads with real TIDs, exact frames innermost first"
 	else
 		{ echo "exit $rc headers $headers stars $stars tids_ok $tids_ok"; cat "$WORK/dump" "$WORK/err"; } | not_ok "dump $label"
+	fi
+	# The dump command prints the same snapshot: the main thread's frames as -d gave them.
+	"$PYFLAME" dump -p "$TARGET_PID" >"$WORK/dump2" 2>"$WORK/err"; rc=$?
+	main2=$(awk -v pid="$TARGET_PID" '$1 ~ "^" pid "[*]?:$" {p = 1; next} /^$/ {p = 0} p' "$WORK/dump2")
+	if [ $rc -eq 0 ] && [ "$main2" = "$want_main" ] && [ "$(grep -c '^[0-9]*\*\?: ' "$WORK/dump2")" -eq 3 ]; then
+		ok "dump $label: 'pyflame dump -p PID' is the same snapshot"
+	else
+		{ echo "exit $rc"; cat "$WORK/dump2" "$WORK/err"; } | not_ok "dump $label: pyflame dump"
 	fi
 	stop_target
 done
