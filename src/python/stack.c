@@ -50,8 +50,9 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 	const struct py_offsets *o = &l->o;
 	int objects = l->frames == PY_FRAME_OBJECTS;
 	int32_t span = objects ? max4(o->frame_back, o->frame_code, o->frame_lasti, 0) + 8
-			       : max4(o->iframe_previous, o->iframe_code, o->iframe_instr,
-				      o->iframe_owner) + 8;
+			       : max4(max4(o->iframe_previous, o->iframe_code, o->iframe_instr,
+					   o->iframe_owner),
+				      o->iframe_is_entry, 0, 0) + 8;
 	uint8_t buf[512];
 	if (span <= 8 || (size_t)span > sizeof buf)
 		return PY_WALK_BAD_READ;
@@ -86,9 +87,11 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 			f.code = u64_at(buf, o->frame_code);
 			f.index = index_from_lasti(l, lasti);
 			next = u64_at(buf, o->frame_back);
+			f.outermost_of_call = 1;
 		} else {
 			f.code = u64_at(buf, o->iframe_code) & ~(uint64_t)o->stackref_tag_bits;
 			f.owner = (int8_t)buf[o->iframe_owner];
+			f.outermost_of_call = o->iframe_is_entry >= 0 && buf[o->iframe_is_entry];
 			next = u64_at(buf, o->iframe_previous);
 			uint64_t instr = u64_at(buf, o->iframe_instr);
 			uint64_t start = f.code + (uint64_t)o->code_code_adaptive;
@@ -102,8 +105,12 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 		 * from 3.13; owned by the C stack, from 3.14 by the interpreter) at each C call
 		 * into the eval loop: not user code. */
 		if (f.owner >= 0 &&
-		    (f.owner == o->frame_owner_cstack || f.owner == o->frame_owner_interpreter))
+		    (f.owner == o->frame_owner_cstack || f.owner == o->frame_owner_interpreter)) {
+			/* ...but it marks where the eval call of the frames above it began. */
+			if (n)
+				out[n - 1].outermost_of_call = 1;
 			continue;
+		}
 		if (f.code == 0)
 			continue;
 		out[n++] = f;

@@ -97,6 +97,10 @@ struct py_raw_frame {
 	uint64_t code;
 	int64_t index; /* instruction, in the line table's unit; < 0: not started */
 	int owner;     /* 3.11+ frame owner; -1 before */
+	int outermost_of_call; /* the outermost frame one C call of the eval loop runs: every
+				* frame before 3.11; from 3.11 one call runs several frames, this one
+				* was entered from C (3.11's is_entry, a 3.12+ entry frame below it).
+				* Native frames merge with Python ones by these. */
 };
 
 /* Walks the frame chain starting at frame (a struct py_thread's frame), innermost first,
