@@ -96,9 +96,10 @@ for kind in static shared sid; do
 		{ echo "exit $rc, paths hidden from the host: $hidden"; cat "$WORK/prof" "$WORK/err"; } | not_ok "namespaces $kind: from the host"
 	fi
 	# From the host, the target's threads are told by host TIDs (its own thread ids number
-	# them inside), in -d headers and for the OS name a thread without a threading name
-	# gets; a profile of many ticks stops only the GIL holder, found through its pthread_t.
-	comm=$(cat "/proc/$HOST_PID/comm")
+	# them inside), in -d headers and for the name a thread without a threading name gets
+	# (the process's own thread: MainThread, as threading would call it); a profile of many
+	# ticks stops only the GIL holder, found through its pthread_t.
+	comm=MainThread
 	"$PYFLAME" -p "$HOST_PID" -d >"$WORK/dump" 2>"$WORK/err"; rc=$?
 	"$PYFLAME" -p "$HOST_PID" -s 0.3 -r 0.002 --threads --thread-names >"$WORK/prof" 2>>"$WORK/err"; rc2=$?
 	total=$(total_count "$WORK/prof")
