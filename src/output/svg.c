@@ -130,14 +130,9 @@ static int fit(const char *label, double px, size_t *bytes, int *cut)
 	return room >= 3;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
-/* Formats a label into w->buf: "function (file:line)", the file as a base name unless full
- * (boxes are narrow; the details line and tooltip have the path). Returns 0 or -1. */
+/* Formats a label into w->buf: "function (file:line)", the file as the shortest ending of its
+ * path that no other file of the profile has, unless full (boxes are narrow; the details line
+ * and tooltip have the path). Returns 0 or -1. */
 static int label_text(struct svg *w, const struct label *l, int full)
 {
 	for (;;) {
@@ -146,10 +141,10 @@ static int label_text(struct svg *w, const struct label *l, int full)
 			n = snprintf(w->buf, w->cap, "%s", l->name);
 		else if (w->o->line_numbers)
 			n = snprintf(w->buf, w->cap, "%s (%s:%d)", l->name,
-				     full ? l->file : base_name(l->file), l->line);
+				     full ? l->file : l->short_file, l->line);
 		else
 			n = snprintf(w->buf, w->cap, "%s (%s)", l->name,
-				     full ? l->file : base_name(l->file));
+				     full ? l->file : l->short_file);
 		if (n < 0)
 			return -1;
 		if ((size_t)n < w->cap)

@@ -54,26 +54,31 @@ int svg_labels_build(struct labels *lb, const struct profile *p, const struct ou
 	size_t nf = out_frames_count(&lb->frames), nt = profile_thread_count(p);
 	size_t n = nf + nt + 3, k = 0;
 	struct ranked *tmp = malloc(n * sizeof *tmp);
+	/* A base name alone is ambiguous (every package has an __init__.py): boxes show the
+	 * shortest ending of the path that tells the file apart, tooltips the whole path. */
+	const char **short_file = out_file_suffixes(p);
 	lb->by_rank = malloc(n * sizeof *lb->by_rank);
 	lb->frame_rank = malloc((nf ? nf : 1) * sizeof *lb->frame_rank);
 	lb->thread_rank = malloc((nt ? nt : 1) * sizeof *lb->thread_rank);
-	if (!tmp || !lb->by_rank || !lb->frame_rank || !lb->thread_rank) {
+	if (!tmp || !short_file || !lb->by_rank || !lb->frame_rank || !lb->thread_rank) {
 		free(tmp);
+		free(short_file);
 		return -1;
 	}
 	for (size_t i = 0; i < nf; i++) {
 		const struct prof_frame *f = out_frames_get(&lb->frames, i);
 		tmp[k++] = (struct ranked){ { profile_string(p, f->func), profile_string(p, f->file),
-					      (int)f->line, LABEL_FRAME },
+					      short_file[f->file], (int)f->line, LABEL_FRAME },
 					    &lb->frame_rank[i] };
 	}
+	free(short_file);
 	for (size_t i = 0; i < nt; i++) {
 		const char *name = profile_string(p, profile_thread_get(p, (uint32_t)i)->name);
-		tmp[k++] = (struct ranked){ { name, "", 0, LABEL_THREAD }, &lb->thread_rank[i] };
+		tmp[k++] = (struct ranked){ { name, "", "", 0, LABEL_THREAD }, &lb->thread_rank[i] };
 	}
-	tmp[k++] = (struct ranked){ { "(idle)", "", 0, LABEL_IDLE }, &lb->idle };
-	tmp[k++] = (struct ranked){ { "(torn)", "", 0, LABEL_TORN }, &lb->torn };
-	tmp[k++] = (struct ranked){ { "all", "", 0, LABEL_ROOT }, &lb->root };
+	tmp[k++] = (struct ranked){ { "(idle)", "", "", 0, LABEL_IDLE }, &lb->idle };
+	tmp[k++] = (struct ranked){ { "(torn)", "", "", 0, LABEL_TORN }, &lb->torn };
+	tmp[k++] = (struct ranked){ { "all", "", "", 0, LABEL_ROOT }, &lb->root };
 	qsort(tmp, n, sizeof *tmp, cmp_ranked);
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || cmp_label(&tmp[i].l, &tmp[i - 1].l) != 0)

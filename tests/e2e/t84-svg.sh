@@ -53,6 +53,26 @@ else
 	{ echo "exit $rc, got $got"; cat "$WORK/err"; head -c 400 "$WORK/s.svg"; } | not_ok "svg: -f svg to stdout"
 fi
 
+# Two files named methods.py: each box names its file by the ending of its path that tells it
+# apart (pkg/methods.py, targets/methods.py), the tooltip by the whole path.
+"$PYFLAME" -f svg -r 0.005 -t "$py" -S "$TARGETS/methods.py" "" 0.3 >"$WORK/m.svg" 2>"$WORK/err"; rc=$?
+m=$TARGETS/methods.py o=$TARGETS/pkg/methods.py
+got=$(python3 - "$WORK/m.svg" <<'PY' 2>&1
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+for g in ET.parse(sys.argv[1]).getroot().iter(ns + "g"):
+    if g.get("data-l", "").startswith("Job.__init__ "):
+        print(g.get("data-l") + " = " + g.find(ns + "title").text.split("\n")[0])
+PY
+)
+want="Job.__init__ (pkg/methods.py:$(line_of "$o" spin)) = Job.__init__ ($o:$(line_of "$o" spin))
+Job.__init__ (targets/methods.py:$(line_of "$m" init)) = Job.__init__ ($m:$(line_of "$m" init))"
+if [ $rc -eq 0 ] && [ "$(echo "$got" | sort)" = "$(echo "$want" | sort)" ]; then
+	ok "svg: two methods.py told apart in the boxes: pkg/methods.py, targets/methods.py"
+else
+	{ echo "exit $rc, got:"; echo "$got"; echo "want:"; echo "$want"; cat "$WORK/err"; } | not_ok "svg: files of one base name told apart"
+fi
+
 CHROMIUM=$(command -v chromium || command -v chromium-browser)
 # Three threads, a third of the samples each (--threads): a frame to zoom into that is not
 # already nearly the whole width, and thread names as root frames.

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "output/frames.h"
 #include "output/output.h"
 #include "profile/profile.h"
 
@@ -341,6 +342,68 @@ static void test_empty_and_errors(void)
 	profile_release(&p);
 }
 
+/* The files' short names: the fewest trailing components that no other file ends with. */
+static void test_file_suffixes(void)
+{
+	static const char *const files[][2] = {
+		{ "/x/a/__init__.py", "x/a/__init__.py" },
+		{ "/y/a/__init__.py", "y/a/__init__.py" },
+		{ "/z/c/__init__.py", "c/__init__.py" },
+		{ "/lib/only.py", "only.py" },
+		{ "a/b.py", "a/b.py" },   /* relative: its whole path is its longest ending */
+		{ "/a/b.py", "/a/b.py" }, /* which the absolute one differs from by its '/' */
+		{ "<frozen zipimport>", "<frozen zipimport>" },
+		{ "", "" },
+	};
+	struct profile p;
+	profile_init(&p);
+	uint32_t ids[8];
+	for (int i = 0; i < 8; i++)
+		ids[i] = profile_frame_get(&p, profile_frame(&p, files[i][0], "f", 1))->file;
+	uint32_t name = profile_frame_get(&p, 0)->func;
+	const char **s = out_file_suffixes(&p);
+	CHECK(s != NULL, "suffixes: built");
+	for (int i = 0; s && i < 8; i++) {
+		char what[128];
+		snprintf(what, sizeof what, "suffixes: %s shows as %s", files[i][0], files[i][1]);
+		CHECK_STR(s[ids[i]], files[i][1], what);
+	}
+	CHECK(s && s[name] == NULL, "suffixes: a function name is not a file");
+	free(s);
+	profile_release(&p);
+}
+
+/* Boxes name files by the ending of their paths that tells them apart, not by a base name
+ * that two files share; the tooltip keeps the whole path. */
+static void test_labels_tell_files_apart(void)
+{
+	struct profile p;
+	profile_init(&p);
+	uint32_t mod = profile_frame(&p, "/app/main.py", "<module>", 1);
+	uint32_t a = profile_frame(&p, "/venv/json/__init__.py", "loads", 5);
+	uint32_t b = profile_frame(&p, "/venv/email/__init__.py", "parse", 7);
+	uint32_t s1[] = { mod, a }, s2[] = { mod, b };
+	profile_add_stack(&p, PROF_NO_THREAD, s1, 2, 3);
+	profile_add_stack(&p, PROF_NO_THREAD, s2, 2, 2);
+	struct out_options o = { .line_numbers = 1 };
+	char *t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-l=\"loads (json/__init__.py:5)\"><title>loads "
+			"(/venv/json/__init__.py:5)\n") != NULL,
+	      "files apart: json/__init__.py in the box, the whole path in the tooltip");
+	CHECK(strstr(t, ">loads (json/__init__.py:5)</text>") != NULL,
+	      "files apart: the box's text says json/__init__.py");
+	CHECK(strstr(t, "data-l=\"parse (email/__init__.py:7)\"") != NULL,
+	      "files apart: email/__init__.py for the other __init__.py");
+	CHECK(strstr(t, "data-l=\"&lt;module&gt; (main.py:1)\"") != NULL,
+	      "files apart: a base name no other file has stays alone");
+	free(t);
+	o.line_numbers = 0;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-l=\"loads (json/__init__.py)\"") != NULL, "files apart: -n too");
+	free(t);
+	profile_release(&p);
+}
+
 int main(void)
 {
 	test_graph();
@@ -348,5 +411,7 @@ int main(void)
 	test_colours();
 	test_chart();
 	test_empty_and_errors();
+	test_file_suffixes();
+	test_labels_tell_files_apart();
 	return check_exit();
 }
