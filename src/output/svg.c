@@ -261,7 +261,8 @@ static int write_box(struct svg *w, const struct box *b)
 	return ferror(w->f) ? -1 : 0;
 }
 
-/* "pyflame -p 123 — 2.00 s, 200 samples", escaped. */
+/* "pyflame -p 123 — 2.00 s, 200 samples", escaped; with -x, "(50 idle not shown)" after:
+ * the samples drawn are then not all the run took, and the duration alone would not say so. */
 static void write_heading(struct svg *w)
 {
 	const struct profile *p = w->p;
@@ -272,6 +273,8 @@ static void write_heading(struct svg *w)
 	if (p->start_us && p->end_us >= p->start_us)
 		fprintf(w->f, "%.2f s, ", (double)(p->end_us - p->start_us) / 1e6);
 	fprintf(w->f, "%" PRIu64 " sample%s", samples, samples == 1 ? "" : "s");
+	if (!w->o->include_idle && p->idle)
+		fprintf(w->f, " (%" PRIu64 " idle not shown)", p->idle);
 }
 
 static void write_open(struct svg *w, int height)

@@ -73,6 +73,18 @@ else
 	{ echo "exit $rc, got:"; echo "$got"; echo "want:"; echo "$want"; cat "$WORK/err"; } | not_ok "svg: files of one base name told apart"
 fi
 
+# -x on a sleeping target: nothing drawn, and the heading says how many idle samples were
+# left out rather than only "0 samples".
+start_target "$py" "$TARGETS/idle.py" && wait_main_sleeping || { stop_target; exit 0; }
+"$PYFLAME" -x -f svg -p "$TARGET_PID" -s 0.2 -r 0.01 >"$WORK/x.svg" 2>"$WORK/err"; rc=$?
+stop_target
+got=$(python3 -c 'import sys, xml.etree.ElementTree as ET; print(ET.parse(sys.argv[1]).getroot().find("{http://www.w3.org/2000/svg}title").text)' "$WORK/x.svg" 2>&1)
+if [ $rc -eq 0 ] && echo "$got" | grep -q -E ' 0 samples \([1-9][0-9]* idle not shown\)$'; then
+	ok "svg -x: '$got'"
+else
+	{ echo "exit $rc, heading: $got"; cat "$WORK/err"; } | not_ok "svg -x: idle samples said in the heading"
+fi
+
 CHROMIUM=$(command -v chromium || command -v chromium-browser)
 # Three threads, a third of the samples each (--threads): a frame to zoom into that is not
 # already nearly the whole width, and thread names as root frames.

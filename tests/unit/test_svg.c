@@ -115,7 +115,8 @@ static void test_graph(void)
 	      "-n: f has the 7 samples of both lines, 70% of 10");
 	CHECK_INT(count_of(t, "data-l=\"g (b.py)\""), 1, "-n: g merged too, above f");
 	CHECK(strstr(t, "(idle)") == NULL, "-x: no idle box");
-	CHECK(strstr(t, "\xe2\x80\x94 1.50 s, 10 samples<") != NULL, "-x: idle not in the total");
+	CHECK(strstr(t, "\xe2\x80\x94 1.50 s, 10 samples (10 idle not shown)<") != NULL,
+	      "-x: idle not in the total");
 	free(t);
 	profile_release(&p);
 }
@@ -342,6 +343,43 @@ static void test_empty_and_errors(void)
 	profile_release(&p);
 }
 
+/* With -x the heading counts the samples drawn and says how many idle ones are not, in the
+ * picture and in the document's title, for a flame graph and a flame chart alike. */
+static void test_heading_idle(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	uint32_t f = profile_frame(&p, "a.py", "f", 1), s[] = { f };
+	uint32_t id = profile_add_stack(&p, PROF_NO_THREAD, s, 1, 0);
+	for (int i = 0; i < 5; i++) {
+		int idle = i % 2;
+		profile_add_event(&p, 1700000000000000ull + 10000u * (unsigned)i,
+				  idle ? INTERN_NONE : id);
+		if (idle)
+			p.idle++;
+		else
+			profile_add_stack(&p, PROF_NO_THREAD, s, 1, 1);
+	}
+	struct out_options o = { .line_numbers = 1 };
+	for (int chart = 0; chart < 2; chart++) {
+		o.flamechart = chart;
+		char *t = svg_of(&p, &o, NULL);
+		const char *want = chart ? "Flame chart \xe2\x80\x94 3 samples (2 idle not shown)"
+					 : "Flame graph \xe2\x80\x94 3 samples (2 idle not shown)";
+		CHECK_INT(count_of(t, want), 2, chart ? "heading -x, chart: 3 drawn, 2 idle not shown"
+						     : "heading -x, graph: 3 drawn, 2 idle not shown");
+		free(t);
+	}
+	o.include_idle = 1;
+	o.flamechart = 0;
+	char *t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "\xe2\x80\x94 5 samples<") != NULL && strstr(t, "not shown") == NULL,
+	      "heading: idle shown, counted, nothing said");
+	free(t);
+	profile_release(&p);
+}
+
 /* The files' short names: the fewest trailing components that no other file ends with. */
 static void test_file_suffixes(void)
 {
@@ -411,6 +449,7 @@ int main(void)
 	test_colours();
 	test_chart();
 	test_empty_and_errors();
+	test_heading_idle();
 	test_file_suffixes();
 	test_labels_tell_files_apart();
 	return check_exit();
