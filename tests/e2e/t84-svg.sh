@@ -90,7 +90,20 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser)
 # already nearly the whole width, and thread names as root frames.
 start_target "$py" "$TARGETS/threads.py" && wait_main_sleeping || { stop_target; exit 0; }
 "$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.005 --threads --thread-names -o "$WORK/g.txt" -o "$WORK/g.svg" 2>"$WORK/err"; rc=$?
+# The GIL holder only, as a flame chart by thread: the spinners take turns, and each one's
+# frames stay one box across the other's turns, so the chart's size follows its changes (none
+# here; -x: no idle boxes between turns), not its samples.
+"$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.005 -x --thread-names --flamechart -o "$WORK/h.svg" 2>"$WORK/herr"; hrc=$?
 stop_target
+boxes=$(grep -c '<g class="f' "$WORK/h.svg")
+spins=$(grep -c -E 'data-l="spin_[ab] ' "$WORK/h.svg")
+heading=$(sed -n 's/.*<text id="title"[^>]*>\(.*\)<\/text>/\1/p' "$WORK/h.svg")
+if [ $hrc -eq 0 ] && [ "$spins" -eq 2 ] && [ "$boxes" -le 8 ]; then
+	ok "svg: GIL holder's flame chart by thread: $boxes boxes for '${heading##* — }', one box per spinner"
+else
+	{ echo "exit $hrc, $boxes boxes, $spins spin boxes"; grep '<g class="f' "$WORK/h.svg" | cut -c1-160; cat "$WORK/herr"; } |
+		not_ok "svg: GIL holder's flame chart by thread"
+fi
 if [ $rc -eq 0 ] && python3 "$SVG/check_svg.py" graph "$WORK/g.txt" "$WORK/g.svg" >"$WORK/check" 2>&1; then
 	ok "svg: --threads --thread-names: $(tail -n 1 "$WORK/check")"
 else

@@ -380,6 +380,85 @@ static void test_heading_idle(void)
 	profile_release(&p);
 }
 
+/* A flame chart's size follows changes, not samples: a run of identical samples is one box
+ * however long. When only the GIL holder was read (no tick holds two stacks), a thread missing
+ * from a tick ran no Python code, so its frames stay one box across the ticks other threads
+ * (or nobody) held the GIL, and idle samples of a chart by thread get a lane of their own;
+ * with every thread read at every tick (--threads), a thread missing from one had no frame,
+ * and its boxes end there. */
+static void test_chart_follows_changes(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	p.interval = 0.01;
+	uint32_t mod = profile_frame(&p, "a.py", "<module>", 1), fa = profile_frame(&p, "a.py", "fa", 2);
+	uint32_t fb = profile_frame(&p, "a.py", "fb", 3), g = profile_frame(&p, "a.py", "g", 4);
+	uint32_t sa[] = { mod, fa }, sb[] = { mod, fb }, sa2[] = { mod, fa, g };
+	uint64_t t0 = 1700000000000000ull;
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .flamechart = 1 };
+
+	/* One stack, 10 samples and then 1000: the same boxes, only wider. */
+	uint32_t one = profile_add_stack(&p, PROF_NO_THREAD, sa, 2, 0);
+	for (unsigned i = 0; i < 10; i++)
+		profile_add_event(&p, t0 + 10000u * i, one);
+	char *t = svg_of(&p, &o, NULL);
+	int few = count_of(t, "<g class=");
+	free(t);
+	for (unsigned i = 10; i < 1000; i++)
+		profile_add_event(&p, t0 + 10000u * i, one);
+	t = svg_of(&p, &o, NULL);
+	CHECK(few == 3 && count_of(t, "<g class=") == few &&
+		      strstr(t, "data-x=\"0\" data-n=\"1000\" data-d=\"2\" data-w=\"10000000\"") != NULL,
+	      "changes: 10 or 1000 identical samples, the same three boxes");
+	free(t);
+
+	/* The GIL holder only: A, B, A, B, idle, A one call deeper. */
+	uint32_t ta = profile_thread(&p, 0, 1, 100, "A"), tb = profile_thread(&p, 0, 2, 101, "B");
+	uint32_t ia = profile_add_stack(&p, ta, sa, 2, 0), ib = profile_add_stack(&p, tb, sb, 2, 0);
+	uint32_t ia2 = profile_add_stack(&p, ta, sa2, 3, 0);
+	uint32_t seq[] = { ia, ib, ia, ib, INTERN_NONE, ia2 };
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	for (unsigned i = 0; i < 6; i++)
+		profile_add_event(&p, t0 + 10000u * i, seq[i]);
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-lanes=\"3\"") != NULL, "holder only: a lane per thread, one for idle");
+	CHECK(strstr(t, "data-x=\"0\" data-n=\"3\" data-d=\"3\" data-w=\"60000\" data-lane=\"0\" "
+			"data-l=\"fa (a.py:2)\"") != NULL,
+	      "holder only: A's fa is one box across B's turns and the idle tick");
+	CHECK(strstr(t, "data-x=\"50000\" data-n=\"1\" data-d=\"4\" data-w=\"10000\" data-lane=\"0\" "
+			"data-l=\"g (a.py:4)\"") != NULL,
+	      "holder only: g on it where A was seen in it");
+	CHECK(strstr(t, "data-x=\"10000\" data-n=\"2\" data-d=\"7\" data-w=\"30000\" data-lane=\"1\" "
+			"data-l=\"fb (a.py:3)\"") != NULL,
+	      "holder only: B's fb one box, ending where B was last missed");
+	CHECK(strstr(t, "data-x=\"40000\" data-n=\"1\" data-d=\"8\" data-w=\"10000\" data-lane=\"2\">"
+			"<title>(idle)") != NULL,
+	      "holder only: idle on its own lane, not on A's");
+	CHECK_INT(count_of(t, "<g class="), 9, "holder only: 9 boxes (root, A, B, idle and 5 frames)");
+	free(t);
+
+	/* Every thread at every tick (--threads): A missing from the second tick had no frame. */
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		if (i != 1)
+			profile_add_event(&p, t0 + 10000u * i, ia);
+		profile_add_event(&p, t0 + 10000u * i, ib);
+	}
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-x=\"0\" data-n=\"1\" data-d=\"3\" data-w=\"10000\" data-lane=\"0\" "
+			"data-l=\"fa (a.py:2)\"") != NULL &&
+		      strstr(t, "data-x=\"20000\" data-n=\"1\" data-d=\"3\" data-w=\"10000\" "
+				"data-lane=\"0\" data-l=\"fa (a.py:2)\"") != NULL,
+	      "all threads: A's boxes end at the tick it had no frame");
+	free(t);
+	profile_release(&p);
+}
+
 /* The files' short names: the fewest trailing components that no other file ends with. */
 static void test_file_suffixes(void)
 {
@@ -450,6 +529,7 @@ int main(void)
 	test_chart();
 	test_empty_and_errors();
 	test_heading_idle();
+	test_chart_follows_changes();
 	test_file_suffixes();
 	test_labels_tell_files_apart();
 	return check_exit();
