@@ -20,6 +20,9 @@
 #define ROW_H 16     /* one frame's row */
 #define HEAD_H 50    /* title, then buttons, above the frames */
 #define FOOT_H 26    /* the details line below them */
+#define AXIS_H 20    /* a flame chart's time axis, between the buttons and the lanes */
+/* Ticks of the time axis are at least this far apart; the script's axis() uses it too. */
+#define TICK_PX 90
 #define BOX_GAP 0.5  /* between neighbouring boxes, so that same-coloured ones stay apart */
 /* An average glyph of the 12 px sans-serif font, used to cut labels to their box. A guess on
  * the wide side: a label that overflows its box is worse than one cut a little early. */
@@ -202,7 +205,45 @@ static double box_y(const struct svg *w, const struct box *b)
 {
 	/* A flame graph grows up from its root; a flame chart hangs down, lanes below lanes. */
 	uint32_t row = w->L->chart ? b->depth : w->rows - 1 - b->depth;
-	return HEAD_H + (double)row * ROW_H;
+	return HEAD_H + (w->L->chart ? AXIS_H : 0) + (double)row * ROW_H;
+}
+
+/* The time between ticks, in microseconds: the smallest 1, 2 or 5 times a power of ten that
+ * keeps ticks TICK_PX apart when span microseconds are px wide. */
+static uint64_t tick_step(uint64_t span, double px)
+{
+	double want = (double)span * TICK_PX / px;
+	uint64_t power = 1;
+	while ((double)power * 10 <= want)
+		power *= 10;
+	for (uint64_t m = 1;; m = m == 1 ? 2 : m == 2 ? 5 : 10)
+		if ((double)(power * m) >= want || m == 10)
+			return power * m;
+}
+
+/* The time axis of a flame chart, over its whole span: a tick at every multiple of the step
+ * (seconds since the first sample, as many decimals as the step needs) on a line above the
+ * lanes. The script draws it again for the span it zooms to. */
+static void write_axis(struct svg *w)
+{
+	uint64_t span = w->L->boxes[0].w, step = tick_step(span, SVG_WIDTH - 2 * SVG_PAD), s;
+	int decimals = 6;
+	for (s = step; decimals > 0 && s % 10 == 0; s /= 10)
+		decimals--;
+	int top = HEAD_H, base = HEAD_H + AXIS_H;
+	fprintf(w->f, "<g id=\"axis\" data-y=\"%d\" data-h=\"%d\" data-tick=\"%d\"><line x1=\"%d\" "
+		      "y1=\"%d.5\" x2=\"%d\" y2=\"%d.5\"/>",
+		top, AXIS_H, TICK_PX, SVG_PAD, base - 1, SVG_WIDTH - SVG_PAD, base - 1);
+	for (uint64_t t = 0; t <= span; t += step) {
+		double x = SVG_PAD + (double)t * w->scale;
+		char label[32];
+		int n = snprintf(label, sizeof label, "%.*f s", decimals, (double)t / 1e6);
+		fprintf(w->f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", x, top + 6, x, base);
+		/* A label that would run past the right edge is left out; its tick stays. */
+		if (x + 3 + n * CHAR_W <= SVG_WIDTH - SVG_PAD)
+			fprintf(w->f, "<text x=\"%.1f\" y=\"%d\">%s</text>", x + 3, top + 14, label);
+	}
+	fputs("</g>\n", w->f);
 }
 
 /* The tooltip: full name, then the numbers. */
@@ -318,15 +359,18 @@ static int write_all(struct svg *w)
 	for (size_t i = 0; i < L->n; i++)
 		if (shown(L, &L->boxes[i]) && L->boxes[i].depth + 1 > w->rows)
 			w->rows = L->boxes[i].depth + 1;
-	int height = HEAD_H + (int)w->rows * ROW_H + FOOT_H;
+	int height = HEAD_H + (L->chart ? AXIS_H : 0) + (int)w->rows * ROW_H + FOOT_H;
 	write_open(w, height);
 	fprintf(w->f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n", svg_script);
 	fprintf(w->f, "<text id=\"reset\" class=\"button\" x=\"%d\" y=\"42\" "
 		      "style=\"visibility:hidden\">Reset zoom</text>\n"
 		      "<text id=\"search\" class=\"button\" x=\"%d\" y=\"42\">Search</text>\n"
 		      "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n"
-		      "<text id=\"matched\" x=\"%d\" y=\"%d\"></text>\n<g id=\"frames\">\n",
+		      "<text id=\"matched\" x=\"%d\" y=\"%d\"></text>\n",
 		SVG_PAD, SVG_WIDTH - SVG_PAD, SVG_PAD, height - 9, SVG_WIDTH - SVG_PAD, height - 9);
+	if (L->chart)
+		write_axis(w);
+	fputs("<g id=\"frames\">\n", w->f);
 	for (size_t i = 0; i < L->n; i++)
 		if (shown(L, &L->boxes[i]) && write_box(w, &L->boxes[i]) != 0)
 			return -1;

@@ -459,6 +459,55 @@ static void test_chart_follows_changes(void)
 	profile_release(&p);
 }
 
+/* A flame chart has a time axis above its lanes: a tick at every multiple of the smallest 1, 2
+ * or 5 times a power of ten that keeps ticks 90 px apart, labelled in seconds since the first
+ * sample; the lanes start below it. A flame graph has none. */
+static void test_chart_axis(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	p.interval = 0.01;
+	uint32_t f = profile_frame(&p, "a.py", "f", 1), s[] = { f };
+	uint32_t id = profile_add_stack(&p, PROF_NO_THREAD, s, 1, 6);
+	for (unsigned i = 0; i < 6; i++)
+		profile_add_event(&p, 1700000000000000ull + 10000u * i, id);
+	struct out_options o = { .line_numbers = 1, .flamechart = 1 };
+	char *t = svg_of(&p, &o, NULL);
+	/* 60 ms over 1180 px: 90 px is 4.6 ms, so a tick every 5 ms, 13 of them, 98.3 px apart. */
+	CHECK(strstr(t, "<g id=\"axis\" data-y=\"50\" data-h=\"20\" data-tick=\"90\"><line x1=\"10\" "
+			"y1=\"69.5\" x2=\"1190\" y2=\"69.5\"/><line x1=\"10.0\" y1=\"56\" x2=\"10.0\" "
+			"y2=\"70\"/><text x=\"13.0\" y=\"64\">0.000 s</text>") != NULL,
+	      "axis: a line above the lanes, the first tick at 0.000 s");
+	CHECK(strstr(t, "<line x1=\"108.3\" y1=\"56\" x2=\"108.3\" y2=\"70\"/><text x=\"111.3\" "
+			"y=\"64\">0.005 s</text>") != NULL,
+	      "axis: the next at 0.005 s, 98.3 px on");
+	CHECK_INT(count_of(t, " s</text>"), 12, "axis: 12 labels, 0 to 0.055 s");
+	CHECK_INT(count_of(t, "y2=\"70\"/>"), 13, "axis: 13 ticks, the last (0.060 s) too near the edge "
+						       "for its label");
+	CHECK(strstr(t, "<rect x=\"10.0\" y=\"70.0\"") != NULL, "axis: the lanes start below it");
+	CHECK(strstr(t, "height=\"128\"") != NULL, "axis: the picture is taller by its 20 px");
+	free(t);
+
+	/* 7.5 s: a tick a second, labels without decimals. */
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	for (unsigned i = 0; i < 750; i++)
+		profile_add_event(&p, 1700000000000000ull + 10000u * i, id);
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, ">1 s</text>") != NULL && strstr(t, ">7 s</text>") != NULL &&
+		      count_of(t, " s</text>") == 8,
+	      "axis: 7.5 s, a tick a second from 0 s to 7 s");
+	free(t);
+
+	o.flamechart = 0;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "id=\"axis\"") == NULL, "axis: none in a flame graph");
+	free(t);
+	profile_release(&p);
+}
+
 /* The files' short names: the fewest trailing components that no other file ends with. */
 static void test_file_suffixes(void)
 {
@@ -530,6 +579,7 @@ int main(void)
 	test_empty_and_errors();
 	test_heading_idle();
 	test_chart_follows_changes();
+	test_chart_axis();
 	test_file_suffixes();
 	test_labels_tell_files_apart();
 	return check_exit();
