@@ -21,7 +21,8 @@
 #define HEAD_H 50    /* title, then buttons, above the frames */
 #define FOOT_H 26    /* the details line below them */
 #define AXIS_H 20    /* a flame chart's time axis, between the buttons and the lanes */
-/* Ticks of the time axis are at least this far apart; the script's axis() uses it too. */
+/* Ticks of the time axis are at least this far apart; the script's drawAxis reads it from the
+ * axis's data-tick. */
 #define TICK_PX 90
 #define BOX_GAP 0.5  /* between neighbouring boxes, so that same-coloured ones stay apart */
 /* An average glyph of the 12 px sans-serif font, used to cut labels to their box. A guess on

@@ -352,7 +352,8 @@ static int chart_replay(struct chart *c, struct layout *L, const struct out_opti
 {
 	const struct profile *p = c->p;
 	size_t lanes = c->lanes;
-	int thread_frame = o->thread_names || lanes > 1; /* lanes need telling apart */
+	/* Lanes of stacks need telling apart (the idle lane tells itself). */
+	int thread_frame = o->thread_names || c->base[c->nt] > 1;
 	uint64_t origin = p->events[0].time_us, now = 0, ticks = 0;
 	for (size_t i = 0; i < p->n_events;) {
 		uint64_t t = p->events[i].time_us;

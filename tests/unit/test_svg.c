@@ -456,6 +456,19 @@ static void test_chart_follows_changes(void)
 				"data-lane=\"0\" data-l=\"fa (a.py:2)\"") != NULL,
 	      "all threads: A's boxes end at the tick it had no frame");
 	free(t);
+
+	/* One thread and idle: the idle lane needs no thread's name to tell it apart. */
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	profile_add_event(&p, t0, ia);
+	profile_add_event(&p, t0 + 10000u, INTERN_NONE);
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-lanes=\"2\"") != NULL && strstr(t, "<title>A\n") == NULL &&
+		      strstr(t, "data-x=\"0\" data-n=\"1\" data-d=\"1\" data-w=\"10000\" data-lane=\"0\" "
+				"data-l=\"&lt;module&gt; (a.py:1)\"") != NULL,
+	      "one thread: its lane and the idle lane, no thread box unless asked");
+	free(t);
 	profile_release(&p);
 }
 
