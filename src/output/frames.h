@@ -29,4 +29,10 @@ static inline size_t out_frames_count(const struct out_frames *t)
 /* Entry i: the frame it stands for (file and function string ids, line or 0 with -n). */
 const struct prof_frame *out_frames_get(const struct out_frames *t, size_t i);
 
+/* Short names for the files of p's frames: by string id, for each id that is a frame's file,
+ * the shortest ending of its path in whole components ("b.py", "json/__init__.py") that no
+ * other file of p ends with; NULL for the other ids. Two files never get the same one. The
+ * strings are p's (pointers into them); free the array. NULL when out of memory. */
+const char **out_file_suffixes(const struct profile *p);
+
 #endif

@@ -1,7 +1,8 @@
 /* pprof.c: pprof's profile.proto (github.com/google/pprof/proto/profile.proto), gzip-compressed.
  *
  * Each frame the writer shows (out_frames: lines merged with -n) is one Location holding one
- * Line; each (function, file) is one Function; each distinct stack, per thread, is one Sample
+ * Line; each (function, file) is one Function, named "name (file)" when functions of that name
+ * come from more than one file; each distinct stack, per thread, is one Sample
  * listing its locations innermost first, as pprof wants, with values [samples, wall ns].
  * Threads become labels ("thread", "thread_id"), so `pprof -tagfocus` and `-tagroot` work.
  * The message is built whole in memory (a nested message needs its length first), then
@@ -124,22 +125,70 @@ static uint32_t function_of(struct pprof *w, const char *name, const char *file)
 	return intern_add(&w->functions, &k, sizeof k);
 }
 
+/* Which function names (by string id) belong to functions of more than one file: *shared[id]
+ * set. pprof's views (-top, -list, -peek) merge functions by name alone, so two __init__ from
+ * two files would be one. Returns 0 or -1 (no memory); free *shared. */
+static int shared_names(struct pprof *w, uint8_t **shared)
+{
+	const struct profile *p = w->p;
+	size_t nstr = p->strings.n ? p->strings.n : 1;
+	uint32_t *file_of = malloc(nstr * sizeof *file_of); /* by name: the first file seen */
+	*shared = calloc(nstr, 1);
+	if (!file_of || !*shared) {
+		free(file_of);
+		return -1;
+	}
+	for (size_t i = 0; i < nstr; i++)
+		file_of[i] = INTERN_NONE;
+	for (size_t i = 0; i < out_frames_count(&w->frames); i++) {
+		const struct prof_frame *fr = out_frames_get(&w->frames, i);
+		if (file_of[fr->func] == INTERN_NONE)
+			file_of[fr->func] = fr->file;
+		else if (file_of[fr->func] != fr->file)
+			(*shared)[fr->func] = 1;
+	}
+	free(file_of);
+	return 0;
+}
+
+/* The function of frame fr: named by its function alone, or "name (file)" when the name is
+ * shared (like py-spy), the file shortened to the ending no other file of the profile has
+ * ("json/__init__.py"); the Function's filename keeps the whole path. */
+static uint32_t frame_function(struct pprof *w, const struct prof_frame *fr, const uint8_t *shared,
+			       const char **suffixes, char **buf, size_t *cap)
+{
+	const char *name = profile_string(w->p, fr->func), *file = profile_string(w->p, fr->file);
+	if (!shared[fr->func])
+		return function_of(w, name, file);
+	size_t need = strlen(name) + strlen(suffixes[fr->file]) + 4;
+	if (grow_array((void **)buf, cap, need, 1) < 0)
+		return INTERN_NONE;
+	snprintf(*buf, *cap, "%s (%s)", name, suffixes[fr->file]);
+	return function_of(w, *buf, file);
+}
+
 /* Functions for every location, and their start lines. The profile keeps no first line of a
  * function, so the smallest line seen in it stands in; with -n too, as it is still true. */
 static int build_functions(struct pprof *w)
 {
 	const struct profile *p = w->p;
-	size_t nloc = out_frames_count(&w->frames), nframes = p->frames.n;
+	size_t nloc = out_frames_count(&w->frames), nframes = p->frames.n, cap = 0;
+	uint8_t *shared = NULL;
+	const char **suffixes = out_file_suffixes(p);
+	char *buf = NULL;
 	w->loc_func = malloc((nloc ? nloc : 1) * sizeof *w->loc_func);
-	if (!w->loc_func)
-		return -1;
-	for (size_t i = 0; i < nloc; i++) {
-		const struct prof_frame *fr = out_frames_get(&w->frames, i);
-		w->loc_func[i] = function_of(w, profile_string(p, fr->func),
-					     profile_string(p, fr->file));
+	int rc = !w->loc_func || !suffixes || shared_names(w, &shared) ? -1 : 0;
+	for (size_t i = 0; rc == 0 && i < nloc; i++) {
+		w->loc_func[i] = frame_function(w, out_frames_get(&w->frames, i), shared, suffixes,
+						&buf, &cap);
 		if (w->loc_func[i] == INTERN_NONE)
-			return -1;
+			rc = -1;
 	}
+	free(shared);
+	free(suffixes);
+	free(buf);
+	if (rc != 0)
+		return -1;
 	w->idle_func = INTERN_NONE;
 	if (w->o->include_idle && p->idle) {
 		w->idle_func = function_of(w, "(idle)", "");

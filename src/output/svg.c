@@ -21,6 +21,10 @@
 #define ROW_H 16     /* one frame's row */
 #define HEAD_H 50    /* title, then buttons, above the frames */
 #define FOOT_H 26    /* the details line below them */
+#define AXIS_H 20    /* a flame chart's time axis, between the buttons and the lanes */
+/* Ticks of the time axis are at least this far apart; the script's drawAxis reads it from the
+ * axis's data-tick. */
+#define TICK_PX 90
 #define BOX_GAP 0.5  /* between neighbouring boxes, so that same-coloured ones stay apart */
 /* An average glyph of the 12 px sans-serif font, used to cut labels to their box. A guess on
  * the wide side: a label that overflows its box is worse than one cut a little early. */
@@ -131,14 +135,9 @@ static int fit(const char *label, double px, size_t *bytes, int *cut)
 	return room >= 3;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
-/* Formats a label into w->buf: "function (file:line)", the file as a base name unless full
- * (boxes are narrow; the details line and tooltip have the path). Returns 0 or -1. */
+/* Formats a label into w->buf: "function (file:line)", the file as the shortest ending of its
+ * path that no other file of the profile has, unless full (boxes are narrow; the details line
+ * and tooltip have the path). Returns 0 or -1. */
 static int label_text(struct svg *w, const struct label *l, int full)
 {
 	for (;;) {
@@ -147,10 +146,10 @@ static int label_text(struct svg *w, const struct label *l, int full)
 			n = snprintf(w->buf, w->cap, "%s", l->name);
 		else if (w->o->line_numbers)
 			n = snprintf(w->buf, w->cap, "%s (%s:%d)", l->name,
-				     full ? l->file : base_name(l->file), l->line);
+				     full ? l->file : l->short_file, l->line);
 		else
 			n = snprintf(w->buf, w->cap, "%s (%s)", l->name,
-				     full ? l->file : base_name(l->file));
+				     full ? l->file : l->short_file);
 		if (n < 0)
 			return -1;
 		if ((size_t)n < w->cap)
@@ -205,7 +204,45 @@ static double box_y(const struct svg *w, const struct box *b)
 {
 	/* A flame graph grows up from its root; a flame chart hangs down, lanes below lanes. */
 	uint32_t row = w->L->chart ? b->depth : w->rows - 1 - b->depth;
-	return HEAD_H + (double)row * ROW_H;
+	return HEAD_H + (w->L->chart ? AXIS_H : 0) + (double)row * ROW_H;
+}
+
+/* The time between ticks, in microseconds: the smallest 1, 2 or 5 times a power of ten that
+ * keeps ticks TICK_PX apart when span microseconds are px wide. */
+static uint64_t tick_step(uint64_t span, double px)
+{
+	double want = (double)span * TICK_PX / px;
+	uint64_t power = 1;
+	while ((double)power * 10 <= want)
+		power *= 10;
+	for (uint64_t m = 1;; m = m == 1 ? 2 : m == 2 ? 5 : 10)
+		if ((double)(power * m) >= want || m == 10)
+			return power * m;
+}
+
+/* The time axis of a flame chart, over its whole span: a tick at every multiple of the step
+ * (seconds since the first sample, as many decimals as the step needs) on a line above the
+ * lanes. The script draws it again for the span it zooms to. */
+static void write_axis(struct svg *w)
+{
+	uint64_t span = w->L->boxes[0].w, step = tick_step(span, SVG_WIDTH - 2 * SVG_PAD), s;
+	int decimals = 6;
+	for (s = step; decimals > 0 && s % 10 == 0; s /= 10)
+		decimals--;
+	int top = HEAD_H, base = HEAD_H + AXIS_H;
+	fprintf(w->f, "<g id=\"axis\" data-y=\"%d\" data-h=\"%d\" data-tick=\"%d\"><line x1=\"%d\" "
+		      "y1=\"%d.5\" x2=\"%d\" y2=\"%d.5\"/>",
+		top, AXIS_H, TICK_PX, SVG_PAD, base - 1, SVG_WIDTH - SVG_PAD, base - 1);
+	for (uint64_t t = 0; t <= span; t += step) {
+		double x = SVG_PAD + (double)t * w->scale;
+		char label[32];
+		int n = snprintf(label, sizeof label, "%.*f s", decimals, (double)t / 1e6);
+		fprintf(w->f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", x, top + 6, x, base);
+		/* A label that would run past the right edge is left out; its tick stays. */
+		if (x + 3 + n * CHAR_W <= SVG_WIDTH - SVG_PAD)
+			fprintf(w->f, "<text x=\"%.1f\" y=\"%d\">%s</text>", x + 3, top + 14, label);
+	}
+	fputs("</g>\n", w->f);
 }
 
 /* The tooltip: full name, then the numbers. */
@@ -264,7 +301,8 @@ static int write_box(struct svg *w, const struct box *b)
 	return ferror(w->f) ? -1 : 0;
 }
 
-/* "pyflame -p 123 — 2.00 s, 200 samples", escaped. */
+/* "pyflame -p 123 — 2.00 s, 200 samples", escaped; with -x, "(50 idle not shown)" after:
+ * the samples drawn are then not all the run took, and the duration alone would not say so. */
 static void write_heading(struct svg *w)
 {
 	const struct profile *p = w->p;
@@ -275,6 +313,8 @@ static void write_heading(struct svg *w)
 	if (p->start_us && p->end_us >= p->start_us)
 		fprintf(w->f, "%.2f s, ", (double)(p->end_us - p->start_us) / 1e6);
 	fprintf(w->f, "%" PRIu64 " sample%s", samples, samples == 1 ? "" : "s");
+	if (!w->o->include_idle && p->idle)
+		fprintf(w->f, " (%" PRIu64 " idle not shown)", p->idle);
 }
 
 static void write_open(struct svg *w, int height)
@@ -318,15 +358,18 @@ static int write_all(struct svg *w)
 	for (size_t i = 0; i < L->n; i++)
 		if (shown(L, &L->boxes[i]) && L->boxes[i].depth + 1 > w->rows)
 			w->rows = L->boxes[i].depth + 1;
-	int height = HEAD_H + (int)w->rows * ROW_H + FOOT_H;
+	int height = HEAD_H + (L->chart ? AXIS_H : 0) + (int)w->rows * ROW_H + FOOT_H;
 	write_open(w, height);
 	fprintf(w->f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n", svg_script);
 	fprintf(w->f, "<text id=\"reset\" class=\"button\" x=\"%d\" y=\"42\" "
 		      "style=\"visibility:hidden\">Reset zoom</text>\n"
 		      "<text id=\"search\" class=\"button\" x=\"%d\" y=\"42\">Search</text>\n"
 		      "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n"
-		      "<text id=\"matched\" x=\"%d\" y=\"%d\"></text>\n<g id=\"frames\">\n",
+		      "<text id=\"matched\" x=\"%d\" y=\"%d\"></text>\n",
 		SVG_PAD, SVG_WIDTH - SVG_PAD, SVG_PAD, height - 9, SVG_WIDTH - SVG_PAD, height - 9);
+	if (L->chart)
+		write_axis(w);
+	fputs("<g id=\"frames\">\n", w->f);
 	for (size_t i = 0; i < L->n; i++)
 		if (shown(L, &L->boxes[i]) && write_box(w, &L->boxes[i]) != 0)
 			return -1;

@@ -19,6 +19,7 @@ enum label_kind { LABEL_FRAME, LABEL_THREAD, LABEL_IDLE, LABEL_TORN, LABEL_ROOT 
 struct label {
 	const char *name; /* function, thread name, "(idle)", "(torn)" or "all" */
 	const char *file; /* "" for all but code frames */
+	const char *short_file; /* what a box shows of file: the ending no other file has */
 	int line;         /* 0 with -n */
 	enum label_kind kind;
 };

@@ -103,8 +103,9 @@ static int head_read(struct py_walker *w, uint64_t addr, struct code_head *h)
 {
 	const struct py_offsets *o = &w->layout.o;
 	int32_t span = 0;
-	const int32_t fields[] = { o->code_filename, o->code_name, o->code_firstlineno,
-				   o->code_linetable, o->code_firsttraceable, o->object_type };
+	const int32_t fields[] = { o->code_filename, o->code_name, o->code_qualname,
+				   o->code_firstlineno, o->code_linetable, o->code_firsttraceable,
+				   o->object_type };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (fields[i] + 8 > span)
 			span = fields[i] + 8;
@@ -115,6 +116,8 @@ static int head_read(struct py_walker *w, uint64_t addr, struct code_head *h)
 	memcpy(&h->type, buf + o->object_type, 8);
 	memcpy(&h->filename, buf + o->code_filename, 8);
 	memcpy(&h->name, buf + o->code_name, 8);
+	if (o->code_qualname >= 0)
+		memcpy(&h->qualname, buf + o->code_qualname, 8);
 	memcpy(&h->table, buf + o->code_linetable, 8);
 	memcpy(&h->firstlineno, buf + o->code_firstlineno, sizeof(int));
 	if (o->code_firsttraceable >= 0)
@@ -127,7 +130,8 @@ static int head_read(struct py_walker *w, uint64_t addr, struct code_head *h)
 static int head_same(const struct code_head *a, const struct code_head *b)
 {
 	return a->type == b->type && a->filename == b->filename && a->name == b->name &&
-	       a->table == b->table && a->firstlineno == b->firstlineno;
+	       a->qualname == b->qualname && a->table == b->table &&
+	       a->firstlineno == b->firstlineno;
 }
 
 static struct py_code *code_read(struct py_walker *w, uint64_t addr, const struct code_head *h)
@@ -141,7 +145,12 @@ static struct py_code *code_read(struct py_walker *w, uint64_t addr, const struc
 	code->firstlineno = h->firstlineno;
 	code->firsttraceable = h->firsttraceable;
 	code->filename = read_text(w, h->filename);
-	code->name = read_text(w, h->name);
+	/* A qualified name that does not read (a recorded image that lacks its string, a torn
+	 * object) costs only the qualification: co_name still names the frame. */
+	if (h->qualname)
+		code->name = read_text(w, h->qualname);
+	if (!code->name)
+		code->name = read_text(w, h->name);
 	if (!code->filename || !code->name) {
 		code_free(code);
 		return NULL;

@@ -10,7 +10,7 @@ struct py_walker;
 
 /* What identifies the object at an address: if any of it changes, the address was reused. */
 struct code_head {
-	uint64_t type, filename, name, table;
+	uint64_t type, filename, name, qualname, table; /* qualname 0 before 3.11 */
 	int firstlineno, firsttraceable;
 };
 
@@ -18,6 +18,9 @@ struct py_code {
 	uint64_t addr;
 	struct code_head head;
 	char *filename; /* UTF-8 (3.x) or the raw bytes (2.7); owned by the cache */
+	/* The name every format shows: co_qualname from 3.11 ("Class.method",
+	 * "outer.<locals>.inner"), so methods of one name in different classes stay apart;
+	 * co_name before, or when the qualified name cannot be read. */
 	char *name;
 	int firstlineno;
 	int firsttraceable; /* 3.11+: units before this are CPython's own setup; else 0 */

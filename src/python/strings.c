@@ -75,6 +75,24 @@ static int put_utf8(char *buf, size_t cap, size_t *len, uint32_t cp)
 	return 0;
 }
 
+/* Marks text that was cut to fit: buf (len bytes, cap of room with the NUL) ends with "..."
+ * instead of its last characters, so a reader of the profile knows the name goes on. ASCII
+ * dots, because 2.7's names are bytes in the file system's encoding, which a UTF-8 ellipsis
+ * would not be. Characters are dropped whole (a UTF-8 sequence is never split); with room for
+ * fewer than three bytes the cut stays unmarked. Returns the new length. */
+static size_t mark_cut(char *buf, size_t cap, size_t len)
+{
+	if (cap < 4)
+		return len;
+	while (len > cap - 4) {
+		do
+			len--;
+		while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80);
+	}
+	memcpy(buf + len, "...", 4);
+	return len + 3;
+}
+
 /* 2.7: a PyStringObject. Its bytes are copied as they are: file names are in whatever encoding
  * the file system used, and guessing one would only hide that. */
 static int read_str27(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, char *buf,
@@ -92,6 +110,8 @@ static int read_str27(struct mem_reader *r, const struct py_offsets *o, uint64_t
 		return -1;
 	}
 	buf[n] = '\0';
+	if ((uint64_t)size > n)
+		n = mark_cut(buf, cap, n);
 	return (int)n;
 }
 
@@ -158,8 +178,8 @@ int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t ad
 	if (mem_read(r, data, raw, count * kind) != 0)
 		return -1;
 
-	size_t len = 0;
-	for (size_t i = 0; i < count; i++) {
+	size_t len = 0, i;
+	for (i = 0; i < count; i++) {
 		uint32_t cp;
 		if (kind == 1) {
 			cp = raw[i]; /* latin-1: each byte is its own code point */
@@ -174,6 +194,8 @@ int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t ad
 			break;
 	}
 	buf[len] = '\0';
+	if (i < (uint64_t)length)
+		len = mark_cut(buf, cap, len);
 	return (int)len;
 }
 

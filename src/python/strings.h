@@ -8,14 +8,16 @@
 struct mem_reader;
 struct py_offsets;
 
-/* Longest name or path we keep, in bytes of UTF-8; longer ones are cut at a character boundary.
- * Bounds every remote string read, whatever length the target claims. */
+/* Longest name or path we keep, in bytes of UTF-8; longer ones are cut at a character boundary
+ * and end with "..." (within this length). Bounds every remote string read, whatever length the
+ * target claims. */
 #define PY_STRING_MAX 1024
 
 /* Reads the text object at addr (2.7: str, whose bytes are copied as they are; 3.x: a PEP 393
  * str of any kind, compact or not, encoded here to UTF-8) into buf, NUL-terminated, at most
- * cap - 1 bytes (cap <= PY_STRING_MAX + 1 is enough). Returns the length written, or a negative
- * value when the object cannot be read or is not a well-formed string. */
+ * cap - 1 bytes (cap <= PY_STRING_MAX + 1 is enough). Text that does not fit is cut and ends
+ * with "..." (when cap >= 4), so a cut name never passes for a whole one. Returns the length
+ * written, or a negative value when the object cannot be read or is not a well-formed string. */
 int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, char *buf,
 		   size_t cap);
 

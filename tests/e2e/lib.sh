@@ -76,6 +76,18 @@ busy_stack() {
 	echo "$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);$t:spin:$(line_of "$t" spin)"
 }
 
+# methods_stack LABEL: the one stack tests/targets/methods.py spins in under LABEL's interpreter,
+# outermost first: from 3.11 functions go by their qualified names (co_qualname), before by
+# co_name alone.
+methods_stack() {
+	local t=$TARGETS/methods.py o=$TARGETS/pkg/methods.py cls="" loc=""
+	case $1 in
+	2.* | 3.[6-9] | 3.10) ;;
+	*) cls=Job. loc="Job.run.<locals>." ;;
+	esac
+	echo "$t:<module>:$(line_of "$t" module);$t:${cls}__init__:$(line_of "$t" init);$t:${cls}run:$(line_of "$t" run);$t:${loc}step:$(line_of "$t" step);$o:${cls}__init__:$(line_of "$o" spin)"
+}
+
 # start_target PYTHON SCRIPT ARGS...: starts it in the background, waits for its ready file
 # (the first argument passed to every target), sets TARGET_PID.
 start_target() {

@@ -1,5 +1,6 @@
 # t10-attach.sh: `pyflame -p PID` on a spinning target, under every interpreter: the exact call
-# chain with exact lines, the counts, and the target left running untraced.
+# chain with exact lines (methods by their qualified names from 3.11), the counts, and the target
+# left running untraced.
 . "$(dirname "$0")/lib.sh"
 
 for label in $ALL_PYTHONS; do
@@ -51,6 +52,18 @@ for label in $ALL_PYTHONS; do
 		ok "attach $label: target left running and untraced"
 	else
 		echo "state $st tracer $tr" | not_ok "attach $label: target left running and untraced"
+	fi
+	stop_target
+
+	# Methods and a nested function: qualified names from 3.11 (Job.run.<locals>.step), the
+	# bare name before; two Job.__init__ in two files named methods.py.
+	want=$(methods_stack "$label")
+	start_target "$py" "$TARGETS/methods.py" || { echo "not ok - attach $label: methods.py did not start"; continue; }
+	"$PYFLAME" -p "$TARGET_PID" -s 0 >"$WORK/one" 2>"$WORK/err"; rc=$?
+	if [ $rc -eq 0 ] && [ "$(cat "$WORK/one")" = "$want 1" ] && [ ! -s "$WORK/err" ]; then
+		ok "attach $label: methods by their $(case $want in *Job.*) echo qualified ;; *) echo plain ;; esac) names, exact stack"
+	else
+		{ echo "exit $rc, want: $want 1"; cat "$WORK/one" "$WORK/err"; } | not_ok "attach $label: methods.py"
 	fi
 	stop_target
 done

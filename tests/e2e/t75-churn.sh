@@ -24,7 +24,7 @@ quiet() {
 # roots, such as the new program's start-up after an exec). A frame of a thread born during a
 # snapshot and read while it ran would show up here as a made-up root.
 odd_roots() {
-	grep -v -E "^($c:<module>:|[^;]*threading\.py:_?_bootstrap:|\(idle\) |\(torn\) ${2:+|$2})" "$1"
+	grep -v -E "^($c:<module>:|[^;]*threading\.py:(Thread\.)?_?_bootstrap:|\(idle\) |\(torn\) ${2:+|$2})" "$1"
 }
 
 for label in 2.7 3.9 3.12 3.13 sid-3.14; do

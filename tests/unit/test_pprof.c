@@ -659,6 +659,46 @@ static void test_deterministic(const struct profile *p)
 	free(b);
 }
 
+/* Functions of one name from different files: pprof merges functions by name in -top, so
+ * each is named "name (file)" with the shortest ending of its path no other file has; the
+ * Function's filename keeps the whole path; a name that one file alone has stays bare. */
+static void test_shared_names(void)
+{
+	struct profile p;
+	profile_init(&p);
+	uint32_t mod = profile_frame(&p, "/app/main.py", "<module>", 1);
+	uint32_t a = profile_frame(&p, "/app/json/__init__.py", "__init__", 5);
+	uint32_t b = profile_frame(&p, "/lib/email/__init__.py", "__init__", 7);
+	uint32_t b9 = profile_frame(&p, "/lib/email/__init__.py", "__init__", 9);
+	uint32_t s1[] = { mod, a }, s2[] = { mod, b }, s3[] = { mod, b9 };
+	profile_add_stack(&p, PROF_NO_THREAD, s1, 2, 3);
+	profile_add_stack(&p, PROF_NO_THREAD, s2, 2, 2);
+	profile_add_stack(&p, PROF_NO_THREAD, s3, 2, 1);
+	struct out_options o = { .line_numbers = 1 };
+	int rc, gz;
+	struct decoded *d = roundtrip(&p, &o, &rc, &gz);
+	CHECK(rc == 0 && !d->bad && tables_consistent(d), "shared names: written and consistent");
+	CHECK_INT(d->nfunctions, 3, "shared names: one function per (name, file)");
+	const struct d_function *fa = function_named(d, "__init__ (json/__init__.py)");
+	const struct d_function *fb = function_named(d, "__init__ (email/__init__.py)");
+	CHECK(fa && strcmp(string_at(d, fa->filename), "/app/json/__init__.py") == 0,
+	      "shared names: json's __init__ named with its file's shortest telling ending, whole "
+	      "path as its filename");
+	CHECK(fb && strcmp(string_at(d, fb->filename), "/lib/email/__init__.py") == 0 &&
+		      fb->start_line == 7,
+	      "shared names: email's __init__ apart from it, both its lines in one function");
+	CHECK(function_named(d, "<module>") != NULL && function_named(d, "__init__") == NULL,
+	      "shared names: a name of one file stays bare");
+	char *t = render_samples(d);
+	CHECK_STR(t, "/app/json/__init__.py:__init__ (json/__init__.py):5;/app/main.py:<module>:1 3 30000000\n"
+		     "/lib/email/__init__.py:__init__ (email/__init__.py):7;/app/main.py:<module>:1 2 20000000\n"
+		     "/lib/email/__init__.py:__init__ (email/__init__.py):9;/app/main.py:<module>:1 1 10000000\n",
+		  "shared names: the samples name them apart");
+	free(t);
+	decoded_free(d);
+	profile_release(&p);
+}
+
 int main(void)
 {
 	struct profile p;
@@ -676,6 +716,7 @@ int main(void)
 	test_threads(&p, &fx);
 	test_deep();
 	test_empty_and_errors();
+	test_shared_names();
 	profile_release(&p);
 	return check_exit();
 }

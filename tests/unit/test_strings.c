@@ -202,17 +202,16 @@ static void test_kinds(struct fake *f, int minor)
 	CHECK(py_string_read(r, &o, BASE + nc, buf, sizeof buf) < 0,
 	      WHAT("non-compact with a NULL data pointer fails"));
 
-	/* Truncation: cut at a character boundary, never mid-sequence. */
-	n = py_string_read(r, &o, han, buf, 5);
-	CHECK_INT(n, 3, WHAT("cap 5 keeps one 3-byte character"));
-	CHECK_STR(buf, "\xe5\x87\xbd", WHAT("cap 5 text"));
+	/* Truncation: cut at a character boundary, never mid-sequence; too little room for the
+	 * "..." mark (test_cut_marked) leaves the cut unmarked. */
 	n = py_string_read(r, &o, han, buf, 7);
 	CHECK_INT(n, 6, WHAT("cap 7 fits both characters exactly"));
+	CHECK_STR(buf, "\xe5\x87\xbd\xe6\x95\xb0", WHAT("cap 7: whole, no mark"));
 	n = py_string_read(r, &o, han, buf, 3);
 	CHECK_INT(n, 0, WHAT("cap 3 fits no character"));
 	CHECK_STR(buf, "", WHAT("cap 3 gives the empty string"));
-	n = py_string_read(r, &o, emo, buf, 5);
-	CHECK_STR(buf, "a", WHAT("cap 5 drops a 4-byte character that does not fit whole"));
+	n = py_string_read(r, &o, emo, buf, 3);
+	CHECK_STR(buf, "a", WHAT("cap 3 drops a 4-byte character that does not fit whole"));
 	n = py_string_read(r, &o, emo, buf, 1);
 	CHECK_INT(n, 0, WHAT("cap 1 gives the empty string"));
 	CHECK(py_string_read(r, &o, emo, buf, 0) < 0, WHAT("cap 0 fails"));
@@ -225,6 +224,7 @@ static void test_kinds(struct fake *f, int minor)
 	n = py_string_read(r, &o, a, big, sizeof big);
 	CHECK_INT(n, PY_STRING_MAX, WHAT("long names are cut at PY_STRING_MAX"));
 	CHECK_INT(strlen(big), PY_STRING_MAX, WHAT("cut name is NUL-terminated"));
+	CHECK(strcmp(big + PY_STRING_MAX - 3, "...") == 0, WHAT("cut name ends with '...'"));
 
 	/* A claimed length of 2^40: read at most what PY_STRING_MAX bytes of output can need. */
 	for (unsigned kind = 1; kind <= 4; kind *= 2) {
@@ -294,14 +294,80 @@ static void test_27(struct fake *f)
 	CHECK_INT(py_string_read(r, &o, a, buf, sizeof buf), 4, "2.7: bytes copied as they are");
 	CHECK(memcmp(buf, "caf\xe9", 5) == 0, "2.7: non-UTF-8 bytes untouched");
 	CHECK_INT(py_string_read(r, &o, a, buf, 3), 2, "2.7: cut at cap");
-	CHECK_STR(buf, "ca", "2.7: cut text");
+	CHECK_STR(buf, "ca", "2.7: cut text, no room for a mark");
 	a = make_bytes(&o, 0x300, "x", -1, 1);
 	CHECK(py_string_read(r, &o, a, buf, sizeof buf) < 0, "2.7: negative ob_size fails");
 	a = make_bytes(&o, 0x400, "module", 1ll << 40, 6);
 	fake_reset(f);
 	CHECK(py_string_read(r, &o, a, buf, 16) == 15, "2.7: 2^40 ob_size reads cap - 1 bytes");
+	CHECK(memcmp(buf, "module", 6) == 0 && strcmp(buf + 12, "...") == 0,
+	      "2.7: 2^40 ob_size: cut, marked");
 	CHECK(f->max_len <= 16, "2.7: 2^40 ob_size: bounded read");
 	CHECK(py_string_read(r, &o, 0x900000, buf, sizeof buf) < 0, "2.7: unmapped fails");
+}
+
+/* Names longer than PY_STRING_MAX (and text longer than a caller's cap) end with "..." within
+ * the limit, so a cut name never reads as a whole one; a name that fits exactly is unmarked. */
+static void test_cut_marked(struct fake *f, int minor)
+{
+	struct py_offsets o = layout(minor);
+	struct mem_reader *r = &f->r;
+	static uint32_t cps[PY_STRING_MAX * 2];
+	char buf[PY_STRING_MAX + 1], what[128];
+	int n;
+
+#define WHAT(s) (snprintf(what, sizeof what, "cut 3.%d: %s", minor, (s)), what)
+	for (size_t i = 0; i < PY_STRING_MAX + 1; i++)
+		cps[i] = 'a' + (uint32_t)(i % 26);
+	uint64_t a = make_compact(&o, 0x1000, 1, 1, cps, PY_STRING_MAX);
+	n = py_string_read(r, &o, a, buf, sizeof buf);
+	CHECK(n == PY_STRING_MAX && (uint32_t)buf[n - 1] == cps[PY_STRING_MAX - 1],
+	      WHAT("exactly PY_STRING_MAX characters: whole, no mark"));
+	a = make_compact(&o, 0x1000, 1, 1, cps, PY_STRING_MAX + 1);
+	n = py_string_read(r, &o, a, buf, sizeof buf);
+	CHECK_INT(n, PY_STRING_MAX, WHAT("one more: cut within PY_STRING_MAX"));
+	CHECK(strcmp(buf + PY_STRING_MAX - 3, "...") == 0 &&
+		      memcmp(buf, "abcdefghijklmnopqrstuvwxyz", 26) == 0,
+	      WHAT("one more: the start kept, '...' at the end"));
+
+	/* 函 is 3 bytes of UTF-8: 400 of them do not fit; the mark takes the place of whole
+	 * characters: 340 of them (1020 bytes), then "...". */
+	for (size_t i = 0; i < 400; i++)
+		cps[i] = 0x51FD;
+	a = make_compact(&o, 0x1000, 2, 0, cps, 400);
+	n = py_string_read(r, &o, a, buf, sizeof buf);
+	CHECK_INT(n, 1023, WHAT("kind 2: whole characters, then the mark"));
+	CHECK(n == 1023 && memcmp(buf + 1017, "\xe5\x87\xbd...", 7) == 0,
+	      WHAT("kind 2: no character split before the mark"));
+
+	/* A caller's smaller cap is marked the same way. */
+	uint32_t hanshu[] = { 0x51FD, 0x6570, 0x51FD };
+	a = make_compact(&o, 0x1000, 2, 0, hanshu, 3);
+	n = py_string_read(r, &o, a, buf, 8);
+	CHECK_STR(buf, "\xe5\x87\xbd...", WHAT("cap 8: one character and the mark"));
+	CHECK_INT(n, 6, WHAT("cap 8: length with the mark"));
+	n = py_string_read(r, &o, a, buf, 5);
+	CHECK_STR(buf, "...", WHAT("cap 5: no character fits beside the mark"));
+#undef WHAT
+}
+
+/* 2.7's byte strings: the same mark after the same limit. */
+static void test_cut_marked_27(struct fake *f)
+{
+	struct py_offsets o = layout(7);
+	static char text[PY_STRING_MAX * 2];
+	char buf[PY_STRING_MAX + 1];
+	for (size_t i = 0; i < sizeof text; i++)
+		text[i] = (char)('a' + i % 26);
+	uint64_t a = make_bytes(&o, 0x1000, text, PY_STRING_MAX + 500, PY_STRING_MAX + 500);
+	int n = py_string_read(&f->r, &o, a, buf, sizeof buf);
+	CHECK_INT(n, PY_STRING_MAX, "cut 2.7: a long str cut within PY_STRING_MAX");
+	CHECK(strcmp(buf + PY_STRING_MAX - 3, "...") == 0 && memcmp(buf, text, PY_STRING_MAX - 3) == 0,
+	      "cut 2.7: the start kept, '...' at the end");
+	a = make_bytes(&o, 0x1000, text, PY_STRING_MAX, PY_STRING_MAX);
+	n = py_string_read(&f->r, &o, a, buf, sizeof buf);
+	CHECK(n == PY_STRING_MAX && memcmp(buf, text, PY_STRING_MAX) == 0,
+	      "cut 2.7: exactly PY_STRING_MAX bytes: whole, no mark");
 }
 
 static void test_bytes(struct fake *f)
@@ -406,6 +472,9 @@ int main(void)
 	test_kinds(&f, 11);
 	test_kinds(&f, 12);
 	test_27(&f);
+	test_cut_marked(&f, 11);
+	test_cut_marked(&f, 12);
+	test_cut_marked_27(&f);
 	test_bytes(&f);
 
 	/* Objects for the injection runs, rebuilt fresh (test_kinds reused offsets). */

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "fixture_profile.h"
+#include "output/frames.h"
 #include "output/output.h"
 #include "profile/profile.h"
 
@@ -115,7 +116,8 @@ static void test_graph(void)
 	      "-n: f has the 7 samples of both lines, 70% of 10");
 	CHECK_INT(count_of(t, "data-l=\"g (b.py)\""), 1, "-n: g merged too, above f");
 	CHECK(strstr(t, "(idle)") == NULL, "-x: no idle box");
-	CHECK(strstr(t, "\xe2\x80\x94 1.50 s, 10 samples<") != NULL, "-x: idle not in the total");
+	CHECK(strstr(t, "\xe2\x80\x94 1.50 s, 10 samples (10 idle not shown)<") != NULL,
+	      "-x: idle not in the total");
 	free(t);
 	profile_release(&p);
 }
@@ -341,6 +343,246 @@ static void test_empty_and_errors(void)
 	profile_release(&p);
 }
 
+/* With -x the heading counts the samples drawn and says how many idle ones are not, in the
+ * picture and in the document's title, for a flame graph and a flame chart alike. */
+static void test_heading_idle(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	uint32_t f = profile_frame(&p, "a.py", "f", 1), s[] = { f };
+	uint32_t id = profile_add_stack(&p, PROF_NO_THREAD, s, 1, 0);
+	for (int i = 0; i < 5; i++) {
+		int idle = i % 2;
+		profile_add_event(&p, 1700000000000000ull + 10000u * (unsigned)i,
+				  idle ? INTERN_NONE : id);
+		if (idle)
+			p.idle++;
+		else
+			profile_add_stack(&p, PROF_NO_THREAD, s, 1, 1);
+	}
+	struct out_options o = { .line_numbers = 1 };
+	for (int chart = 0; chart < 2; chart++) {
+		o.flamechart = chart;
+		char *t = svg_of(&p, &o, NULL);
+		const char *want = chart ? "Flame chart \xe2\x80\x94 3 samples (2 idle not shown)"
+					 : "Flame graph \xe2\x80\x94 3 samples (2 idle not shown)";
+		CHECK_INT(count_of(t, want), 2, chart ? "heading -x, chart: 3 drawn, 2 idle not shown"
+						     : "heading -x, graph: 3 drawn, 2 idle not shown");
+		free(t);
+	}
+	o.include_idle = 1;
+	o.flamechart = 0;
+	char *t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "\xe2\x80\x94 5 samples<") != NULL && strstr(t, "not shown") == NULL,
+	      "heading: idle shown, counted, nothing said");
+	free(t);
+	profile_release(&p);
+}
+
+/* A flame chart's size follows changes, not samples: a run of identical samples is one box
+ * however long. When only the GIL holder was read (no tick holds two stacks), a thread missing
+ * from a tick ran no Python code, so its frames stay one box across the ticks other threads
+ * (or nobody) held the GIL, and idle samples of a chart by thread get a lane of their own;
+ * with every thread read at every tick (--threads), a thread missing from one had no frame,
+ * and its boxes end there. */
+static void test_chart_follows_changes(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	p.interval = 0.01;
+	uint32_t mod = profile_frame(&p, "a.py", "<module>", 1), fa = profile_frame(&p, "a.py", "fa", 2);
+	uint32_t fb = profile_frame(&p, "a.py", "fb", 3), g = profile_frame(&p, "a.py", "g", 4);
+	uint32_t sa[] = { mod, fa }, sb[] = { mod, fb }, sa2[] = { mod, fa, g };
+	uint64_t t0 = 1700000000000000ull;
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .flamechart = 1 };
+
+	/* One stack, 10 samples and then 1000: the same boxes, only wider. */
+	uint32_t one = profile_add_stack(&p, PROF_NO_THREAD, sa, 2, 0);
+	for (unsigned i = 0; i < 10; i++)
+		profile_add_event(&p, t0 + 10000u * i, one);
+	char *t = svg_of(&p, &o, NULL);
+	int few = count_of(t, "<g class=");
+	free(t);
+	for (unsigned i = 10; i < 1000; i++)
+		profile_add_event(&p, t0 + 10000u * i, one);
+	t = svg_of(&p, &o, NULL);
+	CHECK(few == 3 && count_of(t, "<g class=") == few &&
+		      strstr(t, "data-x=\"0\" data-n=\"1000\" data-d=\"2\" data-w=\"10000000\"") != NULL,
+	      "changes: 10 or 1000 identical samples, the same three boxes");
+	free(t);
+
+	/* The GIL holder only: A, B, A, B, idle, A one call deeper. */
+	uint32_t ta = profile_thread(&p, 0, 1, 100, "A"), tb = profile_thread(&p, 0, 2, 101, "B");
+	uint32_t ia = profile_add_stack(&p, ta, sa, 2, 0), ib = profile_add_stack(&p, tb, sb, 2, 0);
+	uint32_t ia2 = profile_add_stack(&p, ta, sa2, 3, 0);
+	uint32_t seq[] = { ia, ib, ia, ib, INTERN_NONE, ia2 };
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	for (unsigned i = 0; i < 6; i++)
+		profile_add_event(&p, t0 + 10000u * i, seq[i]);
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-lanes=\"3\"") != NULL, "holder only: a lane per thread, one for idle");
+	CHECK(strstr(t, "data-x=\"0\" data-n=\"3\" data-d=\"3\" data-w=\"60000\" data-lane=\"0\" "
+			"data-l=\"fa (a.py:2)\"") != NULL,
+	      "holder only: A's fa is one box across B's turns and the idle tick");
+	CHECK(strstr(t, "data-x=\"50000\" data-n=\"1\" data-d=\"4\" data-w=\"10000\" data-lane=\"0\" "
+			"data-l=\"g (a.py:4)\"") != NULL,
+	      "holder only: g on it where A was seen in it");
+	CHECK(strstr(t, "data-x=\"10000\" data-n=\"2\" data-d=\"7\" data-w=\"30000\" data-lane=\"1\" "
+			"data-l=\"fb (a.py:3)\"") != NULL,
+	      "holder only: B's fb one box, ending where B was last missed");
+	CHECK(strstr(t, "data-x=\"40000\" data-n=\"1\" data-d=\"8\" data-w=\"10000\" data-lane=\"2\">"
+			"<title>(idle)") != NULL,
+	      "holder only: idle on its own lane, not on A's");
+	CHECK_INT(count_of(t, "<g class="), 9, "holder only: 9 boxes (root, A, B, idle and 5 frames)");
+	free(t);
+
+	/* Every thread at every tick (--threads): A missing from the second tick had no frame. */
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		if (i != 1)
+			profile_add_event(&p, t0 + 10000u * i, ia);
+		profile_add_event(&p, t0 + 10000u * i, ib);
+	}
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-x=\"0\" data-n=\"1\" data-d=\"3\" data-w=\"10000\" data-lane=\"0\" "
+			"data-l=\"fa (a.py:2)\"") != NULL &&
+		      strstr(t, "data-x=\"20000\" data-n=\"1\" data-d=\"3\" data-w=\"10000\" "
+				"data-lane=\"0\" data-l=\"fa (a.py:2)\"") != NULL,
+	      "all threads: A's boxes end at the tick it had no frame");
+	free(t);
+
+	/* One thread and idle: the idle lane needs no thread's name to tell it apart. */
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	profile_add_event(&p, t0, ia);
+	profile_add_event(&p, t0 + 10000u, INTERN_NONE);
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-lanes=\"2\"") != NULL && strstr(t, "<title>A\n") == NULL &&
+		      strstr(t, "data-x=\"0\" data-n=\"1\" data-d=\"1\" data-w=\"10000\" data-lane=\"0\" "
+				"data-l=\"&lt;module&gt; (a.py:1)\"") != NULL,
+	      "one thread: its lane and the idle lane, no thread box unless asked");
+	free(t);
+	profile_release(&p);
+}
+
+/* A flame chart has a time axis above its lanes: a tick at every multiple of the smallest 1, 2
+ * or 5 times a power of ten that keeps ticks 90 px apart, labelled in seconds since the first
+ * sample; the lanes start below it. A flame graph has none. */
+static void test_chart_axis(void)
+{
+	struct profile p;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	p.interval = 0.01;
+	uint32_t f = profile_frame(&p, "a.py", "f", 1), s[] = { f };
+	uint32_t id = profile_add_stack(&p, PROF_NO_THREAD, s, 1, 6);
+	for (unsigned i = 0; i < 6; i++)
+		profile_add_event(&p, 1700000000000000ull + 10000u * i, id);
+	struct out_options o = { .line_numbers = 1, .flamechart = 1 };
+	char *t = svg_of(&p, &o, NULL);
+	/* 60 ms over 1180 px: 90 px is 4.6 ms, so a tick every 5 ms, 13 of them, 98.3 px apart. */
+	CHECK(strstr(t, "<g id=\"axis\" data-y=\"50\" data-h=\"20\" data-tick=\"90\"><line x1=\"10\" "
+			"y1=\"69.5\" x2=\"1190\" y2=\"69.5\"/><line x1=\"10.0\" y1=\"56\" x2=\"10.0\" "
+			"y2=\"70\"/><text x=\"13.0\" y=\"64\">0.000 s</text>") != NULL,
+	      "axis: a line above the lanes, the first tick at 0.000 s");
+	CHECK(strstr(t, "<line x1=\"108.3\" y1=\"56\" x2=\"108.3\" y2=\"70\"/><text x=\"111.3\" "
+			"y=\"64\">0.005 s</text>") != NULL,
+	      "axis: the next at 0.005 s, 98.3 px on");
+	CHECK_INT(count_of(t, " s</text>"), 12, "axis: 12 labels, 0 to 0.055 s");
+	CHECK_INT(count_of(t, "y2=\"70\"/>"), 13, "axis: 13 ticks, the last (0.060 s) too near the edge "
+						       "for its label");
+	CHECK(strstr(t, "<rect x=\"10.0\" y=\"70.0\"") != NULL, "axis: the lanes start below it");
+	CHECK(strstr(t, "height=\"128\"") != NULL, "axis: the picture is taller by its 20 px");
+	free(t);
+
+	/* 7.5 s: a tick a second, labels without decimals. */
+	free(p.events);
+	p.events = NULL;
+	p.n_events = p.events_cap = 0;
+	for (unsigned i = 0; i < 750; i++)
+		profile_add_event(&p, 1700000000000000ull + 10000u * i, id);
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, ">1 s</text>") != NULL && strstr(t, ">7 s</text>") != NULL &&
+		      count_of(t, " s</text>") == 8,
+	      "axis: 7.5 s, a tick a second from 0 s to 7 s");
+	free(t);
+
+	o.flamechart = 0;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "id=\"axis\"") == NULL, "axis: none in a flame graph");
+	free(t);
+	profile_release(&p);
+}
+
+/* The files' short names: the fewest trailing components that no other file ends with. */
+static void test_file_suffixes(void)
+{
+	static const char *const files[][2] = {
+		{ "/x/a/__init__.py", "x/a/__init__.py" },
+		{ "/y/a/__init__.py", "y/a/__init__.py" },
+		{ "/z/c/__init__.py", "c/__init__.py" },
+		{ "/lib/only.py", "only.py" },
+		{ "a/b.py", "a/b.py" },   /* relative: its whole path is its longest ending */
+		{ "/a/b.py", "/a/b.py" }, /* which the absolute one differs from by its '/' */
+		{ "<frozen zipimport>", "<frozen zipimport>" },
+		{ "", "" },
+	};
+	struct profile p;
+	profile_init(&p);
+	uint32_t ids[8];
+	for (int i = 0; i < 8; i++)
+		ids[i] = profile_frame_get(&p, profile_frame(&p, files[i][0], "f", 1))->file;
+	uint32_t name = profile_frame_get(&p, 0)->func;
+	const char **s = out_file_suffixes(&p);
+	CHECK(s != NULL, "suffixes: built");
+	for (int i = 0; s && i < 8; i++) {
+		char what[128];
+		snprintf(what, sizeof what, "suffixes: %s shows as %s", files[i][0], files[i][1]);
+		CHECK_STR(s[ids[i]], files[i][1], what);
+	}
+	CHECK(s && s[name] == NULL, "suffixes: a function name is not a file");
+	free(s);
+	profile_release(&p);
+}
+
+/* Boxes name files by the ending of their paths that tells them apart, not by a base name
+ * that two files share; the tooltip keeps the whole path. */
+static void test_labels_tell_files_apart(void)
+{
+	struct profile p;
+	profile_init(&p);
+	uint32_t mod = profile_frame(&p, "/app/main.py", "<module>", 1);
+	uint32_t a = profile_frame(&p, "/venv/json/__init__.py", "loads", 5);
+	uint32_t b = profile_frame(&p, "/venv/email/__init__.py", "parse", 7);
+	uint32_t s1[] = { mod, a }, s2[] = { mod, b };
+	profile_add_stack(&p, PROF_NO_THREAD, s1, 2, 3);
+	profile_add_stack(&p, PROF_NO_THREAD, s2, 2, 2);
+	struct out_options o = { .line_numbers = 1 };
+	char *t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-l=\"loads (json/__init__.py:5)\"><title>loads "
+			"(/venv/json/__init__.py:5)\n") != NULL,
+	      "files apart: json/__init__.py in the box, the whole path in the tooltip");
+	CHECK(strstr(t, ">loads (json/__init__.py:5)</text>") != NULL,
+	      "files apart: the box's text says json/__init__.py");
+	CHECK(strstr(t, "data-l=\"parse (email/__init__.py:7)\"") != NULL,
+	      "files apart: email/__init__.py for the other __init__.py");
+	CHECK(strstr(t, "data-l=\"&lt;module&gt; (main.py:1)\"") != NULL,
+	      "files apart: a base name no other file has stays alone");
+	free(t);
+	o.line_numbers = 0;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-l=\"loads (json/__init__.py)\"") != NULL, "files apart: -n too");
+	free(t);
+	profile_release(&p);
+}
+
 int main(void)
 {
 	test_graph();
@@ -348,5 +590,10 @@ int main(void)
 	test_colours();
 	test_chart();
 	test_empty_and_errors();
+	test_heading_idle();
+	test_chart_follows_changes();
+	test_chart_axis();
+	test_file_suffixes();
+	test_labels_tell_files_apart();
 	return check_exit();
 }

@@ -86,7 +86,7 @@ def check_graph(collapsed_path, svg_path, stack):
     if len(roots) != 1 or roots[0]["n"] != total:
         problems.append("root: %r, want one with %d samples" % ([f["n"] for f in roots], total))
     children = sum(f["n"] for f in frames if f["d"] == 1)
-    m = re.search(r" \u2014 (?:[0-9.]+ s, )?([0-9]+) samples?$", heading)
+    m = re.search(r" \u2014 (?:[0-9.]+ s, )?([0-9]+) samples?(?: \([0-9]+ idle not shown\))?$", heading)
     if not m or int(m.group(1)) != total or children != total:
         problems.append("title %r, root children %d, collapsed total %d" % (heading, children, total))
     if got != want:

@@ -2,8 +2,9 @@
 # run_ui.py CHROMIUM SVG WORKDIR ZOOM SEARCH CTRLF: opens a copy of a pyflame SVG in headless
 # Chromium with ui_test.js injected. The page zooms into the frame under the first frame whose
 # label starts with ZOOM, then into that frame; resets; searches SEARCH with the button and
-# CTRLF with Ctrl+F. What the page showed is compared with what the SVG's own numbers say it
-# must show. Prints one summary line; on a disagreement, what differs, and exits 1.
+# CTRLF with Ctrl+F. What the page showed (a flame chart's time axis too) is compared with what
+# the SVG's own numbers say it must show. Prints one summary line; on a disagreement, what
+# differs, and exits 1.
 import html
 import json
 import os
@@ -96,7 +97,31 @@ def holder(frames, f):
         h["lane"] == f["lane"] and h["d"] == f["d"] - 1 and h["x"] <= f["x"] and f["x"] + f["w"] <= h["x"] + h["w"])][-1]
 
 
-def check_zoom(frames, z, got, geometry):
+def check_axis(what, labels, lo, hi, geometry, chart):
+    """A flame chart's time axis over lo..hi: labels in seconds since the first sample, each
+    just right of its tick at its place on the scale, one step apart, at least 90 px (svg.c's
+    TICK_PX); a flame graph has none."""
+    if not chart:
+        expect(not labels, "%s: a flame graph with a time axis %r" % (what, labels))
+        return
+    full, pad, gap = geometry
+    scale = (full + gap) / (hi - lo)
+    times = []
+    for x, text in labels:
+        m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?) s", text)
+        if not m:
+            problems.append("%s: axis label %r" % (what, text))
+            continue
+        t = float(m.group(1)) * 1e6
+        times.append(t)
+        expect(lo - 0.5 <= t <= hi + 0.5 and close(x, pad + (t - lo) * scale + 3, 0.11),
+               "%s: axis label %r at x %.1f, span %d..%d us wants %.1f" % (what, text, x, lo, hi, pad + (t - lo) * scale + 3))
+    steps = {round(b - a) for a, b in zip(times, times[1:])}
+    expect(len(times) >= 2 and len(steps) == 1 and min(steps) * scale >= 89.5,
+           "%s: axis labels %r over %d..%d us: want at least two, one step apart, 90 px or more" % (what, labels, lo, hi))
+
+
+def check_zoom(frames, z, got, geometry, chart=False):
     """After a click on z: z fills the width, every frame still shown is placed on the zoomed
     scale, clipped to z's span; what holds z is greyed; what lies beside it is hidden."""
     full, pad, gap = geometry
@@ -117,6 +142,7 @@ def check_zoom(frames, z, got, geometry):
     expect(sorted(got["greyed"]) == holders, "zoomed into %s: greyed %r, want %r" % (z["name"], got["greyed"], holders))
     beside = sum(1 for f in frames if f["x"] + f["w"] <= lo or f["x"] >= hi)
     expect(got["hidden"] == beside, "zoomed into %s: %d frames hidden, want %d" % (z["name"], got["hidden"], beside))
+    check_axis("zoomed into %s" % z["name"], got["axis"], lo, hi, geometry, chart)
 
 
 def main():
@@ -141,8 +167,11 @@ def main():
     pct = 100.0 * target["n"] / [f for f in frames if f["root"]][0]["n"]
     expect(r["details"].startswith(target["name"] + ": %d sample" % target["n"]) and ("%.2f%%" % pct) in r["details"],
            "hover details %r, want %s, %d samples, %.2f%%" % (r["details"], target["name"], target["n"], pct))
-    check_zoom(frames, parent, r["zooms"][0], (full, pad, gap))
-    check_zoom(frames, target, r["zooms"][1], (full, pad, gap))
+    chart = root.get("data-mode") == "chart"
+    check_zoom(frames, parent, r["zooms"][0], (full, pad, gap), chart)
+    check_zoom(frames, target, r["zooms"][1], (full, pad, gap), chart)
+    whole = [f for f in frames if f["root"]][0]
+    check_axis("after reset", r["after_reset"].pop("axis"), 0, whole["w"], (full, pad, gap), chart)
     expect(r["reset_shown"] == "visible", "reset zoom not shown when zoomed")
     expect(close(r["after_reset"]["width"], target["width"], 0.05) and r["after_reset"]["hidden"] == 0
            and r["after_reset"]["greyed"] == 0 and r["after_reset"]["reset_shown"] == "hidden",

@@ -3,7 +3,8 @@
 // Once the page has loaded (and pyflame's own script has set up), it drives the page as a user
 // would: real click, mouseover and keydown events, window.prompt answered by a stub. It zooms
 // into each frame of zooms in turn (indexes in document order; the last is the one hovered),
-// resets, searches with the button, clears, searches with Ctrl+F. What it sees goes as JSON
+// resets, searches with the button, clears, searches with Ctrl+F; a flame chart's time axis
+// is read after each zoom and the reset. What it sees goes as JSON
 // into a text element with id "result", for run_ui.py to read from chromium's --dump-dom.
 var PYFLAME_ERRORS = [];
 window.addEventListener('error', function (e) {
@@ -39,10 +40,16 @@ window.addEventListener('load', function () {
 		how();
 		return { matched: document.getElementById('matched').textContent, hits: hits() };
 	}
+	// A flame chart's time axis: each label's place and text.
+	function axis() {
+		return Array.prototype.slice.call(document.querySelectorAll('#axis text')).map(function (t) {
+			return [+t.getAttribute('x'), t.textContent];
+		});
+	}
 	// What the page shows after a zoom: every frame's place, the greyed and the hidden.
 	function zoomed(g) {
 		return {
-			name: name(g), width: width(g),
+			name: name(g), width: width(g), axis: axis(),
 			bbox: g.querySelector('rect').getBoundingClientRect().width,
 			layout: frames().map(function (f) {
 				var b = f.querySelector('rect');
@@ -80,7 +87,7 @@ window.addEventListener('load', function () {
 			width: width(target), hidden: frames().filter(function (f) {
 				return !shown(f);
 			}).length, greyed: document.querySelectorAll('g.anc').length,
-			reset_shown: getComputedStyle(reset).visibility
+			reset_shown: getComputedStyle(reset).visibility, axis: axis()
 		};
 
 		var button = document.getElementById('search');
