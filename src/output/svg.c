@@ -137,14 +137,16 @@ static int fit(const char *label, double px, size_t *bytes, int *cut)
 
 /* Formats a label into w->buf: "function (file:line)", the file as the shortest ending of its
  * path that no other file of the profile has, unless full (boxes are narrow; the details line
- * and tooltip have the path). Returns 0 or -1. */
+ * and tooltip have the path); "function (file)" when there is no line, and the name alone for
+ * a frame with no file. Returns 0 or -1. */
 static int label_text(struct svg *w, const struct label *l, int full)
 {
 	for (;;) {
 		int n;
-		if (l->kind != LABEL_FRAME)
+		/* No file: pyflame's own marker frame; no line: native code without one. */
+		if (l->kind != LABEL_FRAME || !*l->file)
 			n = snprintf(w->buf, w->cap, "%s", l->name);
-		else if (w->o->line_numbers)
+		else if (w->o->line_numbers && l->line > 0)
 			n = snprintf(w->buf, w->cap, "%s (%s:%d)", l->name,
 				     full ? l->file : l->short_file, l->line);
 		else
