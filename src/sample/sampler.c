@@ -14,63 +14,16 @@
 #include "python/code.h"
 #include "python/walker.h"
 #include "sample/schedule.h"
+#include "sample/scratch.h"
 #include "sample/stats.h"
 #include "sample/thread_names.h"
 #include "util/clock.h"
 #include "util/grow.h"
 
-/* How the GIL holder's OS thread is found, to stop only it (pause_snapshot). */
-enum {
-	GIL_PAUSE_OFF,    /* every thread is stopped at each tick */
-	GIL_PAUSE_NATIVE, /* 3.11+ records it (native_thread_id), numbered as our /proc numbers */
-	GIL_PAUSE_IDENT,  /* by its pthread_t, through threads' fs_base (struct ident_map) */
-};
-
-/* Full pauses in a row that learned the thread map without finding the GIL holder in it,
- * after which the map is taken not to work here (a libc whose fs_base is not pthread_t). */
-#define UNMAPPED_MAX 16
-
-/* Probes of a few threads (ident_map_probe) before control blocks are taken not to tell
- * TIDs: a process that had one thread at the first probe may have more at the next. */
-#define PROBES_MAX 8
-
-/* Reads of the GIL holder, each followed by an attempt to stop it alone, before a tick stops
- * every thread instead. */
-#define HOLDER_ATTEMPTS 2
-
 /* How often the sampler checks that the target is still there. */
 #define POLL_NS (50ull * 1000 * 1000)
 
-/* Per-run scratch, allocated once: no malloc per sample except when a deeper stack than any
- * before shows up. */
-struct scratch {
-	struct py_thread *threads; /* PY_MAX_THREADS */
-	struct py_raw_frame *frames;
-	size_t frames_cap;
-	struct {
-		size_t start, n;
-		long name; /* its entry in names, -1 when not tagged */
-	} *stacks; /* PY_MAX_THREADS */
-	struct thread_names names;
-	uint32_t *ids; /* PY_MAX_DEPTH */
-	struct proc_pause pause;
-	int gil_pause; /* GIL_PAUSE_*: how the GIL holder's TID is told, to pause only it */
-	struct ident_map idents; /* GIL_PAUSE_IDENT: pthread_t -> TID */
-	int relearn;         /* the holder's pthread_t was not in idents: learn at a full pause */
-	unsigned unmapped;   /* learnings in a row after which the holder was still not found */
-	unsigned probes;     /* ident_map_probe calls that did not find where the TID is kept */
-	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
-	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
-	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
-	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
-	int released; /* ...and the stacks read are of threads running C code without the GIL */
-	uint64_t cpu_ns; /* the target's CPU time when a tick last found the GIL free */
-	uint64_t cpu_moved_ns; /* when that figure was last seen to change, 0: never */
-	uint32_t released_frame; /* the marker frame ending their stacks, INTERN_NONE: not yet */
-	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
-};
-
-static int scratch_init(struct scratch *s)
+int scratch_init(struct scratch *s)
 {
 	memset(s, 0, sizeof *s);
 	s->released_frame = INTERN_NONE;
@@ -82,7 +35,7 @@ static int scratch_init(struct scratch *s)
 	return s->threads && s->stacks && s->ids && s->frames ? 0 : -ENOMEM;
 }
 
-static void scratch_release(struct scratch *s)
+void scratch_release(struct scratch *s)
 {
 	free(s->threads);
 	free(s->stacks);
@@ -92,6 +45,13 @@ static void scratch_release(struct scratch *s)
 	proc_pause_release(&s->pause);
 	ident_map_release(&s->idents);
 }
+
+/* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
+struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_config *cfg)
+{
+	return cfg->fresh ? cfg->fresh : w->mem;
+}
+
 
 /* Whether CPython itself would hide this frame: 3.11+ frames that have not reached their first
  * traceable instruction yet (still copying arguments and cells), unless owned by a generator. */
@@ -126,12 +86,6 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 	return k ? profile_add_stack(prof, thread, ids, k, 1) : INTERN_NONE;
 }
 
-/* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
-static struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_config *cfg)
-{
-	return cfg->fresh ? cfg->fresh : w->mem;
-}
-
 /* Whether a stack read without stopping the target still stands: the thread's innermost frame
  * and its code must be what they were when the walk began. If the thread returned or called
  * meanwhile, the frames read may mix two moments, so the stack is dropped and counted as torn.
@@ -144,170 +98,6 @@ static int stack_unchanged(struct py_walker *w, const struct sampler_config *cfg
 	return py_thread_frame(w, m, th->tstate, &frame_now) == 0 && frame_now == th->frame &&
 	       (n == 0 ||
 		(py_frame_code(w, m, frame_now, &code_now) == 0 && code_now == raw[0].code));
-}
-
-/* After a complete pause of every thread: learns the pthread_t -> TID map when the holder was
- * not in it, and gives up on the map when learning never finds the holder. */
-static void learn_idents(struct scratch *s, const struct py_thread *h, struct mem_reader *fresh)
-{
-	if (s->gil_pause != GIL_PAUSE_IDENT || !s->relearn || !s->pause.complete)
-		return;
-	s->relearn = 0;
-	if (ident_map_learn(&s->idents, &s->pause, fresh) != 0 ||
-	    !ident_map_find(&s->idents, h->thread_id))
-		s->unmapped++;
-	else
-		s->unmapped = 0;
-	if (s->unmapped >= UNMAPPED_MAX)
-		s->gil_pause = GIL_PAUSE_OFF;
-}
-
-/* Stops the GIL holder h alone, at the TID it runs on: the one its thread state records
- * (3.11+), or by its pthread_t the map's entry, else the TID its control block holds (a
- * thread new since the map was learned; a TID read from memory is only a guess, checked on the
- * stopped thread). A map entry may be stale: the stopped thread must run that pthread_t (a
- * pthread_t is reused by the next thread, which has another TID). Stopped, the holder may
- * have let the GIL go a moment before (2.7 lets go and takes it back every 100 instructions):
- * its own stack holds still all the same, and it is the only one wanted without --threads, so
- * the GIL is not read again while the target waits. With --threads, another thread may have
- * taken the GIL since: then this fails. Returns 1 with h's thread held, else 0 with nothing
- * held. The GIL is read through the fresh reader: the cache may hold an older holder. */
-static int stop_holder(struct proc_target *t, struct py_walker *w,
-		       const struct sampler_config *cfg, struct scratch *s, const struct py_thread *h)
-{
-	pid_t tids[2] = { 0, 0 };
-	if (s->gil_pause == GIL_PAUSE_NATIVE) {
-		tids[0] = (pid_t)h->native_id;
-	} else {
-		/* Where control blocks keep the TID is learned from a few threads stopped one
-		 * at a time; a full pause of a process of 500 threads held it 0.3 s. */
-		tids[0] = ident_map_find(&s->idents, h->thread_id);
-		if (!tids[0] && !s->idents.tid_off && s->probes < PROBES_MAX) {
-			s->probes++;
-			ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
-			tids[0] = ident_map_find(&s->idents, h->thread_id);
-		}
-	}
-	for (int i = 0; i < 2; i++) {
-		/* The control block is read only when the map had no TID, or the wrong one: a
-		 * remote read per tick saved while the map holds. */
-		if (i == 1 && s->gil_pause == GIL_PAUSE_IDENT)
-			tids[1] = ident_map_read_tid(&s->idents, cfg->fresh, h->thread_id);
-		pid_t tid = tids[i];
-		if (tid <= 0 || (i == 1 && tid == tids[0]) ||
-		    proc_pause_thread(t, &s->pause, tid) != 0)
-			continue;
-		struct py_thread again;
-		if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h->thread_id)) &&
-		    (!cfg->all_threads ||
-		     (py_gil_owner(w, fresh_reader(w, cfg), &again) == 0 &&
-		      again.tstate == h->tstate))) {
-			if (i == 1)
-				ident_map_set(&s->idents, h->thread_id, tid);
-			s->held_tid = tid;
-			return 1;
-		}
-		proc_resume_all(t, &s->pause);
-	}
-	/* Without the control block's TID, the map learned at a full pause is the only way. */
-	if (s->gil_pause == GIL_PAUSE_IDENT && !s->idents.tid_off)
-		s->relearn = 1;
-	return 0;
-}
-
-/* Stops what one consistent snapshot needs. While a thread holds the GIL no other can run
- * Python code, so stopping that one thread freezes every frame chain; a process with many
- * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
- * thread cost the target 2.7x at 1 kHz). The holder is read without stopping anything, then
- * stopped alone (stop_holder); when that fails twice, every thread is stopped. When the GIL is
- * free and only its holder is sampled, nothing is stopped and the sample is idle. With
- * --threads, a tick that finds the GIL free, or its holder just letting it go, stops every
- * thread: any may run Python code then, and the check of a stack read while its thread runs is
- * not proof enough for a pausing profile (2.7 reuses a code object's frame object, so a new
- * call can look like the old one; the churn test caught such a stack, a thread's own frames
- * under another thread's root).
- * Returns as proc_pause_all. */
-static int pause_snapshot(struct proc_target *t, struct py_walker *w,
-			  const struct sampler_config *cfg, struct scratch *s)
-{
-	s->holder = 0;
-	s->unpaused = 0;
-	struct py_thread h = { 0 };
-	/* Read again when the holder could not be stopped alone: it may have let the GIL go and
-	 * ended meanwhile (a short-lived thread), and a pause of every thread is the price of a
-	 * process's whole thread count. */
-	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
-	     attempt++) {
-		int known = py_gil_owner(w, fresh_reader(w, cfg), &h) == 0;
-		if (known && !h.tstate && !cfg->all_threads) {
-			s->unpaused = 1;
-			return 0;
-		}
-		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {
-			s->holder = h.tstate;
-			s->held = h;
-			return 0;
-		}
-		if (!known || !h.tstate)
-			break;
-	}
-	int rc = proc_pause_all(t, &s->pause);
-	if (rc == 0 && h.tstate)
-		learn_idents(s, &h, cfg->fresh);
-	return rc;
-}
-
-/* The GIL holder alone into *th, the one thread sampled without --threads: read from the GIL
- * itself, so that a tick costs the same whatever the number of threads (walking a list of 500
- * thread states while the holder stood stopped made a 1 kHz profile stop the target for most
- * of every tick). Returns 1, 0 when the GIL is free, or a py_walk_error (several interpreters,
- * none yet, or a bad read: the caller reads the whole list instead). */
-static int holder_read(struct py_walker *w, struct py_thread *th)
-{
-	if (py_gil_owner(w, w->mem, th) != 0)
-		return PY_WALK_BAD_READ;
-	if (!th->tstate)
-		return 0;
-	return py_thread_frame(w, w->mem, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
-}
-
-/* The OS thread running th, when it can be told without reading its registers: its thread
- * state's (3.11+), else the pthread_t map's, else its control block's (where that keeps the
- * TID is learned once, from a few threads stopped one at a time); 0 when not. A TID read from
- * memory is only as good as the control block: it is used here to read the thread's state,
- * and a wrong one costs a sample, never a wrong stack. */
-static pid_t running_tid(struct proc_target *t, const struct py_walker *w,
-			 const struct sampler_config *cfg, struct scratch *s,
-			 const struct py_thread *th)
-{
-	if (s->gil_pause == GIL_PAUSE_NATIVE)
-		return (pid_t)th->native_id;
-	if (s->gil_pause != GIL_PAUSE_IDENT)
-		return 0;
-	pid_t tid = ident_map_find(&s->idents, th->thread_id);
-	if (!tid && !s->idents.tid_off && s->probes < PROBES_MAX) {
-		s->probes++;
-		ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
-		tid = ident_map_find(&s->idents, th->thread_id);
-	}
-	return tid ? tid : ident_map_read_tid(&s->idents, w->mem, th->thread_id);
-}
-
-/* With the GIL free, the Python threads running on a CPU now, into s->threads: C code that
- * let the GIL go (numpy, compression, hashing) is work, not idleness, and is shown under the
- * Python line that called it. A thread whose OS thread cannot be told is left out. Their
- * stacks are read with them running and checked (read_stacks): without the GIL their Python
- * frames cannot change, unless they take it back meanwhile. Returns their count. */
-static int released_threads(struct proc_target *t, struct py_walker *w,
-			    const struct sampler_config *cfg, struct scratch *s)
-{
-	int n = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS), k = 0;
-	for (int i = 0; i < n; i++) {
-		pid_t tid = s->threads[i].frame ? running_tid(t, w, cfg, s, &s->threads[i]) : 0;
-		if (tid > 0 && procfs_thread_state(t->pid, tid) == 'R')
-			s->threads[k++] = s->threads[i];
-	}
-	return k;
 }
 
 /* The frame that ends the stack of a thread running without the GIL. */
@@ -439,8 +229,6 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 		prof->samples++;
 }
 
-/* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
- * or -EPERM. */
 /* How long after its CPU time last moved a target with the GIL free is looked at for threads
  * running C code: a few of the kernel's scheduler ticks. */
 #define CPU_RECENT_NS (50ull * 1000 * 1000)
@@ -470,6 +258,8 @@ static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 		}
 }
 
+/* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
+ * or -EPERM. */
 static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		    struct profile *prof, struct sample_stats *st, struct scratch *s)
 {

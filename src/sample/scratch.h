@@ -1,0 +1,77 @@
+/* scratch.h: what one sampler keeps between ticks (the threads and stacks of the tick, the pause,
+ * how the GIL holder is told), shared by the tick's steps in sampler.c and the GIL's part of them
+ * in gil_holder.c. Private to src/sample/. */
+#ifndef PYFLAME_SAMPLE_SCRATCH_H
+#define PYFLAME_SAMPLE_SCRATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proc/idents.h"
+#include "proc/pause.h"
+#include "python/walker.h"
+#include "sample/thread_names.h"
+
+struct mem_reader;
+struct proc_target;
+struct sampler_config;
+
+/* How the GIL holder's OS thread is found, to stop only it (pause_snapshot). */
+enum {
+	GIL_PAUSE_OFF,    /* every thread is stopped at each tick */
+	GIL_PAUSE_NATIVE, /* 3.11+ records it (native_thread_id), numbered as our /proc numbers */
+	GIL_PAUSE_IDENT,  /* by its pthread_t, through threads' fs_base (struct ident_map) */
+};
+
+/* Per-run scratch, allocated once: no malloc per sample except when a deeper stack than any
+ * before shows up. */
+struct scratch {
+	struct py_thread *threads; /* PY_MAX_THREADS */
+	struct py_raw_frame *frames;
+	size_t frames_cap;
+	struct {
+		size_t start, n;
+		long name; /* its entry in names, -1 when not tagged */
+	} *stacks; /* PY_MAX_THREADS */
+	struct thread_names names;
+	uint32_t *ids; /* PY_MAX_DEPTH */
+	struct proc_pause pause;
+	int gil_pause; /* GIL_PAUSE_*: how the GIL holder's TID is told, to pause only it */
+	struct ident_map idents; /* GIL_PAUSE_IDENT: pthread_t -> TID */
+	int relearn;         /* the holder's pthread_t was not in idents: learn at a full pause */
+	unsigned unmapped;   /* learnings in a row after which the holder was still not found */
+	unsigned probes;     /* ident_map_probe calls that did not find where the TID is kept */
+	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
+	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
+	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
+	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
+	int released; /* ...and the stacks read are of threads running C code without the GIL */
+	uint64_t cpu_ns; /* the target's CPU time when a tick last found the GIL free */
+	uint64_t cpu_moved_ns; /* when that figure was last seen to change, 0: never */
+	uint32_t released_frame; /* the marker frame ending their stacks, INTERN_NONE: not yet */
+	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
+};
+
+int scratch_init(struct scratch *s);
+void scratch_release(struct scratch *s);
+
+/* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
+struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_config *cfg);
+
+/* gil_holder.c: stops what one consistent snapshot needs (the GIL holder alone when it can be
+ * told, else every thread), or nothing when the GIL is free and only its holder is sampled
+ * (s->unpaused). Returns as proc_pause_all. */
+int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
+		   struct scratch *s);
+
+/* gil_holder.c: the GIL holder alone into *th, read from the GIL itself. Returns 1, 0 when the
+ * GIL is free, or a py_walk_error. */
+int holder_read(struct py_walker *w, struct py_thread *th);
+
+/* gil_holder.c: with the GIL free, the Python threads running on a CPU now (C code that let
+ * the GIL go), into s->threads. Returns their count. */
+int released_threads(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
+		     struct scratch *s);
+
+#endif
