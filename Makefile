@@ -3,6 +3,8 @@
 #   make check      every test: unit and replay tests (plain, and again under ASan+UBSan built
 #                   with clang), then the end-to-end tests under every installed interpreter
 #   make offsets    regenerate src/python/offsets_table.c from the installed Pythons' headers
+#   make fuzz       libFuzzer over the walker (FUZZ_SECONDS); make fuzz-native, over the
+#                   native unwinder
 #   make bench      the overhead benchmark (not part of check)
 #   make soak       pyflame's memory over an hour's profile (SOAK_SECONDS=3600)
 
@@ -29,7 +31,7 @@ FIXTURE_SRC := $(sort $(wildcard tests/unit/fixture_*.c))
 FIXTURE_OBJ := $(FIXTURE_SRC:tests/unit/%.c=build/tests/%.o)
 SAN_FIXTURE_OBJ := $(FIXTURE_SRC:tests/unit/%.c=build/san/tests/%.o)
 
-.PHONY: all check offsets bench soak fuzz install clean
+.PHONY: all check offsets bench soak fuzz fuzz-native install clean
 
 all: build/pyflame
 
@@ -54,7 +56,7 @@ $(FIXTURE_OBJ): build/tests/%.o: tests/unit/%.c
 
 build/tests/%: tests/unit/%.c $(FIXTURE_OBJ) build/libpyflame.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(FIXTURE_OBJ) $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/libpyflame.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(FIXTURE_OBJ) $(call fuzz_src,$*) build/libpyflame.a $(LDLIBS)
 
 # The sanitized build uses clang, so every `make check` also proves the code clang-clean.
 build/san/obj/%.o: src/%.c
@@ -71,7 +73,11 @@ $(SAN_FIXTURE_OBJ): build/san/tests/%.o: tests/unit/%.c
 
 build/san/tests/%: tests/unit/%.c $(SAN_FIXTURE_OBJ) build/san/libpyflame.a
 	@mkdir -p $(dir $@)
-	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(SAN_FIXTURE_OBJ) $(if $(filter %fuzz_corpus,$*),$(FUZZ_SRC)) build/san/libpyflame.a $(LDLIBS)
+	$(SANCC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(SAN_FIXTURE_OBJ) $(call fuzz_src,$*) build/san/libpyflame.a $(LDLIBS)
+
+# The fuzz driver a unit test replays its corpus through, linked into it: test_fuzz_corpus
+# takes the walker's, test_fuzz_native the native unwinder's.
+fuzz_src = $(if $(filter %fuzz_corpus,$(1)),$(FUZZ_SRC))$(if $(filter %fuzz_native,$(1)),$(FUZZ_NATIVE_SRC))
 
 # `make fuzz`: libFuzzer over mutated memory images (FUZZ_SECONDS, default 60), seeded with the
 # recorded images; new crashers land in tests/fuzz/corpus, which `make check` replays.
@@ -86,6 +92,20 @@ fuzz: build/fuzz/fuzz_walk
 	cp -n tests/images/*.img build/fuzz/corpus/ 2>/dev/null || true
 	build/fuzz/fuzz_walk -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
 		-rss_limit_mb=2048 -artifact_prefix=tests/fuzz/corpus/ build/fuzz/corpus tests/fuzz/corpus
+
+# The native unwinder's driver: registers and a stack from the input, this process's own
+# modules (tests/fuzz/fuzz_native.c); crashers land in tests/fuzz/corpus-native, which
+# test_fuzz_native replays.
+FUZZ_NATIVE_SRC = tests/fuzz/fuzz_native.c
+build/fuzz/fuzz_native: $(FUZZ_NATIVE_SRC) $(LIB_SRC)
+	@mkdir -p build/fuzz
+	$(SANCC) $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $@ $(FUZZ_NATIVE_SRC) $(LIB_SRC) $(LDLIBS)
+
+fuzz-native: build/fuzz/fuzz_native
+	@mkdir -p build/fuzz/corpus-native tests/fuzz/corpus-native
+	build/fuzz/fuzz_native -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix=tests/fuzz/corpus-native/ \
+		build/fuzz/corpus-native tests/fuzz/corpus-native
 
 build/san/pyflame: src/main.c build/san/libpyflame.a
 	$(SANCC) $(SAN_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
