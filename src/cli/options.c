@@ -43,6 +43,8 @@ static const char usage_text[] =
 	"      --threads          sample every thread, not only the one holding the GIL\n"
 	"      --thread-names     start each stack with its thread's name\n"
 	"      --nonblocking      read the target without stopping it\n"
+	"      --native           add the native (C) frames of each stack: extensions,\n"
+	"                         libraries, the interpreter's built-ins\n"
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
 	"                         then its stack ending in ';' (with svg: a flame chart)\n"
@@ -109,7 +111,8 @@ __attribute__((format(printf, 2, 3))) static int usage_error(FILE *err, const ch
 	return -1;
 }
 
-enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES };
+enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES,
+       OPT_NATIVE };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -123,6 +126,7 @@ static const struct option long_options[] = {
 	{ "threads", no_argument, NULL, OPT_THREADS },
 	{ "thread-names", no_argument, NULL, OPT_THREAD_NAMES },
 	{ "nonblocking", no_argument, NULL, OPT_NONBLOCKING },
+	{ "native", no_argument, NULL, OPT_NATIVE },
 	{ "abi", required_argument, NULL, OPT_ABI },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
@@ -217,6 +221,9 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 		case OPT_NONBLOCKING:
 			o->nonblocking = 1;
 			break;
+		case OPT_NATIVE:
+			o->native = 1;
+			break;
 		case OPT_ABI:
 			/* Whether this build has a layout for it is the record command's to
 			 * check: the options know Python's version numbers, not its layouts. */
@@ -271,6 +278,13 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			return -1;
 		}
 		fprintf(err, "pyflame: -d prints text; it cannot write %s\n", o->format->name);
+		return -1;
+	}
+	/* A running thread's registers and stack move while they are read: no consistent
+	 * native stack without stopping it. */
+	if (o->native && o->nonblocking) {
+		fprintf(err, "pyflame: --native needs the threads stopped to read their registers: "
+			"it cannot be used with --nonblocking\n");
 		return -1;
 	}
 	if (trace) {

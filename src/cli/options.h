@@ -39,6 +39,7 @@ struct options {
 	int threads;        /* --threads */
 	int thread_names;   /* --thread-names: the thread's name as each stack's root frame */
 	int nonblocking;    /* --nonblocking: never stop the target */
+	int native;         /* --native: native frames merged with the Python ones */
 	int has_abi;        /* --abi given */
 	struct py_version abi;
 	const char *abi_arg; /* --abi as given, for messages */

@@ -105,11 +105,11 @@ static int sample_across_execs(struct session *s, struct session_target *t,
 	}
 }
 
-static int run_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
-		    const struct out_options *oo, struct out_sink *sink)
+static int run_dump(struct proc_target *t, struct py_walker *w, struct native_unwinder *native,
+		    struct profile *prof, const struct out_options *oo, struct out_sink *sink)
 {
 	struct dump_thread threads[256];
-	int n = sample_dump(t, w, prof, threads, sizeof threads / sizeof threads[0]);
+	int n = sample_dump(t, w, prof, threads, sizeof threads / sizeof threads[0], native);
 	if (n == -EPERM)
 		return n;
 	if (n < 0) {
@@ -430,6 +430,7 @@ int cmd_record(int argc, char **argv)
 	struct sampler_config cfg = sampling_config(&o);
 	struct session session;
 	session_init(&session, &cfg, &prof, &stats);
+	session.native = o.native;
 	struct session_target *t = session_add(&session, pid, o.command != NULL, o.record != NULL);
 	char title[1024];
 	describe_run(&o, title, sizeof title);
@@ -446,7 +447,7 @@ int cmd_record(int argc, char **argv)
 	} else if ((ready = ready_target(t, &o, &pt)) < 0) {
 		status = 1;
 	} else if (ready) {
-		int rc = o.dump ? run_dump(&t->proc, &t->walker, &prof, &oo, &sinks[0])
+		int rc = o.dump ? run_dump(&t->proc, &t->walker, t->native, &prof, &oo, &sinks[0])
 				: sample_across_execs(&session, t, &o);
 		if (rc == -EPERM) {
 			warn("cannot attach to %d: operation not permitted", (int)pid);

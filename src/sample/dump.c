@@ -12,20 +12,44 @@
 #include "python/walker.h"
 #include "sample/sampler.h"
 #include "sample/stats.h"
+#include "native/unwind.h"
+#include "proc/regs.h"
+#include "sample/native_merge.h"
 #include "sample/thread_names.h"
 
+/* The native frames of thread tid, stopped, into nat (pcs and activation: NATIVE_MAX_DEPTH);
+ * none when it cannot be unwound at all. */
+static void unwind_thread(struct native_unwinder *u, pid_t tid, uint64_t *pcs, uint8_t *act,
+			  struct sample_natives *nat)
+{
+	struct native_regs regs;
+	int status = NATIVE_UNWIND_FAILED;
+	nat->n = 0;
+	if (tid <= 0 || native_regs_read(tid, &regs) != 0)
+		return;
+	int n = native_unwind(u, tid, &regs, pcs, act, NATIVE_MAX_DEPTH, &status);
+	nat->n = n > 0 ? (size_t)n : 0;
+	nat->failed = status == NATIVE_UNWIND_FAILED;
+}
+
 int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
-		struct dump_thread *out, size_t max)
+		struct dump_thread *out, size_t max, struct native_unwinder *native)
 {
 	struct proc_pause pause = { 0 };
 	/* A container's process seen from the host numbers its threads its own way. */
 	struct thread_names names = { .foreign_ns = t->pid && !procfs_same_pid_ns(t->pid) };
 	struct py_thread *threads = calloc(PY_MAX_THREADS, sizeof *threads);
 	struct py_raw_frame *frames = calloc(PY_MAX_DEPTH, sizeof *frames);
-	uint32_t *ids = calloc(PY_MAX_DEPTH + 1, sizeof *ids);
+	struct sample_buf buf = { calloc(SAMPLE_IDS_MAX, sizeof *buf.ids),
+				  calloc(PY_MAX_DEPTH, sizeof *buf.call_end) };
+	uint64_t *pcs = native ? calloc(NATIVE_MAX_DEPTH, sizeof *pcs) : NULL;
+	uint8_t *act = native ? calloc(NATIVE_MAX_DEPTH, sizeof *act) : NULL;
+	struct sample_natives nat = { .u = native, .names = native ? native_names_new() : NULL,
+				      .pcs = pcs, .activation = act };
 	struct sample_stats lost = { 0 }; /* a frame unresolved shows as a shorter stack */
 	int rc = -ENOMEM;
-	if (!threads || !frames || !ids)
+	if (!threads || !frames || !buf.ids || !buf.call_end ||
+	    (native && (!pcs || !act || !nat.names)))
 		goto out;
 	rc = proc_pause_all(t, &pause);
 	if (rc < 0)
@@ -48,9 +72,11 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 					  : 0;
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;
+		if (nf > 0 && native)
+			unwind_thread(native, d->tid, pcs, act, &nat);
 		if (nf > 0)
-			d->stack = sample_resolve(w, prof, &lost, frames, (size_t)nf, PROF_NO_THREAD, INTERN_NONE,
-						  ids);
+			d->stack = sample_resolve(w, prof, &lost, frames, (size_t)nf, PROF_NO_THREAD,
+						  INTERN_NONE, native ? &nat : NULL, &buf);
 	}
 	/* Names and lines were resolved while stopped: a dump is one instant, not a profile. */
 	proc_resume_all(t, &pause);
@@ -60,6 +86,10 @@ out:
 	thread_names_release(&names);
 	free(threads);
 	free(frames);
-	free(ids);
+	free(buf.ids);
+	free(buf.call_end);
+	free(pcs);
+	free(act);
+	native_names_free(nat.names);
 	return rc;
 }

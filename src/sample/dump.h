@@ -11,10 +11,12 @@
 struct proc_target;
 struct py_walker;
 struct profile;
+struct native_unwinder;
 
-/* Stops t once, reads every thread and its stack into prof and out (at most max), and lets
- * t go. Returns the number of threads, or a negative errno / py_walk_error. */
+/* Stops t once, reads every thread and its stack into prof and out (at most max), with its
+ * native frames through native when given (--native), and lets t go. Returns the number of
+ * threads, or a negative errno / py_walk_error. */
 int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
-		struct dump_thread *out, size_t max);
+		struct dump_thread *out, size_t max, struct native_unwinder *native);
 
 #endif

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "mem/cache.h"
+#include "native/unwind.h"
+#include "proc/regs.h"
 #include "proc/idents.h"
 #include "proc/pause.h"
 #include "proc/procfs.h"
@@ -14,6 +16,7 @@
 #include "python/code.h"
 #include "python/walker.h"
 #include "sample/schedule.h"
+#include "sample/native_merge.h"
 #include "sample/scratch.h"
 #include "sample/stats.h"
 #include "sample/thread_names.h"
@@ -29,17 +32,22 @@ int scratch_init(struct scratch *s)
 	s->released_frame = INTERN_NONE;
 	s->threads = calloc(PY_MAX_THREADS, sizeof *s->threads);
 	s->stacks = calloc(PY_MAX_THREADS, sizeof *s->stacks);
-	s->ids = calloc(PY_MAX_DEPTH + 1, sizeof *s->ids);
+	s->buf.ids = calloc(SAMPLE_IDS_MAX, sizeof *s->buf.ids);
+	s->buf.call_end = calloc(PY_MAX_DEPTH, sizeof *s->buf.call_end);
 	s->frames_cap = 2 * PY_MAX_DEPTH;
 	s->frames = calloc(s->frames_cap, sizeof *s->frames);
-	return s->threads && s->stacks && s->ids && s->frames ? 0 : -ENOMEM;
+	return s->threads && s->stacks && s->buf.ids && s->buf.call_end && s->frames ? 0 : -ENOMEM;
 }
 
 void scratch_release(struct scratch *s)
 {
 	free(s->threads);
 	free(s->stacks);
-	free(s->ids);
+	free(s->buf.ids);
+	free(s->buf.call_end);
+	free(s->pcs);
+	free(s->activation);
+	native_names_free(s->native_names);
 	free(s->frames);
 	thread_names_release(&s->names);
 	proc_pause_release(&s->pause);
@@ -64,26 +72,45 @@ static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame
 
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
-			uint32_t *ids)
+			const struct sample_natives *nat, struct sample_buf *buf)
 {
+	/* The Python frames named, innermost first, in the first PY_MAX_DEPTH ids; the stack
+	 * the profile keeps, outermost first, after them. */
+	uint32_t *py = buf->ids, *out = buf->ids + PY_MAX_DEPTH;
 	size_t k = 0;
-	for (size_t i = n; i-- > 0;) {
+	for (size_t i = 0; i < n && i < PY_MAX_DEPTH; i++) {
 		const struct py_code *code = py_code_get(w, raw[i].code);
 		if (!code) {
 			st->errors[SAMPLE_ERR_CODE]++;
 			return INTERN_NONE;
 		}
-		if (frame_incomplete(w, &raw[i], code))
+		if (frame_incomplete(w, &raw[i], code)) {
+			/* Left out, but where its eval call began is kept. */
+			if (raw[i].outermost_of_call && k)
+				buf->call_end[k - 1] = 1;
 			continue;
+		}
 		uint32_t id = profile_frame(prof, code->filename, code->name,
 					    py_code_line(code, raw[i].index));
 		if (id == INTERN_NONE)
 			return INTERN_NONE;
-		ids[k++] = id;
+		buf->call_end[k] = (uint8_t)raw[i].outermost_of_call;
+		py[k++] = id;
 	}
-	if (k && innermost != INTERN_NONE)
-		ids[k++] = innermost;
-	return k ? profile_add_stack(prof, thread, ids, k, 1) : INTERN_NONE;
+	if (!k)
+		return INTERN_NONE;
+	size_t m;
+	if (nat && nat->n) {
+		native_names_interpreter(nat->names, prof, w->target.binary);
+		m = native_merge(nat->names, nat->u, prof, nat->pcs, nat->activation, nat->n,
+				 nat->failed, py, buf->call_end, k, out);
+	} else {
+		for (m = 0; m < k; m++)
+			out[m] = py[k - 1 - m];
+	}
+	if (innermost != INTERN_NONE)
+		out[m++] = innermost;
+	return profile_add_stack(prof, thread, out, m, 1);
 }
 
 /* Whether a stack read without stopping the target still stands: the thread's innermost frame
@@ -130,6 +157,34 @@ static int threads_wanted(struct proc_target *t, struct py_walker *w,
 	return nt;
 }
 
+/* The native frames of th, whose stack is stacks[k], while its thread is stopped (the GIL
+ * holder held alone, or every thread): its registers, then the unwinder through this tick's
+ * pages. A thread not held (read while it may run) has none: its registers move. */
+static void unwind_stack(const struct sampler_config *cfg, struct scratch *s,
+			 const struct py_thread *th, size_t k)
+{
+	pid_t tid = th->tstate == s->holder ? s->held_tid
+					     : thread_tid(th, &s->pause, s->names.foreign_ns);
+	struct native_regs regs;
+	if (tid <= 0 || !proc_pause_holds(&s->pause, tid) || native_regs_read(tid, &regs) != 0)
+		return;
+	if ((!s->native_names && !(s->native_names = native_names_new())) ||
+	    grow_array((void **)&s->pcs, &s->pcs_cap, s->pcs_used + NATIVE_MAX_DEPTH,
+		       sizeof *s->pcs) != 0 ||
+	    grow_array((void **)&s->activation, &s->activation_cap,
+		       s->pcs_used + NATIVE_MAX_DEPTH, sizeof *s->activation) != 0)
+		return;
+	int status = NATIVE_UNWIND_FAILED;
+	int n = native_unwind(cfg->native, tid, &regs, s->pcs + s->pcs_used,
+			      s->activation + s->pcs_used, NATIVE_MAX_DEPTH, &status);
+	if (n <= 0)
+		return;
+	s->stacks[k].native_start = s->pcs_used;
+	s->stacks[k].native_n = (size_t)n;
+	s->stacks[k].native_failed = status == NATIVE_UNWIND_FAILED;
+	s->pcs_used += (size_t)n;
+}
+
 /* Reads the raw stacks of the nt threads in s->threads (the target held as the pause left
  * it) into s->stacks; stacks read while their thread may run are checked, and dropped as torn
  * when they changed. Returns how many stacks were kept; *lost counts the threads that had a
@@ -144,6 +199,7 @@ static size_t read_stacks(struct py_walker *w, const struct sampler_config *cfg,
 	 * tells the holder by the GIL's last_holder, set a moment after the GIL is taken). */
 	int checked_all = !cfg->pause || s->unpaused || (!s->pause.complete && !s->holder);
 	size_t nstacks = 0, used = 0;
+	s->pcs_used = 0;
 	*lost = 0;
 	for (int i = 0; i < nt; i++) {
 		const struct py_thread *th = &s->threads[i];
@@ -178,6 +234,9 @@ static size_t read_stacks(struct py_walker *w, const struct sampler_config *cfg,
 		s->stacks[nstacks].start = used;
 		s->stacks[nstacks].n = (size_t)n;
 		s->stacks[nstacks].name = -1;
+		s->stacks[nstacks].native_n = 0;
+		if (cfg->native && !checked)
+			unwind_stack(cfg, s, th, nstacks);
 		if (cfg->tag_threads) {
 			/* The TID is told now, while its thread may be held; the name is
 			 * read once the target runs again. Which threads are held says which
@@ -214,10 +273,14 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 			thread = profile_thread(prof, (uint32_t)t->pid, id ? e->ident : 0,
 						id ? (uint64_t)e->tid : 0, e->name);
 		}
+		struct sample_natives nat = { cfg->native, s->native_names,
+					      s->pcs + s->stacks[i].native_start,
+					      s->activation + s->stacks[i].native_start,
+					      s->stacks[i].native_n, s->stacks[i].native_failed };
 		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, thread, s->released ? released_frame(prof, s)
-									  : INTERN_NONE,
-					     s->ids);
+					     s->stacks[i].n, thread,
+					     s->released ? released_frame(prof, s) : INTERN_NONE,
+					     nat.n ? &nat : NULL, &s->buf);
 		if (id != INTERN_NONE)
 			profile_add_event(prof, time_us, id);
 	}

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "native/unwind.h"
+#include "python/walker.h"
+
 struct mem_reader;
 struct proc_target;
 struct py_walker;
@@ -29,6 +32,7 @@ struct sampler_config {
 				   * NULL when there is none */
 	struct mem_reader *fresh; /* a reader with no cache, to re-check stacks read without
 				   * pausing; NULL: the walker's own */
+	struct native_unwinder *native; /* --native: the target's unwinder, else NULL */
 };
 
 /* The sampler as steps others can drive: open over a target and its walker, tick as often as
@@ -58,15 +62,34 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 		struct profile *prof, struct sample_stats *stats, volatile sig_atomic_t *stop);
 
 struct py_raw_frame;
+struct native_unwinder;
+struct native_names;
 
-/* Resolves one raw stack (innermost first, as read) into names and lines, and adds it to prof
- * once, outermost first, seen on thread (a profile thread id or PROF_NO_THREAD), with the frame
- * id innermost after the stack's own (INTERN_NONE: none); ids is scratch for PY_MAX_DEPTH + 1
- * frame ids. Frames CPython itself hides (3.11+ frames not yet started) are
+/* A thread's native frames, for sample_resolve to merge with its Python ones (--native). */
+struct sample_natives {
+	struct native_unwinder *u;
+	struct native_names *names;
+	const uint64_t *pcs; /* innermost first, as native_unwind gave them */
+	const uint8_t *activation;
+	size_t n;
+	int failed;          /* the unwind ended early */
+};
+
+/* sample_resolve's scratch: SAMPLE_IDS_MAX ids, PY_MAX_DEPTH call ends. */
+struct sample_buf {
+	uint32_t *ids;
+	uint8_t *call_end;
+};
+#define SAMPLE_IDS_MAX (2 * PY_MAX_DEPTH + NATIVE_MAX_DEPTH + 2)
+
+/* Resolves one raw stack (innermost first, as read) into names and lines, merged with nat's
+ * native frames when given (NULL or none: Python frames alone), and adds it to prof once,
+ * outermost first, seen on thread (a profile thread id or PROF_NO_THREAD), with the frame id
+ * innermost after the stack's own (INTERN_NONE: none). Frames CPython itself hides (3.11+ frames not yet started) are
  * left out. Returns the stack id, or INTERN_NONE when nothing is left or a code object could
  * not be read (counted in st->errors). */
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
-			uint32_t *ids);
+			const struct sample_natives *nat, struct sample_buf *buf);
 
 #endif

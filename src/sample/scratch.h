@@ -11,6 +11,7 @@
 #include "proc/idents.h"
 #include "proc/pause.h"
 #include "python/walker.h"
+#include "sample/sampler.h"
 #include "sample/thread_names.h"
 
 struct mem_reader;
@@ -33,9 +34,16 @@ struct scratch {
 	struct {
 		size_t start, n;
 		long name; /* its entry in names, -1 when not tagged */
+		size_t native_start, native_n; /* its program counters in pcs (--native) */
+		int native_failed;             /* the native unwind ended early */
 	} *stacks; /* PY_MAX_THREADS */
 	struct thread_names names;
-	uint32_t *ids; /* PY_MAX_DEPTH */
+	struct sample_buf buf; /* sample_resolve's */
+	/* --native: the program counters of this tick's stacks (see stacks), innermost first */
+	uint64_t *pcs;
+	uint8_t *activation;
+	size_t pcs_cap, activation_cap, pcs_used;
+	struct native_names *native_names; /* created on first use */
 	struct proc_pause pause;
 	int gil_pause; /* GIL_PAUSE_*: how the GIL holder's TID is told, to pause only it */
 	struct ident_map idents; /* GIL_PAUSE_IDENT: pthread_t -> TID */

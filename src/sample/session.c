@@ -8,6 +8,7 @@
 #include "mem/image.h"
 #include "mem/live.h"
 #include "mem/reader.h"
+#include "native/unwind.h"
 #include "util/grow.h"
 
 void session_init(struct session *s, const struct sampler_config *cfg, struct profile *prof,
@@ -42,6 +43,7 @@ struct session_target *session_add(struct session *s, pid_t pid, int is_child, i
 	t->cfg = s->cfg;
 	t->cfg.cache = t->cache;
 	t->cfg.fresh = session_fresh(t);
+	t->want_native = s->native;
 	s->targets[s->n++] = t;
 	return t;
 }
@@ -58,6 +60,14 @@ int session_walk(struct session_target *t, char *err, size_t errlen)
 	if (py_walker_init(&t->walker, mem, &t->py, err, errlen) != 0)
 		return -1;
 	t->walking = 1;
+	/* The unwinder reads stacks through the same cache: emptied at every tick, filled
+	 * while the threads are stopped (it reads a word at a time). */
+	if (t->want_native && !t->native &&
+	    !(t->native = native_open(t->proc.pid, mem, err, errlen)))
+		return -1;
+	if (t->native)
+		native_maps_changed(t->native); /* a new program after an exec() */
+	t->cfg.native = t->native;
 	return 0;
 }
 
@@ -75,6 +85,7 @@ void session_release(struct session *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct session_target *t = s->targets[i];
 		session_forget(t);
+		native_close(t->native);
 		mem_reader_free(t->cache);
 		mem_reader_free(t->rec);
 		mem_reader_free(t->live);

@@ -28,12 +28,15 @@ struct session_target {
 				   * live; NULL when there was no memory for it */
 	struct py_walker walker;
 	int walking;              /* walker is set up over py */
+	struct native_unwinder *native; /* --native: its unwinder, opened with the walker */
 	struct sampler_config cfg; /* the session's, with this target's readers */
+	int want_native;           /* the session wants an unwinder for it */
 };
 
 struct session {
 	struct session_target **targets;
 	size_t n, cap;
+	int native;                /* --native: each target gets an unwinder */
 	struct sampler_config cfg; /* the run's settings; cache and fresh are per target */
 	struct profile *prof;
 	struct sample_stats *stats;
@@ -47,7 +50,8 @@ void session_init(struct session *s, const struct sampler_config *cfg, struct pr
  * recording what is read when record is set. Returns the target, or NULL when out of memory. */
 struct session_target *session_add(struct session *s, pid_t pid, int is_child, int record);
 
-/* Sets up t's walker over the interpreter in t->py. Returns 0, or -1 with the reason in err. */
+/* Sets up t's walker over the interpreter in t->py, and its native unwinder when the session
+ * wants one. Returns 0, or -1 with the reason in err. */
 int session_walk(struct session_target *t, char *err, size_t errlen);
 
 /* Forgets what t's memory meant: after an exec() every cached page and code object is

@@ -1,0 +1,151 @@
+/* native_merge.c: native and Python frames as one stack. */
+#include "sample/native_merge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "native/symbols.h"
+#include "profile/profile.h"
+
+/* Program counters kept named; the table starts over when it is this full. */
+#define NAMES_MAX 8192
+#define NAMES_SLOTS (2 * NAMES_MAX)
+
+enum { KIND_CODE, KIND_EVAL };
+
+struct name_slot {
+	uint64_t pc; /* 0: empty */
+	uint32_t frame, module; /* profile frame and string ids */
+	uint8_t kind, activation;
+};
+
+struct native_names {
+	struct name_slot *slots; /* NAMES_SLOTS, open addressing */
+	size_t n;
+	uint32_t eval_module; /* the interpreter's module (where its eval loop is), or INTERN_NONE */
+	int interpreter_set;  /* eval_module was set from the file the interpreter was found in */
+};
+
+void native_names_interpreter(struct native_names *nn, struct profile *prof, const char *binary)
+{
+	if (nn->interpreter_set)
+		return;
+	const char *base = strrchr(binary, '/');
+	base = base ? base + 1 : binary;
+	nn->eval_module = intern_add(&prof->strings, base, strlen(base));
+	nn->interpreter_set = 1;
+}
+
+struct native_names *native_names_new(void)
+{
+	struct native_names *nn = calloc(1, sizeof *nn);
+	if (nn && !(nn->slots = calloc(NAMES_SLOTS, sizeof *nn->slots))) {
+		free(nn);
+		return NULL;
+	}
+	if (nn)
+		nn->eval_module = INTERN_NONE;
+	return nn;
+}
+
+void native_names_free(struct native_names *nn)
+{
+	if (!nn)
+		return;
+	free(nn->slots);
+	free(nn);
+}
+
+/* The eval loop: one call per Python frame before 3.11 (PyEval_EvalFrameEx on 2.7), one per
+ * run of frames entered from C after. */
+static int is_eval(const char *function)
+{
+	return function && (strcmp(function, "_PyEval_EvalFrameDefault") == 0 ||
+			    strcmp(function, "PyEval_EvalFrameEx") == 0);
+}
+
+/* The slot naming pc, filled on first sight. NULL when out of memory. */
+static const struct name_slot *name_of(struct native_names *nn, struct native_unwinder *u,
+				       struct profile *prof, uint64_t pc, int activation)
+{
+	uint64_t key = pc ^ (uint64_t)!activation << 63;
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) % NAMES_SLOTS;
+	while (nn->slots[i].pc && nn->slots[i].pc != key)
+		i = (i + 1) % NAMES_SLOTS;
+	if (nn->slots[i].pc)
+		return &nn->slots[i];
+	if (nn->n >= NAMES_MAX) {
+		memset(nn->slots, 0, NAMES_SLOTS * sizeof *nn->slots);
+		nn->n = 0;
+		i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) % NAMES_SLOTS;
+	}
+	struct native_symbol sym;
+	if (native_symbolize(u, pc, activation, &sym) != 0)
+		return NULL;
+	struct name_slot s = { .pc = key, .activation = (uint8_t)activation };
+	s.kind = is_eval(sym.function) ? KIND_EVAL : KIND_CODE;
+	s.frame = profile_frame(prof, sym.frame_file, sym.frame_function, sym.line);
+	s.module = intern_add(&prof->strings, sym.module, strlen(sym.module));
+	if (s.frame == INTERN_NONE || s.module == INTERN_NONE)
+		return NULL;
+	if (s.kind == KIND_EVAL && !nn->interpreter_set)
+		nn->eval_module = s.module;
+	nn->slots[i] = s;
+	nn->n++;
+	return &nn->slots[i];
+}
+
+size_t native_merge(struct native_names *nn, struct native_unwinder *u, struct profile *prof,
+		    const uint64_t *pcs, const uint8_t *activation, size_t npc, int failed,
+		    const uint32_t *py, const uint8_t *call_end, size_t npy, uint32_t *out)
+{
+	/* Innermost first here, reversed at the end. kept: the length after the last eval call
+	 * that ran Python frames, where the native frames outside the Python ones begin
+	 * (start-up, left out). */
+	size_t n = 0, p = 0, kept = 0;
+	for (size_t j = 0; j < npc && p < npy; j++) {
+		const struct name_slot *s = name_of(nn, u, prof, pcs[j], activation ? activation[j] : 0);
+		if (!s)
+			continue;
+		if (s->kind == KIND_EVAL) {
+			/* This call's Python frames: up to the outermost one it entered. */
+			while (p < npy) {
+				out[n++] = py[p];
+				if (call_end[p++])
+					break;
+			}
+			kept = n;
+		} else if (s->module != nn->eval_module) {
+			out[n++] = s->frame;
+		}
+		/* The interpreter's own frames (call helpers, vectorcall) are left out. */
+	}
+	/* Native frames past the last eval call that ran Python code are start-up's. With no
+	 * eval call named (a stripped interpreter that does not export it, an unwind that
+	 * stopped early), nothing says where the Python frames go among the native ones: the
+	 * innermost C frames, up to the interpreter's first, go under the Python stack. */
+	if (!p) {
+		n = 0;
+		for (size_t j = 0; j < npc; j++) {
+			const struct name_slot *s =
+				name_of(nn, u, prof, pcs[j], activation ? activation[j] : 0);
+			if (s && s->module == nn->eval_module)
+				break;
+			if (s)
+				out[n++] = s->frame;
+		}
+		kept = n;
+	}
+	n = kept;
+	if (p < npy && failed)
+		out[n++] = profile_frame(prof, "", "(unwind failed)", 0);
+	while (p < npy)
+		out[n++] = py[p++];
+	/* Outermost first, as the profile keeps stacks. */
+	for (size_t i = 0, k = n; i < k / 2; i++) {
+		uint32_t t = out[i];
+		out[i] = out[k - 1 - i];
+		out[k - 1 - i] = t;
+	}
+	return n;
+}

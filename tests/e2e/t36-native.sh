@@ -1,0 +1,71 @@
+# t36-native.sh: --native merges each stack's native frames with its Python frames. The
+# target calls libc's qsort through ctypes with a Python comparison that spins: a sample in
+# the comparison must read, outermost first, the caller's Python frames, then C frames with
+# qsort among them, then the comparison's Python frame, innermost; with the native frames left
+# out, the Python frames are the plain profile's stack. Also: -d --native shows native frames,
+# and --native with --nonblocking is refused in one line.
+. "$(dirname "$0")/lib.sh"
+
+t=$TARGETS/callback.py
+mod="$t:<module>:$(line_of "$t" module)"
+caller="$t:sort_it:$(line_of "$t" qsort)"
+cmp="$t:compare:"
+for label in $ALL_PYTHONS; do
+	use_python "$label" "native" || continue
+	start_target "$py" "$t" || { echo "not ok - native $label: target did not start"; continue; }
+	"$PYFLAME" --native -p "$TARGET_PID" -s 1 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
+	# Per stack: whether it is the callback shape, and whether its Python frames alone are
+	# a stack of this program (every frame of the target's file is one of its own, in order).
+	read -r total merged python_ok <<<"$(awk -v mod="$mod" -v caller="$caller" -v cmp="$cmp" -v t="$t" '
+		{ c = $NF; sub(/ [0-9]+$/, ""); total += c; n = split($0, f, ";")
+		  if ($0 == "(idle)") { ok += c; next }
+		  py = ""; q = 0; at = 0; shape = 0
+		  for (i = 1; i <= n; i++) {
+			if (index(f[i], t ":") == 1 || index(f[i], "<frozen") == 1 || f[i] ~ /\.py:/) py = py (py ? ";" : "") f[i]
+			if (f[i] ~ /qsort/ && at == 1) q = 1
+			if (f[i] == caller) at = 1
+			if (index(f[i], cmp) == 1 && q) shape = 1
+		  }
+		  if (shape && f[1] == mod && f[2] == caller) merged += c
+		  if (index(py, mod ";" caller) == 1) ok += c
+		}
+		END { print total + 0, merged + 0, ok + 0 }' "$WORK/prof")"
+	# Where no native frame is named as the eval loop, C frames cannot be placed between
+	# Python frames, only under the innermost (its leaf calls: clock_gettime here). Debian's
+	# python3.14 is such a build: a static binary with only .dynsym, whose exported
+	# _PyEval_EvalFrameDefault (1184 bytes) is not on the stack; the loop runs in local
+	# functions that nothing names.
+	exported=yes
+	case $label in sid-*) exported=no ;; esac
+	leaf=$(awk -v cmp="$cmp" '{c = $NF; sub(/ [0-9]+$/, ""); n = split($0, f, ";")
+		for (i = 1; i < n; i++) if (index(f[i], cmp) == 1 && f[n] !~ /\.py:/) { m += c; break } }
+		END {print m + 0}' "$WORK/prof")
+	# The comparison spins for all but a few instructions per call: most samples are in it.
+	if [ $exported = no ] && [ $rc -eq 0 ] && [ "$total" -ge 30 ] && [ "$leaf" -ge 1 ] &&
+		[ $((python_ok * 10)) -ge $((total * 9)) ]; then
+		ok "native $label: eval loop not exported: $leaf of $total samples end in C frames under the callback; Python order kept in $python_ok"
+	elif [ $rc -eq 0 ] && [ "$total" -ge 30 ] && [ $((merged * 2)) -ge "$total" ] &&
+		[ $((python_ok * 10)) -ge $((total * 9)) ]; then
+		ok "native $label: $merged of $total samples read caller, qsort's C frames, then the Python callback; Python order kept in $python_ok"
+	else
+		{ echo "exit $rc: $merged merged, $python_ok in Python order, of $total"; cat "$WORK/err"; head -c 3000 "$WORK/prof"; } |
+			not_ok "native $label"
+	fi
+	"$PYFLAME" --native -d -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
+	# One snapshot: without the eval loop named, it may as well be taken in Python code,
+	# with no C frame to show; the Python frames must be there all the same.
+	want_c=qsort; [ $exported = no ] && want_c=
+	if [ $rc -eq 0 ] && grep -q -E "^  .*$want_c" "$WORK/dump" && grep -q -x "  $caller" "$WORK/dump"; then
+		ok "native $label: -d --native shows ${want_c:-the Python frames, the C ones where named,} in the dump"
+	else
+		{ echo "exit $rc"; cat "$WORK/dump" "$WORK/err"; } | not_ok "native $label: -d --native"
+	fi
+	stop_target
+done
+
+"$PYFLAME" --native --nonblocking -p 1 -s 0 >"$WORK/out" 2>"$WORK/err"; rc=$?
+if [ $rc -eq 1 ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -q -- "--native needs the threads stopped" "$WORK/err"; then
+	ok "native: --nonblocking refused in one line ($(cat "$WORK/err"))"
+else
+	{ echo "exit $rc"; cat "$WORK/err"; } | not_ok "native: --nonblocking refused"
+fi
