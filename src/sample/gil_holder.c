@@ -5,7 +5,10 @@
  * without it are found by their scheduler state. */
 #include "sample/scratch.h"
 
+#include <string.h>
+
 #include "proc/procfs.h"
+#include "util/clock.h"
 #include "sample/sampler.h"
 
 /* Full pauses in a row that learned the thread map without finding the GIL holder in it,
@@ -176,11 +179,29 @@ int released_threads(struct proc_target *t, struct py_walker *w,
 			    const struct sampler_config *cfg, struct scratch *s)
 {
 	int n = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS), k = 0;
+	/* Running at two looks in a row, on the same frame: C work lasts, while a thread seen
+	 * running once may be in the GIL's handover or just woken from a sleep (2.7's threads
+	 * hand the GIL over every 100 instructions: a fifth of the ticks of two busy threads
+	 * found one running with the GIL free). */
+	uint64_t now = clock_now_ns();
+	int fresh = now - s->running_at < 2 * CPU_RECENT_NS;
+	size_t seen = 0;
 	for (int i = 0; i < n; i++) {
-		pid_t tid = s->threads[i].frame ? running_tid(t, w, cfg, s, &s->threads[i]) : 0;
-		if (tid > 0 && procfs_thread_state(t->pid, tid) == 'R')
-			s->threads[k++] = s->threads[i];
+		const struct py_thread *th = &s->threads[i];
+		pid_t tid = th->frame ? running_tid(t, w, cfg, s, th) : 0;
+		if (tid <= 0 || procfs_thread_state(t->pid, tid) != 'R')
+			continue;
+		int before = 0;
+		for (size_t j = 0; fresh && j < s->n_running; j++)
+			before |= s->running[j] == th->frame;
+		if (seen < RUNNING_MAX)
+			s->running_next[seen++] = th->frame;
+		if (before)
+			s->threads[k++] = *th;
 	}
+	memcpy(s->running, s->running_next, seen * sizeof *s->running);
+	s->n_running = seen;
+	s->running_at = now;
 	return k;
 }
 

@@ -127,6 +127,13 @@ static int stack_unchanged(struct py_walker *w, const struct sampler_config *cfg
 		(py_frame_code(w, m, frame_now, &code_now) == 0 && code_now == raw[0].code));
 }
 
+/* Whether the GIL is still free, read now: stacks read as running without it stand. */
+static int gil_still_free(struct py_walker *w, const struct sampler_config *cfg)
+{
+	struct py_thread h;
+	return py_gil_owner(w, fresh_reader(w, cfg), &h) == 0 && !h.tstate;
+}
+
 /* The frame that ends the stack of a thread running without the GIL. */
 static uint32_t released_frame(struct profile *prof, struct scratch *s)
 {
@@ -292,10 +299,6 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 		prof->samples++;
 }
 
-/* How long after its CPU time last moved a target with the GIL free is looked at for threads
- * running C code: a few of the kernel's scheduler ticks. */
-#define CPU_RECENT_NS (50ull * 1000 * 1000)
-
 /* Code objects read whole per tick while the target is stopped; more wait until after. */
 #define NEW_CODES_MAX 64
 
@@ -365,7 +368,16 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		prof->start_us = time_us;
 	prof->end_us = time_us;
 	int nt = threads_wanted(t, w, cfg, s);
+	uint64_t torn = prof->torn;
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(w, cfg, prof, st, s, nt, &lost) : 0;
+	if (s->released && (nstacks || lost) && !gil_still_free(w, cfg)) {
+		/* The GIL was being handed from one thread to another (a thread running then
+		 * is in the handover, not in C work of its own), or a waiting thread woke to
+		 * take it: an idle tick, as before anyone could tell. Work without the GIL
+		 * lasts; a handover is over in microseconds. */
+		prof->torn = torn;
+		nstacks = lost = 0;
+	}
 	py_code_epoch(w);
 	if (cfg->pause && !s->unpaused)
 		check_codes(w, s, nstacks);

@@ -14,6 +14,13 @@
 #include "sample/sampler.h"
 #include "sample/thread_names.h"
 
+/* Threads running C code without the GIL followed from one look to the next. */
+#define RUNNING_MAX 64
+
+/* How long after its CPU time last moved a target with the GIL free is looked at for threads
+ * running C code: a few of the kernel's scheduler ticks. */
+#define CPU_RECENT_NS (50ull * 1000 * 1000)
+
 struct mem_reader;
 struct proc_target;
 struct sampler_config;
@@ -58,6 +65,10 @@ struct scratch {
 	uint64_t cpu_ns; /* the target's CPU time when a tick last found the GIL free */
 	uint64_t cpu_moved_ns; /* when that figure was last seen to change, 0: never */
 	uint32_t released_frame; /* the marker frame ending their stacks, INTERN_NONE: not yet */
+	/* The innermost frames of the threads seen running at the last such look, and when */
+	uint64_t running[RUNNING_MAX], running_next[RUNNING_MAX];
+	size_t n_running;
+	uint64_t running_at;
 	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
 };
 
