@@ -179,7 +179,7 @@ int released_threads(struct proc_target *t, struct py_walker *w,
 			    const struct sampler_config *cfg, struct scratch *s)
 {
 	int n = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS), k = 0;
-	/* Running at two looks in a row, on the same frame: C work lasts, while a thread seen
+	/* Running at two looks in a row: C work lasts, while a thread seen
 	 * running once may be in the GIL's handover or just woken from a sleep (2.7's threads
 	 * hand the GIL over every 100 instructions: a fifth of the ticks of two busy threads
 	 * found one running with the GIL free). */
@@ -193,11 +193,13 @@ int released_threads(struct proc_target *t, struct py_walker *w,
 			continue;
 		int before = 0;
 		for (size_t j = 0; fresh && j < s->n_running; j++)
-			before |= s->running[j] == th->frame;
+			before |= s->running[j] == th->tstate;
 		if (seen < RUNNING_MAX)
-			s->running_next[seen++] = th->frame;
-		if (before)
+			s->running_next[seen++] = th->tstate;
+		if (before && k < RUNNING_MAX) {
+			s->released_tid[k] = tid;
 			s->threads[k++] = *th;
+		}
 	}
 	memcpy(s->running, s->running_next, seen * sizeof *s->running);
 	s->n_running = seen;

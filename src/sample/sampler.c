@@ -168,10 +168,10 @@ static int threads_wanted(struct proc_target *t, struct py_walker *w,
  * holder held alone, or every thread): its registers, then the unwinder through this tick's
  * pages. A thread not held (read while it may run) has none: its registers move. */
 static void unwind_stack(const struct sampler_config *cfg, struct scratch *s,
-			 const struct py_thread *th, size_t k)
+			 const struct py_thread *th, pid_t tid, size_t k)
 {
-	pid_t tid = th->tstate == s->holder ? s->held_tid
-					     : thread_tid(th, &s->pause, s->names.foreign_ns);
+	if (!tid)
+		tid = thread_tid(th, &s->pause, s->names.foreign_ns);
 	struct native_regs regs;
 	if (tid <= 0 || !proc_pause_holds(&s->pause, tid) || native_regs_read(tid, &regs) != 0)
 		return;
@@ -196,9 +196,9 @@ static void unwind_stack(const struct sampler_config *cfg, struct scratch *s,
  * it) into s->stacks; stacks read while their thread may run are checked, and dropped as torn
  * when they changed. Returns how many stacks were kept; *lost counts the threads that had a
  * stack this tick could not keep (so the tick is not idle). */
-static size_t read_stacks(struct py_walker *w, const struct sampler_config *cfg,
-			  struct profile *prof, struct sample_stats *st, struct scratch *s, int nt,
-			  size_t *lost)
+static size_t read_stacks(struct proc_target *t, struct py_walker *w,
+			  const struct sampler_config *cfg, struct profile *prof,
+			  struct sample_stats *st, struct scratch *s, int nt, size_t *lost)
 {
 	/* Stacks read while their thread may run are checked: always without pausing, when
 	 * a pause could not make sure every thread had stopped, and, with only the GIL holder
@@ -242,8 +242,16 @@ static size_t read_stacks(struct py_walker *w, const struct sampler_config *cfg,
 		s->stacks[nstacks].n = (size_t)n;
 		s->stacks[nstacks].name = -1;
 		s->stacks[nstacks].native_n = 0;
-		if (cfg->native && !checked)
-			unwind_stack(cfg, s, th, nstacks);
+		if (cfg->native && !checked) {
+			unwind_stack(cfg, s, th, s->holder == th->tstate ? s->held_tid : 0, nstacks);
+		} else if (cfg->native && s->released && proc_pause_thread(t, &s->pause,
+								       s->released_tid[i]) == 0) {
+			/* A thread in C without the GIL: stopped alone for its registers (its
+			 * Python frames cannot change without the GIL, and the GIL is checked
+			 * still free after). */
+			unwind_stack(cfg, s, th, s->released_tid[i], nstacks);
+			proc_resume_all(t, &s->pause);
+		}
 		if (cfg->tag_threads) {
 			/* The TID is told now, while its thread may be held; the name is
 			 * read once the target runs again. Which threads are held says which
@@ -369,7 +377,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	prof->end_us = time_us;
 	int nt = threads_wanted(t, w, cfg, s);
 	uint64_t torn = prof->torn;
-	size_t lost = 0, nstacks = nt > 0 ? read_stacks(w, cfg, prof, st, s, nt, &lost) : 0;
+	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
 	if (s->released && (nstacks || lost) && !gil_still_free(w, cfg)) {
 		/* The GIL was being handed from one thread to another (a thread running then
 		 * is in the handover, not in C work of its own), or a waiting thread woke to

@@ -65,8 +65,10 @@ struct scratch {
 	uint64_t cpu_ns; /* the target's CPU time when a tick last found the GIL free */
 	uint64_t cpu_moved_ns; /* when that figure was last seen to change, 0: never */
 	uint32_t released_frame; /* the marker frame ending their stacks, INTERN_NONE: not yet */
-	/* The innermost frames of the threads seen running at the last such look, and when */
+	/* The thread states seen running at the last such look, and when; the OS threads of
+	 * those sampled now */
 	uint64_t running[RUNNING_MAX], running_next[RUNNING_MAX];
+	pid_t released_tid[RUNNING_MAX];
 	size_t n_running;
 	uint64_t running_at;
 	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */

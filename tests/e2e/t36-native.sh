@@ -69,3 +69,28 @@ if [ $rc -eq 1 ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -q -- "--native ne
 else
 	{ echo "exit $rc"; cat "$WORK/err"; } | not_ok "native: --nonblocking refused"
 fi
+
+# numpy on Debian's python3.11: the matrix product and the FFT run in C with the GIL let go;
+# --native shows BLAS's gemm under the Python line of the product, and pocketfft's module under
+# the FFT's, each still marked as running without the GIL.
+t=$TARGETS/numeric.py
+py=$(python_path debian-3.11)
+if [ -z "$py" ] || ! "$py" -c 'import numpy' 2>/dev/null; then
+	skip "native numpy: Debian's python3.11 with python3-numpy is not installed (.ci/deps installs it)"
+elif ! start_target "$py" "$t"; then
+	echo "not ok - native numpy: target did not start"
+else
+	"$PYFLAME" --native -p "$TARGET_PID" -s 1 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
+	total=$(total_count "$WORK/prof")
+	gemm=$(awk -v p="$t:products:$(line_of "$t" matmul);" '{c = $NF} index($0, p) && /gemm/ {n += c} END {print n + 0}' "$WORK/prof")
+	fft=$(awk -v p="$t:transforms:$(line_of "$t" fft);" '{c = $NF} index($0, p) && /_pocketfft_internal/ {n += c} END {print n + 0}' "$WORK/prof")
+	released=$(grep -c ';(native, GIL released) [0-9]*$' "$WORK/prof")
+	if [ $rc -eq 0 ] && [ "$gemm" -ge 1 ] && [ "$fft" -ge 1 ] && [ "$released" -ge 1 ] &&
+		[ $((gemm + fft)) -ge $((total / 2)) ]; then
+		ok "native numpy: $gemm samples in BLAS gemm under the product's line, $fft in pocketfft under the FFT's, of $total"
+	else
+		{ echo "exit $rc: gemm $gemm fft $fft released $released of $total"; cat "$WORK/err"; cut -c1-600 "$WORK/prof" | head -20; } |
+			not_ok "native numpy"
+	fi
+	stop_target
+fi
