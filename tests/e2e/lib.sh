@@ -67,6 +67,18 @@ use_python() {
 	fi
 }
 
+# pick_python WHAT LABEL...: sets py to the first of the LABELs' interpreters installed, or
+# says why WHAT is skipped and returns 1 (for tests that need one interpreter, not each).
+pick_python() {
+	local what=$1 label; shift
+	for label in "$@"; do
+		py=$(python_path "$label")
+		[ -n "$py" ] && return 0
+	done
+	skip "$what: none of Python $* is installed"
+	return 1
+}
+
 # line_of FILE TAG: the line number of the line marked "# @TAG".
 line_of() { grep -n "# @$2\$" "$1" | cut -d: -f1; }
 

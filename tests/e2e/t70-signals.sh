@@ -2,12 +2,7 @@
 # and exit 0; a second SIGINT exits at once; the target is left running and untraced.
 . "$(dirname "$0")/lib.sh"
 
-py=$(python_path 3.12)
-[ -n "$py" ] || py=$(python_path 2.7)
-if [ -z "$py" ]; then
-	skip "signals: neither Python 3.12 nor 2.7 is installed"
-	exit 0
-fi
+pick_python "signals" 3.12 2.7 || exit 0
 t=$TARGETS/busy.py
 stack=$(busy_stack)
 start_target "$py" "$t"

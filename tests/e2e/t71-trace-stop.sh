@@ -7,12 +7,7 @@
 # apart end with the command and say why there was one sample.
 . "$(dirname "$0")/lib.sh"
 
-py=$(python_path 3.12)
-[ -n "$py" ] || py=$(python_path 2.7)
-if [ -z "$py" ]; then
-	skip "trace stop: neither Python 3.12 nor 2.7 is installed"
-	exit 0
-fi
+pick_python "trace stop" 3.12 2.7 || exit 0
 t=$TARGETS/busy.py
 stack=$(busy_stack)
 
