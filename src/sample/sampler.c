@@ -288,10 +288,13 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 			thread = profile_thread(prof, (uint32_t)t->pid, id ? e->ident : 0,
 						id ? (uint64_t)e->tid : 0, e->name);
 		}
-		struct sample_natives nat = { cfg->native, s->native_names,
-					      s->pcs + s->stacks[i].native_start,
-					      s->activation + s->stacks[i].native_start,
-					      s->stacks[i].native_n, s->stacks[i].native_failed };
+		struct sample_natives nat = { 0 };
+		if (s->stacks[i].native_n)
+			nat = (struct sample_natives){ cfg->native, s->native_names,
+						       s->pcs + s->stacks[i].native_start,
+						       s->activation + s->stacks[i].native_start,
+						       s->stacks[i].native_n,
+						       s->stacks[i].native_failed };
 		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
 					     s->stacks[i].n, thread,
 					     s->released ? released_frame(prof, s) : INTERN_NONE,
