@@ -136,128 +136,111 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int options_parse(int argc, char **argv, struct options *o, FILE *err)
+/* One flag c into o; -t sets *trace. Returns 0, 1 when the command line is answered (--help,
+ * --version), or -1 when it is refused (said on err). */
+static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *trace)
 {
-	memset(o, 0, sizeof *o);
-	o->format = out_writer_default();
-	o->seconds = 1;
-	o->rate = 0.01;
-	int trace = 0, has_seconds = 0, has_rate = 0;
-	opterr = 0;
-	optind = 1;
-	/* The last flag read when it takes no value (else empty): an argument right after it
-	 * was likely meant as its value. */
-	char valueless[32] = "";
-	while (!trace) {
-		int long_index = -1;
-		optarg = NULL;
-		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-		int c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, &long_index);
-		if (c == -1)
-			break;
-		valueless[0] = '\0';
-		if (!optarg && c != ':' && c != '?') {
-			if (long_index >= 0)
-				snprintf(valueless, sizeof valueless, "--%s",
-					 long_options[long_index].name);
-			else
-				snprintf(valueless, sizeof valueless, "-%c", c);
+	switch (c) {
+	case 'p':
+		if (parse_pid(optarg, &o->pid) != 0) {
+			fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n",
+				optarg);
+			return -1;
 		}
-		switch (c) {
-		case 'p':
-			if (parse_pid(optarg, &o->pid) != 0) {
-				fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 't':
-			trace = 1;
-			break;
-		case 's':
-			if (parse_seconds(optarg, 0, SECONDS_MAX, &o->seconds) != 0) {
-				fprintf(err, "pyflame: invalid seconds '%s': expected a number "
-					"from 0 to %.0f (a year)\n", optarg, SECONDS_MAX);
-				return -1;
-			}
-			o->has_seconds = has_seconds = 1;
-			break;
-		case 'r':
-			if (parse_seconds(optarg, RATE_MIN, SECONDS_MAX, &o->rate) != 0) {
-				fprintf(err, "pyflame: invalid rate '%s': expected seconds between "
-					"samples from %.5f (%.0f kHz) to %.0f (a year)\n", optarg,
-					RATE_MIN, 1e-3 / RATE_MIN, SECONDS_MAX);
-				return -1;
-			}
-			has_rate = 1;
-			break;
-		case 'o':
-			if (o->n_outputs == OPT_MAX_OUTPUTS) {
-				fprintf(err, "pyflame: too many -o (at most %d)\n", OPT_MAX_OUTPUTS);
-				return -1;
-			}
-			o->outputs[o->n_outputs++].path = optarg;
-			break;
-		case 'f':
-			if (!(o->format = out_writer_named(optarg))) {
-				fprintf(err, "pyflame: unknown format '%s': expected %s\n", optarg,
-					out_writer_names());
-				return -1;
-			}
-			o->has_format = 1;
-			break;
-		case 'x':
-			o->exclude_idle = 1;
-			break;
-		case 'n':
-			o->no_line_numbers = 1;
-			break;
-		case OPT_THREADS:
-			o->threads = 1;
-			break;
-		case OPT_THREAD_NAMES:
-			o->thread_names = 1;
-			break;
-		case OPT_NONBLOCKING:
-			o->nonblocking = 1;
-			break;
-		case OPT_NATIVE:
-			o->native = 1;
-			break;
-		case OPT_ABI:
-			/* Whether this build has a layout for it is the record command's to
-			 * check: the options know Python's version numbers, not its layouts. */
-			if (py_version_parse_abi(optarg, &o->abi) != 0) {
-				fprintf(err, "pyflame: unknown ABI '%s': expected a version such as "
-					"311 or 3.11\n", optarg);
-				return -1;
-			}
-			o->has_abi = 1;
-			o->abi_arg = optarg;
-			break;
-		case 'd':
-			o->dump = 1;
-			break;
-		case OPT_FLAMECHART:
-			o->flamechart = 1;
-			break;
-		case OPT_RECORD:
-			o->record = optarg;
-			break;
-		case 'v':
-			o->action = OPT_VERSION;
-			return 0;
-		case 'h':
-			o->action = OPT_HELP;
-			return 0;
-		case ':':
-			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
-		default:
-			if (optopt)
-				return usage_error(err, "unknown option '-%c'", optopt);
-			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
+		break;
+	case 't':
+		*trace = 1;
+		break;
+	case 's':
+		if (parse_seconds(optarg, 0, SECONDS_MAX, &o->seconds) != 0) {
+			fprintf(err, "pyflame: invalid seconds '%s': expected a number "
+				"from 0 to %.0f (a year)\n", optarg, SECONDS_MAX);
+			return -1;
 		}
+		o->has_seconds = 1;
+		break;
+	case 'r':
+		if (parse_seconds(optarg, RATE_MIN, SECONDS_MAX, &o->rate) != 0) {
+			fprintf(err, "pyflame: invalid rate '%s': expected seconds between "
+				"samples from %.5f (%.0f kHz) to %.0f (a year)\n", optarg,
+				RATE_MIN, 1e-3 / RATE_MIN, SECONDS_MAX);
+			return -1;
+		}
+		o->has_rate = 1;
+		break;
+	case 'o':
+		if (o->n_outputs == OPT_MAX_OUTPUTS) {
+			fprintf(err, "pyflame: too many -o (at most %d)\n", OPT_MAX_OUTPUTS);
+			return -1;
+		}
+		o->outputs[o->n_outputs++].path = optarg;
+		break;
+	case 'f':
+		if (!(o->format = out_writer_named(optarg))) {
+			fprintf(err, "pyflame: unknown format '%s': expected %s\n", optarg,
+				out_writer_names());
+			return -1;
+		}
+		o->has_format = 1;
+		break;
+	case 'x':
+		o->exclude_idle = 1;
+		break;
+	case 'n':
+		o->no_line_numbers = 1;
+		break;
+	case OPT_THREADS:
+		o->threads = 1;
+		break;
+	case OPT_THREAD_NAMES:
+		o->thread_names = 1;
+		break;
+	case OPT_NONBLOCKING:
+		o->nonblocking = 1;
+		break;
+	case OPT_NATIVE:
+		o->native = 1;
+		break;
+	case OPT_ABI:
+		/* Whether this build has a layout for it is the record command's to
+		 * check: the options know Python's version numbers, not its layouts. */
+		if (py_version_parse_abi(optarg, &o->abi) != 0) {
+			fprintf(err, "pyflame: unknown ABI '%s': expected a version such as "
+				"311 or 3.11\n", optarg);
+			return -1;
+		}
+		o->has_abi = 1;
+		o->abi_arg = optarg;
+		break;
+	case 'd':
+		o->dump = 1;
+		break;
+	case OPT_FLAMECHART:
+		o->flamechart = 1;
+		break;
+	case OPT_RECORD:
+		o->record = optarg;
+		break;
+	case 'v':
+		o->action = OPT_VERSION;
+		return 1;
+	case 'h':
+		o->action = OPT_HELP;
+		return 1;
+	case ':':
+		return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+	default:
+		if (optopt)
+			return usage_error(err, "unknown option '-%c'", optopt);
+		return usage_error(err, "unknown option '%s'", argv[optind - 1]);
 	}
+	return 0;
+}
+
+/* Each -o's format (the first takes -f's), and the combinations of outputs and flags that
+ * cannot be. Returns 0 or -1 (said on err). */
+static int check_outputs(struct options *o, FILE *err)
+{
 	for (int i = 0; i < o->n_outputs; i++) {
 		const char *path = o->outputs[i].path;
 		for (int j = 0; j < i; j++)
@@ -287,6 +270,15 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			"it cannot be used with --nonblocking\n");
 		return -1;
 	}
+	return 0;
+}
+
+/* What the command line profiles, from what follows the flags (argv from first): the -t
+ * command, or a PID given by -p or, as Pyflame before 1.4 took it, last. valueless: the last
+ * flag read when it takes no value. Returns 0 or -1 (said on err). */
+static int parse_target(int argc, char **argv, int first, struct options *o, FILE *err,
+			int trace, const char *valueless)
+{
 	if (trace) {
 		if (o->pid) {
 			fprintf(err, "pyflame: -t and -p cannot be used together\n");
@@ -296,35 +288,41 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 			fprintf(err, "pyflame: -d dumps a running process: use it with -p, not -t\n");
 			return -1;
 		}
-		if (optind >= argc) {
+		if (first >= argc) {
 			fprintf(err, "pyflame: -t needs a command to run\n");
 			return -1;
 		}
-		o->command = argv + optind;
+		o->command = argv + first;
 		return 0;
 	}
-	int rest = argc - optind;
+	int rest = argc - first;
 	if (rest == 1 && !o->pid) {
 		/* Pyflame before 1.4 took the PID as the last argument. */
-		if (parse_pid(argv[optind], &o->pid) != 0) {
+		if (parse_pid(argv[first], &o->pid) != 0) {
 			fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n",
-				argv[optind]);
+				argv[first]);
 			return -1;
 		}
 		o->legacy_pid = 1;
-	} else if (rest > 0 && valueless[0] && strcmp(argv[optind - 1], "--") != 0) {
-		return usage_error(err, "unexpected argument '%s': %s takes no value", argv[optind],
-				   valueless);
+	} else if (rest > 0 && valueless[0] && strcmp(argv[first - 1], "--") != 0) {
+		return usage_error(err, "unexpected argument '%s': %s takes no value",
+				   argv[first], valueless);
 	} else if (rest > 0) {
 		return usage_error(err, "unexpected argument '%s': a PID goes after -p, a command "
-				   "to run after -t", argv[optind]);
+				   "to run after -t", argv[first]);
 	} else if (!o->pid) {
 		return usage_error(err, "nothing to profile: give -p PID, or -t and a command");
 	}
+	return 0;
+}
+
+/* Says, the run going on, when -r leaves no room for a second sample within -s. */
+static void warn_rate(const struct options *o, FILE *err)
+{
 	/* py-spy's -r is samples per second: its users' -r 100 asks here for a sample every
 	 * 100 s, and a rate of a second or more looks like such a frequency. -s 0's one sample
 	 * is asked for. */
-	if (has_seconds && has_rate && o->seconds > 0 && o->rate > o->seconds) {
+	if (o->has_seconds && o->has_rate && o->seconds > 0 && o->rate > o->seconds) {
 		char hint[96] = "";
 		if (o->rate >= 1)
 			snprintf(hint, sizeof hint, "; -r is seconds between samples: did you "
@@ -332,5 +330,42 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 		fprintf(err, "pyflame: -r %g is longer than -s %g: at most one sample will be "
 			"taken%s\n", o->rate, o->seconds, hint);
 	}
+}
+
+int options_parse(int argc, char **argv, struct options *o, FILE *err)
+{
+	memset(o, 0, sizeof *o);
+	o->format = out_writer_default();
+	o->seconds = 1;
+	o->rate = 0.01;
+	int trace = 0;
+	opterr = 0;
+	optind = 1;
+	/* The last flag read when it takes no value (else empty): an argument right after it
+	 * was likely meant as its value. */
+	char valueless[32] = "";
+	while (!trace) {
+		int long_index = -1;
+		optarg = NULL;
+		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
+		int c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, &long_index);
+		if (c == -1)
+			break;
+		valueless[0] = '\0';
+		if (!optarg && c != ':' && c != '?') {
+			if (long_index >= 0)
+				snprintf(valueless, sizeof valueless, "--%s",
+					 long_options[long_index].name);
+			else
+				snprintf(valueless, sizeof valueless, "-%c", c);
+		}
+		int rc = parse_flag(c, argv, o, err, &trace);
+		if (rc != 0)
+			return rc > 0 ? 0 : -1;
+	}
+	if (check_outputs(o, err) != 0 ||
+	    parse_target(argc, argv, optind, o, err, trace, valueless) != 0)
+		return -1;
+	warn_rate(o, err);
 	return 0;
 }

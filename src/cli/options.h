@@ -23,6 +23,7 @@ struct options {
 	char **command;     /* -t: argv of the command (NULL-terminated), else NULL */
 	double seconds;     /* -s */
 	int has_seconds;    /* -s given (with -t, it bounds the sampling) */
+	int has_rate;       /* -r given */
 	double rate;        /* -r, seconds between samples */
 	const char *output; /* the first -o, NULL for stdout */
 	const struct out_writer *format; /* of the first output: -f, else from the -o file's

@@ -116,7 +116,11 @@ int main(void)
 	CHECK_INT(PARSE(&o, err, "-r", "100", "-p", "1"), 0, "-r 100 alone parses");
 	CHECK_STR(err, "", "-r without -s: no warning");
 	CHECK_INT(PARSE(&o, err, "-r", "100", "-s", "1", "-t", "true"), 0, "-r 100 -s 1 -t parses");
-	CHECK_STR(err, "", "-t runs until the command ends, whatever -s says: no warning");
+	CHECK(strstr(err, "pyflame: -r 100 is longer than -s 1") == err,
+	      "-s bounds a -t run too: the same warning");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "-r", "100", "-t", "true"), 0, "-r 100 -t parses");
+	CHECK_STR(err, "", "-t without -s runs until the command ends: no warning");
 
 	memset(err, 0, sizeof err);
 	CHECK_INT(PARSE(&o, err, "-p"), -1, "-p without value fails");
