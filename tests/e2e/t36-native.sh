@@ -2,8 +2,10 @@
 # target calls libc's qsort through ctypes with a Python comparison that spins: a sample in
 # the comparison must read, outermost first, the caller's Python frames, then C frames with
 # qsort among them, then the comparison's Python frame, innermost; with the native frames left
-# out, the Python frames are the plain profile's stack. Also: -d --native shows native frames,
-# and --native with --nonblocking is refused in one line.
+# out, the Python frames are the plain profile's stack. A C extension built here against each
+# interpreter's headers gives the exact stack Python -> C -> Python -> C. numpy's BLAS and
+# pocketfft show under their Python lines. Also: -d --native shows native frames, and --native
+# with --nonblocking is refused in one line.
 . "$(dirname "$0")/lib.sh"
 
 t=$TARGETS/callback.py
@@ -69,6 +71,50 @@ if [ $rc -eq 1 ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -q -- "--native ne
 else
 	{ echo "exit $rc"; cat "$WORK/err"; } | not_ok "native: --nonblocking refused"
 fi
+
+# A C extension built here against each interpreter's own headers: Python -> C -> Python -> C,
+# each C function by its name in its source file, in exactly this order.
+t=$TARGETS/cext_user.py
+want="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);cext.c:call_back:*;cext.c:call_back_here:*;$t:inner:$(line_of "$t" inner);cext.c:spin:*;cext.c:spin_here:*"
+for label in $ALL_PYTHONS; do
+	use_python "$label" "native C extension" || continue
+	# Headers and the module's file name, as the interpreter itself says (a sid one says
+	# them inside its root).
+	root=; case $label in sid-*) root=$SID_ROOT ;; esac
+	read -r inc platinc suffix <<<"$("$py" -c 'import sysconfig; p = sysconfig.get_paths(); print(p["include"] + " " + p["platinclude"] + " " + (sysconfig.get_config_var("EXT_SUFFIX") or sysconfig.get_config_var("SO")))' 2>/dev/null)"
+	if [ ! -f "$root$inc/Python.h" ]; then
+		skip "native C extension $label: no Python.h for it ($root$inc; its -dev package is not installed)"
+		continue
+	fi
+	dir=$WORK/cext-$label; mkdir -p "$dir"
+	# A sid root's multiarch pyconfig.h is found under its /usr/include, after the host's own
+	# headers (its libc's must not replace ours).
+	if ! cc -shared -fPIC -g -O1 -I"$root$inc" -I"$root$platinc" ${root:+-idirafter "$root/usr/include"} \
+		-o "$dir/cext$suffix" "$TARGETS/cext.c" 2>"$WORK/err"; then
+		not_ok "native C extension $label: cannot build it" <"$WORK/err"
+		continue
+	fi
+	start_target "$py" "$t" "$dir" || { echo "not ok - native C extension $label: target did not start"; continue; }
+	"$PYFLAME" --native -p "$TARGET_PID" -s 0.5 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
+	total=$(total_count "$WORK/prof")
+	# Without the eval loop named (Debian's python3.14, above), the C frames go under the
+	# innermost Python frame only.
+	w=$want
+	case $label in sid-*) w="$t:<module>:$(line_of "$t" module);$t:outer:$(line_of "$t" outer);$t:inner:$(line_of "$t" inner);cext.c:spin:*;cext.c:spin_here:*" ;; esac
+	# Lines of C vary with the compiler: compared as a pattern, the rest exactly.
+	exact=$(awk -v w="$w" '{c = $NF; sub(/ [0-9]+$/, ""); n = split($0, f, ";"); m = split(w, g, ";")
+		same = n == m; for (i = 1; same && i <= n; i++) {
+			p = g[i]; if (p ~ /\*$/) { p = substr(p, 1, length(p) - 1); same = index(f[i], p) == 1 }
+			else same = f[i] == p }
+		if (same) k += c } END {print k + 0}' "$WORK/prof")
+	if [ $rc -eq 0 ] && [ "$total" -ge 20 ] && [ $((exact * 2)) -ge "$total" ]; then
+		ok "native C extension $label: $exact of $total samples exactly $(echo "$w" | sed 's|[^;]*/||g')"
+	else
+		{ echo "exit $rc: $exact of $total exact"; cat "$WORK/err"; head -c 3000 "$WORK/prof"; } |
+			not_ok "native C extension $label"
+	fi
+	stop_target
+done
 
 # numpy on Debian's python3.11: the matrix product and the FFT run in C with the GIL let go;
 # --native shows BLAS's gemm under the Python line of the product, and pocketfft's module under
