@@ -37,6 +37,9 @@ pprof_collapse() {
 		id = $1; sub(":", "", id); l = $0
 		sub(/^ *[0-9]+: 0x[0-9a-f]+ (M=[0-9]+ )?/, "", l)
 		sub(/ s=-?[0-9]+(\(.*\))?$/, "", l)
+		# No file: the markers of pyflame, (idle) and (native, GIL released) (which has a
+		# space), printed by collapsed text as the name alone.
+		if (l ~ /^[^:]* :-?[0-9]+$/) { sub(/ :-?[0-9]+$/, "", l); frame[id] = l; next }
 		name = substr(l, 1, index(l, " ") - 1); fl = substr(l, index(l, " ") + 1)
 		# "NAME (ENDING) FILE:LINE": a name functions of other files share gets the
 		# ending of its file that tells it apart (pprof.c); collapsed text has it bare.
