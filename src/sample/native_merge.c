@@ -84,9 +84,15 @@ static const struct name_slot *name_of(struct native_names *nn, struct native_un
 		return NULL;
 	struct name_slot s = { .pc = key, .activation = (uint8_t)activation };
 	s.kind = is_eval(sym.function) ? KIND_EVAL : KIND_CODE;
-	s.frame = profile_frame(prof, sym.frame_file, sym.frame_function, sym.line);
 	s.module = intern_add(&prof->strings, sym.module, strlen(sym.module));
-	if (s.frame == INTERN_NONE || s.module == INTERN_NONE)
+	if (s.module == INTERN_NONE)
+		return NULL;
+	/* Only a frame that can be shown becomes one of the profile's: writers list every
+	 * frame the profile has, and the interpreter's own are never shown. */
+	s.frame = INTERN_NONE;
+	if (s.kind == KIND_CODE && (s.module != nn->eval_module || !nn->interpreter_set) &&
+	    (s.frame = profile_frame(prof, sym.frame_file, sym.frame_function, sym.line)) ==
+		    INTERN_NONE)
 		return NULL;
 	if (s.kind == KIND_EVAL && !nn->interpreter_set)
 		nn->eval_module = s.module;
@@ -115,7 +121,7 @@ size_t native_merge(struct native_names *nn, struct native_unwinder *u, struct p
 					break;
 			}
 			kept = n;
-		} else if (s->module != nn->eval_module) {
+		} else if (s->module != nn->eval_module && s->frame != INTERN_NONE) {
 			out[n++] = s->frame;
 		}
 		/* The interpreter's own frames (call helpers, vectorcall) are left out. */
@@ -129,7 +135,7 @@ size_t native_merge(struct native_names *nn, struct native_unwinder *u, struct p
 		for (size_t j = 0; j < npc; j++) {
 			const struct name_slot *s =
 				name_of(nn, u, prof, pcs[j], activation ? activation[j] : 0);
-			if (s && s->module == nn->eval_module)
+			if (s && (s->module == nn->eval_module || s->frame == INTERN_NONE))
 				break;
 			if (s)
 				out[n++] = s->frame;
