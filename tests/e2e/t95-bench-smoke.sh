@@ -17,7 +17,9 @@ d = json.load(open(sys.argv[1]))
 for key in ("cost_per_sample", "slowdown", "many_threads", "fill", "accuracy", "peak_rss", "formats"):
     assert key in d, "missing " + key
 assert all(r["pyflame_us"] is not None for r in d["cost_per_sample"]), "a cost without samples"
-assert len(d["slowdown"]) == 8 and len(d["fill"]) == 2
+assert len(d["slowdown"]) == 9 and len(d["fill"]) == 2, "slowdown: 4 rates x 2 modes, and --native at 100 Hz"
+assert any(r["mode"] == "native" for r in d["slowdown"])
+assert all(r.get("pyflame_native_us") is not None for r in d["cost_per_sample"] if r["depth"] == 30), "--native cost without samples"
 assert len(d["many_threads"]) == 8, "many threads: 2 rates x 2 modes x 2 thread counts"
 assert all(r["ratio"] is not None for r in d["many_threads"]), "a many-threads run without its time"
 assert 0 <= d["accuracy"]["worst_error_points"] <= 100
