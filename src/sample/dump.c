@@ -13,24 +13,8 @@
 #include "sample/sampler.h"
 #include "sample/stats.h"
 #include "native/unwind.h"
-#include "proc/regs.h"
 #include "sample/native_merge.h"
 #include "sample/thread_names.h"
-
-/* The native frames of thread tid, stopped, into nat (pcs and activation: NATIVE_MAX_DEPTH);
- * none when it cannot be unwound at all. */
-static void unwind_thread(struct native_unwinder *u, pid_t tid, uint64_t *pcs, uint8_t *act,
-			  struct sample_natives *nat)
-{
-	struct native_regs regs;
-	int status = NATIVE_UNWIND_FAILED;
-	nat->n = 0;
-	if (tid <= 0 || native_regs_read(tid, &regs) != 0)
-		return;
-	int n = native_unwind(u, tid, &regs, pcs, act, NATIVE_MAX_DEPTH, &status);
-	nat->n = n > 0 ? (size_t)n : 0;
-	nat->failed = status == NATIVE_UNWIND_FAILED;
-}
 
 int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof,
 		struct dump_thread *out, size_t max, struct native_unwinder *native)
@@ -73,7 +57,7 @@ int sample_dump(struct proc_target *t, struct py_walker *w, struct profile *prof
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;
 		if (nf > 0 && native)
-			unwind_thread(native, d->tid, pcs, act, &nat);
+			nat.n = native_unwind_stopped(native, d->tid, pcs, act, &nat.failed);
 		if (nf > 0)
 			d->stack = sample_resolve(w, prof, &lost, frames, (size_t)nf, PROF_NO_THREAD,
 						  INTERN_NONE, native ? &nat : NULL, &buf);

@@ -39,6 +39,21 @@ static void learn_idents(struct scratch *s, const struct py_thread *h, struct me
 		s->gil_pause = GIL_PAUSE_OFF;
 }
 
+/* The TID the pthread_t -> TID map gives ident, learning where control blocks keep the TID
+ * first when nothing says yet (from a few threads stopped one at a time: a full pause of a
+ * process of 500 threads held it 0.3 s). 0 when the map has none. */
+static pid_t mapped_tid(struct proc_target *t, const struct sampler_config *cfg,
+			struct scratch *s, uint64_t ident)
+{
+	pid_t tid = ident_map_find(&s->idents, ident);
+	if (!tid && !s->idents.tid_off && s->probes < PROBES_MAX) {
+		s->probes++;
+		ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
+		tid = ident_map_find(&s->idents, ident);
+	}
+	return tid;
+}
+
 /* Stops the GIL holder h alone, at the TID it runs on: the one its thread state records
  * (3.11+), or by its pthread_t the map's entry, else the TID its control block holds (a
  * thread new since the map was learned; a TID read from memory is only a guess, checked on the
@@ -53,18 +68,8 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		       const struct sampler_config *cfg, struct scratch *s, const struct py_thread *h)
 {
 	pid_t tids[2] = { 0, 0 };
-	if (s->gil_pause == GIL_PAUSE_NATIVE) {
-		tids[0] = (pid_t)h->native_id;
-	} else {
-		/* Where control blocks keep the TID is learned from a few threads stopped one
-		 * at a time; a full pause of a process of 500 threads held it 0.3 s. */
-		tids[0] = ident_map_find(&s->idents, h->thread_id);
-		if (!tids[0] && !s->idents.tid_off && s->probes < PROBES_MAX) {
-			s->probes++;
-			ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
-			tids[0] = ident_map_find(&s->idents, h->thread_id);
-		}
-	}
+	tids[0] = s->gil_pause == GIL_PAUSE_NATIVE ? (pid_t)h->native_id
+						   : mapped_tid(t, cfg, s, h->thread_id);
 	for (int i = 0; i < 2; i++) {
 		/* The control block is read only when the map had no TID, or the wrong one: a
 		 * remote read per tick saved while the map holds. */
@@ -161,13 +166,8 @@ static pid_t running_tid(struct proc_target *t, const struct py_walker *w,
 		return (pid_t)th->native_id;
 	if (s->gil_pause != GIL_PAUSE_IDENT)
 		return 0;
-	pid_t tid = ident_map_find(&s->idents, th->thread_id);
-	if (!tid && !s->idents.tid_off && s->probes < PROBES_MAX) {
-		s->probes++;
-		ident_map_probe(&s->idents, t, &s->pause, cfg->fresh);
-		tid = ident_map_find(&s->idents, th->thread_id);
-	}
-	return tid ? tid : ident_map_read_tid(&s->idents, w->mem, th->thread_id);
+	pid_t tid = mapped_tid(t, cfg, s, th->thread_id);
+	return tid ? tid : ident_map_read_tid(&s->idents, fresh_reader(w, cfg), th->thread_id);
 }
 
 /* With the GIL free, the Python threads running on a CPU now, into s->threads: C code that

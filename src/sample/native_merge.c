@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "native/symbols.h"
+#include "native/unwind.h"
+#include "proc/regs.h"
 #include "profile/profile.h"
 
 /* Program counters kept named; the table starts over when it is this full. */
@@ -154,4 +156,17 @@ size_t native_merge(struct native_names *nn, struct native_unwinder *u, struct p
 		out[k - 1 - i] = t;
 	}
 	return n;
+}
+
+size_t native_unwind_stopped(struct native_unwinder *u, pid_t tid, uint64_t *pcs,
+			     uint8_t *activation, int *failed)
+{
+	struct native_regs regs;
+	int status = NATIVE_UNWIND_FAILED;
+	*failed = 0;
+	if (tid <= 0 || native_regs_read(tid, &regs) != 0)
+		return 0;
+	int n = native_unwind(u, tid, &regs, pcs, activation, NATIVE_MAX_DEPTH, &status);
+	*failed = status == NATIVE_UNWIND_FAILED;
+	return n > 0 ? (size_t)n : 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct native_unwinder;
 struct profile;
@@ -21,6 +22,12 @@ void native_names_free(struct native_names *nn);
 /* Tells nn the file the interpreter was found in (a py_target's binary): its frames, but for
  * the eval loop's, are the interpreter's own and left out. Once; later calls do nothing. */
 void native_names_interpreter(struct native_names *nn, struct profile *prof, const char *binary);
+
+/* The native frames of thread tid, which must be ptrace-stopped: its registers, then u's
+ * unwind into pcs and activation (room for NATIVE_MAX_DEPTH each). Returns how many, 0 when it
+ * cannot be unwound at all; *failed: the unwind ended early. */
+size_t native_unwind_stopped(struct native_unwinder *u, pid_t tid, uint64_t *pcs,
+			     uint8_t *activation, int *failed);
 
 /* Merges, innermost first on input: npc native program counters (activation flags as the
  * unwinder gave them; failed: the unwind ended early) and npy Python frame ids, with call_end[i]

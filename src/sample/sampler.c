@@ -8,7 +8,6 @@
 
 #include "mem/cache.h"
 #include "native/unwind.h"
-#include "proc/regs.h"
 #include "proc/idents.h"
 #include "proc/pause.h"
 #include "proc/procfs.h"
@@ -172,8 +171,7 @@ static void unwind_stack(const struct sampler_config *cfg, struct scratch *s,
 {
 	if (!tid)
 		tid = thread_tid(th, &s->pause, s->names.foreign_ns);
-	struct native_regs regs;
-	if (tid <= 0 || !proc_pause_holds(&s->pause, tid) || native_regs_read(tid, &regs) != 0)
+	if (tid <= 0 || !proc_pause_holds(&s->pause, tid))
 		return;
 	if ((!s->native_names && !(s->native_names = native_names_new())) ||
 	    grow_array((void **)&s->pcs, &s->pcs_cap, s->pcs_used + NATIVE_MAX_DEPTH,
@@ -181,15 +179,13 @@ static void unwind_stack(const struct sampler_config *cfg, struct scratch *s,
 	    grow_array((void **)&s->activation, &s->activation_cap,
 		       s->pcs_used + NATIVE_MAX_DEPTH, sizeof *s->activation) != 0)
 		return;
-	int status = NATIVE_UNWIND_FAILED;
-	int n = native_unwind(cfg->native, tid, &regs, s->pcs + s->pcs_used,
-			      s->activation + s->pcs_used, NATIVE_MAX_DEPTH, &status);
-	if (n <= 0)
-		return;
+	int failed;
+	size_t n = native_unwind_stopped(cfg->native, tid, s->pcs + s->pcs_used,
+					 s->activation + s->pcs_used, &failed);
 	s->stacks[k].native_start = s->pcs_used;
-	s->stacks[k].native_n = (size_t)n;
-	s->stacks[k].native_failed = status == NATIVE_UNWIND_FAILED;
-	s->pcs_used += (size_t)n;
+	s->stacks[k].native_n = n;
+	s->stacks[k].native_failed = failed;
+	s->pcs_used += n;
 }
 
 /* Reads the raw stacks of the nt threads in s->threads (the target held as the pause left
