@@ -23,6 +23,7 @@ void profile_release(struct profile *p)
 	intern_release(&p->stacks);
 	free(p->counts);
 	free(p->events);
+	free(p->processes);
 	memset(p, 0, sizeof *p);
 }
 
@@ -50,6 +51,53 @@ uint32_t profile_thread(struct profile *p, uint32_t pid, uint64_t ident, uint64_
 	if (t.name == INTERN_NONE)
 		return PROF_NO_THREAD;
 	return intern_add(&p->threads, &t, sizeof t);
+}
+
+/* Where pid is in p->processes, or where it would go to keep them sorted; *found says which. */
+static size_t process_slot(const struct profile *p, uint32_t pid, int *found)
+{
+	size_t lo = 0, hi = p->n_processes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->processes[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < p->n_processes && p->processes[lo].pid == pid;
+	return lo;
+}
+
+int profile_process(struct profile *p, uint32_t pid, const char *name)
+{
+	uint32_t id = intern_add(&p->strings, name, strlen(name));
+	if (id == INTERN_NONE)
+		return -1;
+	int found;
+	size_t at = process_slot(p, pid, &found);
+	if (!found) {
+		if (grow_array((void **)&p->processes, &p->processes_cap, p->n_processes + 1,
+			       sizeof *p->processes) < 0)
+			return -1;
+		memmove(p->processes + at + 1, p->processes + at,
+			(p->n_processes - at) * sizeof *p->processes);
+		p->n_processes++;
+		p->processes[at].pid = pid;
+	}
+	p->processes[at].name = id;
+	return 0;
+}
+
+const char *profile_process_name(const struct profile *p, uint32_t pid)
+{
+	int found;
+	size_t at = process_slot(p, pid, &found);
+	return found ? profile_string(p, p->processes[at].name) : NULL;
+}
+
+size_t profile_process_count(const struct profile *p)
+{
+	return p->n_processes;
 }
 
 /* Stacks up to this many frames are keyed from the stack; deeper ones from the heap. */

@@ -27,6 +27,13 @@ struct prof_thread {
 
 #define PROF_NO_THREAD UINT32_MAX
 
+/* A process of the run with the name the sampler gave it (its command line, shortened). A
+ * process is named apart from its threads: one name for all of them, given once. */
+struct prof_process {
+	uint32_t pid;
+	uint32_t name; /* string id */
+};
+
 struct prof_stack {
 	const uint32_t *frames; /* frame ids, outermost first */
 	size_t n;
@@ -44,6 +51,10 @@ struct profile {
 	struct intern strings;
 	struct intern frames; /* keys are struct prof_frame */
 	struct intern threads; /* keys are struct prof_thread */
+	/* Named processes, sorted by pid: a --subprocesses run names hundreds at most, and
+	 * writers look one up per stack. */
+	struct prof_process *processes;
+	size_t n_processes, processes_cap;
 	struct intern stacks; /* keys: a thread id, then frame ids */
 	uint64_t *counts;     /* by stack id */
 	size_t counts_cap;
@@ -66,6 +77,17 @@ uint32_t profile_frame(struct profile *p, const char *file, const char *func, in
 /* Interns one thread of process pid; returns its id or PROF_NO_THREAD when out of memory. */
 uint32_t profile_thread(struct profile *p, uint32_t pid, uint64_t ident, uint64_t tid,
 			const char *name);
+
+/* Names process pid (its command line, shortened): writers that root stacks at their process
+ * show "process PID (NAME)". Naming it again replaces the name. Returns 0 or -1 (no memory;
+ * the process keeps the name it had). */
+int profile_process(struct profile *p, uint32_t pid, const char *name);
+
+/* pid's name (p's string), or NULL when it was never named. */
+const char *profile_process_name(const struct profile *p, uint32_t pid);
+
+/* How many processes were named. */
+size_t profile_process_count(const struct profile *p);
 
 /* Adds count to the stack made of frame ids (outermost first) seen on thread (an id from
  * profile_thread, or PROF_NO_THREAD). Returns the stack's id, or INTERN_NONE when out of

@@ -1,6 +1,7 @@
 /* test_collapsed.c: the profile and the collapsed writer: interning, ordering, merging with
  * -n, the idle line, and the exact text. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "fixture_profile.h"
@@ -16,6 +17,34 @@ static char *write_text(const struct profile *p, int lines, int idle, int names)
 	out_collapsed_write(p, &o, f);
 	fclose(f);
 	return text;
+}
+
+/* The process table (issue 18): names by pid, replaced when named again, kept sorted. */
+static void test_process_names(void)
+{
+	struct profile p;
+	profile_init(&p);
+	CHECK(profile_process_name(&p, 1) == NULL && profile_process_count(&p) == 0,
+	      "processes: none named at first");
+	CHECK_INT(profile_process(&p, 300, "c"), 0, "processes: naming returns 0");
+	profile_process(&p, 100, "a");
+	profile_process(&p, 200, "b");
+	CHECK_INT(profile_process_count(&p), 3, "processes: three named");
+	CHECK(profile_process_name(&p, 100) && profile_process_name(&p, 200) &&
+		      profile_process_name(&p, 300) &&
+		      strcmp(profile_process_name(&p, 100), "a") == 0 &&
+		      strcmp(profile_process_name(&p, 200), "b") == 0 &&
+		      strcmp(profile_process_name(&p, 300), "c") == 0,
+	      "processes: each found by pid, whatever order they were named in");
+	CHECK(profile_process_name(&p, 150) == NULL && profile_process_name(&p, 0) == NULL &&
+		      profile_process_name(&p, 400) == NULL,
+	      "processes: a pid never named has no name");
+	profile_process(&p, 200, "b2");
+	CHECK_INT(profile_process_count(&p), 3, "processes: naming again adds none");
+	CHECK_STR(profile_process_name(&p, 200), "b2", "processes: naming again replaces the name");
+	profile_release(&p);
+	CHECK(profile_process_count(&p) == 0 && p.processes == NULL,
+	      "processes: released with the profile");
 }
 
 int main(void)
@@ -72,5 +101,6 @@ int main(void)
 		profile_add_stack(&p, PROF_NO_THREAD, fx.s1, 3, 1);
 	CHECK_INT(profile_stack_count(&p), 5, "100000 more samples add no stacks");
 	profile_release(&p);
+	test_process_names();
 	return check_exit();
 }
