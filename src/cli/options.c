@@ -40,6 +40,9 @@ static const char usage_text[] =
 	"  -d, --dump             print every thread's current stack once, innermost frame\n"
 	"                         first, and exit (TID*: marks the thread holding the GIL)\n"
 	"  -n, --no-line-numbers  frames as FILE:FUNCTION, merging lines of one function\n"
+	"  -C, --subprocesses     also profile every descendant process that runs Python,\n"
+	"                         those alive and those born during the run; each stack\n"
+	"                         starts with 'process PID (COMMAND LINE)'\n"
 	"      --threads          sample every thread, not only the one holding the GIL\n"
 	"      --thread-names     start each stack with its thread's name\n"
 	"      --nonblocking      read the target without stopping it\n"
@@ -56,6 +59,8 @@ static const char usage_text[] =
 	"      10 seconds of process 4242, as a flame graph to open in a browser\n"
 	"  pyflame -o profile.svg -t python3 app.py\n"
 	"      run app.py and profile it until it exits\n"
+	"  pyflame -C -s 30 -p $(pgrep -o gunicorn) -o workers.svg\n"
+	"      30 seconds of a gunicorn master and its workers\n"
 	"  pyflame -d -p 4242\n"
 	"      print every thread's stack once\n"
 	"\n"
@@ -131,6 +136,7 @@ static const struct option long_options[] = {
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
 	{ "dump", no_argument, NULL, 'd' },
+	{ "subprocesses", no_argument, NULL, 'C' },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -215,6 +221,9 @@ static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *tra
 	case 'd':
 		o->dump = 1;
 		break;
+	case 'C':
+		o->subprocesses = 1;
+		break;
 	case OPT_FLAMECHART:
 		o->flamechart = 1;
 		break;
@@ -261,6 +270,11 @@ static int check_outputs(struct options *o, FILE *err)
 			return -1;
 		}
 		fprintf(err, "pyflame: -d prints text; it cannot write %s\n", o->format->name);
+		return -1;
+	}
+	if (o->subprocesses && o->record) {
+		fprintf(err, "pyflame: --record writes the memory of one process: it cannot be "
+			"used with --subprocesses\n");
 		return -1;
 	}
 	/* A running thread's registers and stack move while they are read: no consistent
@@ -348,7 +362,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 		int long_index = -1;
 		optarg = NULL;
 		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-		int c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndvh", long_options, &long_index);
+		int c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndCvh", long_options, &long_index);
 		if (c == -1)
 			break;
 		valueless[0] = '\0';

@@ -46,6 +46,7 @@ struct options {
 	const char *abi_arg; /* --abi as given, for messages */
 	const char *record; /* --record FILE: write a memory image of what was read */
 	int dump;           /* -d: print every thread's stack once and exit */
+	int subprocesses;   /* -C: the process's Python descendants too */
 	int flamechart;     /* --flamechart: time-ordered samples instead of aggregated stacks */
 	int legacy_pid;     /* the PID was given without -p */
 };

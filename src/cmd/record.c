@@ -25,6 +25,7 @@
 #include "sample/dump.h"
 #include "sample/sampler.h"
 #include "sample/session.h"
+#include "sample/session_loop.h"
 #include "sample/stats.h"
 #include "util/clock.h"
 #include "util/msg.h"
@@ -118,6 +119,40 @@ static int run_dump(struct proc_target *t, struct py_walker *w, struct native_un
 	}
 	FILE *f = out_sink_stream(sink);
 	return f ? out_dump_write(prof, threads, (size_t)n, oo, f) : -1;
+}
+
+/* --subprocesses: the process and its descendants, looked at now (for -t, the command just
+ * started), then sampled (or dumped) until the root process ends. *sampled: whether any of
+ * them could be. Returns 0, -EPERM or -ENOMEM. */
+static int run_tree(struct session *s, const struct options *o, struct profile *prof,
+		    const struct out_options *oo, struct out_sink *sink, int *sampled)
+{
+	s->follow = 1;
+	s->abi = o->has_abi ? &o->abi : NULL;
+	s->targets[0]->state = TARGET_LOOKING;
+	if (session_adopt(s) != 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		session_look(s, s->targets[i]);
+	int rc = 0;
+	if (o->dump) {
+		FILE *f = out_sink_stream(sink);
+		for (size_t i = 0; i < s->n && rc == 0; i++) {
+			struct session_target *t = s->targets[i];
+			if (t->state != TARGET_SAMPLING)
+				continue;
+			if (f && out_dump_process(prof, (uint32_t)t->proc.pid, f) != 0)
+				return -EIO;
+			rc = run_dump(&t->proc, &t->walker, t->native, prof, oo, sink);
+		}
+	} else {
+		rc = session_run(s, &stop_requested);
+	}
+	*sampled = s->sampled > 0;
+	if (!s->sampled && !stop_requested)
+		warn("no Python interpreter seen in process %d or its descendants",
+		     (int)s->targets[0]->proc.pid);
+	return rc;
 }
 
 /* What was profiled, for titles: "pyflame -p PID" or the -t command line. */
@@ -248,6 +283,24 @@ static int answer_early(const struct options *o)
 	return -1;
 }
 
+/* Whether a descendant of the -p process runs Python: with --subprocesses, the process given
+ * may be a supervisor of its own (a shell, a process manager) with Python children. */
+static int python_descendant(const struct options *o)
+{
+	struct proc_tree tree;
+	proc_tree_init(&tree, o->pid);
+	const pid_t *born;
+	int n = proc_tree_scan(&tree, &born), found = 0;
+	for (int i = 0; i < n && !found; i++) {
+		struct py_target pt;
+		char err[1024];
+		found = py_discover(born[i], o->has_abi ? &o->abi : NULL, &pt, err, sizeof err) ==
+			PY_DISCOVER_OK;
+	}
+	proc_tree_release(&tree);
+	return found;
+}
+
 /* Checks the target before anything is touched, dying with the reason: the -t command can be
  * run (its path into cmd_path), or the -p process can be traced and runs a Python we know
  * (into pt). */
@@ -267,8 +320,8 @@ static void check_target(const struct options *o, char *cmd_path, size_t cap,
 	if (proc_check_attach(o->pid, err, sizeof err) != 0)
 		die("%s", err);
 	if (py_discover(o->pid, o->has_abi ? &o->abi : NULL, pt, err, sizeof err) !=
-	    PY_DISCOVER_OK)
-		die("%s", err);
+	    PY_DISCOVER_OK && !(o->subprocesses && python_descendant(o)))
+		die("%s%s", err, o->subprocesses ? ", nor does any process it started" : "");
 }
 
 /* The settings every target of the run is sampled with. */
@@ -284,7 +337,7 @@ static struct sampler_config sampling_config(const struct options *o)
 		/* Which thread a stack ran on: shown with --thread-names, and the unit of the
 		 * formats with per-thread views. */
 		.tag_threads = o->thread_names || wants(o, OUT_THREADS_ALWAYS) ||
-			       (o->threads && wants(o, per_thread)),
+			       (o->threads && wants(o, per_thread)) || o->subprocesses,
 		.thread_identity = wants(o, OUT_THREADS_ALWAYS | per_thread),
 		.once = bounded && o->seconds == 0,
 		.pause = !o->nonblocking,
@@ -444,6 +497,15 @@ int cmd_record(int argc, char **argv)
 	if (!t) {
 		warn("out of memory");
 		status = 1;
+	} else if (o.subprocesses) {
+		int rc = run_tree(&session, &o, &prof, &oo, &sinks[0], &ready);
+		if (rc == -EPERM) {
+			warn("cannot attach to %d: operation not permitted", (int)pid);
+			status = 1;
+		} else if (rc < 0) {
+			warn("%s", strerror(-rc));
+			status = 1;
+		}
 	} else if ((ready = ready_target(t, &o, &pt)) < 0) {
 		status = 1;
 	} else if (ready) {

@@ -33,3 +33,10 @@ int out_dump_write(const struct profile *p, const struct dump_thread *threads, s
 	}
 	return fflush(f) == 0 ? 0 : -1;
 }
+
+int out_dump_process(const struct profile *p, uint32_t pid, FILE *f)
+{
+	const char *name = profile_process_name(p, pid);
+	return fprintf(f, "Process %u%s%s%s:\n", pid, name ? " (" : "", name ? name : "",
+		       name ? ")" : "") < 0 ? -1 : 0;
+}

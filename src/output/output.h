@@ -4,6 +4,7 @@
 #ifndef PYFLAME_OUTPUT_OUTPUT_H
 #define PYFLAME_OUTPUT_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct profile;
@@ -48,6 +49,10 @@ int out_pprof_write(const struct profile *p, const struct out_options *o, FILE *
 
 struct prof_stack;
 struct dump_thread;
+
+/* The line that heads each process's threads in a --subprocesses -d snapshot:
+ * "Process PID (COMMAND LINE):". Returns 0 or -1. */
+int out_dump_process(const struct profile *p, uint32_t pid, FILE *f);
 
 /* A -d snapshot (see src/sample/dump.h). Returns 0 or -1. */
 int out_dump_write(const struct profile *p, const struct dump_thread *threads, size_t n,

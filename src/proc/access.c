@@ -166,6 +166,11 @@ int proc_check_attach(pid_t pid, char *why, size_t cap)
 			 (int)pid);
 		return -1;
 	}
+	return proc_check_trace(pid, why, cap);
+}
+
+int proc_check_trace(pid_t pid, char *why, size_t cap)
+{
 	pid_t tracer = proc_tracer(pid);
 	if (tracer > 0) {
 		char comm[64];

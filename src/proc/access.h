@@ -27,4 +27,9 @@ int proc_claim(pid_t pid);
  * way. Returns 0, or -1 with one line for the user in why. */
 int proc_check_attach(pid_t pid, char *why, size_t cap);
 
+/* The part of proc_check_attach that asks the kernel, for a process of the session found
+ * later (a child: it is claimed with its parent's run, not on its own): no other tracer
+ * holds it and ptrace is allowed. Returns 0, or -1 with one line in why. */
+int proc_check_trace(pid_t pid, char *why, size_t cap);
+
 #endif

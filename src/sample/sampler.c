@@ -505,6 +505,11 @@ void sampler_close(struct sampler *sp)
 	free(sp);
 }
 
+static int target_ended(void *t)
+{
+	return proc_target_poll(t);
+}
+
 int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		struct profile *prof, struct sample_stats *st, volatile sig_atomic_t *stop)
 {
@@ -512,42 +517,17 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 	if (!sp)
 		return -ENOMEM;
 	struct sample_clock clock;
-	sample_clock_start(&clock, cfg->interval);
-	/* With a duration, the number of ticks is fixed in advance: seconds / interval, so a
-	 * run that keeps up takes exactly that many samples. */
-	uint64_t planned = 1;
-	if (!cfg->once && cfg->seconds > 0) {
-		double k = cfg->seconds / cfg->interval;
-		planned = k < 1 ? 1 : (uint64_t)(k + 1e-9);
-	}
+	sample_run_start(&clock, cfg->seconds, cfg->interval, cfg->once);
 	int rc = 0;
-	for (uint64_t k = 0; !*stop; k++) {
+	while (!*stop) {
 		int trc = sampler_tick(sp);
 		if (trc == -ESRCH)
 			break;
-		if (trc == -ESTALE) {
-			rc = trc;
+		if (trc == -ESTALE || trc == -EPERM) {
+			rc = trc == -EPERM && clock.k ? 0 : trc;
 			break;
 		}
-		if (trc == -EPERM) {
-			rc = k == 0 ? -EPERM : 0;
-			break;
-		}
-		if (cfg->once || (cfg->seconds >= 0 && k + 1 >= planned))
-			break;
-		/* Ticks far apart (-r 100): a target that ends or a user who stops meanwhile is
-		 * noticed within a poll, not at the next tick. */
-		const struct timespec nap = { 0, (long)POLL_NS };
-		while (sample_clock_remaining(&clock) > POLL_NS && !*stop && !proc_target_poll(t))
-			nanosleep(&nap, NULL);
-		if (*stop || t->exited)
-			break;
-		uint64_t missed = sample_clock_wait(&clock);
-		if (cfg->seconds >= 0 && k + 1 + missed > planned)
-			missed = planned - k - 1; /* ticks past the end were never due */
-		st->missed += missed;
-		k += missed;
-		if (cfg->seconds >= 0 && k + 1 >= planned)
+		if (!sample_run_next(&clock, stop, target_ended, t, &st->missed))
 			break;
 	}
 	sampler_close(sp);

@@ -39,3 +39,36 @@ uint64_t sample_clock_remaining(const struct sample_clock *c)
 	uint64_t now = clock_now_ns();
 	return now >= c->next_ns ? 0 : c->next_ns - now;
 }
+
+void sample_run_start(struct sample_clock *c, double seconds, double interval, int once)
+{
+	sample_clock_start(c, interval);
+	c->k = 0;
+	c->planned = 0;
+	if (once) {
+		c->planned = 1;
+	} else if (seconds >= 0) {
+		double k = seconds / interval;
+		c->planned = k < 1 ? 1 : (uint64_t)(k + 1e-9);
+	}
+}
+
+#define NAP_NS (50ull * 1000 * 1000)
+
+int sample_run_next(struct sample_clock *c, volatile sig_atomic_t *stop, int (*ended)(void *),
+		    void *arg, uint64_t *missed)
+{
+	if (c->planned && c->k + 1 >= c->planned)
+		return 0;
+	const struct timespec nap = { 0, (long)NAP_NS };
+	while (sample_clock_remaining(c) > NAP_NS && !*stop && !ended(arg))
+		nanosleep(&nap, NULL);
+	if (*stop || ended(arg))
+		return 0;
+	uint64_t late = sample_clock_wait(c);
+	if (c->planned && c->k + 1 + late > c->planned)
+		late = c->planned - c->k - 1; /* ticks past the end were never due */
+	*missed += late;
+	c->k += late + 1;
+	return !c->planned || c->k < c->planned;
+}

@@ -5,10 +5,13 @@
 #ifndef PYFLAME_SAMPLE_SCHEDULE_H
 #define PYFLAME_SAMPLE_SCHEDULE_H
 
+#include <signal.h>
 #include <stdint.h>
 
 struct sample_clock {
 	uint64_t start_ns, interval_ns, next_ns;
+	uint64_t planned; /* the ticks a run of fixed duration takes; 0: until it ends */
+	uint64_t k;       /* the tick being taken, from 0 */
 };
 
 void sample_clock_start(struct sample_clock *c, double interval_seconds);
@@ -21,5 +24,17 @@ uint64_t sample_clock_wait(struct sample_clock *c);
 /* How long until the next deadline, 0 when it has passed: a caller whose ticks are far apart
  * sleeps in shorter naps to notice meanwhile that the run should end. */
 uint64_t sample_clock_remaining(const struct sample_clock *c);
+
+/* A run's ticks: with a duration, their number is fixed in advance (seconds / interval, one
+ * with once), so a run that keeps up takes exactly that many; seconds < 0: until the run ends.
+ * Starts the clock. */
+void sample_run_start(struct sample_clock *c, double seconds, double interval, int once);
+
+/* After a tick, waits for the next one: in naps of at most 50 ms while the run goes on (*stop
+ * and ended(arg) still 0: ticks far apart, as with -r 100, still notice a target that ends or
+ * a user who stops), adding the ticks missed meanwhile to *missed (never those past the end).
+ * Returns 1 when a tick is due now, 0 when the run is over. */
+int sample_run_next(struct sample_clock *c, volatile sig_atomic_t *stop, int (*ended)(void *),
+		    void *arg, uint64_t *missed);
 
 #endif

@@ -80,12 +80,29 @@ void session_forget(struct session_target *t)
 		mem_cache_clear(t->cache);
 }
 
+void session_retire(struct session_target *t)
+{
+	sampler_close(t->sampler);
+	t->sampler = NULL;
+	session_forget(t);
+	native_close(t->native);
+	t->native = NULL;
+	t->cfg.native = NULL;
+	/* The readers of the root stay: its recording is written at the end (--record). */
+	if (!t->parent)
+		return;
+	mem_reader_free(t->cache);
+	mem_reader_free(t->rec);
+	mem_reader_free(t->live);
+	t->cache = t->rec = t->live = NULL;
+	t->cfg.cache = t->cfg.fresh = NULL;
+}
+
 void session_release(struct session *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct session_target *t = s->targets[i];
-		session_forget(t);
-		native_close(t->native);
+		session_retire(t);
 		mem_reader_free(t->cache);
 		mem_reader_free(t->rec);
 		mem_reader_free(t->live);
@@ -94,4 +111,5 @@ void session_release(struct session *s)
 	free(s->targets);
 	s->targets = NULL;
 	s->n = s->cap = 0;
+	proc_tree_release(&s->tree);
 }

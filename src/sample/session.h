@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "proc/target.h"
+#include "proc/tree.h"
 #include "python/discover.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
@@ -16,6 +17,16 @@
 struct mem_reader;
 struct profile;
 struct sample_stats;
+
+/* Where a process of the session stands. */
+enum target_state {
+	TARGET_LOOKING,    /* its interpreter is looked for (a new process, or after exec()) */
+	TARGET_SAMPLING,   /* its sampler runs */
+	TARGET_NOT_PYTHON, /* no interpreter in the program it runs: looked at again after an
+			    * exec() */
+	TARGET_SKIPPED,    /* cannot be sampled (said once on stderr) */
+	TARGET_GONE,       /* it exited; its samples stay in the profile */
+};
 
 /* One process of the session. Kept at a fixed address (the session holds pointers), since
  * its sampler points into it. */
@@ -31,6 +42,15 @@ struct session_target {
 	struct native_unwinder *native; /* --native: its unwinder, opened with the walker */
 	struct sampler_config cfg; /* the session's, with this target's readers */
 	int want_native;           /* the session wants an unwinder for it */
+	/* What the session loop (session_loop.h) keeps of it. */
+	enum target_state state;
+	pid_t parent;              /* the process it was born of in the session; 0: the root */
+	struct sampler *sampler;   /* while TARGET_SAMPLING */
+	uint64_t ticks;            /* taken by its sampler */
+	uint64_t image;            /* proc_image_sig of the program last looked at */
+	uint64_t image_since_ns;   /* when that program was first seen */
+	uint64_t next_look_ns;     /* when to look at it again (not sampling) */
+	int said;                  /* why it cannot be sampled was said already */
 };
 
 struct session {
@@ -40,6 +60,12 @@ struct session {
 	struct sampler_config cfg; /* the run's settings; cache and fresh are per target */
 	struct profile *prof;
 	struct sample_stats *stats;
+	/* --subprocesses: the root's descendants join the session as they are born. */
+	int follow;
+	struct proc_tree tree;
+	uint64_t scanned_ns;       /* when the tree was last looked at */
+	const struct py_version *abi; /* --abi, else NULL */
+	size_t sampled;            /* processes whose sampling started */
 };
 
 /* Starts an empty session sampling into prof and stats with cfg's settings. */
@@ -61,6 +87,10 @@ void session_forget(struct session_target *t);
 /* The reader to give something that must see t as it is now (uncached, and recorded with
  * --record). */
 struct mem_reader *session_fresh(const struct session_target *t);
+
+/* Frees everything t holds but the numbers that identify it (its samples stay in the
+ * profile): a process that ended or cannot be sampled. */
+void session_retire(struct session_target *t);
 
 /* Frees every target and the session's table (not the profile or the stats). */
 void session_release(struct session *s);
