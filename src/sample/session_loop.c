@@ -87,6 +87,7 @@ static int start_sampling(struct session *s, struct session_target *t)
 	if (s->follow)
 		name_process(s, t);
 	s->sampled++;
+	s->stats->processes = s->sampled;
 	return t->state = TARGET_SAMPLING;
 }
 
@@ -235,6 +236,7 @@ int session_run(struct session *s, volatile sig_atomic_t *stop)
 	sample_run_start(&clock, s->cfg.seconds, s->cfg.interval, s->cfg.once);
 	int rc = 0;
 	while (!*stop) {
+		s->stats->rounds++;
 		if ((rc = session_tick(s)) != 0 || root_gone(s) ||
 		    !sample_run_next(&clock, stop, root_polled_gone, s, &s->stats->missed))
 			break;
