@@ -16,6 +16,7 @@
 #include "python/walker.h"
 #include "sample/schedule.h"
 #include "sample/native_merge.h"
+#include "sample/progress.h"
 #include "sample/scratch.h"
 #include "sample/stats.h"
 #include "sample/thread_names.h"
@@ -527,6 +528,8 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 			rc = trc == -EPERM && clock.k ? 0 : trc;
 			break;
 		}
+		if (cfg->progress)
+			progress_update(cfg->progress, st, prof);
 		if (!sample_run_next(&clock, stop, target_ended, t, &st->missed))
 			break;
 	}

@@ -16,6 +16,7 @@ struct proc_target;
 struct py_walker;
 struct profile;
 struct sample_stats;
+struct progress;
 
 struct sampler_config {
 	double seconds;   /* how long to sample; < 0: until the target exits */
@@ -33,6 +34,7 @@ struct sampler_config {
 	struct mem_reader *fresh; /* a reader with no cache, to re-check stacks read without
 				   * pausing; NULL: the walker's own */
 	struct native_unwinder *native; /* --native: the target's unwinder, else NULL */
+	struct progress *progress; /* the status line the record loops redraw, else NULL */
 };
 
 /* The sampler as steps others can drive: open over a target and its walker, tick as often as

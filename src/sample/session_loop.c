@@ -11,6 +11,7 @@
 #include "proc/procfs.h"
 #include "profile/profile.h"
 #include "python/discover.h"
+#include "sample/progress.h"
 #include "sample/sampler.h"
 #include "sample/schedule.h"
 #include "sample/session.h"
@@ -249,7 +250,11 @@ int session_run(struct session *s, volatile sig_atomic_t *stop)
 	sample_run_start(&clock, s->cfg.seconds, s->cfg.interval, s->cfg.once);
 	int rc = 0;
 	while (!*stop) {
-		if ((rc = session_tick(s)) != 0 || session_ended(s) ||
+		if ((rc = session_tick(s)) != 0)
+			break;
+		if (s->cfg.progress)
+			progress_update(s->cfg.progress, s->stats, s->prof);
+		if (session_ended(s) ||
 		    !sample_run_next(&clock, stop, root_polled_gone, s, &s->stats->missed))
 			break;
 	}
