@@ -14,6 +14,7 @@ struct out_options {
 	int include_idle; /* write the "(idle) N" line; off with -x */
 	int thread_names; /* each stack's thread name as its outermost frame (--thread-names) */
 	int flamechart;   /* --flamechart: time order instead of merged stacks (SVG too) */
+	int processes;    /* --subprocesses: root every stack at its process */
 	const char *title; /* what was profiled: "pyflame -p 123" or the command line */
 	int pid;           /* the target's PID, for formats that name processes */
 };
@@ -59,8 +60,15 @@ int out_dump_write(const struct profile *p, const struct dump_thread *threads, s
 		   const struct out_options *o, FILE *f);
 
 /* One stack as collapsed text, frames joined by ';', under its thread's name when
- * o->thread_names is set (malloc'd; NULL when out of memory). */
+ * o->thread_names is set, and under that its process ("process PID (NAME)") when
+ * o->processes is set and the stack's thread says its process (malloc'd; NULL when out of
+ * memory). */
 char *out_render_stack(const struct profile *p, const struct prof_stack *s,
 		       const struct out_options *o);
+
+/* How writers name process pid: "process PID (NAME)", or "process PID" when it was never
+ * named; with a thread name that is not empty, "process PID (NAME): THREAD", for formats
+ * whose views are a thread each. malloc'd; NULL when out of memory. */
+char *out_process_label(const struct profile *p, uint32_t pid, const char *thread);
 
 #endif
