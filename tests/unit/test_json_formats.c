@@ -93,6 +93,45 @@ static void test_speedscope(void)
 	profile_release(&p);
 }
 
+/* --subprocesses (issue 18): a profile per (process, thread), named with both, a process's
+ * together; idle samples stay in a whole-run profile, and with every stack on a thread there
+ * is none. A thread with no name stands for its whole process. */
+static void test_speedscope_processes(void)
+{
+	struct profile p;
+	struct fixture fx;
+	profile_init(&p);
+	fixture_processes(&p, &fx);
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .processes = 1, .title = "run" };
+	char *t = render(out_speedscope_write, &p, &o);
+	CHECK(t && strstr(t, "\"profiles\":["
+			     "{\"type\":\"sampled\",\"name\":\"process 100 (python3 pool.py): MainThread\","
+			     "\"unit\":\"seconds\",\"startValue\":0,\"samples\":[[0,1,3]],"
+			     "\"weights\":[0.003],\"endValue\":0.003},"
+			     "{\"type\":\"sampled\",\"name\":\"process 200 (python3 -c spawn_main): MainThread\","
+			     "\"unit\":\"seconds\",\"startValue\":0,\"samples\":[[0],[0,2,3]],"
+			     "\"weights\":[0.001,0.001],\"endValue\":0.002}],"
+			     "\"name\":\"run\","),
+	      "speedscope processes: a profile per process's thread, named with both, no idle");
+	free(t);
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 2);
+	t = render(out_speedscope_write, &p, &o);
+	CHECK(t && strstr(t, "{\"type\":\"sampled\",\"name\":\"process 300\",\"unit\":\"seconds\","
+			     "\"startValue\":0,\"samples\":[[0]],\"weights\":[0.002]") &&
+		      strstr(t, "process 300") > strstr(t, "process 200"),
+	      "speedscope processes: a process not named, on an unnamed thread: 'process PID', last");
+	free(t);
+	o.processes = 0;
+	t = render(out_speedscope_write, &p, &o);
+	CHECK(t && !strstr(t, "process ") &&
+		      strstr(t, "{\"type\":\"sampled\",\"name\":\"MainThread\",\"unit\":\"seconds\","
+				"\"startValue\":0,\"samples\":[[0,1,3]]"),
+	      "speedscope: without --subprocesses, threads named as before");
+	free(t);
+	profile_release(&p);
+}
+
 static void test_chrome(void)
 {
 	struct profile p;
@@ -162,6 +201,7 @@ int main(void)
 {
 	test_escaping();
 	test_speedscope();
+	test_speedscope_processes();
 	test_chrome();
 	return check_exit();
 }
