@@ -22,6 +22,14 @@ static char *render(writer_fn fn, const struct profile *p, const struct out_opti
 	return text;
 }
 
+static int count_of(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *s = text; (s = strstr(s, needle)) != NULL; s += strlen(needle))
+		n++;
+	return n;
+}
+
 static char *escaped(const char *s)
 {
 	char *text = NULL;
@@ -187,6 +195,46 @@ static void test_chrome(void)
 		      strstr(t, "pid\":100") < strstr(t, "pid\":200"),
 	      "chrome: each thread's spans under its own process, processes in order");
 	free(t);
+	profile_release(&p);
+
+	/* --subprocesses (issue 18): each process named, "process PID (NAME)", in place of the
+	 * run's title (which otherData keeps). */
+	struct fixture fxp;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	fixture_processes(&p, &fxp);
+	o.processes = 1;
+	t = render(out_chrome_write, &p, &o);
+	CHECK_STR(t, "{\"traceEvents\":[\n"
+		     "{\"ph\":\"M\",\"pid\":100,\"name\":\"process_name\",\"args\":{\"name\":\"process 100 (python3 pool.py)\"}},\n"
+		     "{\"ph\":\"M\",\"pid\":200,\"name\":\"process_name\",\"args\":{\"name\":\"process 200 (python3 -c spawn_main)\"}},\n"
+		     "{\"ph\":\"M\",\"pid\":100,\"tid\":42,\"name\":\"thread_name\",\"args\":{\"name\":\"MainThread\"}},\n"
+		     "{\"ph\":\"M\",\"pid\":200,\"tid\":42,\"name\":\"thread_name\",\"args\":{\"name\":\"MainThread\"}},\n"
+		     "{\"ph\":\"X\",\"pid\":200,\"tid\":42,\"ts\":1000,\"dur\":1000,\"name\":\"g\",\"cat\":\"python\",\"args\":{\"file\":\"b.py\",\"line\":7}},\n"
+		     "{\"ph\":\"X\",\"pid\":200,\"tid\":42,\"ts\":1000,\"dur\":1000,\"name\":\"f\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":4}},\n"
+		     "{\"ph\":\"X\",\"pid\":200,\"tid\":42,\"ts\":0,\"dur\":2000,\"name\":\"<module>\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":10}},\n"
+		     "{\"ph\":\"X\",\"pid\":100,\"tid\":42,\"ts\":0,\"dur\":3000,\"name\":\"g\",\"cat\":\"python\",\"args\":{\"file\":\"b.py\",\"line\":7}},\n"
+		     "{\"ph\":\"X\",\"pid\":100,\"tid\":42,\"ts\":0,\"dur\":3000,\"name\":\"f\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":3}},\n"
+		     "{\"ph\":\"X\",\"pid\":100,\"tid\":42,\"ts\":0,\"dur\":3000,\"name\":\"<module>\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":10}}\n"
+		     "],\"displayTimeUnit\":\"ms\",\"otherData\":{\"samples\":4,\"idle\":1,\"title\":\"run\"}}\n",
+		  "chrome processes: a process_name event per process, each track under its own");
+	free(t);
+	/* A thread of no known process (a replayed image) runs in the run's; a process of two
+	 * threads is named once. */
+	uint32_t replayed = profile_thread(&p, 0, 0x2000, 43, "replayed");
+	uint32_t worker = profile_thread(&p, 200, 0x3000, 44, "worker");
+	profile_add_event(&p, 5000, profile_add_stack(&p, replayed, fxp.s3, 1, 1));
+	profile_add_event(&p, 5000, profile_add_stack(&p, worker, fxp.s3, 1, 1));
+	t = render(out_chrome_write, &p, &o);
+	CHECK(t && strstr(t, "{\"traceEvents\":[\n"
+			     "{\"ph\":\"M\",\"pid\":9,\"name\":\"process_name\",\"args\":{\"name\":\"process 9\"}},\n"
+			     "{\"ph\":\"M\",\"pid\":100,\"name\":\"process_name\",") &&
+		      strstr(t, "{\"ph\":\"M\",\"pid\":9,\"tid\":43,\"name\":\"thread_name\"") &&
+		      count_of(t, "\"name\":\"process_name\"") == 3,
+	      "chrome processes: a thread of no known process under the run's pid ('process PID'); "
+	      "each process named once");
+	free(t);
+	o.processes = 0;
 	profile_release(&p);
 
 	profile_init(&p);
