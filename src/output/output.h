@@ -33,19 +33,22 @@ int out_flamechart_write(const struct profile *p, const struct out_options *o, F
 
 /* An interactive flame graph as one self-contained SVG file (script inside, no network):
  * click to zoom, search, hover details; a flame chart in time order with o->flamechart
- * (needs keep_timeline). Returns 0 or -1. */
+ * (needs keep_timeline). With o->processes each stack stands on a box of its process.
+ * Returns 0 or -1. */
 int out_svg_write(const struct profile *p, const struct out_options *o, FILE *f);
 
 /* speedscope's file format (https://www.speedscope.app/file-format-schema.json): one sampled
- * profile, or one per thread when stacks carry threads. Returns 0 or -1. */
+ * profile, or one per thread when stacks carry threads, named with its process with
+ * o->processes. Returns 0 or -1. */
 int out_speedscope_write(const struct profile *p, const struct out_options *o, FILE *f);
 
 /* Trace Event Format JSON: complete ("X") events from runs of samples sharing frames, one
- * track per thread, thread names as metadata. Needs keep_timeline. Returns 0 or -1. */
+ * track per thread under its process, thread names as metadata, and process names: the
+ * title, or each process's with o->processes. Needs keep_timeline. Returns 0 or -1. */
 int out_chrome_write(const struct profile *p, const struct out_options *o, FILE *f);
 
-/* pprof: profile.proto, gzip-compressed, sample types samples/count and wall/nanoseconds.
- * Returns 0 or -1. */
+/* pprof: profile.proto, gzip-compressed, sample types samples/count and wall/nanoseconds;
+ * threads, and processes with o->processes, as labels. Returns 0 or -1. */
 int out_pprof_write(const struct profile *p, const struct out_options *o, FILE *f);
 
 struct prof_stack;
