@@ -141,6 +141,10 @@ static int write_metadata(struct writer *w, const uint32_t *tracks, size_t nt)
 		const char *name = tracks[i] == PROF_NO_THREAD
 			? "Python"
 			: profile_string(w->p, profile_thread_get(w->p, tracks[i])->name);
+		/* With processes named, a thread with no name stands for its process: the
+		 * process's name says it all. */
+		if (w->o->processes && !*name)
+			continue;
 		if (fprintf(w->f, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64
 				  ",\"name\":\"thread_name\",\"args\":{\"name\":",
 			    track_pid(w, tracks[i]), track_tid(w->p, tracks[i])) < 0 ||

@@ -101,12 +101,15 @@ char *out_render_stack(const struct profile *p, const struct prof_stack *s,
 	uint32_t pid = stack_pid(p, s);
 	/* An empty stack is "", not NULL. */
 	int rc = text_addf(&t, "%s", "");
-	/* Outermost, the process, then the thread's name: frames with no file, no line. */
-	if (rc == 0 && o->processes && pid)
+	/* Outermost, the process, then the thread's name: frames with no file, no line. Under
+	 * its process, a thread with no name stands for the process alone: no frame of its own. */
+	int rooted = o->processes && pid;
+	if (rc == 0 && rooted)
 		rc = add_process(&t, p, pid, NULL);
 	if (rc == 0 && o->thread_names && s->thread != PROF_NO_THREAD) {
 		const char *name = profile_string(p, profile_thread_get(p, s->thread)->name);
-		rc = text_addf(&t, "%s%s", t.len ? ";" : "", name);
+		if (!rooted || *name)
+			rc = text_addf(&t, "%s%s", t.len ? ";" : "", name);
 	}
 	if (rc == 0)
 		rc = add_frames(&t, p, s, o);

@@ -64,8 +64,8 @@ int out_dump_write(const struct profile *p, const struct dump_thread *threads, s
 
 /* One stack as collapsed text, frames joined by ';', under its thread's name when
  * o->thread_names is set, and under that its process ("process PID (NAME)") when
- * o->processes is set and the stack's thread says its process (malloc'd; NULL when out of
- * memory). */
+ * o->processes is set and the stack's thread says its process; a thread with no name under
+ * its process has no frame (it stands for the process). malloc'd; NULL when out of memory. */
 char *out_render_stack(const struct profile *p, const struct prof_stack *s,
 		       const struct out_options *o);
 

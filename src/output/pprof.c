@@ -300,7 +300,10 @@ static int put_sample(struct pprof *w, size_t n, uint64_t count, uint32_t thread
 		return -1;
 	if (thread != PROF_NO_THREAD) {
 		const struct prof_thread *t = profile_thread_get(w->p, thread);
-		if (put_label(w, w->names.thread, w->names.threads[thread], 0) ||
+		/* With processes labelled, a thread with no name (string 0, "") stands for its
+		 * process: no thread label. */
+		int named = !w->o->processes || w->names.threads[thread] != 0;
+		if ((named && put_label(w, w->names.thread, w->names.threads[thread], 0)) ||
 		    (t->tid && put_label(w, w->names.thread_id, 0, (int64_t)t->tid)))
 			return -1;
 		if (w->o->processes && t->pid &&

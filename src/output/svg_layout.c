@@ -125,13 +125,17 @@ int svg_labels_build(struct labels *lb, const struct profile *p, const struct ou
 
 /* The ranks of the boxes a stack passes through above the root, outermost first: its
  * process when the labels have it (--subprocesses), its thread's name when thread_frame is
- * set and it has one, then its frames. out has room for s->n + 2. Returns how many. */
+ * set and it has one (under a process, one that is not empty), then its frames. out has room for s->n + 2. Returns how many. */
 static size_t stack_path(const struct labels *lb, const struct prof_stack *s, int thread_frame,
 			 uint32_t *out)
 {
 	size_t k = 0;
-	if (s->thread != PROF_NO_THREAD && lb->process_rank[s->thread] != LABEL_NO_RANK)
+	if (s->thread != PROF_NO_THREAD && lb->process_rank[s->thread] != LABEL_NO_RANK) {
 		out[k++] = lb->process_rank[s->thread];
+		/* A thread with no name stands for its process alone: no box of its own. */
+		if (!*lb->by_rank[lb->thread_rank[s->thread]].name)
+			thread_frame = 0;
+	}
 	if (thread_frame && s->thread != PROF_NO_THREAD)
 		out[k++] = lb->thread_rank[s->thread];
 	for (size_t i = 0; i < s->n; i++)

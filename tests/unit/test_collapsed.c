@@ -116,6 +116,15 @@ static void test_processes(void)
 		     "(idle) 1\n",
 		  "processes: 'process PID' when unnamed; none for stacks of no known process");
 	free(t);
+	/* A thread with no name stands for its whole process: under it, no frame of its own. */
+	uint32_t whole = profile_thread(&p, 400, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 4);
+	o.thread_names = 1;
+	t = render(out_collapsed_write, &p, &o);
+	CHECK(t && strstr(t, "\nprocess 400;a.py:<module> 4\n") &&
+		      strstr(t, "\nprocess 300;MainThread;a.py:<module> 2\n"),
+	      "processes: a thread with no name has no frame under its process");
+	free(t);
 	profile_release(&p);
 }
 

@@ -234,6 +234,15 @@ static void test_chrome(void)
 	      "chrome processes: a thread of no known process under the run's pid ('process PID'); "
 	      "each process named once");
 	free(t);
+	/* A thread with no name stands for its whole process: its process's name, none of its own. */
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_event(&p, 6000, profile_add_stack(&p, whole, fxp.s3, 1, 1));
+	t = render(out_chrome_write, &p, &o);
+	CHECK(t && strstr(t, "{\"ph\":\"M\",\"pid\":300,\"name\":\"process_name\",\"args\":{\"name\":\"process 300\"}}") &&
+		      !strstr(t, "\"pid\":300,\"tid\":0,\"name\":\"thread_name\"") &&
+		      strstr(t, "{\"ph\":\"X\",\"pid\":300,\"tid\":0,"),
+	      "chrome processes: a thread with no name, its spans under its process, no thread_name");
+	free(t);
 	o.processes = 0;
 	profile_release(&p);
 

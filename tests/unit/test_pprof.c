@@ -604,6 +604,9 @@ static void test_processes(void)
 	fixture_processes(&p, &fx);
 	uint32_t replayed = profile_thread(&p, 0, 0x2000, 0, "replayed");
 	profile_add_stack(&p, replayed, fx.s3, 1, 2);
+	/* A thread with no name stands for its whole process: no thread label. */
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 4);
 	struct out_options o = { .line_numbers = 1, .include_idle = 1, .processes = 1 };
 	int rc, gz;
 	struct decoded *d = roundtrip(&p, &o, &rc, &gz);
@@ -616,12 +619,14 @@ static void test_processes(void)
 		     "b.py:g:7;a.py:f:4;a.py:<module>:10 1 1000000 {thread=MainThread,thread_id=42,"
 		     "pid=200,process=process 200 (python3 -c spawn_main)}\n"
 		     "a.py:<module>:10 2 2000000 {thread=replayed}\n"
+		     "a.py:<module>:10 4 4000000 {pid=300,process=process 300}\n"
 		     ":(idle):0 1 1000000\n",
-		  "pprof processes: pid and process labels on every sample of a known process");
+		  "pprof processes: pid and process labels on every sample of a known process; a "
+		  "thread with no name has no thread label");
 	int pids = 1;
 	for (size_t i = 0; i < d->nsamples; i++) {
 		const struct d_sample *sm = &d->sample[i];
-		int64_t want = i == 0 ? 100 : i < 3 ? 200 : 0, got = 0;
+		int64_t want = i == 0 ? 100 : i < 3 ? 200 : i == 4 ? 300 : 0, got = 0;
 		for (size_t j = 0; j < sm->nlabel; j++)
 			if (strcmp(string_at(d, sm->label[j].key), "pid") == 0 && !sm->label[j].str)
 				got = sm->label[j].num;

@@ -631,6 +631,16 @@ static void test_processes(void)
 	      "processes chart: the child's lane below, under its process");
 	free(t);
 
+	/* A thread with no name stands for its whole process: its frames on the process's box. */
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 2);
+	o.flamechart = 0;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-x=\"6\" data-n=\"2\" data-d=\"1\"><title>process 300\n2 samples") &&
+		      strstr(t, "data-x=\"6\" data-n=\"2\" data-d=\"2\" data-l=\"&lt;module&gt; (a.py:10)\""),
+	      "processes: a process not named is its pid; a thread with no name has no box under it");
+	free(t);
+
 	o.processes = 0;
 	t = svg_of(&p, &o, NULL);
 	CHECK(strstr(t, "process ") == NULL, "processes: no process box without --subprocesses");
