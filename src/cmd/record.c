@@ -348,7 +348,8 @@ static struct sampler_config sampling_config(const struct options *o)
 		/* Which thread a stack ran on: shown with --thread-names, and the unit of the
 		 * formats with per-thread views. */
 		.tag_threads = o->thread_names || wants(o, OUT_THREADS_ALWAYS) ||
-			       (o->threads && wants(o, per_thread)) || o->subprocesses,
+			       (o->threads && wants(o, per_thread)),
+		.tag_process = o->subprocesses,
 		.thread_identity = wants(o, OUT_THREADS_ALWAYS | per_thread),
 		.once = bounded && o->seconds == 0,
 		.pause = !o->nonblocking,
@@ -507,6 +508,7 @@ int cmd_record(int argc, char **argv)
 				  .include_idle = !o.exclude_idle,
 				  .thread_names = o.thread_names,
 				  .flamechart = o.flamechart,
+				  .processes = o.subprocesses,
 				  .title = title,
 				  .pid = (int)pid };
 	int status = 0, ready = 0;

@@ -284,6 +284,8 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 			int id = cfg->thread_identity;
 			thread = profile_thread(prof, (uint32_t)t->pid, id ? e->ident : 0,
 						id ? (uint64_t)e->tid : 0, e->name);
+		} else if (cfg->tag_process) {
+			thread = profile_thread(prof, (uint32_t)t->pid, 0, 0, "");
 		}
 		struct sample_natives nat = { 0 };
 		if (s->stacks[i].native_n)

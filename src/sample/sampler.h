@@ -25,6 +25,8 @@ struct sampler_config {
 	int tag_threads;  /* keep which thread each stack was seen on, with its name */
 	int thread_identity; /* ...told apart by ident and TID, not only by name (per-thread
 			      * views need it; memory then grows with threads ever seen) */
+	int tag_process;  /* without tag_threads, keep which process each stack was seen in
+			   * (--subprocesses): a thread of no name stands for the process */
 	int once;         /* -s 0: exactly one sample */
 	int pause;        /* stop the target for each snapshot (the default) */
 	int find_released; /* with the GIL free and only its holder sampled, sample the threads
