@@ -40,7 +40,12 @@ static void reap_gone(struct proc_target *t, pid_t tid)
  * still. Polling costs pyflame about 20 us of CPU per sample more; past this bound (a loaded
  * machine, many threads) we nap between polls. */
 #define SPIN_NS (100 * 1000)
+/* The naps grow from NAP_NS, doubling to NAP_MAX_NS: a thread that has not stopped by then
+ * waits for a CPU (16 busy processes on 2 CPUs took milliseconds each), and polling it every
+ * 50 us cost pyflame more CPU than the sample (36 polls a sample, measured by the bench's
+ * subprocesses rows), while a nap of a millisecond at most adds little to a wait that long. */
 #define NAP_NS (50 * 1000)
+#define NAP_MAX_NS (1000 * 1000)
 /* A thread not stopped this long after its interrupt is interrupted again: an exec() in
  * progress drops a pending interrupt, and a wait for it without end hung pyflame for good
  * (a target exec()ing while its main thread was being stopped, once in some hundred runs). */
@@ -53,7 +58,7 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 	*sig = 0;
 	uint64_t now = clock_now_ns();
 	uint64_t spin_until = now + SPIN_NS, kick_at = now + REKICK_NS;
-	const struct timespec nap = { 0, NAP_NS };
+	struct timespec nap = { 0, NAP_NS };
 	for (;;) {
 		int status;
 		pid_t w = waitpid(tid, &status, __WALL | WNOHANG);
@@ -63,8 +68,11 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 				ptrace(PTRACE_INTERRUPT, tid, 0, 0);
 				kick_at = now + REKICK_NS;
 			}
-			if (now > spin_until)
+			if (now > spin_until) {
 				nanosleep(&nap, NULL);
+				if (nap.tv_nsec < NAP_MAX_NS)
+					nap.tv_nsec *= 2;
+			}
 			continue;
 		}
 		if (w < 0) {
