@@ -438,6 +438,26 @@ static pid_t start_command(const struct options *o, const char *cmd_path)
 	return pid;
 }
 
+/* A -p process that was idle for nine samples in ten but has child processes is likely a
+ * server's master (gunicorn, uWSGI, a multiprocessing pool), whose work its children do: said
+ * with the option that follows them. */
+static void hint_children(const struct options *o, const struct profile *prof)
+{
+	if (o->command || o->subprocesses || o->dump || prof->samples < 10 ||
+	    prof->idle * 10 < prof->samples * 9)
+		return;
+	struct proc_tree tree;
+	proc_tree_init(&tree, o->pid);
+	const pid_t *born;
+	int n = proc_tree_scan(&tree, &born);
+	proc_tree_release(&tree);
+	if (n > 0)
+		warn("process %d was idle in %llu of %llu samples and has %d child process%s: "
+		     "-C (--subprocesses) profiles %s too", (int)o->pid,
+		     (unsigned long long)prof->idle, (unsigned long long)prof->samples, n,
+		     n > 1 ? "es" : "", n > 1 ? "them" : "it");
+}
+
 /* The end-of-run lines: how the run was sampled, and whether the profile is what the user
  * expects (empty because nothing read, or the user stopped first; one sample only).
  * sampled: the target was ready to sample. Returns -1 when the run failed. */
@@ -460,6 +480,7 @@ static int report_run(const struct options *o, const struct sampler_config *cfg,
 		     "%g s (-r is seconds between samples)", (unsigned long long)stats->ticks,
 		     (double)stats->sampled_ns / 1e9, o->rate, o->rate);
 	}
+	hint_children(o, prof);
 	return 0;
 }
 
