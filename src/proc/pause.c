@@ -65,12 +65,19 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 		if (w == 0) {
 			now = clock_now_ns();
 			if (now > kick_at) {
+				/* A main thread that ended while the others were being stopped is
+				 * reported only once every other thread is reaped, and those we
+				 * hold are reaped after this wait: it would never come (a -t run
+				 * of 500 threads hung at exit). */
+				char state = procfs_thread_state(t->pid, tid);
+				if (state == 0 || state == 'Z' || state == 'X')
+					return -ESRCH;
 				ptrace(PTRACE_INTERRUPT, tid, 0, 0);
 				kick_at = now + REKICK_NS;
 			}
 			if (now > spin_until) {
 				nanosleep(&nap, NULL);
-				if (nap.tv_nsec < NAP_MAX_NS)
+				if (nap.tv_nsec * 2 <= NAP_MAX_NS)
 					nap.tv_nsec *= 2;
 			}
 			continue;

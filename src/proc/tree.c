@@ -57,7 +57,7 @@ static int cmp_pid(const void *a, const void *b)
 
 static int has(const pid_t *v, size_t n, pid_t pid)
 {
-	return bsearch(&pid, v, n, sizeof *v, cmp_pid) != NULL;
+	return n && bsearch(&pid, v, n, sizeof *v, cmp_pid) != NULL; /* v is NULL when empty */
 }
 
 /* Every process /proc lists now, sorted, into *out (malloc'd). Returns the count or -errno. */
