@@ -464,7 +464,10 @@ static void hint_children(const struct options *o, const struct profile *prof)
 static int report_run(const struct options *o, const struct sampler_config *cfg,
 		      const struct sample_stats *stats, const struct profile *prof, int sampled)
 {
-	sample_stats_report(stats, prof->samples, prof->interval, o->command != NULL);
+	/* Samples that find no interpreter yet are expected from a -t command starting, and
+	 * from every child starting with -C. */
+	sample_stats_report(stats, prof->samples, prof->interval,
+			    o->command != NULL || o->subprocesses);
 	if (nothing_read(stats, prof, o->command != NULL)) {
 		warn("no sample could be read: the profile is empty");
 		return -1;
@@ -513,6 +516,7 @@ int cmd_record(int argc, char **argv)
 	struct sample_stats stats = { 0 };
 	/* Chrome traces are spans in time: they need every sample's time, like flame charts. */
 	prof.keep_timeline = o.flamechart || wants(&o, OUT_NEEDS_TIMELINE);
+	prof.interval = o.rate; /* also when nothing could be sampled, for the report */
 	struct sampler_config cfg = sampling_config(&o);
 	/* A person at a terminal sees the run go on, when its output goes elsewhere. */
 	struct progress progress;

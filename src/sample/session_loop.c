@@ -44,6 +44,13 @@ static void name_process(struct session *s, const struct session_target *t)
 			name = c + 1;
 	if (strlen(name) > LABEL_MAX)
 		memcpy(name + LABEL_MAX - 3, "...", 4);
+	/* Collapsed text separates frames with ';' and stacks with newlines: a command line
+	 * holding them (python -c 'import a; a.run()') must stay one frame. */
+	for (char *c = name; *c; c++)
+		if (*c == ';')
+			*c = ',';
+		else if ((unsigned char)*c < ' ')
+			*c = ' ';
 	profile_process(s->prof, (uint32_t)t->proc.pid, name);
 }
 
@@ -76,11 +83,11 @@ static const struct session_target *same_program_parent(const struct session *s,
 static int start_sampling(struct session *s, struct session_target *t)
 {
 	char err[1024];
-	if (t->parent && proc_check_trace(t->proc.pid, err, sizeof err) != 0) {
-		say_once(t, err);
-		return t->state = TARGET_SKIPPED;
-	}
-	if (session_walk(t, err, sizeof err) != 0) {
+	/* A child that ended meanwhile (a forking server's short-lived ones) is no news. */
+	if ((t->parent && proc_check_trace(t->proc.pid, err, sizeof err) != 0) ||
+	    session_walk(t, err, sizeof err) != 0) {
+		if (proc_target_poll(&t->proc))
+			return t->state = TARGET_GONE;
 		say_once(t, err);
 		return t->state = TARGET_SKIPPED;
 	}
