@@ -6,9 +6,11 @@ PYFLAME=${PYFLAME:-$ROOT/build/pyflame}
 TARGETS=$ROOT/tests/targets
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pyflame-e2e.XXXXXX")
 PIDS=()
+PGROUPS=() # process groups of servers (setsid), killed whole at the end
 
 cleanup() {
 	local p
+	for p in "${PGROUPS[@]}"; do kill -9 -- "-$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 	rm -rf "$WORK"
 }
