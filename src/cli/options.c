@@ -27,9 +27,11 @@ static const char usage_text[] =
 	"  -t, --trace            run the command that follows and profile it until it exits;\n"
 	"                         must be the last pyflame option\n"
 	"  -s, --seconds=SECS     how long to profile (default 1; -t: until the command ends;\n"
-	"                         0 takes one sample)\n"
+	"      --duration=SECS    0 takes one sample)\n"
 	"  -r, --rate=SECS        seconds between samples, not samples per second\n"
 	"                         (default 0.01, i.e. 100 Hz)\n"
+	"  -F, --frequency=HZ     samples per second, as perf and py-spy take it: -F 100 is\n"
+	"                         -r 0.01 (of -r and -F, the last given wins)\n"
 	"  -o, --output=PATH      write the profile to PATH instead of stdout; give -o again\n"
 	"                         to write the same profile in more formats\n"
 	"  -f, --format=FORMAT    collapsed (the default), svg, speedscope, chrome or pprof,\n"
@@ -123,6 +125,8 @@ static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "trace", no_argument, NULL, 't' },
 	{ "seconds", required_argument, NULL, 's' },
+	{ "duration", required_argument, NULL, 's' },
+	{ "frequency", required_argument, NULL, 'F' },
 	{ "rate", required_argument, NULL, 'r' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, 'f' },
@@ -172,6 +176,17 @@ static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *tra
 				RATE_MIN, 1e-3 / RATE_MIN, SECONDS_MAX);
 			return -1;
 		}
+		o->has_rate = 1;
+		o->frequency = 0;
+		break;
+	case 'F':
+		if (parse_seconds(optarg, 1 / SECONDS_MAX, 1 / RATE_MIN, &o->frequency) != 0) {
+			fprintf(err, "pyflame: invalid frequency '%s': expected samples per second, "
+				"more than 0 and at most %.0f (%.0f kHz)\n", optarg, 1 / RATE_MIN,
+				1e-3 / RATE_MIN);
+			return -1;
+		}
+		o->rate = 1 / o->frequency;
 		o->has_rate = 1;
 		break;
 	case 'o':
@@ -336,7 +351,11 @@ static void warn_rate(const struct options *o, FILE *err)
 	/* py-spy's -r is samples per second: its users' -r 100 asks here for a sample every
 	 * 100 s, and a rate of a second or more looks like such a frequency. -s 0's one sample
 	 * is asked for. */
-	if (o->has_seconds && o->has_rate && o->seconds > 0 && o->rate > o->seconds) {
+	if (o->has_seconds && o->has_rate && o->seconds > 0 && o->rate > o->seconds &&
+	    o->frequency) {
+		fprintf(err, "pyflame: -F %g asks for a sample every %g s, longer than -s %g: at "
+			"most one sample will be taken\n", o->frequency, o->rate, o->seconds);
+	} else if (o->has_seconds && o->has_rate && o->seconds > 0 && o->rate > o->seconds) {
 		char hint[96] = "";
 		if (o->rate >= 1)
 			snprintf(hint, sizeof hint, "; -r is seconds between samples: did you "
@@ -362,7 +381,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 		int long_index = -1;
 		optarg = NULL;
 		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-		int c = getopt_long(argc, argv, "+:p:ts:r:o:f:xndCvh", long_options, &long_index);
+		int c = getopt_long(argc, argv, "+:p:ts:r:F:o:f:xndCvh", long_options, &long_index);
 		if (c == -1)
 			break;
 		valueless[0] = '\0';

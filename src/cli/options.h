@@ -24,7 +24,8 @@ struct options {
 	double seconds;     /* -s */
 	int has_seconds;    /* -s given (with -t, it bounds the sampling) */
 	int has_rate;       /* -r given */
-	double rate;        /* -r, seconds between samples */
+	double rate;        /* -r, seconds between samples (or 1 / -F) */
+	double frequency;   /* -F, samples per second, when it was the last of -r and -F */
 	const char *output; /* the first -o, NULL for stdout */
 	const struct out_writer *format; /* of the first output: -f, else from the -o file's
 					  * name, else collapsed */

@@ -129,12 +129,9 @@ static int run_tree(struct session *s, const struct options *o, struct profile *
 {
 	s->follow = 1;
 	s->abi = o->has_abi ? &o->abi : NULL;
-	s->targets[0]->state = TARGET_LOOKING;
-	if (session_adopt(s) != 0)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->n; i++)
-		session_look(s, s->targets[i]);
-	int rc = 0;
+	int rc = session_begin(s);
+	if (rc != 0)
+		return rc;
 	if (o->dump) {
 		FILE *f = out_sink_stream(sink);
 		for (size_t i = 0; i < s->n && rc == 0; i++) {

@@ -87,10 +87,13 @@ static int start_sampling(struct session *s, struct session_target *t)
 	if (s->follow)
 		name_process(s, t);
 	s->sampled++;
+	s->stats->processes = s->sampled;
 	return t->state = TARGET_SAMPLING;
 }
 
-int session_look(struct session *s, struct session_target *t)
+/* Looks for t's interpreter once, now: on success its sampler is opened and it is named in
+ * the profile. Returns t's state after the look. */
+static int session_look(struct session *s, struct session_target *t)
 {
 	uint64_t now = clock_now_ns();
 	if (proc_target_poll(&t->proc))
@@ -132,7 +135,9 @@ int session_look(struct session *s, struct session_target *t)
 	return t->state = TARGET_NOT_PYTHON;
 }
 
-int session_adopt(struct session *s)
+/* Adds the root's descendants born since the last look (at the first, all living), each to
+ * be looked at. Returns 0 or -ENOMEM. */
+static int session_adopt(struct session *s)
 {
 	if (!s->follow)
 		return 0;
@@ -197,9 +202,19 @@ static void drop_finished(struct session *s)
 		s->n = k;
 }
 
-/* One tick of the session: newcomers, then each process in turn. Returns 0 or -EPERM. */
-static int session_tick(struct session *s)
+int session_begin(struct session *s)
 {
+	s->targets[0]->state = TARGET_LOOKING;
+	if (session_adopt(s) != 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		session_look(s, s->targets[i]);
+	return 0;
+}
+
+int session_tick(struct session *s)
+{
+	s->stats->rounds++;
 	uint64_t now = clock_now_ns();
 	if (s->follow && now - s->scanned_ns >= SESSION_SCAN_NS && session_adopt(s) != 0)
 		warn("out of memory: new processes are not followed");
@@ -215,8 +230,7 @@ static int session_tick(struct session *s)
 	return 0;
 }
 
-/* Whether the root process is known to be gone, which ends the run. */
-static int root_gone(const struct session *s)
+int session_ended(const struct session *s)
 {
 	const struct session_target *root = s->targets[0];
 	return root->state == TARGET_GONE || root->proc.exited;
@@ -226,7 +240,7 @@ static int root_gone(const struct session *s)
 static int root_polled_gone(void *arg)
 {
 	struct session *s = arg;
-	return root_gone(s) || proc_target_poll(&s->targets[0]->proc);
+	return session_ended(s) || proc_target_poll(&s->targets[0]->proc);
 }
 
 int session_run(struct session *s, volatile sig_atomic_t *stop)
@@ -235,7 +249,7 @@ int session_run(struct session *s, volatile sig_atomic_t *stop)
 	sample_run_start(&clock, s->cfg.seconds, s->cfg.interval, s->cfg.once);
 	int rc = 0;
 	while (!*stop) {
-		if ((rc = session_tick(s)) != 0 || root_gone(s) ||
+		if ((rc = session_tick(s)) != 0 || session_ended(s) ||
 		    !sample_run_next(&clock, stop, root_polled_gone, s, &s->stats->missed))
 			break;
 	}

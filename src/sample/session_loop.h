@@ -15,13 +15,18 @@ struct session_target;
 /* How often the process tree is looked at for newcomers: a tick at the default rate. */
 #define SESSION_SCAN_NS (10ull * 1000 * 1000)
 
-/* Adds the root's descendants living now (--subprocesses), each to be looked at by the loop.
- * Returns 0 or -ENOMEM. */
-int session_adopt(struct session *s);
+/* Starts the session whose root process was added first: looks for the root's interpreter
+ * and, with s->follow, takes in its descendants living now and looks for theirs. Returns 0 or
+ * -ENOMEM. */
+int session_begin(struct session *s);
 
-/* Looks for t's interpreter once, now: on success its sampler is opened and it is named in
- * the profile. Returns t's state after the look. */
-int session_look(struct session *s, struct session_target *t);
+/* One tick of the session, for a driver with a clock of its own (session_run below, a live
+ * view): newcomers taken in, then one sample of each process in turn, those that ended let go.
+ * Returns 0, or -EPERM when the root's very first sample was refused. */
+int session_tick(struct session *s);
+
+/* Whether the root process is known to have ended, which ends the session. */
+int session_ended(const struct session *s);
 
 /* Ticks every process of s on s->cfg's clock until the time is up, the root process exits
  * or *stop becomes non-zero. Processes that exit, exec() another program or cannot be read

@@ -37,19 +37,25 @@ void sample_stats_report(const struct sample_stats *st, uint64_t samples, double
 			 int trace)
 {
 	/* Every missed tick is counted; a few are the machine's hiccups, not worth a line. */
-	uint64_t due = st->ticks + st->missed;
+	uint64_t due = (st->rounds ? st->rounds : st->ticks) + st->missed;
 	if (st->missed && st->missed * MISSED_REPORT >= due)
 		warn("%llu of %llu ticks missed: sampling fell behind the rate "
 			"asked for (-r %g)", (unsigned long long)st->missed,
 			(unsigned long long)due, interval);
 	/* Stopping the target is the price of a consistent stack: said when it is felt. */
+	double share = st->sampled_ns ? 100.0 * (double)st->stopped_ns / (double)st->sampled_ns : 0;
 	if (st->ticks > 1 && st->sampled_ns >= STOPPED_RUN_MIN_NS &&
-	    st->stopped_ns * STOPPED_REPORT > st->sampled_ns)
-		warn("the target was stopped %.1f%% of the run (%.3f s of "
-			"%.3f s, in %llu pauses)",
-			100.0 * (double)st->stopped_ns / (double)st->sampled_ns,
-			(double)st->stopped_ns / 1e9, (double)st->sampled_ns / 1e9,
-			(unsigned long long)st->pauses);
+	    st->stopped_ns * STOPPED_REPORT > st->sampled_ns) {
+		if (st->processes > 1)
+			warn("the %llu processes were stopped %.1f%% of the time they were sampled "
+			     "(%.3f s of %.3f s added up, in %llu pauses)",
+			     (unsigned long long)st->processes, share, (double)st->stopped_ns / 1e9,
+			     (double)st->sampled_ns / 1e9, (unsigned long long)st->pauses);
+		else
+			warn("the target was stopped %.1f%% of the run (%.3f s of %.3f s, in %llu "
+			     "pauses)", share, (double)st->stopped_ns / 1e9,
+			     (double)st->sampled_ns / 1e9, (unsigned long long)st->pauses);
+	}
 	/* One line per reason, once, at the end (not per sample). */
 	for (int i = 0; i < SAMPLE_ERR_COUNT; i++)
 		if (st->errors[i] && (i != SAMPLE_ERR_NOT_READY || !trace || samples == 0))

@@ -25,6 +25,10 @@ struct sample_stats {
 			      * its first interrupt to its last continue */
 	uint64_t sampled_ns; /* how long sampling ran: the run that stopped_ns is a share of */
 	uint64_t pauses;     /* how many times the target was stopped */
+	/* With --subprocesses, a tick samples every process: ticks above counts each process's
+	 * sample, rounds the clock's ticks, and sampled_ns adds up each process's time. */
+	uint64_t rounds;     /* the session clock's ticks taken; 0: one process, see ticks */
+	uint64_t processes;  /* the processes sampled; 0: one */
 };
 
 /* What a lost sample of kind e means, for the user: "stack unreadable". */

@@ -30,6 +30,22 @@ done
 check "--help: examples, a pointer to the man page, no test-only --record" \
 	test -n "$(grep -x 'Examples:' "$WORK/out")" -a -n "$(grep -F "'man pyflame'" "$WORK/out")" \
 	-a -z "$(grep -e --record "$WORK/out")"
+# Commands: `pyflame help` lists them; `help COMMAND` is `COMMAND --help`.
+"$PYFLAME" help >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "help: every command listed with its line, exit 0" \
+	eval 'test $rc -eq 0 -a ! -s "$WORK/err" && grep -q "^  record   profile a process" "$WORK/out" && grep -q "^  dump     print every thread" "$WORK/out" && grep -q "^  help     " "$WORK/out"'
+"$PYFLAME" help dump >"$WORK/out" 2>"$WORK/err"; rc=$?
+"$PYFLAME" dump --help >"$WORK/out2" 2>>"$WORK/err"
+check "help dump: the dump command's options, the same as dump --help" \
+	eval 'test $rc -eq 0 -a ! -s "$WORK/err" && cmp -s "$WORK/out" "$WORK/out2" && grep -q "^Usage: pyflame dump -p PID" "$WORK/out"'
+"$PYFLAME" help record >"$WORK/out" 2>"$WORK/err"; rc=$?
+"$PYFLAME" --help >"$WORK/out2" 2>>"$WORK/err"
+check "help record: the classic usage, the same as --help" \
+	eval 'test $rc -eq 0 && cmp -s "$WORK/out" "$WORK/out2"'
+"$PYFLAME" help nothing >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "help of an unknown command: named in one line, a pointer to help, exit 1" \
+	test $rc -eq 1 -a ! -s "$WORK/out" -a "$(cat "$WORK/err")" = "pyflame: no command 'nothing'
+Try 'pyflame help'."
 for v in -v --version; do
 	"$PYFLAME" $v >"$WORK/out" 2>"$WORK/err"; rc=$?
 	check "$v: version and ABIs on stdout, exit 0" test $rc -eq 0 -a ! -s "$WORK/err" \

@@ -58,6 +58,28 @@ int main(void)
 	CHECK_INT(PARSE(&o, err, "--format=chrometrace", "-p", "1"), 0, "-f chrometrace parses");
 	CHECK_STR(format_name(&o), "chrome", "-f chrometrace (py-spy's name) is chrome");
 
+	CHECK_INT(PARSE(&o, err, "-F", "250", "-p", "1"), 0, "-F 250 parses");
+	CHECK(o.rate == 1.0 / 250 && o.has_rate, "-F 250 is a sample every 4 ms");
+	CHECK_INT(PARSE(&o, err, "-F", "250", "-r", "0.5", "-p", "1"), 0, "-F then -r parses");
+	CHECK(o.rate == 0.5, "of -F and -r, the last given wins (-r)");
+	CHECK_INT(PARSE(&o, err, "-r", "0.5", "--frequency=20", "-p", "1"), 0, "-r then -F parses");
+	CHECK(o.rate == 1.0 / 20, "of -r and -F, the last given wins (-F)");
+	CHECK_INT(PARSE(&o, err, "-F", "0", "-p", "1"), -1, "-F 0 fails");
+	CHECK_STR(err, "pyflame: invalid frequency '0': expected samples per second, more than 0 "
+		  "and at most 100000 (100 kHz)\n", "-F 0 message");
+	CHECK_INT(PARSE(&o, err, "-F", "200000", "-p", "1"), -1, "-F past 100 kHz fails");
+	CHECK_INT(PARSE(&o, err, "-F", "0.5", "-s", "1", "-p", "1"), 0, "-F 0.5 -s 1 parses");
+	CHECK_STR(err, "pyflame: -F 0.5 asks for a sample every 2 s, longer than -s 1: at most one "
+		  "sample will be taken\n", "-F slower than -s warns in its own terms");
+	CHECK_INT(PARSE(&o, err, "--duration=3", "-p", "1"), 0, "--duration parses");
+	CHECK(o.seconds == 3 && o.has_seconds, "--duration is -s");
+	CHECK_INT(PARSE(&o, err, "-C", "-p", "1"), 0, "-C parses");
+	CHECK(o.subprocesses, "-C asks for the subprocesses");
+	CHECK_INT(PARSE(&o, err, "--subprocesses", "--record", "x", "-p", "1"), -1,
+		  "--subprocesses with --record fails");
+	CHECK_STR(err, "pyflame: --record writes the memory of one process: it cannot be used "
+		  "with --subprocesses\n", "--subprocesses with --record message");
+
 	CHECK_INT(PARSE(&o, err, "1234"), 0, "legacy PID argument parses");
 	CHECK(o.legacy_pid && o.pid == 1234, "legacy PID argument is flagged");
 
