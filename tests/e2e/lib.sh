@@ -228,9 +228,9 @@ process_label() {
 unrooted() { grep -v -E '^(\((idle|torn)\) [0-9]+|process [0-9]+ \([^;]*\)(;[^;]+)+ [0-9]+)$' "$1"; }
 
 # only_notes FILE [MORE]: pyflame's stderr holds nothing but the notes a loaded machine brings
-# (ticks missed, the share of the run the targets stood stopped), samples of a process caught
+# (ticks missed, the share of the run the target or processes stood stopped), samples of a process caught
 # starting or exiting (children come and go), and those the extended regex MORE matches
 # (without "pyflame: ").
 only_notes() {
-	! grep -v -q -E "^pyflame: ([0-9]+ of [0-9]+ ticks missed: |the target was stopped |[0-9]+ of [0-9]+ samples: no interpreter state ${2:+|$2})" "$1"
+	! grep -v -q -E "^pyflame: ([0-9]+ of [0-9]+ ticks missed: |the target was stopped |the [0-9]+ processes were stopped |[0-9]+ of [0-9]+ samples: no interpreter state ${2:+|$2})" "$1"
 }
