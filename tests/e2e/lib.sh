@@ -234,3 +234,16 @@ unrooted() { grep -v -E '^(\((idle|torn)\) [0-9]+|process [0-9]+ \([^;]*\)(;[^;]
 only_notes() {
 	! grep -v -q -E "^pyflame: ([0-9]+ of [0-9]+ ticks missed: |the target was stopped |the [0-9]+ processes were stopped |[0-9]+ of [0-9]+ samples: no interpreter state ${2:+|$2})" "$1"
 }
+
+# wait_sampling PID: until pyflame PID is in its sampling loop (asleep between ticks, in
+# clock_nanosleep or nanosleep: nothing before the loop sleeps), 10 s at most.
+wait_sampling() {
+	local i nr
+	for i in $(seq 1 1000); do
+		nr=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)
+		case "$nr" in 230|35) return 0 ;; esac
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.01
+	done
+	return 1
+}

@@ -120,13 +120,13 @@ l=$TARGETS/late_child.py
 for label in 2.7 3.12; do
 	use_python "$label" "subprocesses late and dying children" || continue
 	rm -f "$WORK/go"
-	start_target "$py" "$l" parent "$WORK/go" 1.5 || { echo "not ok - subprocesses $label late child: target did not start"; continue; }
+	start_target "$py" "$l" parent "$WORK/go" 0.4 || { echo "not ok - subprocesses $label late child: target did not start"; continue; }
 	early=$(listed "$WORK/target.out" early)
 	parent_label=$(label_of "$TARGET_PID")
 	early_label=$(label_of "$early")
 	t0=$(date +%s%N)
 	"$PYFLAME" -C -p "$TARGET_PID" -s 20 -o "$WORK/prof" 2>"$WORK/err" & pf=$!
-	sleep 0.3
+	wait_sampling $pf
 	touch "$WORK/go"
 	wait $pf; rc=$?
 	secs=$((($(date +%s%N) - t0) / 1000000000))
@@ -160,13 +160,14 @@ if pick_python "subprocesses 200 children" 3.12 debian-3.11 3.11; then
 	rm -f "$WORK/go"
 	if start_target "$py" "$f" "$WORK/go" 200; then
 		lingering=$(sed -n 's/^lingering //p' "$WORK/target.out")
-		# hwm_run SECONDS: pyflame -C -p on the tree for a while (SIGINT), its VmHWM in kB.
+		# Before the children come: pyflame's peak RSS (VmHWM, kB) on the quiet tree, ended by SIGINT.
 		"$PYFLAME" -C -p "$TARGET_PID" -s 60 -o "$WORK/prof0" 2>"$WORK/err0" & pf=$!
-		sleep 1
+		wait_sampling $pf
+		sleep 0.5
 		hwm0=$(awk '/^VmHWM:/ {print $2}' "/proc/$pf/status")
 		kill -INT $pf; wait $pf; rc0=$?
 		"$PYFLAME" -C -p "$TARGET_PID" -s 120 -o "$WORK/prof" 2>"$WORK/err" & pf=$!
-		sleep 0.3
+		wait_sampling $pf
 		touch "$WORK/go"
 		t0=$(date +%s%N)
 		wait_for 'grep -q "^reaped 200$" "$WORK/target.out"' 60; reaped=$?

@@ -2,11 +2,11 @@
 # Lines marked "# @name" are found by the tests with grep. Runs under 2.7 and 3.x.
 #   late_child.py READY_FILE parent GO_FILE SECONDS
 # The parent starts an "early" child at once and makes READY_FILE when that child spins. Once
-# GO_FILE exists (made by the test after starting pyflame, so that -p finds the early child
-# alive at its start) the parent spins 0.3 s, starts a "late" child (born during the run),
-# tells the early one to end (it exits before the parent does) and spins until SECONDS after
-# GO_FILE appeared. Each child spins in child -> burn and prints "early PID" or "late PID"; the
-# late one spins 0.5 s. The parent prints "early exited" and "late exited" as they end.
+# GO_FILE exists (made by the test once pyflame samples, so that -p finds the early child alive
+# at its start) the parent spins 0.3 s, starts a "late" child (born during the run), tells the
+# early one to end (it exits before the parent does), waits for both, then spins SECONDS more
+# and exits. Each child spins in child -> burn and prints "early PID" or "late PID"; the late
+# one spins 0.5 s. The parent prints "early exited" and "late exited" as they end.
 import os
 import subprocess
 import sys
@@ -46,8 +46,7 @@ def parent(ready, go, seconds):
         open(ready, "w").close()
     if go:
         wait_file(go)
-    start = time.time()
-    spin_until(start + 0.3)  # @parent_first
+    spin_until(time.time() + 0.3)  # @parent_first
     late = subprocess.Popen([sys.executable, here, "", "late", base + ".late", ""])
     wait_file(base + ".late")
     open(base + ".stop", "w").close()
@@ -57,7 +56,7 @@ def parent(ready, go, seconds):
     late.wait()
     sys.stdout.write("late exited\n")
     sys.stdout.flush()
-    spin_until(start + seconds)  # @parent_last
+    spin_until(time.time() + seconds)  # @parent_last
 
 
 if __name__ == "__main__":
