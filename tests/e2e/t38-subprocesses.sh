@@ -1,6 +1,6 @@
 # t38-subprocesses.sh: -C (--subprocesses) profiles a process and every descendant that runs
 # Python, each stack rooted at its own "process PID (LABEL)" frame: multiprocessing's workers
-# (fork under every interpreter; spawn, forkserver and ProcessPoolExecutor under a few), a
+# (fork under every interpreter; spawn, forkserver and ProcessPoolExecutor under two), a
 # Python grandchild behind a shell, children born and dying during a -p run, 200 short-lived
 # forks (nothing left traced or stopped, pyflame's memory bounded), -d of a parent and its
 # children, SIGINT during a -t run, a child someone else traces (said once, the rest sampled),
@@ -39,7 +39,7 @@ wait_for() {
 # the parent's stacks, if any, at its own.
 mp_run() {
 	local label=$1 how=$2 n=${3:-2} what="subprocesses $1 $2"
-	"$PYFLAME" -C -o "$WORK/prof" -t "$py" "$mp" "" "$how" 0.6 "$n" >"$WORK/out" 2>"$WORK/err"
+	"$PYFLAME" -C -o "$WORK/prof" -t "$py" "$mp" "" "$how" 0.4 "$n" >"$WORK/out" 2>"$WORK/err"
 	local rc=$? want got bad labels=ok w
 	want=$(listed "$WORK/out" worker)
 	got=$(process_pids "$WORK/prof" "$work_tail")
@@ -48,7 +48,7 @@ mp_run() {
 	fork)
 		# A forked worker's command line is its parent's.
 		local l
-		l=$(cmd_label "$(argv0 "$label")" "$mp" "" fork 0.6 "$n")
+		l=$(cmd_label "$(argv0 "$label")" "$mp" "" fork 0.4 "$n")
 		for w in $want; do [ "$(process_label "$WORK/prof" "$w")" = "$l" ] || labels="worker $w not '$l'"; done
 		;;
 	esac
@@ -73,20 +73,21 @@ for label in $ALL_PYTHONS; do
 	mp_run "$label" fork
 done
 
-# --- spawn, forkserver and a ProcessPoolExecutor under three interpreters (the rest is the same
-# code: a worker started afresh, or forked from a server process that is itself a child)
-for label in 2.7 3.8 3.12 sid-3.14; do
+# --- spawn, forkserver and a ProcessPoolExecutor under two interpreters (the rest is the same
+# code: a worker started afresh, or forked from a server process that is itself a child), and
+# 3.6's executor, which takes no start method (fork)
+for label in 2.7 3.6 3.12 sid-3.14; do
 	case $label in
 	2.7)
 		skip "subprocesses 2.7 spawn, forkserver, executor: Python 2.7's multiprocessing has only fork, and no concurrent.futures"
 		continue
 		;;
-	3.8) executor=executor-fork ;;
-	3.12) executor=executor-spawn ;;
-	*) executor=executor-forkserver ;;
+	3.6) methods=executor-fork ;;
+	3.12) methods="spawn forkserver executor-spawn" ;;
+	*) methods="spawn forkserver executor-forkserver" ;;
 	esac
-	use_python "$label" "subprocesses spawn, forkserver, executor" || continue
-	for how in spawn forkserver "$executor"; do
+	use_python "$label" "subprocesses $methods" || continue
+	for how in $methods; do
 		mp_run "$label" "$how"
 	done
 done
