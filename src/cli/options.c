@@ -53,6 +53,8 @@ static const char usage_text[] =
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
 	"                         then its stack ending in ';' (with svg: a flame chart)\n"
+	"  -q, --quiet            no status line while recording nor summary at the end\n"
+	"                         (both are shown only when stderr is a terminal)\n"
 	"  -v, --version          print the version and exit\n"
 	"  -h, --help             print this help and exit\n"
 	"\n"
@@ -141,6 +143,7 @@ static const struct option long_options[] = {
 	{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
 	{ "dump", no_argument, NULL, 'd' },
 	{ "subprocesses", no_argument, NULL, 'C' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -238,6 +241,9 @@ static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *tra
 		break;
 	case 'C':
 		o->subprocesses = 1;
+		break;
+	case 'q':
+		o->quiet = 1;
 		break;
 	case OPT_FLAMECHART:
 		o->flamechart = 1;
@@ -381,7 +387,7 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 		int long_index = -1;
 		optarg = NULL;
 		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-		int c = getopt_long(argc, argv, "+:p:ts:r:F:o:f:xndCvh", long_options, &long_index);
+		int c = getopt_long(argc, argv, "+:p:ts:r:F:o:f:xndCqvh", long_options, &long_index);
 		if (c == -1)
 			break;
 		valueless[0] = '\0';

@@ -48,6 +48,7 @@ struct options {
 	const char *record; /* --record FILE: write a memory image of what was read */
 	int dump;           /* -d: print every thread's stack once and exit */
 	int subprocesses;   /* -C: the process's Python descendants too */
+	int quiet;          /* -q: no summary line at the end (nor status line) */
 	int flamechart;     /* --flamechart: time-ordered samples instead of aggregated stacks */
 	int legacy_pid;     /* the PID was given without -p */
 };

@@ -23,6 +23,7 @@
 #include "python/offsets.h"
 #include "python/walker.h"
 #include "sample/dump.h"
+#include "sample/progress.h"
 #include "sample/sampler.h"
 #include "sample/session.h"
 #include "sample/session_loop.h"
@@ -176,6 +177,19 @@ static void describe_run(const struct options *o, char *buf, size_t cap)
 	}
 	if (len >= cap)
 		buf[cap - 1] = '\0';
+}
+
+/* Where the profile went, for the summary: "a.svg and b.pb.gz", or "stdout". */
+static void describe_outputs(const struct options *o, char *buf, size_t cap)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	if (!o->n_outputs)
+		snprintf(buf, cap, "stdout");
+	for (int i = 0; i < o->n_outputs && len < cap; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s",
+					!i ? "" : i + 1 < o->n_outputs ? ", " : " and ",
+					o->outputs[i].path);
 }
 
 /* Whether any output's format has one of the OUT_* bits in needs. */
@@ -334,7 +348,8 @@ static struct sampler_config sampling_config(const struct options *o)
 		/* Which thread a stack ran on: shown with --thread-names, and the unit of the
 		 * formats with per-thread views. */
 		.tag_threads = o->thread_names || wants(o, OUT_THREADS_ALWAYS) ||
-			       (o->threads && wants(o, per_thread)) || o->subprocesses,
+			       (o->threads && wants(o, per_thread)),
+		.tag_process = o->subprocesses,
 		.thread_identity = wants(o, OUT_THREADS_ALWAYS | per_thread),
 		.once = bounded && o->seconds == 0,
 		.pause = !o->nonblocking,
@@ -478,6 +493,11 @@ int cmd_record(int argc, char **argv)
 	/* Chrome traces are spans in time: they need every sample's time, like flame charts. */
 	prof.keep_timeline = o.flamechart || wants(&o, OUT_NEEDS_TIMELINE);
 	struct sampler_config cfg = sampling_config(&o);
+	/* A person at a terminal sees the run go on, when its output goes elsewhere. */
+	struct progress progress;
+	progress_start(&progress, o.quiet || o.dump || (!o.n_outputs && isatty(STDOUT_FILENO)),
+		       o.command != NULL);
+	cfg.progress = &progress;
 	struct session session;
 	session_init(&session, &cfg, &prof, &stats);
 	session.native = o.native;
@@ -488,6 +508,7 @@ int cmd_record(int argc, char **argv)
 				  .include_idle = !o.exclude_idle,
 				  .thread_names = o.thread_names,
 				  .flamechart = o.flamechart,
+				  .processes = o.subprocesses,
 				  .title = title,
 				  .pid = (int)pid };
 	int status = 0, ready = 0;
@@ -513,10 +534,16 @@ int cmd_record(int argc, char **argv)
 			status = 1;
 		}
 	}
+	progress_clear(&progress);
 	if (write_outputs(&prof, &o, &oo, sinks, n_sinks) != 0)
 		status = 1;
 	if (report_run(&o, &cfg, &stats, &prof, ready > 0) != 0)
 		status = 1;
+	if (!status && ready > 0) {
+		char written[1024];
+		describe_outputs(&o, written, sizeof written);
+		progress_summary(&progress, &stats, &prof, written);
+	}
 	if (t && t->rec && ready > 0 && write_image(o.record, t->rec, &t->py) != 0)
 		status = 1;
 

@@ -2,7 +2,8 @@
  * timeline is replayed tick by tick; on each thread, a frame that stays on the stack across
  * consecutive samples is one complete ("X") event from the first sample that saw it to the
  * first that did not. Frames are compared by file and function, not line, so one call is one
- * span while it moves from line to line. Thread names go in "M" metadata events. */
+ * span while it moves from line to line. Thread names go in "M" metadata events, and so do
+ * process names: the run's title, or with --subprocesses each process's "process PID (NAME)". */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,17 +95,56 @@ static int advance(struct writer *w, uint32_t thread, struct open_stack *o,
 	return 0;
 }
 
-static int write_metadata(struct writer *w, const uint32_t *tracks, size_t nt)
+static int write_process_name(struct writer *w, int pid, const char *name)
 {
-	if (fprintf(w->f, "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":",
-		    w->pid) < 0 ||
-	    json_string(w->f, w->o->title ? w->o->title : "python") < 0 || fputs("}}", w->f) < 0)
+	if (fprintf(w->f, "%s{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":",
+		    w->first ? "" : ",\n", pid) < 0 ||
+	    json_string(w->f, name) < 0 || fputs("}}", w->f) < 0)
 		return -1;
 	w->first = 0;
+	return 0;
+}
+
+/* Whether a track before tracks[k] ran in pid. */
+static int pid_seen(const struct writer *w, const uint32_t *tracks, size_t k, int pid)
+{
+	for (size_t i = 0; i < k; i++)
+		if (track_pid(w, tracks[i]) == pid)
+			return 1;
+	return 0;
+}
+
+/* The processes' names: the run's title for the target; with o->processes (a session of
+ * several), "process PID (NAME)" for each process a track ran in, in the tracks' order. */
+static int write_process_names(struct writer *w, const uint32_t *tracks, size_t nt)
+{
+	if (!w->o->processes)
+		return write_process_name(w, w->pid, w->o->title ? w->o->title : "python");
+	for (size_t k = 0; k < nt; k++) {
+		int pid = track_pid(w, tracks[k]);
+		if (pid_seen(w, tracks, k, pid))
+			continue;
+		char *name = out_process_label(w->p, (uint32_t)pid, NULL);
+		int rc = name ? write_process_name(w, pid, name) : -1;
+		free(name);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_metadata(struct writer *w, const uint32_t *tracks, size_t nt)
+{
+	if (write_process_names(w, tracks, nt) < 0)
+		return -1;
 	for (size_t i = 0; i < nt; i++) {
 		const char *name = tracks[i] == PROF_NO_THREAD
 			? "Python"
 			: profile_string(w->p, profile_thread_get(w->p, tracks[i])->name);
+		/* With processes named, a thread with no name stands for its process: the
+		 * process's name says it all. */
+		if (w->o->processes && !*name)
+			continue;
 		if (fprintf(w->f, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64
 				  ",\"name\":\"thread_name\",\"args\":{\"name\":",
 			    track_pid(w, tracks[i]), track_tid(w->p, tracks[i])) < 0 ||

@@ -1,5 +1,6 @@
 /* collapsed.c: the collapsed-stack text format. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,49 +18,106 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(((const struct line *)a)->text, ((const struct line *)b)->text);
 }
 
-char *out_render_stack(const struct profile *p, const struct prof_stack *s,
-		       const struct out_options *o)
+/* A string being built: len bytes of text in s, room for cap. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+/* Appends to t as printf formats. Returns 0 or -1 (no memory). */
+static int text_addf(struct text *t, const char *fmt, ...)
 {
-	size_t cap = 256, len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		return NULL;
-	buf[0] = '\0';
-	if (o->thread_names && s->thread != PROF_NO_THREAD) {
-		/* The thread's name as the outermost frame: no file, no line. */
-		const char *name = profile_string(p, profile_thread_get(p, s->thread)->name);
-		size_t need = strlen(name) + 1;
-		if (grow_array((void **)&buf, &cap, need, 1) < 0) {
-			free(buf);
-			return NULL;
+	for (;;) {
+		size_t room = t->cap - t->len;
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(room ? t->s + t->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -1;
+		if ((size_t)n < room) {
+			t->len += (size_t)n;
+			return 0;
 		}
-		memcpy(buf, name, need);
-		len = need - 1;
+		if (grow_array((void **)&t->s, &t->cap, t->len + (size_t)n + 1, 1) < 0)
+			return -1;
 	}
+}
+
+/* Appends out_process_label's text. Returns 0 or -1. */
+static int add_process(struct text *t, const struct profile *p, uint32_t pid, const char *thread)
+{
+	const char *name = profile_process_name(p, pid);
+	if (text_addf(t, "process %" PRIu32, pid) < 0 || (name && text_addf(t, " (%s)", name) < 0))
+		return -1;
+	return thread && *thread ? text_addf(t, ": %s", thread) : 0;
+}
+
+char *out_process_label(const struct profile *p, uint32_t pid, const char *thread)
+{
+	struct text t = { 0 };
+	if (add_process(&t, p, pid, thread) < 0) {
+		free(t.s);
+		return NULL;
+	}
+	return t.s;
+}
+
+/* The process stack s was seen in, 0 when its thread does not say (none, or a replay). */
+static uint32_t stack_pid(const struct profile *p, const struct prof_stack *s)
+{
+	return s->thread == PROF_NO_THREAD ? 0 : profile_thread_get(p, s->thread)->pid;
+}
+
+/* Appends one stack's frames, outermost first, each after a ';' unless it is the first.
+ * Returns 0 or -1. */
+static int add_frames(struct text *t, const struct profile *p, const struct prof_stack *s,
+		      const struct out_options *o)
+{
 	for (size_t i = 0; i < s->n; i++) {
 		const struct prof_frame *f = profile_frame_get(p, s->frames[i]);
 		const char *file = profile_string(p, f->file), *func = profile_string(p, f->func);
-		/* 32 covers the separator, the colons and a line number; one more for the NUL. */
-		size_t need = strlen(file) + strlen(func) + 32;
-		if (grow_array((void **)&buf, &cap, len + need + 1, 1) < 0) {
-			free(buf);
-			return NULL;
-		}
-		int n;
-		const char *sep = len ? ";" : "";
+		const char *sep = t->len ? ";" : "";
+		int rc;
 		/* A frame with no file is pyflame's own marker ("(native, GIL released)"): its
 		 * name alone. A frame with no line (native code without line information) has
 		 * none printed. */
 		if (!*file)
-			n = snprintf(buf + len, cap - len, "%s%s", sep, func);
+			rc = text_addf(t, "%s%s", sep, func);
 		else if (o->line_numbers && f->line > 0)
-			n = snprintf(buf + len, cap - len, "%s%s:%s:%d", sep, file, func,
-				     (int)f->line);
+			rc = text_addf(t, "%s%s:%s:%d", sep, file, func, (int)f->line);
 		else
-			n = snprintf(buf + len, cap - len, "%s%s:%s", sep, file, func);
-		len += (size_t)n;
+			rc = text_addf(t, "%s%s:%s", sep, file, func);
+		if (rc < 0)
+			return -1;
 	}
-	return buf;
+	return 0;
+}
+
+char *out_render_stack(const struct profile *p, const struct prof_stack *s,
+		       const struct out_options *o)
+{
+	struct text t = { 0 };
+	uint32_t pid = stack_pid(p, s);
+	/* An empty stack is "", not NULL. */
+	int rc = text_addf(&t, "%s", "");
+	/* Outermost, the process, then the thread's name: frames with no file, no line. Under
+	 * its process, a thread with no name stands for the process alone: no frame of its own. */
+	int rooted = o->processes && pid;
+	if (rc == 0 && rooted)
+		rc = add_process(&t, p, pid, NULL);
+	if (rc == 0 && o->thread_names && s->thread != PROF_NO_THREAD) {
+		const char *name = profile_string(p, profile_thread_get(p, s->thread)->name);
+		if (!rooted || *name)
+			rc = text_addf(&t, "%s%s", t.len ? ";" : "", name);
+	}
+	if (rc == 0)
+		rc = add_frames(&t, p, s, o);
+	if (rc < 0) {
+		free(t.s);
+		return NULL;
+	}
+	return t.s;
 }
 
 int out_collapsed_write(const struct profile *p, const struct out_options *o, FILE *f)

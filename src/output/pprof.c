@@ -4,7 +4,8 @@
  * Line; each (function, file) is one Function, named "name (file)" when functions of that name
  * come from more than one file; each distinct stack, per thread, is one Sample
  * listing its locations innermost first, as pprof wants, with values [samples, wall ns].
- * Threads become labels ("thread", "thread_id"), so `pprof -tagfocus` and `-tagroot` work.
+ * Threads become labels ("thread", "thread_id"), so `pprof -tagfocus` and `-tagroot` work;
+ * with --subprocesses, so do processes ("pid", and "process": "process PID (NAME)").
  * The message is built whole in memory (a nested message needs its length first), then
  * compressed into the FILE. */
 #define ZLIB_CONST /* zlib's next_in is const: the encoded profile is only read */
@@ -58,6 +59,9 @@ struct fn_key {
 struct names {
 	uint32_t samples, count, wall, nanoseconds, thread, thread_id, title;
 	uint32_t *threads; /* by profile thread id: the thread's name */
+	/* With o->processes only, so that the table stays as it was without: */
+	uint32_t pid, process; /* the labels' keys */
+	uint32_t *processes;   /* by profile thread id: its process's label, 0 when not known */
 };
 
 struct pprof {
@@ -82,6 +86,31 @@ struct pprof {
 static uint32_t str(struct pprof *w, const char *s)
 {
 	return intern_add(&w->strings, s, strlen(s));
+}
+
+/* The processes' label keys, and each thread's process label (threads of one process share
+ * it: the table interns it once). Returns 0 or -1 (no memory). */
+static int build_process_names(struct pprof *w)
+{
+	const struct profile *p = w->p;
+	struct names *n = &w->names;
+	size_t nt = profile_thread_count(p);
+	n->pid = str(w, "pid");
+	n->process = str(w, "process");
+	n->processes = calloc(nt ? nt : 1, sizeof *n->processes);
+	if (n->pid == INTERN_NONE || n->process == INTERN_NONE || !n->processes)
+		return -1;
+	for (size_t i = 0; i < nt; i++) {
+		uint32_t pid = profile_thread_get(p, (uint32_t)i)->pid;
+		if (!pid)
+			continue;
+		char *label = out_process_label(p, pid, NULL);
+		n->processes[i] = label ? str(w, label) : INTERN_NONE;
+		free(label);
+		if (n->processes[i] == INTERN_NONE)
+			return -1;
+	}
+	return 0;
 }
 
 /* Interns every string the writer names outside the function table. The string table is
@@ -113,7 +142,7 @@ static int build_names(struct pprof *w)
 		if (n->threads[i] == INTERN_NONE)
 			return -1;
 	}
-	return 0;
+	return w->o->processes ? build_process_names(w) : 0;
 }
 
 /* The function of (name, file), added when new. Returns its index or INTERN_NONE. */
@@ -260,7 +289,8 @@ static int put_label(struct pprof *w, uint32_t key, uint32_t str_index, int64_t 
 	return pb_message(&w->msg, SAMPLE_LABEL, &w->sub);
 }
 
-/* One Sample: location ids (n of them in w->scratch), its values, its thread's labels. */
+/* One Sample: location ids (n of them in w->scratch), its values, its thread's labels and
+ * with o->processes its process's. */
 static int put_sample(struct pprof *w, size_t n, uint64_t count, uint32_t thread)
 {
 	uint64_t values[2] = { count, count * (uint64_t)w->period };
@@ -270,8 +300,15 @@ static int put_sample(struct pprof *w, size_t n, uint64_t count, uint32_t thread
 		return -1;
 	if (thread != PROF_NO_THREAD) {
 		const struct prof_thread *t = profile_thread_get(w->p, thread);
-		if (put_label(w, w->names.thread, w->names.threads[thread], 0) ||
+		/* With processes labelled, a thread with no name (string 0, "") stands for its
+		 * process: no thread label. */
+		int named = !w->o->processes || w->names.threads[thread] != 0;
+		if ((named && put_label(w, w->names.thread, w->names.threads[thread], 0)) ||
 		    (t->tid && put_label(w, w->names.thread_id, 0, (int64_t)t->tid)))
+			return -1;
+		if (w->o->processes && t->pid &&
+		    (put_label(w, w->names.pid, 0, (int64_t)t->pid) ||
+		     put_label(w, w->names.process, w->names.processes[thread], 0)))
 			return -1;
 	}
 	return pb_message(&w->out, PROFILE_SAMPLE, &w->msg);
@@ -428,6 +465,7 @@ static void pprof_release(struct pprof *w)
 	intern_release(&w->functions);
 	intern_release(&w->samples);
 	free(w->names.threads);
+	free(w->names.processes);
 	free(w->loc_func);
 	free(w->start_line);
 	free(w->counts);

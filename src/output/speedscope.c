@@ -1,10 +1,12 @@
 /* speedscope.c: speedscope's JSON file format. Frames are shared; each thread (or the whole
  * run when threads were not told apart) is one "sampled" profile whose samples list frame
- * indices from the outermost frame in. Weights are seconds when the sampling interval is
+ * indices from the outermost frame in; with --subprocesses a thread's profile is named with
+ * its process, "process PID (NAME): THREAD", and a process's profiles come together. Weights are seconds when the sampling interval is
  * known, else sample counts. With a timeline (--flamechart) samples are written in time order,
  * so speedscope's time-ordered view is the real one; else one weighted sample per stack. */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "output/frames.h"
 #include "output/json.h"
@@ -109,20 +111,36 @@ static int write_track_samples(struct writer *w, uint32_t thread, int pass)
 	return 0;
 }
 
+/* A track's profile name: the run's title for the whole run; a thread's name, or with
+ * o->processes "process PID (NAME): THREAD" for a thread of a known process. malloc'd; NULL
+ * when out of memory. */
+static char *track_name(const struct writer *w, uint32_t thread)
+{
+	const struct profile *p = w->p;
+	if (thread == PROF_NO_THREAD)
+		return strdup(w->o->title ? w->o->title : "all threads");
+	const struct prof_thread *t = profile_thread_get(p, thread);
+	const char *name = profile_string(p, t->name);
+	return w->o->processes && t->pid ? out_process_label(p, t->pid, name) : strdup(name);
+}
+
 static int write_track(struct writer *w, uint32_t thread, int index)
 {
 	const struct profile *p = w->p;
-	const char *name = thread == PROF_NO_THREAD
-		? (w->o->title ? w->o->title : "all threads")
-		: profile_string(p, profile_thread_get(p, thread)->name);
-	if (fprintf(w->f, "%s{\"type\":\"sampled\",\"name\":", index ? "," : "") < 0 ||
+	char *name = track_name(w, thread);
+	int rc = -1;
+	if (!name ||
+	    fprintf(w->f, "%s{\"type\":\"sampled\",\"name\":", index ? "," : "") < 0 ||
 	    json_string(w->f, name) < 0 ||
 	    fprintf(w->f, ",\"unit\":\"%s\",\"startValue\":0,\"samples\":[",
 		    p->interval > 0 ? "seconds" : "none") < 0 ||
 	    write_track_samples(w, thread, 0) < 0 || fputs("],\"weights\":[", w->f) < 0 ||
 	    write_track_samples(w, thread, 1) < 0)
-		return -1;
-	return fprintf(w->f, "],\"endValue\":%.9g}", w->total) < 0 ? -1 : 0;
+		goto out;
+	rc = fprintf(w->f, "],\"endValue\":%.9g}", w->total) < 0 ? -1 : 0;
+out:
+	free(name);
+	return rc;
 }
 
 int out_speedscope_write(const struct profile *p, const struct out_options *o, FILE *f)

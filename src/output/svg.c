@@ -181,6 +181,9 @@ static void frame_colour(const struct label *l, char *out, size_t cap)
 	case LABEL_THREAD:
 		snprintf(out, cap, "rgb(130,165,220)");
 		return;
+	case LABEL_PROCESS: /* cooler than a thread: the box below it */
+		snprintf(out, cap, "rgb(150,150,210)");
+		return;
 	case LABEL_ROOT:
 		snprintf(out, cap, "rgb(215,215,205)");
 		return;

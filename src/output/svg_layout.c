@@ -41,18 +41,48 @@ void svg_labels_release(struct labels *lb)
 	free(lb->by_rank);
 	free(lb->frame_rank);
 	free(lb->thread_rank);
+	free(lb->process_rank);
+	for (size_t i = 0; lb->process_names && i < lb->n_threads; i++)
+		free(lb->process_names[i]);
+	free(lb->process_names);
 }
 
-/* Ranks every label a box can have: each frame (lines merged with -n), each thread's name and
- * the special boxes. Returns 0 or -1 (no memory; release lb either way). Strings are borrowed
- * from p. */
+/* The label of each thread's process, with o->processes, into tmp from *k on: one per thread
+ * of a known process, so that threads of one process share a rank and merge. Returns 0 or -1
+ * (no memory). */
+static int process_labels(struct labels *lb, const struct profile *p, const struct out_options *o,
+			  struct ranked *tmp, size_t *k)
+{
+	size_t nt = profile_thread_count(p);
+	lb->n_threads = nt;
+	lb->process_rank = malloc((nt ? nt : 1) * sizeof *lb->process_rank);
+	lb->process_names = calloc(nt ? nt : 1, sizeof *lb->process_names);
+	if (!lb->process_rank || !lb->process_names)
+		return -1;
+	for (size_t i = 0; i < nt; i++) {
+		uint32_t pid = profile_thread_get(p, (uint32_t)i)->pid;
+		lb->process_rank[i] = LABEL_NO_RANK;
+		if (!o->processes || !pid)
+			continue;
+		lb->process_names[i] = out_process_label(p, pid, NULL);
+		if (!lb->process_names[i])
+			return -1;
+		tmp[(*k)++] = (struct ranked){ { lb->process_names[i], "", "", 0, LABEL_PROCESS },
+					       &lb->process_rank[i] };
+	}
+	return 0;
+}
+
+/* Ranks every label a box can have: each frame (lines merged with -n), each thread's name,
+ * each thread's process with o->processes, and the special boxes. Returns 0 or -1 (no
+ * memory; release lb either way). Strings are borrowed from p, but for the processes'. */
 int svg_labels_build(struct labels *lb, const struct profile *p, const struct out_options *o)
 {
 	memset(lb, 0, sizeof *lb);
 	if (out_frames_build(&lb->frames, p, o->line_numbers) != 0)
 		return -1;
 	size_t nf = out_frames_count(&lb->frames), nt = profile_thread_count(p);
-	size_t n = nf + nt + 3, k = 0;
+	size_t n = nf + 2 * nt + 3, k = 0;
 	struct ranked *tmp = malloc(n * sizeof *tmp);
 	/* A base name alone is ambiguous (every package has an __init__.py): boxes show the
 	 * shortest ending of the path that tells the file apart, tooltips the whole path. */
@@ -76,11 +106,15 @@ int svg_labels_build(struct labels *lb, const struct profile *p, const struct ou
 		const char *name = profile_string(p, profile_thread_get(p, (uint32_t)i)->name);
 		tmp[k++] = (struct ranked){ { name, "", "", 0, LABEL_THREAD }, &lb->thread_rank[i] };
 	}
+	if (process_labels(lb, p, o, tmp, &k) != 0) {
+		free(tmp);
+		return -1;
+	}
 	tmp[k++] = (struct ranked){ { "(idle)", "", "", 0, LABEL_IDLE }, &lb->idle };
 	tmp[k++] = (struct ranked){ { "(torn)", "", "", 0, LABEL_TORN }, &lb->torn };
 	tmp[k++] = (struct ranked){ { "all", "", "", 0, LABEL_ROOT }, &lb->root };
-	qsort(tmp, n, sizeof *tmp, cmp_ranked);
-	for (size_t i = 0; i < n; i++) {
+	qsort(tmp, k, sizeof *tmp, cmp_ranked);
+	for (size_t i = 0; i < k; i++) {
 		if (i == 0 || cmp_label(&tmp[i].l, &tmp[i - 1].l) != 0)
 			lb->by_rank[lb->n++] = tmp[i].l;
 		*tmp[i].rank = (uint32_t)(lb->n - 1);
@@ -90,12 +124,18 @@ int svg_labels_build(struct labels *lb, const struct profile *p, const struct ou
 }
 
 /* The ranks of the boxes a stack passes through above the root, outermost first: its
- * thread's name when thread_frame is set and it has one, then its frames. out has room for
- * s->n + 1. Returns how many. */
+ * process when the labels have it (--subprocesses), its thread's name when thread_frame is
+ * set and it has one (under a process, one that is not empty), then its frames. out has room for s->n + 2. Returns how many. */
 static size_t stack_path(const struct labels *lb, const struct prof_stack *s, int thread_frame,
 			 uint32_t *out)
 {
 	size_t k = 0;
+	if (s->thread != PROF_NO_THREAD && lb->process_rank[s->thread] != LABEL_NO_RANK) {
+		out[k++] = lb->process_rank[s->thread];
+		/* A thread with no name stands for its process alone: no box of its own. */
+		if (!*lb->by_rank[lb->thread_rank[s->thread]].name)
+			thread_frame = 0;
+	}
 	if (thread_frame && s->thread != PROF_NO_THREAD)
 		out[k++] = lb->thread_rank[s->thread];
 	for (size_t i = 0; i < s->n; i++)
@@ -108,7 +148,7 @@ static size_t max_path(const struct profile *p)
 {
 	size_t m = 1;
 	for (size_t i = 0; i < profile_stack_count(p); i++) {
-		size_t n = profile_stack(p, i).n + 1;
+		size_t n = profile_stack(p, i).n + 2;
 		if (n > m)
 			m = n;
 	}
@@ -183,7 +223,7 @@ int svg_graph_build(struct layout *L, const struct profile *p, const struct out_
 {
 	size_t ns = profile_stack_count(p), pool_n = 2, np = 0, used = 0, depth = 1;
 	for (size_t i = 0; i < ns; i++)
-		pool_n += profile_stack(p, i).n + 1;
+		pool_n += profile_stack(p, i).n + 2;
 	struct path *paths = malloc((ns + 2) * sizeof *paths);
 	uint32_t *pool = malloc(pool_n * sizeof *pool);
 	int rc = -1;

@@ -11,13 +11,14 @@
 struct profile;
 struct out_options;
 
-enum label_kind { LABEL_FRAME, LABEL_THREAD, LABEL_IDLE, LABEL_TORN, LABEL_ROOT };
+enum label_kind { LABEL_FRAME, LABEL_THREAD, LABEL_IDLE, LABEL_TORN, LABEL_ROOT, LABEL_PROCESS };
 
 /* What a box shows. Labels are numbered ("ranked") in sorted order, so that comparing ranks
  * orders boxes by name, and equal labels (frames that differ only by line with -n, threads of
  * one name) share a rank and merge. */
 struct label {
-	const char *name; /* function, thread name, "(idle)", "(torn)" or "all" */
+	const char *name; /* function, thread name, "(idle)", "(torn)", "all" or the process's
+			   * "process PID (NAME)" */
 	const char *file; /* "" for all but code frames */
 	const char *short_file; /* what a box shows of file: the ending no other file has */
 	int line;         /* 0 with -n */
@@ -30,8 +31,15 @@ struct labels {
 	size_t n;
 	uint32_t *frame_rank;  /* by out_frames entry */
 	uint32_t *thread_rank; /* by profile thread id */
+	/* By profile thread id: its process's label, a box under the thread's (--subprocesses);
+	 * LABEL_NO_RANK without o->processes or when the thread's process is not known. */
+	uint32_t *process_rank;
+	char **process_names;  /* by profile thread id: the process labels' names, owned */
+	size_t n_threads;      /* of process_names */
 	uint32_t idle, torn, root;
 };
+
+#define LABEL_NO_RANK UINT32_MAX
 
 /* One rectangle. A flame graph's boxes nest by sample counts, a flame chart's by time; both
  * are written in the order made, a box before the boxes on top of it. */

@@ -16,6 +16,7 @@
 #include "python/walker.h"
 #include "sample/schedule.h"
 #include "sample/native_merge.h"
+#include "sample/progress.h"
 #include "sample/scratch.h"
 #include "sample/stats.h"
 #include "sample/thread_names.h"
@@ -283,6 +284,8 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 			int id = cfg->thread_identity;
 			thread = profile_thread(prof, (uint32_t)t->pid, id ? e->ident : 0,
 						id ? (uint64_t)e->tid : 0, e->name);
+		} else if (cfg->tag_process) {
+			thread = profile_thread(prof, (uint32_t)t->pid, 0, 0, "");
 		}
 		struct sample_natives nat = { 0 };
 		if (s->stacks[i].native_n)
@@ -527,6 +530,8 @@ int sampler_run(struct proc_target *t, struct py_walker *w, const struct sampler
 			rc = trc == -EPERM && clock.k ? 0 : trc;
 			break;
 		}
+		if (cfg->progress)
+			progress_update(cfg->progress, st, prof);
 		if (!sample_run_next(&clock, stop, target_ended, t, &st->missed))
 			break;
 	}

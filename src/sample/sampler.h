@@ -16,6 +16,7 @@ struct proc_target;
 struct py_walker;
 struct profile;
 struct sample_stats;
+struct progress;
 
 struct sampler_config {
 	double seconds;   /* how long to sample; < 0: until the target exits */
@@ -24,6 +25,8 @@ struct sampler_config {
 	int tag_threads;  /* keep which thread each stack was seen on, with its name */
 	int thread_identity; /* ...told apart by ident and TID, not only by name (per-thread
 			      * views need it; memory then grows with threads ever seen) */
+	int tag_process;  /* without tag_threads, keep which process each stack was seen in
+			   * (--subprocesses): a thread of no name stands for the process */
 	int once;         /* -s 0: exactly one sample */
 	int pause;        /* stop the target for each snapshot (the default) */
 	int find_released; /* with the GIL free and only its holder sampled, sample the threads
@@ -33,6 +36,7 @@ struct sampler_config {
 	struct mem_reader *fresh; /* a reader with no cache, to re-check stacks read without
 				   * pausing; NULL: the walker's own */
 	struct native_unwinder *native; /* --native: the target's unwinder, else NULL */
+	struct progress *progress; /* the status line the record loops redraw, else NULL */
 };
 
 /* The sampler as steps others can drive: open over a target and its walker, tick as often as

@@ -11,6 +11,7 @@
 #include "proc/procfs.h"
 #include "profile/profile.h"
 #include "python/discover.h"
+#include "sample/progress.h"
 #include "sample/sampler.h"
 #include "sample/schedule.h"
 #include "sample/session.h"
@@ -27,18 +28,23 @@
 /* How long a process's command line may be in its name, before "...". */
 #define LABEL_MAX 60
 
-/* Names t in the profile after its command line, shortened (the PID is kept beside it). */
+/* Names t in the profile after its command line, shortened (the PID is kept beside it): the
+ * program by its file name alone (pyenv's python3 is a path of 40 characters), the whole cut to
+ * LABEL_MAX with "...". A process that renamed itself (gunicorn's "gunicorn: worker [app]")
+ * has no path to cut. */
 static void name_process(struct session *s, const struct session_target *t)
 {
 	char cmdline[256];
-	size_t n = procfs_cmdline(t->proc.pid, cmdline, sizeof cmdline);
-	if (!n) {
+	if (!procfs_cmdline(t->proc.pid, cmdline, sizeof cmdline))
 		procfs_comm(t->proc.pid, t->proc.pid, cmdline, sizeof cmdline);
-		n = strlen(cmdline);
-	}
-	if (n > LABEL_MAX)
-		memcpy(cmdline + LABEL_MAX - 3, "...", 4);
-	profile_process(s->prof, (uint32_t)t->proc.pid, cmdline);
+	char *program_end = strchrnul(cmdline, ' ');
+	char *name = cmdline;
+	for (char *c = cmdline; c < program_end; c++)
+		if (*c == '/' && c + 1 < program_end)
+			name = c + 1;
+	if (strlen(name) > LABEL_MAX)
+		memcpy(name + LABEL_MAX - 3, "...", 4);
+	profile_process(s->prof, (uint32_t)t->proc.pid, name);
 }
 
 /* Says once why t, which runs Python, cannot be sampled. */
@@ -249,7 +255,11 @@ int session_run(struct session *s, volatile sig_atomic_t *stop)
 	sample_run_start(&clock, s->cfg.seconds, s->cfg.interval, s->cfg.once);
 	int rc = 0;
 	while (!*stop) {
-		if ((rc = session_tick(s)) != 0 || session_ended(s) ||
+		if ((rc = session_tick(s)) != 0)
+			break;
+		if (s->cfg.progress)
+			progress_update(s->cfg.progress, s->stats, s->prof);
+		if (session_ended(s) ||
 		    !sample_run_next(&clock, stop, root_polled_gone, s, &s->stats->missed))
 			break;
 	}

@@ -33,7 +33,7 @@ expect_error "PID not positive" "^pyflame: invalid PID '-5'" -- -p -5
 expect_error "PID zero" "^pyflame: invalid PID '0'" -- -p 0
 expect_error "no such process" "^pyflame: no process with PID 999999999" -- -p 999999999
 expect_usage_error "unknown long flag" "^pyflame: unknown option '--bogus'$" -- --bogus -p 1
-expect_usage_error "unknown short flag" "^pyflame: unknown option '-q'$" -- -q -p 1
+expect_usage_error "unknown short flag" "^pyflame: unknown option '-j'$" -- -j -p 1
 expect_usage_error "flag without its value" "^pyflame: option '-s' needs a value$" -- -p 1 -s
 expect_usage_error "value after a flag that takes none" "^pyflame: unexpected argument '5': -d takes no value$" -- -d 5 -p 1
 expect_usage_error "value after a long flag that takes none" "^pyflame: unexpected argument 'yes': --threads takes no value$" -- -p 1 --threads yes

@@ -14,7 +14,8 @@ fi
 if python3 - "$WORK/bench.json" >"$WORK/check" 2>&1 <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for key in ("cost_per_sample", "slowdown", "many_threads", "fill", "accuracy", "peak_rss", "formats"):
+for key in ("cost_per_sample", "slowdown", "many_threads", "fill", "accuracy", "peak_rss", "formats",
+            "subprocesses"):
     assert key in d, "missing " + key
 assert all(r["pyflame_us"] is not None for r in d["cost_per_sample"]), "a cost without samples"
 assert len(d["slowdown"]) == 9 and len(d["fill"]) == 2, "slowdown: 4 rates x 2 modes, and --native at 100 Hz"
@@ -25,6 +26,16 @@ assert all(r["ratio"] is not None for r in d["many_threads"]), "a many-threads r
 assert 0 <= d["accuracy"]["worst_error_points"] <= 100
 assert d["peak_rss"]["kib"] > 0
 assert d["formats"]["ratio"] is not None, "writing all formats gave no samples"
+sub = d["subprocesses"]
+assert len(sub) == 3, "subprocesses: three worker counts"
+assert sub[0]["workers"] == 1 and sub[0]["workers"] < sub[1]["workers"] < sub[2]["workers"]
+for r in sub:
+    assert r["processes"] == r["workers"] + 1
+    for k in ("process_samples", "fill", "pyflame_us", "pyflame_nonblocking_us", "startup_ms",
+              "nonblocking_startup_ms", "ratio", "nonblocking_ratio"):
+        assert r[k] is not None and r[k] > 0, "subprocesses, %d workers: %s is %r" % (r["workers"], k, r[k])
+    assert r["fill"] <= 1.1, "subprocesses: more process-samples than (ticks due x processes)"
+assert sub[0]["ratio"] == 1 and sub[0]["nonblocking_ratio"] == 1
 PY
 then
 	ok "bench smoke: the JSON parses with every section filled"

@@ -22,3 +22,30 @@ void fixture_profile(struct profile *p, struct fixture *fx)
 	profile_add_stack(p, PROF_NO_THREAD, fx->s3, 1, 1);
 	p->idle = 4;
 }
+
+/* One sample of frames on thread at time_us. */
+static void seen(struct profile *p, uint32_t thread, const uint32_t *frames, size_t n,
+		 uint64_t time_us)
+{
+	profile_add_event(p, time_us, profile_add_stack(p, thread, frames, n, 1));
+}
+
+void fixture_processes(struct profile *p, struct fixture *fx)
+{
+	fixture_frames(p, fx);
+	p->interval = 0.001;
+	fx->parent = profile_thread(p, 100, 0x1000, 42, "MainThread");
+	fx->child = profile_thread(p, 200, 0x1000, 42, "MainThread");
+	profile_process(p, 200, "python3 -c spawn_main");
+	profile_process(p, 100, "python3 pool.py");
+	seen(p, fx->parent, fx->s1, 3, 1000);
+	seen(p, fx->child, fx->s3, 1, 1000);
+	seen(p, fx->parent, fx->s1, 3, 2000);
+	seen(p, fx->child, fx->s2, 3, 2000);
+	seen(p, fx->parent, fx->s1, 3, 3000);
+	profile_add_event(p, 4000, INTERN_NONE);
+	p->idle = 1;
+	p->samples = 4;
+	p->start_us = 1000;
+	p->end_us = 4000;
+}

@@ -14,6 +14,7 @@ struct fixture {
 	uint32_t s1[3];          /* <module>, f:3, g */
 	uint32_t s2[3];          /* <module>, f:4, g */
 	uint32_t s3[1];          /* <module> */
+	uint32_t parent, child;  /* fixture_processes' threads */
 };
 
 /* Interns the four frames into p (initialised, and empty for the ids to start at 0), in the
@@ -23,5 +24,14 @@ void fixture_frames(struct profile *p, struct fixture *fx);
 /* fixture_frames, then s1 seen 5 times (one sample at a time, so they must merge), s2 twice
  * and s3 once, none on a thread, and 4 idle samples. */
 void fixture_profile(struct profile *p, struct fixture *fx);
+
+/* A --subprocesses run (issue 18): fixture_frames, then two processes whose main threads share
+ * ident 0x1000 and TID 42: the parent, pid 100 "python3 pool.py", and its child, pid 200
+ * "python3 -c spawn_main", threads fx->parent and fx->child. Four ticks, 1000 us apart, each
+ * also an event when p->keep_timeline is set (set it first):
+ *   1000: parent s1, child s3     2000: parent s1, child s2
+ *   3000: parent s1               4000: idle
+ * So s1 x3 on the parent, s2 x1 and s3 x1 on the child, 1 idle; interval 1 ms. */
+void fixture_processes(struct profile *p, struct fixture *fx);
 
 #endif

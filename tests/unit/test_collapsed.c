@@ -1,5 +1,6 @@
 /* test_collapsed.c: the profile and the collapsed writer: interning, ordering, merging with
- * -n, the idle line, and the exact text. */
+ * -n, the idle line, and the exact text; the process table and stacks rooted at their process
+ * (--subprocesses), in collapsed and flame chart text. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,15 +9,21 @@
 #include "output/output.h"
 #include "profile/profile.h"
 
-static char *write_text(const struct profile *p, int lines, int idle, int names)
+static char *render(int (*fn)(const struct profile *, const struct out_options *, FILE *),
+		    const struct profile *p, const struct out_options *o)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	struct out_options o = { .line_numbers = lines, .include_idle = idle, .thread_names = names };
-	out_collapsed_write(p, &o, f);
+	fn(p, o, f);
 	fclose(f);
 	return text;
+}
+
+static char *write_text(const struct profile *p, int lines, int idle, int names)
+{
+	struct out_options o = { .line_numbers = lines, .include_idle = idle, .thread_names = names };
+	return render(out_collapsed_write, p, &o);
 }
 
 /* The process table (issue 18): names by pid, replaced when named again, kept sorted. */
@@ -45,6 +52,80 @@ static void test_process_names(void)
 	profile_release(&p);
 	CHECK(profile_process_count(&p) == 0 && p.processes == NULL,
 	      "processes: released with the profile");
+}
+
+/* --subprocesses (issue 18): every stack under its process, the two main threads (one ident,
+ * one TID) apart; the idle line stays one line for the whole run. */
+static void test_processes(void)
+{
+	struct profile p;
+	struct fixture fx;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	fixture_processes(&p, &fx);
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .processes = 1 };
+	char *t = render(out_collapsed_write, &p, &o);
+	CHECK_STR(t, "process 100 (python3 pool.py);a.py:<module>:10;a.py:f:3;b.py:g:7 3\n"
+		     "process 200 (python3 -c spawn_main);a.py:<module>:10 1\n"
+		     "process 200 (python3 -c spawn_main);a.py:<module>:10;a.py:f:4;b.py:g:7 1\n"
+		     "(idle) 1\n",
+		  "processes: each stack under its process, idle one line");
+	free(t);
+	o.thread_names = 1;
+	o.line_numbers = 0;
+	t = render(out_collapsed_write, &p, &o);
+	CHECK_STR(t, "process 100 (python3 pool.py);MainThread;a.py:<module>;a.py:f;b.py:g 3\n"
+		     "process 200 (python3 -c spawn_main);MainThread;a.py:<module> 1\n"
+		     "process 200 (python3 -c spawn_main);MainThread;a.py:<module>;a.py:f;b.py:g 1\n"
+		     "(idle) 1\n",
+		  "processes: the process, then the thread's name, then the frames");
+	free(t);
+	t = render(out_flamechart_write, &p, &o);
+	CHECK_STR(t, "1000\nprocess 100 (python3 pool.py);MainThread;a.py:<module>;a.py:f;b.py:g;\n"
+		     "1000\nprocess 200 (python3 -c spawn_main);MainThread;a.py:<module>;\n"
+		     "2000\nprocess 100 (python3 pool.py);MainThread;a.py:<module>;a.py:f;b.py:g;\n"
+		     "2000\nprocess 200 (python3 -c spawn_main);MainThread;a.py:<module>;a.py:f;b.py:g;\n"
+		     "3000\nprocess 100 (python3 pool.py);MainThread;a.py:<module>;a.py:f;b.py:g;\n"
+		     "4000\n(idle);\n",
+		  "processes: flame chart text roots stacks the same way");
+	free(t);
+
+	o.thread_names = 0;
+	o.processes = 0;
+	t = render(out_collapsed_write, &p, &o);
+	CHECK_STR(t, "a.py:<module> 1\n"
+		     "a.py:<module>;a.py:f;b.py:g 4\n"
+		     "(idle) 1\n",
+		  "processes: merged again without --subprocesses");
+	free(t);
+
+	/* A process never named is its pid alone; a thread of no known process (a replayed
+	 * image) has no process frame. */
+	o.processes = 1;
+	uint32_t unnamed = profile_thread(&p, 300, 0x1000, 42, "MainThread");
+	uint32_t replayed = profile_thread(&p, 0, 0x1000, 42, "MainThread");
+	profile_add_stack(&p, unnamed, fx.s3, 1, 2);
+	profile_add_stack(&p, replayed, fx.s3, 1, 5);
+	profile_add_stack(&p, PROF_NO_THREAD, fx.s3, 1, 7);
+	t = render(out_collapsed_write, &p, &o);
+	CHECK_STR(t, "a.py:<module> 12\n"
+		     "process 100 (python3 pool.py);a.py:<module>;a.py:f;b.py:g 3\n"
+		     "process 200 (python3 -c spawn_main);a.py:<module> 1\n"
+		     "process 200 (python3 -c spawn_main);a.py:<module>;a.py:f;b.py:g 1\n"
+		     "process 300;a.py:<module> 2\n"
+		     "(idle) 1\n",
+		  "processes: 'process PID' when unnamed; none for stacks of no known process");
+	free(t);
+	/* A thread with no name stands for its whole process: under it, no frame of its own. */
+	uint32_t whole = profile_thread(&p, 400, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 4);
+	o.thread_names = 1;
+	t = render(out_collapsed_write, &p, &o);
+	CHECK(t && strstr(t, "\nprocess 400;a.py:<module> 4\n") &&
+		      strstr(t, "\nprocess 300;MainThread;a.py:<module> 2\n"),
+	      "processes: a thread with no name has no frame under its process");
+	free(t);
+	profile_release(&p);
 }
 
 int main(void)
@@ -102,5 +183,6 @@ int main(void)
 	CHECK_INT(profile_stack_count(&p), 5, "100000 more samples add no stacks");
 	profile_release(&p);
 	test_process_names();
+	test_processes();
 	return check_exit();
 }

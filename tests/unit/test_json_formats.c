@@ -22,6 +22,14 @@ static char *render(writer_fn fn, const struct profile *p, const struct out_opti
 	return text;
 }
 
+static int count_of(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *s = text; (s = strstr(s, needle)) != NULL; s += strlen(needle))
+		n++;
+	return n;
+}
+
 static char *escaped(const char *s)
 {
 	char *text = NULL;
@@ -93,6 +101,45 @@ static void test_speedscope(void)
 	profile_release(&p);
 }
 
+/* --subprocesses (issue 18): a profile per (process, thread), named with both, a process's
+ * together; idle samples stay in a whole-run profile, and with every stack on a thread there
+ * is none. A thread with no name stands for its whole process. */
+static void test_speedscope_processes(void)
+{
+	struct profile p;
+	struct fixture fx;
+	profile_init(&p);
+	fixture_processes(&p, &fx);
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .processes = 1, .title = "run" };
+	char *t = render(out_speedscope_write, &p, &o);
+	CHECK(t && strstr(t, "\"profiles\":["
+			     "{\"type\":\"sampled\",\"name\":\"process 100 (python3 pool.py): MainThread\","
+			     "\"unit\":\"seconds\",\"startValue\":0,\"samples\":[[0,1,3]],"
+			     "\"weights\":[0.003],\"endValue\":0.003},"
+			     "{\"type\":\"sampled\",\"name\":\"process 200 (python3 -c spawn_main): MainThread\","
+			     "\"unit\":\"seconds\",\"startValue\":0,\"samples\":[[0],[0,2,3]],"
+			     "\"weights\":[0.001,0.001],\"endValue\":0.002}],"
+			     "\"name\":\"run\","),
+	      "speedscope processes: a profile per process's thread, named with both, no idle");
+	free(t);
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 2);
+	t = render(out_speedscope_write, &p, &o);
+	CHECK(t && strstr(t, "{\"type\":\"sampled\",\"name\":\"process 300\",\"unit\":\"seconds\","
+			     "\"startValue\":0,\"samples\":[[0]],\"weights\":[0.002]") &&
+		      strstr(t, "process 300") > strstr(t, "process 200"),
+	      "speedscope processes: a process not named, on an unnamed thread: 'process PID', last");
+	free(t);
+	o.processes = 0;
+	t = render(out_speedscope_write, &p, &o);
+	CHECK(t && !strstr(t, "process ") &&
+		      strstr(t, "{\"type\":\"sampled\",\"name\":\"MainThread\",\"unit\":\"seconds\","
+				"\"startValue\":0,\"samples\":[[0,1,3]]"),
+	      "speedscope: without --subprocesses, threads named as before");
+	free(t);
+	profile_release(&p);
+}
+
 static void test_chrome(void)
 {
 	struct profile p;
@@ -150,6 +197,55 @@ static void test_chrome(void)
 	free(t);
 	profile_release(&p);
 
+	/* --subprocesses (issue 18): each process named, "process PID (NAME)", in place of the
+	 * run's title (which otherData keeps). */
+	struct fixture fxp;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	fixture_processes(&p, &fxp);
+	o.processes = 1;
+	t = render(out_chrome_write, &p, &o);
+	CHECK_STR(t, "{\"traceEvents\":[\n"
+		     "{\"ph\":\"M\",\"pid\":100,\"name\":\"process_name\",\"args\":{\"name\":\"process 100 (python3 pool.py)\"}},\n"
+		     "{\"ph\":\"M\",\"pid\":200,\"name\":\"process_name\",\"args\":{\"name\":\"process 200 (python3 -c spawn_main)\"}},\n"
+		     "{\"ph\":\"M\",\"pid\":100,\"tid\":42,\"name\":\"thread_name\",\"args\":{\"name\":\"MainThread\"}},\n"
+		     "{\"ph\":\"M\",\"pid\":200,\"tid\":42,\"name\":\"thread_name\",\"args\":{\"name\":\"MainThread\"}},\n"
+		     "{\"ph\":\"X\",\"pid\":200,\"tid\":42,\"ts\":1000,\"dur\":1000,\"name\":\"g\",\"cat\":\"python\",\"args\":{\"file\":\"b.py\",\"line\":7}},\n"
+		     "{\"ph\":\"X\",\"pid\":200,\"tid\":42,\"ts\":1000,\"dur\":1000,\"name\":\"f\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":4}},\n"
+		     "{\"ph\":\"X\",\"pid\":200,\"tid\":42,\"ts\":0,\"dur\":2000,\"name\":\"<module>\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":10}},\n"
+		     "{\"ph\":\"X\",\"pid\":100,\"tid\":42,\"ts\":0,\"dur\":3000,\"name\":\"g\",\"cat\":\"python\",\"args\":{\"file\":\"b.py\",\"line\":7}},\n"
+		     "{\"ph\":\"X\",\"pid\":100,\"tid\":42,\"ts\":0,\"dur\":3000,\"name\":\"f\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":3}},\n"
+		     "{\"ph\":\"X\",\"pid\":100,\"tid\":42,\"ts\":0,\"dur\":3000,\"name\":\"<module>\",\"cat\":\"python\",\"args\":{\"file\":\"a.py\",\"line\":10}}\n"
+		     "],\"displayTimeUnit\":\"ms\",\"otherData\":{\"samples\":4,\"idle\":1,\"title\":\"run\"}}\n",
+		  "chrome processes: a process_name event per process, each track under its own");
+	free(t);
+	/* A thread of no known process (a replayed image) runs in the run's; a process of two
+	 * threads is named once. */
+	uint32_t replayed = profile_thread(&p, 0, 0x2000, 43, "replayed");
+	uint32_t worker = profile_thread(&p, 200, 0x3000, 44, "worker");
+	profile_add_event(&p, 5000, profile_add_stack(&p, replayed, fxp.s3, 1, 1));
+	profile_add_event(&p, 5000, profile_add_stack(&p, worker, fxp.s3, 1, 1));
+	t = render(out_chrome_write, &p, &o);
+	CHECK(t && strstr(t, "{\"traceEvents\":[\n"
+			     "{\"ph\":\"M\",\"pid\":9,\"name\":\"process_name\",\"args\":{\"name\":\"process 9\"}},\n"
+			     "{\"ph\":\"M\",\"pid\":100,\"name\":\"process_name\",") &&
+		      strstr(t, "{\"ph\":\"M\",\"pid\":9,\"tid\":43,\"name\":\"thread_name\"") &&
+		      count_of(t, "\"name\":\"process_name\"") == 3,
+	      "chrome processes: a thread of no known process under the run's pid ('process PID'); "
+	      "each process named once");
+	free(t);
+	/* A thread with no name stands for its whole process: its process's name, none of its own. */
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_event(&p, 6000, profile_add_stack(&p, whole, fxp.s3, 1, 1));
+	t = render(out_chrome_write, &p, &o);
+	CHECK(t && strstr(t, "{\"ph\":\"M\",\"pid\":300,\"name\":\"process_name\",\"args\":{\"name\":\"process 300\"}}") &&
+		      !strstr(t, "\"pid\":300,\"tid\":0,\"name\":\"thread_name\"") &&
+		      strstr(t, "{\"ph\":\"X\",\"pid\":300,\"tid\":0,"),
+	      "chrome processes: a thread with no name, its spans under its process, no thread_name");
+	free(t);
+	o.processes = 0;
+	profile_release(&p);
+
 	profile_init(&p);
 	t = render(out_chrome_write, &p, &o);
 	CHECK(t && strstr(t, "\"traceEvents\":[\n{\"ph\":\"M\"") && strstr(t, "\"samples\":0"),
@@ -162,6 +258,7 @@ int main(void)
 {
 	test_escaping();
 	test_speedscope();
+	test_speedscope_processes();
 	test_chrome();
 	return check_exit();
 }

@@ -1,7 +1,8 @@
 /* test_pprof.c: the pprof writer, read back the hard way: gunzip with zlib, then decode
  * profile.proto with the small decoder below (independent of the writer's encoder), and check
  * the string table, sample types, period and times, functions, locations, samples (values,
- * innermost frame first, thread labels), the idle sample, -n merging, -x, and write errors. */
+ * innermost frame first, thread labels, process labels with --subprocesses), the idle sample,
+ * -n merging, -x, and write errors. */
 #include <stdlib.h>
 #include <zlib.h>
 
@@ -55,6 +56,7 @@ static uint8_t *gunzip(const uint8_t *in, size_t in_len, size_t *len)
 #define MAX_SAMPLES 32
 #define MAX_LOCS 512
 #define MAX_FUNCS 512
+#define MAX_LABELS 6
 
 struct d_value_type {
 	int64_t type, unit;
@@ -69,7 +71,7 @@ struct d_sample {
 	size_t nloc;
 	int64_t value[4];
 	size_t nvalue;
-	struct d_label label[4];
+	struct d_label label[MAX_LABELS];
 	size_t nlabel;
 };
 
@@ -236,7 +238,7 @@ static void rd_sample(struct rd *r, struct d_sample *sm)
 			rd_ints(&s, wire, sm->loc, &sm->nloc, MAX_LOCS);
 		} else if (fn == 2) {
 			rd_ints(&s, wire, sm->value, &sm->nvalue, 4);
-		} else if (fn == 3 && wire == 2 && sm->nlabel < 4) {
+		} else if (fn == 3 && wire == 2 && sm->nlabel < MAX_LABELS) {
 			rd_label(&s, &sm->label[sm->nlabel++]);
 		} else if (fn == 3) {
 			*r->bad = 1;
@@ -592,6 +594,61 @@ static void test_threads(struct profile *p, const struct fixture *fx)
 	decoded_free(d);
 }
 
+/* --subprocesses (issue 18): each sample of a thread of a known process labelled with its
+ * pid (a number) and its name; the two main threads (one ident, one TID) stay two samples. */
+static void test_processes(void)
+{
+	struct profile p;
+	struct fixture fx;
+	profile_init(&p);
+	fixture_processes(&p, &fx);
+	uint32_t replayed = profile_thread(&p, 0, 0x2000, 0, "replayed");
+	profile_add_stack(&p, replayed, fx.s3, 1, 2);
+	/* A thread with no name stands for its whole process: no thread label. */
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 4);
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .processes = 1 };
+	int rc, gz;
+	struct decoded *d = roundtrip(&p, &o, &rc, &gz);
+	CHECK(rc == 0 && !d->bad && tables_consistent(d), "pprof processes: written and consistent");
+	char *t = render_samples(d);
+	CHECK_STR(t, "b.py:g:7;a.py:f:3;a.py:<module>:10 3 3000000 {thread=MainThread,thread_id=42,"
+		     "pid=100,process=process 100 (python3 pool.py)}\n"
+		     "a.py:<module>:10 1 1000000 {thread=MainThread,thread_id=42,"
+		     "pid=200,process=process 200 (python3 -c spawn_main)}\n"
+		     "b.py:g:7;a.py:f:4;a.py:<module>:10 1 1000000 {thread=MainThread,thread_id=42,"
+		     "pid=200,process=process 200 (python3 -c spawn_main)}\n"
+		     "a.py:<module>:10 2 2000000 {thread=replayed}\n"
+		     "a.py:<module>:10 4 4000000 {pid=300,process=process 300}\n"
+		     ":(idle):0 1 1000000\n",
+		  "pprof processes: pid and process labels on every sample of a known process; a "
+		  "thread with no name has no thread label");
+	int pids = 1;
+	for (size_t i = 0; i < d->nsamples; i++) {
+		const struct d_sample *sm = &d->sample[i];
+		int64_t want = i == 0 ? 100 : i < 3 ? 200 : i == 4 ? 300 : 0, got = 0;
+		for (size_t j = 0; j < sm->nlabel; j++)
+			if (strcmp(string_at(d, sm->label[j].key), "pid") == 0 && !sm->label[j].str)
+				got = sm->label[j].num;
+		pids &= got == want;
+	}
+	CHECK(pids, "pprof processes: the pid label is a number, decoded for each sample");
+	free(t);
+	decoded_free(d);
+
+	o.processes = 0;
+	d = roundtrip(&p, &o, &rc, &gz);
+	t = render_samples(d);
+	CHECK(t && !strstr(t, "pid=") && !strstr(t, "process"), "pprof: no process labels without --subprocesses");
+	int strings = 1;
+	for (size_t i = 0; i < d->nstrings; i++)
+		strings &= strcmp(d->strings[i], "pid") != 0 && strncmp(d->strings[i], "process", 7) != 0;
+	CHECK(strings, "pprof: nor their strings");
+	free(t);
+	decoded_free(d);
+	profile_release(&p);
+}
+
 /* Stacks deeper than the profile keeps on its own stack, each frame a new function. */
 static void test_deep(void)
 {
@@ -717,6 +774,7 @@ int main(void)
 	test_deep();
 	test_empty_and_errors();
 	test_shared_names();
+	test_processes();
 	profile_release(&p);
 	return check_exit();
 }

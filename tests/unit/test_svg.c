@@ -1,7 +1,8 @@
 /* test_svg.c: the SVG writer on profiles with known stacks: names escaped and kept valid UTF-8,
  * each frame's samples and share, boxes in name order, tiny boxes left out, -n merging, thread
  * names and idle as frames, labels cut to their box, the flame chart's boxes from the
- * timeline (one per run of samples, one lane per thread), empty profiles and write errors. */
+ * timeline (one per run of samples, one lane per thread), empty profiles and write errors;
+ * process boxes under each process's stacks (--subprocesses). */
 #include <stdlib.h>
 
 #include "check.h"
@@ -583,6 +584,70 @@ static void test_labels_tell_files_apart(void)
 	profile_release(&p);
 }
 
+/* --subprocesses (issue 18): a process box under each process's stacks, below the thread's
+ * name, its name in the tooltip's first line (what search matches), in the graph and in the
+ * chart; the two main threads (one ident, one TID) under their own processes. */
+static void test_processes(void)
+{
+	struct profile p;
+	struct fixture fx;
+	profile_init(&p);
+	p.keep_timeline = 1;
+	fixture_processes(&p, &fx);
+	struct out_options o = { .line_numbers = 1, .include_idle = 1, .processes = 1 };
+	char *t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "<g class=\"f\" data-x=\"1\" data-n=\"3\" data-d=\"1\"><title>process 100 "
+			"(python3 pool.py)\n3 samples, 50.00%</title><rect x=\"206.7\" y=\"98.0\" "
+			"width=\"589.5\" height=\"15\" fill=\"rgb(150,150,210)\"/><text x=\"209.7\" "
+			"y=\"110.0\">process 100 (python3 pool.py)</text></g>") != NULL,
+	      "processes: the parent's box on the root, named for search, in its own colour");
+	CHECK(strstr(t, "data-x=\"1\" data-n=\"3\" data-d=\"2\" data-l=\"&lt;module&gt; (a.py:10)\"") != NULL,
+	      "processes: the parent's frames on its box");
+	CHECK(strstr(t, "<g class=\"f\" data-x=\"4\" data-n=\"2\" data-d=\"1\"><title>process 200 "
+			"(python3 -c spawn_main)\n2 samples, 33.33%</title>") != NULL,
+	      "processes: the child's box beside it, its two stacks on it");
+	CHECK(strstr(t, "data-x=\"5\" data-n=\"1\" data-d=\"3\" data-l=\"f (a.py:4)\"") != NULL,
+	      "processes: the child's own frames on its box");
+	CHECK(strstr(t, "data-x=\"0\" data-n=\"1\" data-d=\"1\"><title>(idle)\n") != NULL,
+	      "processes: idle stays a box of the whole run");
+	free(t);
+
+	o.thread_names = 1;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-x=\"1\" data-n=\"3\" data-d=\"2\"><title>MainThread\n") != NULL &&
+		      strstr(t, "data-x=\"4\" data-n=\"2\" data-d=\"2\"><title>MainThread\n") != NULL,
+	      "processes: each process's MainThread on its process's box");
+	free(t);
+
+	o.flamechart = 1;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-x=\"0\" data-n=\"3\" data-d=\"1\" data-w=\"3000\" data-lane=\"0\">"
+			"<title>process 100 (python3 pool.py)\n") != NULL &&
+		      strstr(t, "data-x=\"0\" data-n=\"3\" data-d=\"2\" data-w=\"3000\" "
+				"data-lane=\"0\"><title>MainThread\n") != NULL,
+	      "processes chart: the parent's lane starts with its process, then its thread");
+	CHECK(strstr(t, "data-x=\"0\" data-n=\"2\" data-d=\"6\" data-w=\"2000\" data-lane=\"1\">"
+			"<title>process 200 (python3 -c spawn_main)\n") != NULL,
+	      "processes chart: the child's lane below, under its process");
+	free(t);
+
+	/* A thread with no name stands for its whole process: its frames on the process's box. */
+	uint32_t whole = profile_thread(&p, 300, 0, 0, "");
+	profile_add_stack(&p, whole, fx.s3, 1, 2);
+	o.flamechart = 0;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "data-x=\"6\" data-n=\"2\" data-d=\"1\"><title>process 300\n2 samples") &&
+		      strstr(t, "data-x=\"6\" data-n=\"2\" data-d=\"2\" data-l=\"&lt;module&gt; (a.py:10)\""),
+	      "processes: a process not named is its pid; a thread with no name has no box under it");
+	free(t);
+
+	o.processes = 0;
+	t = svg_of(&p, &o, NULL);
+	CHECK(strstr(t, "process ") == NULL, "processes: no process box without --subprocesses");
+	free(t);
+	profile_release(&p);
+}
+
 int main(void)
 {
 	test_graph();
@@ -595,5 +660,6 @@ int main(void)
 	test_chart_axis();
 	test_file_suffixes();
 	test_labels_tell_files_apart();
+	test_processes();
 	return check_exit();
 }

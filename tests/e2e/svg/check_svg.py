@@ -17,9 +17,13 @@ problems = []
 
 
 def label(frame):
-    """svg.c's full label for a collapsed frame 'file:function:line'."""
-    if frame in ("(idle)", "(torn)") or frame.count(":") < 2:
-        return frame  # a special box or a thread name
+    """svg.c's full label for a collapsed frame 'file:function:line', or 'file:function' for
+    a frame with no line (a frozen module's first instruction, native code)."""
+    if frame in ("(idle)", "(torn)") or frame.count(":") < 1 or frame.startswith("process "):
+        return frame  # a special box, a thread name or a process
+    if frame.count(":") < 2:
+        path, func = frame.rsplit(":", 1)
+        return "%s (%s)" % (func, path)
     path, func, line = frame.rsplit(":", 2)
     return "%s (%s:%s)" % (func, path, line)
 
