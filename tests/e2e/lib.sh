@@ -182,11 +182,15 @@ total_count() { awk '{n += $NF} END {print n + 0}' "$1"; }
 count_of() { awk -v w="$2" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$1"; }
 
 # --subprocesses (-C) profiles start each stack with its process, "process PID (LABEL)", where
-# LABEL is the command line joined by spaces, cut to 60 characters ending in "...".
+# LABEL is the command line joined by spaces, its program (up to the first space) by its file
+# name alone, cut to 60 characters ending in "...".
 
 # cmd_label ARGS...: the LABEL of a process run with these arguments.
 cmd_label() {
-	local s="$*"
+	local s="$*" prog trimmed
+	prog=${s%% *}
+	trimmed=${prog%/}
+	case $trimmed in */*) s="${trimmed##*/}${prog#"$trimmed"}${s#"$prog"}" ;; esac
 	[ ${#s} -gt 60 ] && s="${s:0:57}..."
 	printf '%s\n' "$s"
 }
@@ -228,11 +232,20 @@ process_label() {
 unrooted() { grep -v -E '^(\((idle|torn)\) [0-9]+|process [0-9]+ \([^;]*\)(;[^;]+)+ [0-9]+)$' "$1"; }
 
 # only_notes FILE [MORE]: pyflame's stderr holds nothing but the notes a loaded machine brings
-# (ticks missed, the share of the run the target or processes stood stopped), samples of a process caught
-# starting or exiting (children come and go), and those the extended regex MORE matches
-# (without "pyflame: ").
+# (ticks missed, the share of the run the target or processes stood stopped), samples lost to a
+# process caught starting or exiting (children come and go: no interpreter state yet or any
+# more, or gone while being stopped), together at most 2% of the samples, and the lines the
+# extended regex MORE matches (without "pyflame: ").
 only_notes() {
-	! grep -v -q -E "^pyflame: ([0-9]+ of [0-9]+ ticks missed: |the target was stopped |the [0-9]+ processes were stopped |[0-9]+ of [0-9]+ samples: no interpreter state ${2:+|$2})" "$1"
+	awk -v more="${2:-}" '
+		/^pyflame: [0-9]+ of [0-9]+ ticks missed: / || /^pyflame: the target was stopped / ||
+		/^pyflame: the [0-9]+ processes were stopped / {next}
+		/^pyflame: [0-9]+ of [0-9]+ samples: (no interpreter state|could not stop the target)/ {
+			lost += $2; if ($4 > total) total = $4; next
+		}
+		more != "" && substr($0, 10) ~ "^(" more ")" {next}
+		{noise++}
+		END {exit !(noise == 0 && lost * 50 <= total)}' "$1"
 }
 
 # wait_sampling PID: until pyflame PID is in its sampling loop (asleep between ticks, in

@@ -57,14 +57,19 @@ print(done[0])
 PY
 }
 
-# start_server LOG COMMAND...: runs it in a session (and process group) of its own, sets MASTER.
-# In a shell without job control a background command leads no group, so setsid() needs no
-# fork and MASTER is the server's own PID.
+# start_server LOG COMMAND...: runs it in a session (and process group) of its own, sets MASTER;
+# returns 1 when it is not found leading its group after 5 s. In a shell without job control a
+# background command leads no group, so setsid() needs no fork and MASTER is the server's own PID.
 start_server() {
-	local log=$1; shift
+	local log=$1 i; shift
 	setsid "$@" >"$log" 2>&1 &
 	MASTER=$!
 	PGROUPS+=("$MASTER")
+	for i in $(seq 1 100); do
+		[ "$(ps -o pgid= -p "$MASTER" | tr -d ' ')" = "$MASTER" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # stop_server: SIGTERM to the whole group, SIGKILL after 5 s; 0 when nothing of it is left.
@@ -150,9 +155,8 @@ if ! [ -x /usr/bin/gunicorn ]; then
 else
 	for n in 2 4; do
 		port=$(free_port)
-		start_server "$WORK/gunicorn.log" /usr/bin/gunicorn --chdir "$TARGETS" --workers "$n" \
-			--worker-class sync --bind "127.0.0.1:$port" --log-level warning wsgi_app:application
-		if [ "$(ps -o pgid= -p "$MASTER" | tr -d ' ')" != "$MASTER" ]; then
+		if ! start_server "$WORK/gunicorn.log" /usr/bin/gunicorn --chdir "$TARGETS" --workers "$n" \
+			--worker-class sync --bind "127.0.0.1:$port" --log-level warning wsgi_app:application; then
 			not_ok "services gunicorn $n workers: not in a process group of its own" </dev/null
 		elif wait_port "$port"; then
 			check_server "services gunicorn $n workers" "$n" "$port"
@@ -170,9 +174,8 @@ elif ! uwsgi --plugin python3 --help >/dev/null 2>&1; then
 	skip "services uwsgi: the python3 plugin (uwsgi-plugin-python3) not installed"
 else
 	port=$(free_port)
-	start_server "$WORK/uwsgi.log" uwsgi --plugin python3 --http-socket "127.0.0.1:$port" --wsgi-file "$app" \
-		--master --processes 4 --disable-logging --die-on-term
-	if [ "$(ps -o pgid= -p "$MASTER" | tr -d ' ')" != "$MASTER" ]; then
+	if ! start_server "$WORK/uwsgi.log" uwsgi --plugin python3 --http-socket "127.0.0.1:$port" --wsgi-file "$app" \
+		--master --processes 4 --disable-logging --die-on-term; then
 		not_ok "services uwsgi 4 workers: not in a process group of its own" </dev/null
 	elif wait_port "$port"; then
 		check_server "services uwsgi 4 workers" 4 "$port"
