@@ -6,9 +6,11 @@ PYFLAME=${PYFLAME:-$ROOT/build/pyflame}
 TARGETS=$ROOT/tests/targets
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pyflame-e2e.XXXXXX")
 PIDS=()
+PGROUPS=() # process groups of servers (setsid), killed whole at the end
 
 cleanup() {
 	local p
+	for p in "${PGROUPS[@]}"; do kill -9 -- "-$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 	rm -rf "$WORK"
 }
@@ -178,3 +180,83 @@ total_count() { awk '{n += $NF} END {print n + 0}' "$1"; }
 
 # count_of FILE STACK: the samples of exactly STACK in a collapsed file (0 when absent).
 count_of() { awk -v w="$2" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} END {print n + 0}' "$1"; }
+
+# --subprocesses (-C) profiles start each stack with its process, "process PID (LABEL)", where
+# LABEL is the command line joined by spaces, its program (up to the first space) by its file
+# name alone, cut to 60 characters ending in "...".
+
+# cmd_label ARGS...: the LABEL of a process run with these arguments.
+cmd_label() {
+	local s="$*" prog trimmed
+	prog=${s%% *}
+	trimmed=${prog%/}
+	case $trimmed in */*) s="${trimmed##*/}${prog#"$trimmed"}${s#"$prog"}" ;; esac
+	[ ${#s} -gt 60 ] && s="${s:0:57}..."
+	printf '%s\n' "$s"
+}
+
+# label_of PID: the LABEL of a live process, from its /proc/PID/cmdline.
+label_of() {
+	local s
+	s=$(tr '\0' ' ' <"/proc/$1/cmdline") || return 1
+	s=${s%"${s##*[! ]}"} # the NULs that end the arguments
+	cmd_label "$s"
+}
+
+# process_pids FILE TAIL: the PIDs, one a line, of the processes with a stack in FILE that ends
+# in exactly the frames TAIL ("file:func:line;file:func:line").
+process_pids() {
+	awk -v tail="$2" '$1 == "(idle)" {next}
+		{sub(/ [0-9]+$/, "")}
+		substr($0, length($0) - length(tail)) == ";" tail && match($0, /^process [0-9]+ \(/) {
+			print substr($0, 9, RLENGTH - 10)
+		}' "$1" | sort -n -u
+}
+
+# process_samples FILE PID TAIL: the samples of process PID whose stacks end in TAIL.
+process_samples() {
+	awk -v p="process $2 (" -v tail="$3" '{c = $NF; sub(/ [0-9]+$/, "")}
+		index($0, p) == 1 && substr($0, length($0) - length(tail)) == ";" tail {n += c}
+		END {print n + 0}' "$1"
+}
+
+# process_label FILE PID: the LABEL process PID's stacks in FILE carry (the first seen).
+process_label() {
+	awk -v p="process $2 (" 'index($0, p) == 1 {
+			s = substr($0, length(p) + 1); sub(/\);.*/, "", s); print s; exit
+		}' "$1"
+}
+
+# unrooted FILE: the lines of FILE that are neither "(idle) N", "(torn) N" nor a stack whose first
+# frame is a whole "process PID (LABEL)" followed by at least one frame and a count.
+unrooted() { grep -v -E '^(\((idle|torn)\) [0-9]+|process [0-9]+ \([^;]*\)(;[^;]+)+ [0-9]+)$' "$1"; }
+
+# only_notes FILE [MORE]: pyflame's stderr holds nothing but the notes a loaded machine brings
+# (ticks missed, the share of the run the target or processes stood stopped), samples lost to a
+# process caught starting or exiting (children come and go: no interpreter state yet or any
+# more, or gone while being stopped), together at most 2% of the samples, and the lines the
+# extended regex MORE matches (without "pyflame: ").
+only_notes() {
+	awk -v more="${2:-}" '
+		/^pyflame: [0-9]+ of [0-9]+ ticks missed: / || /^pyflame: the target was stopped / ||
+		/^pyflame: the [0-9]+ processes were stopped / {next}
+		/^pyflame: [0-9]+ of [0-9]+ samples: (no interpreter state|could not stop the target)/ {
+			lost += $2; if ($4 > total) total = $4; next
+		}
+		more != "" && substr($0, 10) ~ "^(" more ")" {next}
+		{noise++}
+		END {exit !(noise == 0 && lost * 50 <= total)}' "$1"
+}
+
+# wait_sampling PID: until pyflame PID is in its sampling loop (asleep between ticks, in
+# clock_nanosleep or nanosleep: nothing before the loop sleeps), 10 s at most.
+wait_sampling() {
+	local i nr
+	for i in $(seq 1 1000); do
+		nr=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)
+		case "$nr" in 230|35) return 0 ;; esac
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.01
+	done
+	return 1
+}
