@@ -88,6 +88,13 @@ static int start_sampling(struct session *s, struct session_target *t)
 	    session_walk(t, err, sizeof err) != 0) {
 		if (proc_target_poll(&t->proc))
 			return t->state = TARGET_GONE;
+		if (proc_image_sig(t->proc.pid) != t->image) {
+			/* A fork that was running exec() (subprocess starting sh): what it runs
+			 * now is looked at afresh. */
+			session_forget(t);
+			t->next_look_ns = 0;
+			return t->state = TARGET_LOOKING;
+		}
 		say_once(t, err);
 		return t->state = TARGET_SKIPPED;
 	}

@@ -183,7 +183,8 @@ count_of() { awk -v w="$2" '{c = $NF; sub(/ [0-9]+$/, ""); if ($0 == w) n += c} 
 
 # --subprocesses (-C) profiles start each stack with its process, "process PID (LABEL)", where
 # LABEL is the command line joined by spaces, its program (up to the first space) by its file
-# name alone, cut to 60 characters ending in "...".
+# name alone, cut to 60 characters ending in "...", ';' written ',' and control characters as
+# spaces.
 
 # cmd_label ARGS...: the LABEL of a process run with these arguments.
 cmd_label() {
@@ -192,6 +193,9 @@ cmd_label() {
 	trimmed=${prog%/}
 	case $trimmed in */*) s="${trimmed##*/}${prog#"$trimmed"}${s#"$prog"}" ;; esac
 	[ ${#s} -gt 60 ] && s="${s:0:57}..."
+	# ';' would split the frame and a newline the stack: pyflame writes ',' and spaces.
+	s=${s//;/,}
+	s=$(printf '%s' "$s" | tr '\n\t\r' '   ')
 	printf '%s\n' "$s"
 }
 
