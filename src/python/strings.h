@@ -21,6 +21,18 @@ struct py_offsets;
 int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, char *buf,
 		   size_t cap);
 
+/* The text object at addr as code points (3.x: a PEP 393 str; 2.7: a unicode object): its
+ * length in code points into *length, and the first of them, at most max, into cps. Returns
+ * how many were read, or a negative value when the object cannot be read or is not a
+ * well-formed string. Reads at most max * 4 bytes, whatever length the target claims. */
+int py_text_codepoints(struct mem_reader *r, const struct py_offsets *o, uint64_t addr,
+		       uint32_t *cps, size_t max, int64_t *length);
+
+/* The bytes object (2.7: str) at addr: its size into *size and its first bytes, at most max,
+ * into buf. Returns how many were read, or a negative value. */
+int py_bytes_prefix(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, uint8_t *buf,
+		    size_t max, int64_t *size);
+
 /* Reads the bytes object (2.7: str) at addr. On success returns 0 with *data (malloc'd, the
  * caller frees) and *len; fails (negative) when ob_size is negative or above max. */
 int py_bytes_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, size_t max,
