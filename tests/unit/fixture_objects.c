@@ -72,7 +72,8 @@ uint64_t fake_alloc(struct fake *f, size_t size, size_t before)
 
 void fake_put(struct fake *f, uint64_t addr, const void *v, size_t n)
 {
-	memcpy(f->mem + (addr - FAKE_BASE), v, n);
+	if (n)
+		memcpy(f->mem + (addr - FAKE_BASE), v, n);
 }
 
 void fake_put64(struct fake *f, uint64_t addr, int32_t off, uint64_t v)
