@@ -167,7 +167,7 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 		warn("out of memory");
 		return -1;
 	}
-	struct dump_request rq = { .native = t->native, .locals = d->locals };
+	struct dump_request rq = { .native = t->native, .locals = d->locals, .cache = t->cache };
 	struct dump_snapshot *s = &ss->v[ss->n];
 	int rc = sample_snapshot(&t->proc, &t->walker, prof, &rq, s);
 	if (rc < 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem/cache.h"
 #include "proc/pause.h"
 #include "proc/procfs.h"
 #include "profile/profile.h"
@@ -115,6 +116,11 @@ int sample_snapshot(struct proc_target *t, struct py_walker *w, struct profile *
 	rc = proc_pause_all(t, &pause);
 	if (rc < 0)
 		goto out;
+	/* What was read before the pause (finding the interpreter, setting the walker up) may
+	 * have changed since: the snapshot reads the target as it stands now. */
+	if (rq->cache)
+		mem_cache_clear(rq->cache);
+	py_code_epoch(w);
 	int nt = py_threads_read(w, w->mem, threads, PY_MAX_THREADS);
 	for (int i = 0; i < nt; i++) {
 		struct dump_thread *d = dump_snapshot_add_thread(out);

@@ -13,11 +13,14 @@ struct proc_target;
 struct py_walker;
 struct profile;
 struct native_unwinder;
+struct mem_reader;
 
 /* What a snapshot reads besides each thread's stack. */
 struct dump_request {
 	struct native_unwinder *native; /* --native: each thread's native frames too */
 	int locals;                     /* --locals: each Python frame's local variables */
+	struct mem_reader *cache;       /* the walker's page cache (mem/cache.h), emptied once
+					 * the target stands still; NULL when it has none */
 };
 
 /* Stops t once, reads every thread, its stack (into prof), what each frame of it is and, with
