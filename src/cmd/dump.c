@@ -5,11 +5,11 @@
  * and the processes are held by a session as record holds them (--subprocesses too). */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/options.h"
 #include "cmd/commands.h"
 #include "cmd/target.h"
 #include "output/dump.h"
@@ -96,18 +96,10 @@ static int parse(int argc, char **argv, struct dump_options *d)
 		int c = getopt_long(argc, argv, ":p:lCno:h", long_options, NULL);
 		if (c == -1)
 			break;
-		char *end;
-		long v;
 		switch (c) {
 		case 'p':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || errno || v <= 0 || v > INT_MAX) {
-				fprintf(stderr, "pyflame: invalid PID '%s': expected a positive "
-					"number\n", optarg);
+			if (options_pid(optarg, &d->pid, stderr) != 0)
 				return -1;
-			}
-			d->pid = (pid_t)v;
 			break;
 		case 'l':
 			d->locals = 1;
@@ -128,11 +120,8 @@ static int parse(int argc, char **argv, struct dump_options *d)
 			d->output = optarg;
 			break;
 		case OPT_ABI:
-			if (py_version_parse_abi(optarg, &d->abi) != 0) {
-				fprintf(stderr, "pyflame: unknown ABI '%s': expected a version such "
-					"as 311 or 3.11\n", optarg);
+			if (options_abi(optarg, &d->abi, stderr) != 0)
 				return -1;
-			}
 			d->has_abi = 1;
 			d->abi_arg = optarg;
 			break;

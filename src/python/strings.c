@@ -35,39 +35,42 @@ static inline int state_ascii(uint32_t s)
  * (3.12+); a table claiming more than this is wrong, and refusing it keeps the buffer fixed. */
 #define HEADER_MAX 128
 
-/* Appends code point cp to buf as UTF-8 if it fits within cap - 1 bytes. Returns 0, or -1 when
- * it does not fit: the caller stops there, so the output is cut at a character boundary.
- *
- * Kind 2 strings hold UCS-2 (CPython never stores surrogate pairs in them), but a lone surrogate
- * can still be a str (e.g. from surrogateescape), and a garbage kind 4 value can exceed
- * U+10FFFF. Neither has a UTF-8 form, so both become U+FFFD: names stay valid UTF-8 for the
- * writers, and the mark shows where the text was not representable. */
-static int put_utf8(char *buf, size_t cap, size_t *len, uint32_t cp)
+size_t py_utf8_encode(uint32_t cp, char out[4])
 {
-	uint8_t tmp[4];
-	size_t n;
-
+	/* Kind 2 strings hold UCS-2 (CPython never stores surrogate pairs in them), but a lone
+	 * surrogate can still be a str (e.g. from surrogateescape), and a garbage kind 4 value
+	 * can exceed U+10FFFF. Neither has a UTF-8 form, so both become U+FFFD: names stay valid
+	 * UTF-8 for the writers, and the mark shows where the text was not representable. */
 	if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
 		cp = 0xFFFD;
 	if (cp < 0x80) {
-		tmp[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		tmp[0] = (uint8_t)(0xC0 | cp >> 6);
-		tmp[1] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		tmp[0] = (uint8_t)(0xE0 | cp >> 12);
-		tmp[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		tmp[2] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		tmp[0] = (uint8_t)(0xF0 | cp >> 18);
-		tmp[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-		tmp[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		tmp[3] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 4;
+		out[0] = (char)cp;
+		return 1;
 	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Appends code point cp to buf as UTF-8 if it fits within cap - 1 bytes. Returns 0, or -1 when
+ * it does not fit: the caller stops there, so the output is cut at a character boundary. */
+static int put_utf8(char *buf, size_t cap, size_t *len, uint32_t cp)
+{
+	char tmp[4];
+	size_t n = py_utf8_encode(cp, tmp);
 	if (n > cap - 1 - *len)
 		return -1;
 	memcpy(buf + *len, tmp, n);

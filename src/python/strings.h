@@ -13,6 +13,10 @@ struct py_offsets;
  * target claims. */
 #define PY_STRING_MAX 1024
 
+/* Writes code point cp as UTF-8 into out; returns its length (1 to 4). What has no UTF-8 form
+ * (a lone surrogate, a value past U+10FFFF) is written as U+FFFD. */
+size_t py_utf8_encode(uint32_t cp, char out[4]);
+
 /* Reads the text object at addr (2.7: str, whose bytes are copied as they are; 3.x: a PEP 393
  * str of any kind, compact or not, encoded here to UTF-8) into buf, NUL-terminated, at most
  * cap - 1 bytes (cap <= PY_STRING_MAX + 1 is enough). Text that does not fit is cut and ends
