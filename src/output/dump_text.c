@@ -79,6 +79,17 @@ int out_dump_text_write(const struct profile *p, const struct dump_snapshot *s,
 int out_dump_process(const struct profile *p, uint32_t pid, FILE *f)
 {
 	const char *name = profile_process_name(p, pid);
-	return fprintf(f, "Process %u%s%s%s:\n", pid, name ? " (" : "", name ? name : "",
-		       name ? ")" : "") < 0 ? -1 : 0;
+	if (fprintf(f, "Process %u", pid) < 0)
+		return -1;
+	if (name) {
+		/* one line, whatever the command line holds (python -c "a\nb") */
+		if (fputs(" (", f) == EOF)
+			return -1;
+		for (const char *c = name; *c; c++)
+			if (putc((unsigned char)*c < 0x20 ? ' ' : *c, f) == EOF)
+				return -1;
+		if (putc(')', f) == EOF)
+			return -1;
+	}
+	return fputs(":\n", f) == EOF ? -1 : 0;
 }

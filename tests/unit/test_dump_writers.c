@@ -156,6 +156,18 @@ static void test_with_locals(void)
 	size_t len = procs ? strlen(procs) : 0;
 	CHECK(len > 6 && strcmp(procs + len - 7, "]}]}]}\n") == 0, "json -C: closed once");
 	free(procs);
+
+	/* -C's text: each process's header is one line, whatever its command line holds */
+	profile_process(&p, 7, "python -c a\nb");
+	char *header = NULL;
+	size_t hlen = 0;
+	FILE *hf = open_memstream(&header, &hlen);
+	int hrc = hf ? out_dump_process(&p, 7, hf) : -1;
+	if (hf)
+		fclose(hf);
+	CHECK(hrc == 0 && header && strcmp(header, "Process 7 (python -c a b):\n") == 0,
+	      "text -C: a process header on one line");
+	free(header);
 	dump_snapshot_release(&s);
 	profile_release(&p);
 }
