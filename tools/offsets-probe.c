@@ -49,6 +49,7 @@
 #else
 #include "pycore_dict.h"   /* 3.11+: PyDictKeysObject, PyDictUnicodeEntry, PyDictValues */
 #include "pycore_object.h" /* 3.11+: where a managed dict sits (MANAGED_DICT_OFFSET...) */
+#include "pycore_code.h"   /* 3.11+: the CO_FAST_* kinds of co_localspluskinds */
 #endif
 
 #include <stddef.h> /* offsetof: older Python.h do not pull it in */
@@ -479,6 +480,77 @@ int main(void)
 	put("long_tag_sign_mask", ABSENT);
 #endif
 
+	/* Locals (pyflame dump --locals): up to 3.10 a frame object's f_localsplus holds the
+	 * locals named by co_varnames, then cells for co_cellvars, then co_freevars; from 3.11
+	 * the interpreter frame's localsplus holds one slot per co_localsplusnames entry, whose
+	 * kind byte says local, cell or free. */
+#if PY_VERSION_HEX < 0x030b0000
+	put("frame_localsplus", offsetof(PyFrameObject, f_localsplus));
+	put("iframe_localsplus", ABSENT);
+	put("code_nlocals", offsetof(PyCodeObject, co_nlocals));
+	put("code_varnames", offsetof(PyCodeObject, co_varnames));
+	put("code_cellvars", offsetof(PyCodeObject, co_cellvars));
+	put("code_freevars", offsetof(PyCodeObject, co_freevars));
+	put("code_nlocalsplus", ABSENT);
+	put("code_localsplusnames", ABSENT);
+	put("code_localspluskinds", ABSENT);
+	put("co_fast_local", ABSENT);
+	put("co_fast_cell", ABSENT);
+	put("co_fast_free", ABSENT);
+#else
+	put("frame_localsplus", ABSENT);
+	put("iframe_localsplus", offsetof(_PyInterpreterFrame, localsplus));
+	put("code_nlocals", ABSENT);
+	put("code_varnames", ABSENT);
+	put("code_cellvars", ABSENT);
+	put("code_freevars", ABSENT);
+	put("code_nlocalsplus", offsetof(PyCodeObject, co_nlocalsplus));
+	put("code_localsplusnames", offsetof(PyCodeObject, co_localsplusnames));
+	put("code_localspluskinds", offsetof(PyCodeObject, co_localspluskinds));
+	put("co_fast_local", CO_FAST_LOCAL);
+	put("co_fast_cell", CO_FAST_CELL);
+	put("co_fast_free", CO_FAST_FREE);
+#endif
+#ifdef CO_FAST_HIDDEN
+	put("co_fast_hidden", CO_FAST_HIDDEN); /* 3.12: PEP 709's inlined comprehensions */
+#else
+	put("co_fast_hidden", ABSENT);
+#endif
+#if PY_VERSION_HEX >= 0x030e0000 && defined(Py_INT_TAG)
+	put("stackref_int_tag", Py_INT_TAG);
+#else
+	put("stackref_int_tag", ABSENT);
+#endif
+	put("type_name", offsetof(PyTypeObject, tp_name));
+#if PY_MAJOR_VERSION < 3
+	put("tuple_size", offsetof(PyTupleObject, ob_size));
+	put("tuple_items", offsetof(PyTupleObject, ob_item));
+	put("list_size", offsetof(PyListObject, ob_size));
+#else
+	put("tuple_size", offsetof(PyTupleObject, ob_base.ob_size));
+	put("tuple_items", offsetof(PyTupleObject, ob_item));
+	put("list_size", offsetof(PyListObject, ob_base.ob_size));
+#endif
+	put("list_items", offsetof(PyListObject, ob_item));
+	put("float_value", offsetof(PyFloatObject, ob_fval));
+	put("cell_ref", offsetof(PyCellObject, ob_ref));
+	put("dict_used", offsetof(PyDictObject, ma_used));
+	put("set_used", offsetof(PySetObject, used));
+	put("set_mask", offsetof(PySetObject, mask));
+	put("set_table", offsetof(PySetObject, table));
+	put("setentry_size", sizeof(setentry));
+	put("setentry_key", offsetof(setentry, key));
+	put("setentry_hash", offsetof(setentry, hash));
+#if PY_MAJOR_VERSION < 3
+	put("unicode27_length", offsetof(PyUnicodeObject, length));
+	put("unicode27_str", offsetof(PyUnicodeObject, str));
+	put("unicode27_unit_size", sizeof(Py_UNICODE));
+#else
+	put("unicode27_length", ABSENT);
+	put("unicode27_str", ABSENT);
+	put("unicode27_unit_size", ABSENT);
+#endif
+
 	/* 3.13+: where each value sits inside _Py_DebugOffsets, so the target's own copy can
 	 * replace the table's values at run time. */
 #if PY_VERSION_HEX >= 0x030d0000
@@ -518,6 +590,25 @@ int main(void)
 	DBG("dbg_dict_values", dict_object.ma_values);
 	DBG("dbg_long_size", long_object.lv_tag);
 	DBG("dbg_long_digits", long_object.ob_digit);
+	DBG("dbg_iframe_localsplus", interpreter_frame.localsplus);
+	DBG("dbg_code_localsplusnames", code_object.localsplusnames);
+	DBG("dbg_code_localspluskinds", code_object.localspluskinds);
+	DBG("dbg_type_name", type_object.tp_name);
+	DBG("dbg_tuple_items", tuple_object.ob_item);
+	DBG("dbg_tuple_size", tuple_object.ob_size);
+	DBG("dbg_list_items", list_object.ob_item);
+	DBG("dbg_list_size", list_object.ob_size);
+	DBG("dbg_float_value", float_object.ob_fval);
+#if PY_VERSION_HEX >= 0x030e0000
+	/* 3.14 added a set group; 3.13's struct has none, and its sets come from the table. */
+	DBG("dbg_set_used", set_object.used);
+	DBG("dbg_set_table", set_object.table);
+	DBG("dbg_set_mask", set_object.mask);
+#else
+	put("dbg_set_used", ABSENT);
+	put("dbg_set_table", ABSENT);
+	put("dbg_set_mask", ABSENT);
+#endif
 	put("dbg_size", sizeof(_Py_DebugOffsets));
 #undef DBG
 #else
@@ -532,7 +623,10 @@ int main(void)
 		"dbg_code_linetable", "dbg_code_firstlineno", "dbg_code_co_code_adaptive",
 		"dbg_object_type", "dbg_bytes_size", "dbg_bytes_data", "dbg_unicode_state",
 		"dbg_unicode_length", "dbg_unicode_ascii_size", "dbg_type_flags", "dbg_dict_keys",
-		"dbg_dict_values", "dbg_long_size", "dbg_long_digits", "dbg_size",
+		"dbg_dict_values", "dbg_long_size", "dbg_long_digits", "dbg_iframe_localsplus",
+		"dbg_code_localsplusnames", "dbg_code_localspluskinds", "dbg_type_name",
+		"dbg_tuple_items", "dbg_tuple_size", "dbg_list_items", "dbg_list_size",
+		"dbg_float_value", "dbg_set_used", "dbg_set_table", "dbg_set_mask", "dbg_size",
 	};
 	for (size_t i = 0; i < sizeof dbg_fields / sizeof dbg_fields[0]; i++)
 		put(dbg_fields[i], ABSENT);

@@ -76,14 +76,28 @@ void options_usage(FILE *f)
 }
 
 
-static int parse_pid(const char *s, pid_t *out)
+int options_pid(const char *arg, pid_t *pid, FILE *err)
 {
 	char *end;
 	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v <= 0 || v > INT_MAX)
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v <= 0 || v > INT_MAX) {
+		fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n", arg);
 		return -1;
-	*out = (pid_t)v;
+	}
+	*pid = (pid_t)v;
+	return 0;
+}
+
+int options_abi(const char *arg, struct py_version *abi, FILE *err)
+{
+	/* Whether this build has a layout for it is the command's to check: the options know
+	 * Python's version numbers, not its layouts. */
+	if (py_version_parse_abi(arg, abi) != 0) {
+		fprintf(err, "pyflame: unknown ABI '%s': expected a version such as 311 or 3.11\n",
+			arg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -155,11 +169,8 @@ static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *tra
 {
 	switch (c) {
 	case 'p':
-		if (parse_pid(optarg, &o->pid) != 0) {
-			fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n",
-				optarg);
+		if (options_pid(optarg, &o->pid, err) != 0)
 			return -1;
-		}
 		break;
 	case 't':
 		*trace = 1;
@@ -226,13 +237,8 @@ static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *tra
 		o->native = 1;
 		break;
 	case OPT_ABI:
-		/* Whether this build has a layout for it is the record command's to
-		 * check: the options know Python's version numbers, not its layouts. */
-		if (py_version_parse_abi(optarg, &o->abi) != 0) {
-			fprintf(err, "pyflame: unknown ABI '%s': expected a version such as "
-				"311 or 3.11\n", optarg);
+		if (options_abi(optarg, &o->abi, err) != 0)
 			return -1;
-		}
 		o->has_abi = 1;
 		o->abi_arg = optarg;
 		break;
@@ -333,11 +339,8 @@ static int parse_target(int argc, char **argv, int first, struct options *o, FIL
 	int rest = argc - first;
 	if (rest == 1 && !o->pid) {
 		/* Pyflame before 1.4 took the PID as the last argument. */
-		if (parse_pid(argv[first], &o->pid) != 0) {
-			fprintf(err, "pyflame: invalid PID '%s': expected a positive number\n",
-				argv[first]);
+		if (options_pid(argv[first], &o->pid, err) != 0)
 			return -1;
-		}
 		o->legacy_pid = 1;
 	} else if (rest > 0 && valueless[0] && strcmp(argv[first - 1], "--") != 0) {
 		return usage_error(err, "unexpected argument '%s': %s takes no value",

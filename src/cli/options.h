@@ -62,4 +62,9 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err);
 
 void options_usage(FILE *f);
 
+/* The value of -p, and of --abi, for every command that takes them: 0, or -1 after the one
+ * line that says why on err. */
+int options_pid(const char *arg, pid_t *pid, FILE *err);
+int options_abi(const char *arg, struct py_version *abi, FILE *err);
+
 #endif

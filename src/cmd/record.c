@@ -11,11 +11,11 @@
 
 #include "cli/options.h"
 #include "cmd/commands.h"
+#include "cmd/target.h"
 #include "mem/image.h"
 #include "output/output.h"
 #include "output/sink.h"
 #include "output/writers.h"
-#include "proc/access.h"
 #include "proc/procfs.h"
 #include "proc/spawn.h"
 #include "profile/profile.h"
@@ -279,37 +279,12 @@ static int answer_early(const struct options *o)
 	if ((o->format->needs & OUT_BINARY) && !o->n_outputs && isatty(STDOUT_FILENO))
 		die("%s is binary and will not go to a terminal: use -o FILE%s or a pipe",
 		    o->format->name, o->format->endings[0]);
-	if (o->has_abi && !py_offsets_find(o->abi.major, o->abi.minor)) {
-		char known[256] = "";
-		size_t len = 0;
-		for (size_t i = 0; i < py_offsets_table_len && len < sizeof known; i++)
-			len += (size_t)snprintf(known + len, sizeof known - len, " %d%d",
-						py_offsets_table[i].major,
-						py_offsets_table[i].minor);
-		die("unknown ABI '%s': expected one of%s", o->abi_arg, known);
-	}
+	if (o->has_abi)
+		cmd_check_abi(&o->abi, o->abi_arg);
 	if (o->legacy_pid)
 		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
 			"'pyflame -p %d'\n", (int)o->pid);
 	return -1;
-}
-
-/* Whether a descendant of the -p process runs Python: with --subprocesses, the process given
- * may be a supervisor of its own (a shell, a process manager) with Python children. */
-static int python_descendant(const struct options *o)
-{
-	struct proc_tree tree;
-	proc_tree_init(&tree, o->pid);
-	const pid_t *born;
-	int n = proc_tree_scan(&tree, &born), found = 0;
-	for (int i = 0; i < n && !found; i++) {
-		struct py_target pt;
-		char err[1024];
-		found = py_discover(born[i], o->has_abi ? &o->abi : NULL, &pt, err, sizeof err) ==
-			PY_DISCOVER_OK;
-	}
-	proc_tree_release(&tree);
-	return found;
 }
 
 /* Checks the target before anything is touched, dying with the reason: the -t command can be
@@ -318,7 +293,6 @@ static int python_descendant(const struct options *o)
 static void check_target(const struct options *o, char *cmd_path, size_t cap,
 			 struct py_target *pt)
 {
-	char err[1024];
 	if (o->command) {
 		int rc = proc_resolve_command(o->command[0], cmd_path, cap);
 		if (rc < 0)
@@ -328,11 +302,7 @@ static void check_target(const struct options *o, char *cmd_path, size_t cap,
 			die("cannot profile pyflame itself ('%s')", o->command[0]);
 		return;
 	}
-	if (proc_check_attach(o->pid, err, sizeof err) != 0)
-		die("%s", err);
-	if (py_discover(o->pid, o->has_abi ? &o->abi : NULL, pt, err, sizeof err) !=
-	    PY_DISCOVER_OK && !(o->subprocesses && python_descendant(o)))
-		die("%s%s", err, o->subprocesses ? ", nor does any process it started" : "");
+	cmd_check_pid(o->pid, o->has_abi ? &o->abi : NULL, o->subprocesses, pt);
 }
 
 /* The settings every target of the run is sampled with. */

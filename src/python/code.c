@@ -233,3 +233,10 @@ void py_code_epoch(struct py_walker *w)
 	if (++w->codes->epoch == 0)
 		w->codes->epoch = 1;
 }
+
+int py_frame_hidden(const struct py_walker *w, const struct py_raw_frame *f,
+		    const struct py_code *code)
+{
+	return f->owner >= 0 && f->owner != w->layout.o.frame_owner_generator &&
+	       f->index < code->firsttraceable;
+}

@@ -44,14 +44,18 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr);
  * same object is py_code_get's to check). */
 int py_code_cached(const struct py_walker *w, uint64_t addr);
 
-/* Whether the code object at addr has been read before (no read now: whether it is still the
- * same object is py_code_get's to check). */
-int py_code_cached(const struct py_walker *w, uint64_t addr);
-
 /* Starts an epoch: the next py_code_get of each code object checks its head again. The sampler
  * starts one per tick, checks its stacks' code objects while the target is stopped (when they
  * are alive: a frame holds its code), and names the frames after, from what was checked. */
 void py_code_epoch(struct py_walker *w);
+
+struct py_raw_frame;
+
+/* Whether CPython itself would hide frame f (whose code is code): 3.11+ frames that have not
+ * reached their first traceable instruction yet (still copying arguments and cells), unless
+ * owned by a generator. */
+int py_frame_hidden(const struct py_walker *w, const struct py_raw_frame *f,
+		    const struct py_code *code);
 
 /* The line of instruction index in code: what traceback would print. */
 int py_code_line(const struct py_code *code, int64_t index);

@@ -51,6 +51,20 @@ static const struct {
 	MAP(dict_values),
 	MAP(long_size),
 	MAP(long_digits),
+	MAP(iframe_localsplus),
+	MAP(code_localsplusnames),
+	MAP(code_localspluskinds),
+	MAP(type_name),
+	MAP(tuple_items),
+	MAP(tuple_size),
+	MAP(list_items),
+	MAP(list_size),
+	MAP(float_value),
+	/* 3.14+ only: 3.13's struct has no set group (dbg_set_* -1), so its sets keep the
+	 * table's offsets. */
+	MAP(set_used),
+	MAP(set_table),
+	MAP(set_mask),
 #undef MAP
 };
 
@@ -76,7 +90,8 @@ static int64_t debug_value(const struct py_offsets *o, const uint8_t *buf, int32
 
 /* Every field the target's _Py_DebugOffsets describe is taken from them and from nowhere
  * else: the table's values for those fields are forgotten first, so a field the target did
- * not give stays absent (-1) rather than falling back to a probe of other headers. The table
+ * not give stays absent (-1) rather than falling back to a probe of other headers. A field
+ * that minor's struct has no place for (dbg_* -1: 3.13's sets) keeps the table's value. The table
  * only says where in _Py_DebugOffsets each value sits (dbg_*), and the few facts the struct
  * does not carry (see offsets.h: frame owners, tags, dict and string internals). */
 static int apply_debug_offsets(struct py_layout *l, struct mem_reader *r, uint64_t runtime,
@@ -121,6 +136,8 @@ static int apply_debug_offsets(struct py_layout *l, struct mem_reader *r, uint64
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof debug_map / sizeof debug_map[0]; i++) {
+		if (*field_at(o, debug_map[i].position) < 0)
+			continue; /* not described by this minor's struct: the table's value */
 		int64_t v = debug_value(o, buf, *field_at(o, debug_map[i].position));
 		if (v == -2) {
 			snprintf(err, errlen, "target's _Py_DebugOffsets hold an implausible offset");
@@ -169,7 +186,8 @@ int py_layout_init_row(struct py_layout *l, const struct py_version *v,
 	if (m >= 313) {
 		/* From 3.13 the target describes itself: what it describes, only it says. */
 		for (size_t i = 0; i < sizeof debug_map / sizeof debug_map[0]; i++)
-			*field_at(&l->o, debug_map[i].field) = -1;
+			if (*field_at(&l->o, debug_map[i].position) >= 0)
+				*field_at(&l->o, debug_map[i].field) = -1;
 		l->o.gil_locked = l->o.gil_last_holder = -1;
 		if (apply_debug_offsets(l, r, runtime, err, errlen) != 0)
 			return -1;

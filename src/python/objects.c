@@ -29,6 +29,12 @@
  * modules and large applications import a few thousand, so a dict claiming more than this is
  * garbage (a freed or half-written keys object), and is refused rather than read for megabytes. */
 #define DICT_MAX_ENTRIES (1u << 16)
+/* Most entries a dict, list, tuple or set may claim when only its first few are read (a
+ * repr's): far beyond any real one, and then only the first entries are looked at. */
+#define ANY_MAX_ENTRIES (1ull << 32)
+/* Most slots of a set's table looked at for its first few keys: a set emptied at its start
+ * (deleted entries) would otherwise be scanned whole. */
+#define SET_SCAN_MAX 4096u
 /* Entries fetched per remote read while scanning. */
 #define ENTRY_CHUNK 64
 /* Largest entry struct accepted from the table: 24 bytes in every version (16 for 3.11+
@@ -51,8 +57,7 @@ static int has_flag(uint64_t flags, int32_t bit)
 	return bit > 0 && (flags & (uint64_t)bit) != 0;
 }
 
-/* The type of obj and its tp_flags (a long in 2.7, unsigned long in 3.x: 8 bytes on LP64). */
-static int type_of(struct py_objects *c, uint64_t obj, uint64_t *type, uint64_t *flags)
+int py_obj_type(struct py_objects *c, uint64_t obj, uint64_t *type, uint64_t *flags)
 {
 	if (py_obj_read_ptr(c, obj, c->o->object_type, type) != 0 ||
 	    py_obj_read_ptr(c, *type, c->o->type_flags, flags) != 0)
@@ -110,8 +115,9 @@ static int key_equals(struct py_objects *c, uint64_t key, int known_str, const c
 	return (size_t)n == want_len && memcmp(buf, want, want_len) == 0;
 }
 
-/* The view of a 3.x keys object at keys, with split values at values (0: a combined table). */
-static int keys_view(struct py_objects *c, uint64_t keys, uint64_t values,
+/* The view of a 3.x keys object at keys, with split values at values (0: a combined table),
+ * of at most cap entries (a larger one is refused). */
+static int keys_view(struct py_objects *c, uint64_t keys, uint64_t values, uint64_t cap,
 		     struct py_dict_view *v)
 {
 	const struct py_offsets *o = c->o;
@@ -138,7 +144,7 @@ static int keys_view(struct py_objects *c, uint64_t keys, uint64_t values,
 		unsigned ixsize = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffffLL ? 4
 											     : 8;
 		/* nentries <= 2/3 of dk_size, so no dict under the cap is bigger than this */
-		if ((uint64_t)size > DICT_MAX_ENTRIES * 2u)
+		if ((uint64_t)size > cap * 2u)
 			return PY_WALK_BAD_READ;
 		index_bytes = (uint64_t)size * ixsize;
 	} else {
@@ -154,7 +160,8 @@ static int keys_view(struct py_objects *c, uint64_t keys, uint64_t values,
 		    mem_read(m, keys + (uint64_t)o->dictkeys_kind, &kind, 1) != 0)
 			return PY_WALK_BAD_READ;
 		/* Each index is 1 to 8 bytes wide, and the table no bigger than the cap allows. */
-		if (log2_size > 20 || log2_index_bytes < log2_size ||
+		if (log2_size > 40 || ((uint64_t)1 << log2_size) > cap * 16 ||
+		    log2_index_bytes < log2_size ||
 		    log2_index_bytes > log2_size + INDEX_MAX_LOG2_BYTES || nentries < 0 ||
 		    nentries > ((int64_t)1 << log2_size))
 			return PY_WALK_BAD_READ;
@@ -166,7 +173,7 @@ static int keys_view(struct py_objects *c, uint64_t keys, uint64_t values,
 			v->str_keys = 1;
 		}
 	}
-	if ((uint64_t)nentries > DICT_MAX_ENTRIES)
+	if ((uint64_t)nentries > cap)
 		return PY_WALK_BAD_READ;
 	if (v->entry_size == 0 || v->entry_size > ENTRY_MAX_SIZE ||
 	    v->key_off + 8 > v->entry_size || v->value_off + 8 > v->entry_size)
@@ -177,13 +184,13 @@ static int keys_view(struct py_objects *c, uint64_t keys, uint64_t values,
 	return 0;
 }
 
-/* The view of the dict object at dict. */
-int py_dict_view(struct py_objects *c, uint64_t dict, struct py_dict_view *v)
+/* The view of the dict object at dict, refused when it claims more than cap entries. */
+static int dict_view(struct py_objects *c, uint64_t dict, uint64_t cap, struct py_dict_view *v)
 {
 	const struct py_offsets *o = c->o;
 	uint64_t type, flags;
 
-	if (type_of(c, dict, &type, &flags) != 0)
+	if (py_obj_type(c, dict, &type, &flags) != 0)
 		return PY_WALK_BAD_READ;
 	if (!has_flag(flags, o->tpflags_dict_subclass))
 		return PY_WALK_BAD_READ;
@@ -197,7 +204,7 @@ int py_dict_view(struct py_objects *c, uint64_t dict, struct py_dict_view *v)
 		    mem_read(c->w->mem, dict + (uint64_t)o->dict_mask, &mask, sizeof mask) != 0 ||
 		    py_obj_read_ptr(c, dict, o->dict_table, &table) != 0)
 			return PY_WALK_BAD_READ;
-		if (mask < 0 || (uint64_t)mask >= DICT_MAX_ENTRIES || ((mask + 1) & mask) != 0)
+		if (mask < 0 || (uint64_t)mask >= cap || ((mask + 1) & mask) != 0)
 			return PY_WALK_BAD_READ;
 		memset(v, 0, sizeof *v);
 		v->entries = table;
@@ -219,7 +226,21 @@ int py_dict_view(struct py_objects *c, uint64_t dict, struct py_dict_view *v)
 	 * values[] is at 0, or after a 4-byte header in 3.13). */
 	if (values && o->dictvalues_values > 0)
 		values += (uint64_t)o->dictvalues_values;
-	return keys_view(c, keys, values, v);
+	return keys_view(c, keys, values, cap, v);
+}
+
+int py_dict_view(struct py_objects *c, uint64_t dict, struct py_dict_view *v)
+{
+	return dict_view(c, dict, DICT_MAX_ENTRIES, v);
+}
+
+int py_dict_view_first(struct py_objects *c, uint64_t dict, size_t first, struct py_dict_view *v)
+{
+	if (dict_view(c, dict, ANY_MAX_ENTRIES, v) != 0)
+		return PY_WALK_BAD_READ;
+	if (v->n > first)
+		v->n = first;
+	return 0;
 }
 
 /* Calls fn(arg, key, value) for each live entry of v, until fn returns non-zero, which is then
@@ -307,7 +328,7 @@ static int attrs_view(struct py_objects *c, uint64_t obj, struct py_dict_view *v
 	const struct py_offsets *o = c->o;
 	uint64_t type, flags, dict = 0, values = 0, keys;
 
-	if (type_of(c, obj, &type, &flags) != 0)
+	if (py_obj_type(c, obj, &type, &flags) != 0)
 		return PY_WALK_BAD_READ;
 
 	if (has_flag(flags, o->tpflags_managed_dict)) {
@@ -350,7 +371,7 @@ static int attrs_view(struct py_objects *c, uint64_t obj, struct py_dict_view *v
 					return 0;
 				uint64_t arr = inl + (uint64_t)o->dictvalues_values;
 				if (cached_keys(c, type, flags, &keys) != 0 ||
-				    keys_view(c, keys, arr, v) != 0)
+				    keys_view(c, keys, arr, DICT_MAX_ENTRIES, v) != 0)
 					return PY_WALK_BAD_READ;
 				/* The values array has room for capacity entries only; the
 				 * shared keys could in principle have grown past it. */
@@ -364,7 +385,8 @@ static int attrs_view(struct py_objects *c, uint64_t obj, struct py_dict_view *v
 				return PY_WALK_BAD_READ;
 			if (o->dictvalues_values > 0)
 				values += (uint64_t)o->dictvalues_values;
-			return keys_view(c, keys, values, v) == 0 ? 1 : PY_WALK_BAD_READ;
+			return keys_view(c, keys, values, DICT_MAX_ENTRIES, v) == 0 ? 1
+											     : PY_WALK_BAD_READ;
 		}
 	} else {
 		/* Up to 3.10 (and for types without a managed dict, such as modules, after):
@@ -422,25 +444,11 @@ int py_long_value(const uint32_t *digits, size_t ndigits, int shift, int negativ
 	return 0;
 }
 
-/* The value of the int object at obj as an ident: 0, or PY_WALK_BAD_READ when obj is not an
- * int or does not fit in 64 bits. */
-int py_int_value(struct py_objects *c, uint64_t obj, uint64_t *out)
+int py_long_read(struct py_objects *c, uint64_t obj, uint32_t *digits, size_t max,
+		 size_t *ndigits, int *negative)
 {
 	const struct py_offsets *o = c->o;
-	uint64_t type, flags;
-
-	if (type_of(c, obj, &type, &flags) != 0)
-		return PY_WALK_BAD_READ;
-	if (has_flag(flags, o->tpflags_int_subclass)) {
-		/* 2.7: thread.get_ident() returns a machine int (PyInt_FromLong). */
-		return py_obj_read_ptr(c, obj, o->int_value, out);
-	}
-	if (!has_flag(flags, o->tpflags_long_subclass))
-		return PY_WALK_BAD_READ;
-
 	uint64_t word;
-	size_t ndigits;
-	int negative;
 	if (py_obj_read_ptr(c, obj, o->long_size, &word) != 0)
 		return PY_WALK_BAD_READ;
 	if (o->long_tag_size_shift >= 0) {
@@ -449,40 +457,184 @@ int py_int_value(struct py_objects *c, uint64_t obj, uint64_t *out)
 		uint64_t sign = word & (uint64_t)o->long_tag_sign_mask;
 		if (sign > 2 || o->long_tag_size_shift > 8)
 			return PY_WALK_BAD_READ;
-		if (sign == 1) {
-			*out = 0;
-			return 0;
-		}
-		negative = sign == 2;
-		word >>= o->long_tag_size_shift;
-		ndigits = word > PY_LONG_MAX_DIGITS ? PY_LONG_MAX_DIGITS + 1 : (size_t)word;
+		*negative = sign == 2;
+		*ndigits = sign == 1 ? 0 : (size_t)(word >> o->long_tag_size_shift);
 	} else {
 		/* Up to 3.11 (and 2.7's long): ob_size is the digit count, negative for a
 		 * negative number. */
 		int64_t size = (int64_t)word;
-		negative = size < 0;
-		uint64_t mag = negative ? 0 - word : word;
-		ndigits = mag > PY_LONG_MAX_DIGITS ? PY_LONG_MAX_DIGITS + 1 : (size_t)mag;
+		*negative = size < 0;
+		*ndigits = (size_t)(*negative ? 0 - word : word);
 	}
-	if (ndigits > PY_LONG_MAX_DIGITS || o->long_digits < 0 ||
-	    (o->long_digit_size != 2 && o->long_digit_size != 4))
+	if (o->long_digits < 0 || (o->long_digit_size != 2 && o->long_digit_size != 4))
 		return PY_WALK_BAD_READ;
 
-	uint8_t raw[PY_LONG_MAX_DIGITS * 4];
-	uint32_t digits[PY_LONG_MAX_DIGITS];
+	/* Only the digits asked for are read, whatever count the target claims; they are read
+	 * into digits itself and widened in place from the last one down. */
+	size_t n = *ndigits < max ? *ndigits : max;
 	size_t dsize = (size_t)o->long_digit_size;
-	if (mem_read(c->w->mem, obj + (uint64_t)o->long_digits, raw, ndigits * dsize) != 0)
+	uint8_t *raw = (uint8_t *)digits;
+	if (mem_read(c->w->mem, obj + (uint64_t)o->long_digits, raw, n * dsize) != 0)
 		return PY_WALK_BAD_READ;
-	for (size_t i = 0; i < ndigits; i++) {
-		if (dsize == 4) {
-			memcpy(&digits[i], raw + 4 * i, 4);
-		} else {
+	if (dsize == 2) {
+		for (size_t i = n; i-- > 0;) {
 			uint16_t d;
 			memcpy(&d, raw + 2 * i, 2);
 			digits[i] = d;
 		}
 	}
+	return (int)n;
+}
+
+/* The value of the int object at obj as an ident: 0, or PY_WALK_BAD_READ when obj is not an
+ * int or does not fit in 64 bits. */
+int py_int_value(struct py_objects *c, uint64_t obj, uint64_t *out)
+{
+	const struct py_offsets *o = c->o;
+	uint64_t type, flags;
+
+	if (py_obj_type(c, obj, &type, &flags) != 0)
+		return PY_WALK_BAD_READ;
+	if (has_flag(flags, o->tpflags_int_subclass)) {
+		/* 2.7: thread.get_ident() returns a machine int (PyInt_FromLong). */
+		return py_obj_read_ptr(c, obj, o->int_value, out);
+	}
+	if (!has_flag(flags, o->tpflags_long_subclass))
+		return PY_WALK_BAD_READ;
+
+	uint32_t digits[PY_LONG_MAX_DIGITS];
+	size_t ndigits;
+	int negative;
+	if (py_long_read(c, obj, digits, PY_LONG_MAX_DIGITS, &ndigits, &negative) < 0 ||
+	    ndigits > PY_LONG_MAX_DIGITS)
+		return PY_WALK_BAD_READ;
 	if (py_long_value(digits, ndigits, o->long_shift, negative, out) != 0)
 		return PY_WALK_BAD_READ;
 	return 0;
+}
+
+int py_float_value(struct py_objects *c, uint64_t obj, double *out)
+{
+	if (c->o->float_value < 0 ||
+	    mem_read(c->w->mem, obj + (uint64_t)c->o->float_value, out, sizeof *out) != 0)
+		return PY_WALK_BAD_READ;
+	return 0;
+}
+
+int py_seq_items(struct py_objects *c, uint64_t obj, int list, uint64_t *items, size_t max,
+		 int64_t *size)
+{
+	const struct py_offsets *o = c->o;
+	int32_t size_off = list ? o->list_size : o->tuple_size;
+	uint64_t at = 0;
+	if (size_off < 0 ||
+	    mem_read(c->w->mem, obj + (uint64_t)size_off, size, sizeof *size) != 0 ||
+	    *size < 0 || (uint64_t)*size > ANY_MAX_ENTRIES)
+		return PY_WALK_BAD_READ;
+	if (list) {
+		/* A list's items are an array of their own, behind ob_item. */
+		if (py_obj_read_ptr(c, obj, o->list_items, &at) != 0 && *size > 0)
+			return PY_WALK_BAD_READ;
+	} else {
+		if (o->tuple_items < 0)
+			return PY_WALK_BAD_READ;
+		at = obj + (uint64_t)o->tuple_items; /* a tuple's are inline */
+	}
+	size_t n = (uint64_t)*size < max ? (size_t)*size : max;
+	if (mem_read(c->w->mem, at, items, n * sizeof *items) != 0)
+		return PY_WALK_BAD_READ;
+	return (int)n;
+}
+
+int py_set_items(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t max, int64_t *size)
+{
+	const struct py_offsets *o = c->o;
+	int64_t mask;
+	uint64_t table;
+	size_t esize = (size_t)o->setentry_size;
+	if (o->set_used < 0 || o->set_mask < 0 || o->setentry_key < 0 || o->setentry_hash < 0 ||
+	    esize == 0 || esize > ENTRY_MAX_SIZE || (size_t)o->setentry_key + 8 > esize ||
+	    (size_t)o->setentry_hash + 8 > esize ||
+	    mem_read(c->w->mem, obj + (uint64_t)o->set_used, size, sizeof *size) != 0 ||
+	    mem_read(c->w->mem, obj + (uint64_t)o->set_mask, &mask, sizeof mask) != 0 ||
+	    py_obj_read_ptr(c, obj, o->set_table, &table) != 0)
+		return PY_WALK_BAD_READ;
+	/* mask + 1 slots, a power of two, at least 8 (PySet_MINSIZE) */
+	if (*size < 0 || mask < 0 || (uint64_t)mask >= ANY_MAX_ENTRIES * 2 ||
+	    ((mask + 1) & mask) != 0 || *size > mask + 1)
+		return PY_WALK_BAD_READ;
+
+	uint8_t buf[ENTRY_CHUNK * ENTRY_MAX_SIZE];
+	uint64_t slots = (uint64_t)mask + 1 < SET_SCAN_MAX ? (uint64_t)mask + 1 : SET_SCAN_MAX;
+	size_t n = 0;
+	for (uint64_t base = 0; base < slots && n < max; base += ENTRY_CHUNK) {
+		size_t count = slots - base < ENTRY_CHUNK ? (size_t)(slots - base) : ENTRY_CHUNK;
+		if (mem_read(c->w->mem, table + base * esize, buf, count * esize) != 0)
+			return PY_WALK_BAD_READ;
+		for (size_t i = 0; i < count && n < max; i++) {
+			uint64_t key;
+			int64_t hash;
+			memcpy(&key, buf + i * esize + o->setentry_key, sizeof key);
+			memcpy(&hash, buf + i * esize + o->setentry_hash, sizeof hash);
+			/* Free slots have no key; a deleted one (3.x) keeps the dummy key with hash
+			 * -1, which no object hashes to (CPython turns -1 into -2). */
+			if (key != 0 && hash != -1)
+				keys[n++] = key;
+		}
+	}
+	return (int)n;
+}
+
+struct collect {
+	uint64_t *keys, *values;
+	size_t n, max;
+};
+
+static int collect_fn(struct py_objects *c, void *arg, uint64_t key, uint64_t value)
+{
+	(void)c;
+	struct collect *k = arg;
+	k->keys[k->n] = key;
+	k->values[k->n] = value;
+	return ++k->n == k->max;
+}
+
+int py_dict_items(struct py_objects *c, uint64_t dict, uint64_t *keys, uint64_t *values,
+		  size_t max, int64_t *size)
+{
+	struct py_dict_view v;
+	struct collect k = { keys, values, 0, max };
+	/* The items are the first live entries; a few deleted ones before them are looked past
+	 * (at most SET_SCAN_MAX entries in all). */
+	if (c->o->dict_used < 0 ||
+	    mem_read(c->w->mem, dict + (uint64_t)c->o->dict_used, size, sizeof *size) != 0 ||
+	    *size < 0 || py_dict_view_first(c, dict, SET_SCAN_MAX, &v) != 0)
+		return PY_WALK_BAD_READ;
+	if (max == 0)
+		return 0;
+	int rc = py_dict_scan(c, &v, collect_fn, &k);
+	return rc < 0 ? rc : (int)k.n;
+}
+
+int py_type_name(struct py_objects *c, uint64_t type, char *buf, size_t cap)
+{
+	uint64_t name;
+	if (cap == 0 || py_obj_read_ptr(c, type, c->o->type_name, &name) != 0)
+		return PY_WALK_BAD_READ;
+	/* A C string of unknown length: read up to the end of its page first, so that a name
+	 * at the end of a mapping still reads, then the rest of what fits. */
+	size_t got = 0;
+	while (got < cap - 1) {
+		uint64_t at = name + got;
+		size_t room = 4096 - (size_t)(at & 4095);
+		size_t n = cap - 1 - got < room ? cap - 1 - got : room;
+		if (mem_read(c->w->mem, at, buf + got, n) != 0)
+			return PY_WALK_BAD_READ;
+		void *nul = memchr(buf + got, '\0', n);
+		if (nul)
+			return (int)((char *)nul - buf);
+		got += n;
+	}
+	buf[got] = '\0';
+	return (int)got;
 }

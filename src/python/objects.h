@@ -36,11 +36,41 @@ struct py_dict_view {
  * field this version does not have). */
 int py_obj_read_ptr(struct py_objects *c, uint64_t base, int32_t off, uint64_t *out);
 
+/* The type of obj into *type and its tp_flags into *flags. Returns 0 or PY_WALK_BAD_READ. */
+int py_obj_type(struct py_objects *c, uint64_t obj, uint64_t *type, uint64_t *flags);
+
+/* The name of the type at type (its tp_name: "int", "Point", "collections.OrderedDict") in
+ * buf, NUL-terminated, cut to cap - 1 bytes. Returns its length or PY_WALK_BAD_READ. */
+int py_type_name(struct py_objects *c, uint64_t type, char *buf, size_t cap);
+
 /* Whether the object whose ob_type is type is a str (2.7: a byte str). */
 int py_obj_type_is_str(struct py_objects *c, uint64_t type);
 
 /* The view of the dict object at dict. Returns 0 or PY_WALK_BAD_READ. */
 int py_dict_view(struct py_objects *c, uint64_t dict, struct py_dict_view *v);
+
+/* The view of the first entries (at most first, live or not) of the dict at dict, however many
+ * it has: for a look at a few of its items. Returns 0 or PY_WALK_BAD_READ. */
+int py_dict_view_first(struct py_objects *c, uint64_t dict, size_t first, struct py_dict_view *v);
+
+/* The number of items of the dict at dict into *size, and its first items, at most max, into
+ * keys and values. Returns how many, or PY_WALK_BAD_READ. */
+int py_dict_items(struct py_objects *c, uint64_t dict, uint64_t *keys, uint64_t *values,
+		  size_t max, int64_t *size);
+
+/* The length of the tuple (list: 1) at obj into *size, and its first items, at most max,
+ * into items. Returns how many, or PY_WALK_BAD_READ. */
+int py_seq_items(struct py_objects *c, uint64_t obj, int list, uint64_t *items, size_t max,
+		 int64_t *size);
+
+/* The number of items of the set or frozenset at obj into *size, and its first keys in table
+ * order (the order Python iterates them), at most max, into keys. Returns how many, or
+ * PY_WALK_BAD_READ. 2.7 marks a deleted entry with a str of its own, which is not told
+ * apart from a key. */
+int py_set_items(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t max, int64_t *size);
+
+/* The value of the float at obj. Returns 0 or PY_WALK_BAD_READ. */
+int py_float_value(struct py_objects *c, uint64_t obj, double *out);
 
 /* Calls fn(c, arg, key, value) for each live entry of v, until fn returns non-zero, which is
  * then returned. Returns 0 when every entry was seen, or PY_WALK_BAD_READ. */
@@ -60,6 +90,13 @@ int py_attr_find(struct py_objects *c, uint64_t obj, const char *want, uint64_t 
 /* The value of the int object at obj as an unsigned 64-bit ident (2.7's machine int too).
  * Returns 0, or PY_WALK_BAD_READ when obj is not an int or does not fit in 64 bits. */
 int py_int_value(struct py_objects *c, uint64_t obj, uint64_t *out);
+
+/* The int (PyLongObject; 2.7's long) at obj, whose type the caller knows: its digit count
+ * into *ndigits and its sign into *negative, and its magnitude's digits, least significant
+ * first and at most max of them, into digits. Returns how many were read, or
+ * PY_WALK_BAD_READ. */
+int py_long_read(struct py_objects *c, uint64_t obj, uint32_t *digits, size_t max,
+		 size_t *ndigits, int *negative);
 
 /* Most digits of a PyLongObject that can still hold a 64-bit ident with 15-bit digits. */
 #define PY_LONG_MAX_DIGITS 5

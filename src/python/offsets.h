@@ -144,6 +144,46 @@ struct py_offsets {
 	int32_t long_tag_size_shift; /* 3.12+: _PyLong_NON_SIZE_BITS (digits = lv_tag >> it) */
 	int32_t long_tag_sign_mask;  /* 3.12+: _PyLong_SIGN_MASK (sign = 1 - (lv_tag & it)) */
 
+	/* Locals (pyflame dump --locals): where a frame keeps its fast locals, the names the code
+	 * object gives them, and the objects whose values a repr shows. */
+	int32_t frame_localsplus;     /* PyFrameObject.f_localsplus, up to 3.10: co_nlocals locals,
+				       * then a cell per co_cellvars, then one per co_freevars */
+	int32_t iframe_localsplus;    /* _PyInterpreterFrame.localsplus, 3.11+ */
+	int32_t code_nlocals;         /* int co_nlocals, up to 3.10 (== len(co_varnames)) */
+	int32_t code_varnames;        /* tuple co_varnames, up to 3.10 */
+	int32_t code_cellvars;        /* tuple co_cellvars, up to 3.10 */
+	int32_t code_freevars;        /* tuple co_freevars, up to 3.10 */
+	int32_t code_nlocalsplus;     /* int co_nlocalsplus, 3.11+ */
+	int32_t code_localsplusnames; /* tuple co_localsplusnames, 3.11+ */
+	int32_t code_localspluskinds; /* bytes co_localspluskinds, 3.11+: one kind byte a name */
+	/* _PyLocals_Kind bits (3.11+, pycore_code.h) */
+	int32_t co_fast_local;
+	int32_t co_fast_cell;
+	int32_t co_fast_free;
+	int32_t co_fast_hidden; /* 3.12+: an inlined comprehension's variable, not shown */
+	/* Py_INT_TAG: a _PyStackRef whose low bits are this holds an int, shifted left by 2, not a
+	 * pointer (3.14+); -1 before */
+	int32_t stackref_int_tag;
+	int32_t type_name;   /* tp_name (const char *) */
+	int32_t tuple_size;  /* ob_size */
+	int32_t tuple_items; /* ob_item[], inline */
+	int32_t list_size;   /* ob_size */
+	int32_t list_items;  /* ob_item, a pointer to the array */
+	int32_t float_value; /* ob_fval (double) */
+	int32_t cell_ref;    /* PyCellObject.ob_ref */
+	int32_t dict_used;   /* ma_used (Py_ssize_t): the number of items */
+	/* PySetObject (set and frozenset): mask + 1 entries at table */
+	int32_t set_used;
+	int32_t set_mask;
+	int32_t set_table;
+	int32_t setentry_size;
+	int32_t setentry_key;
+	int32_t setentry_hash; /* -1 on a deleted entry (3.x) */
+	/* 2.7's unicode (PyUnicodeObject before PEP 393): length code units at str */
+	int32_t unicode27_length;
+	int32_t unicode27_str;
+	int32_t unicode27_unit_size; /* sizeof(Py_UNICODE): 2 or 4 */
+
 	/* 3.13+: where, inside the target's _Py_DebugOffsets, the value of each field above is
 	 * stored (offsetof(_Py_DebugOffsets, thread_state.current_frame) and so on), so that the
 	 * run-time values can replace the table's. -1 before 3.13. */
@@ -185,6 +225,18 @@ struct py_offsets {
 	int32_t dbg_dict_values;  /* dict_object.ma_values */
 	int32_t dbg_long_size;    /* long_object.lv_tag */
 	int32_t dbg_long_digits;  /* long_object.ob_digit */
+	int32_t dbg_iframe_localsplus;       /* interpreter_frame.localsplus */
+	int32_t dbg_code_localsplusnames;    /* code_object.localsplusnames */
+	int32_t dbg_code_localspluskinds;    /* code_object.localspluskinds */
+	int32_t dbg_type_name;               /* type_object.tp_name */
+	int32_t dbg_tuple_items;             /* tuple_object.ob_item */
+	int32_t dbg_tuple_size;              /* tuple_object.ob_size */
+	int32_t dbg_list_items;              /* list_object.ob_item */
+	int32_t dbg_list_size;               /* list_object.ob_size */
+	int32_t dbg_float_value;             /* float_object.ob_fval */
+	int32_t dbg_set_used;                /* set_object.used, 3.14+ */
+	int32_t dbg_set_table;               /* set_object.table, 3.14+ */
+	int32_t dbg_set_mask;                /* set_object.mask, 3.14+ */
 	int32_t dbg_size; /* sizeof(_Py_DebugOffsets) */
 };
 

@@ -79,7 +79,7 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 			*n_partial = n;
 			return PY_WALK_BAD_READ;
 		}
-		struct py_raw_frame f = { .owner = -1 };
+		struct py_raw_frame f = { .addr = frame, .owner = -1 };
 		uint64_t next;
 		if (objects) {
 			int32_t lasti;

@@ -35,39 +35,42 @@ static inline int state_ascii(uint32_t s)
  * (3.12+); a table claiming more than this is wrong, and refusing it keeps the buffer fixed. */
 #define HEADER_MAX 128
 
-/* Appends code point cp to buf as UTF-8 if it fits within cap - 1 bytes. Returns 0, or -1 when
- * it does not fit: the caller stops there, so the output is cut at a character boundary.
- *
- * Kind 2 strings hold UCS-2 (CPython never stores surrogate pairs in them), but a lone surrogate
- * can still be a str (e.g. from surrogateescape), and a garbage kind 4 value can exceed
- * U+10FFFF. Neither has a UTF-8 form, so both become U+FFFD: names stay valid UTF-8 for the
- * writers, and the mark shows where the text was not representable. */
-static int put_utf8(char *buf, size_t cap, size_t *len, uint32_t cp)
+size_t py_utf8_encode(uint32_t cp, char out[4])
 {
-	uint8_t tmp[4];
-	size_t n;
-
+	/* Kind 2 strings hold UCS-2 (CPython never stores surrogate pairs in them), but a lone
+	 * surrogate can still be a str (e.g. from surrogateescape), and a garbage kind 4 value
+	 * can exceed U+10FFFF. Neither has a UTF-8 form, so both become U+FFFD: names stay valid
+	 * UTF-8 for the writers, and the mark shows where the text was not representable. */
 	if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
 		cp = 0xFFFD;
 	if (cp < 0x80) {
-		tmp[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		tmp[0] = (uint8_t)(0xC0 | cp >> 6);
-		tmp[1] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		tmp[0] = (uint8_t)(0xE0 | cp >> 12);
-		tmp[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		tmp[2] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		tmp[0] = (uint8_t)(0xF0 | cp >> 18);
-		tmp[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-		tmp[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		tmp[3] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 4;
+		out[0] = (char)cp;
+		return 1;
 	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Appends code point cp to buf as UTF-8 if it fits within cap - 1 bytes. Returns 0, or -1 when
+ * it does not fit: the caller stops there, so the output is cut at a character boundary. */
+static int put_utf8(char *buf, size_t cap, size_t *len, uint32_t cp)
+{
+	char tmp[4];
+	size_t n = py_utf8_encode(cp, tmp);
 	if (n > cap - 1 - *len)
 		return -1;
 	memcpy(buf + *len, tmp, n);
@@ -115,19 +118,11 @@ static int read_str27(struct mem_reader *r, const struct py_offsets *o, uint64_t
 	return (int)n;
 }
 
-int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, char *buf,
-		   size_t cap)
+/* Where the characters of the PEP 393 str at addr are: *length code points of *kind bytes each
+ * at *data. Returns 0, or -1 when the object is not a well-formed str. */
+static int pep393_data(struct mem_reader *r, const struct py_offsets *o, uint64_t addr,
+		       int64_t *length, unsigned *kind, uint64_t *data)
 {
-	if (cap == 0)
-		return -1;
-	/* The header's promise: nothing longer than PY_STRING_MAX is kept. Clamping cap here is
-	 * also what bounds every remote read below, whatever the caller passes. */
-	if (cap > PY_STRING_MAX + 1)
-		cap = PY_STRING_MAX + 1;
-	buf[0] = '\0';
-	if (o->unicode_state < 0)
-		return read_str27(r, o, addr, buf, cap);
-
 	/* The fields we take from the header must lie inside the smallest header (PyASCIIObject),
 	 * which is all we may have managed to read. */
 	if (o->unicode_ascii_size <= 0 || o->unicode_compact_size < o->unicode_ascii_size ||
@@ -144,31 +139,66 @@ int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t ad
 	    mem_read(r, addr, hdr, (size_t)o->unicode_ascii_size) != 0)
 		return -1;
 
-	int64_t length; /* code points, a Py_ssize_t */
 	uint32_t state;
-	memcpy(&length, hdr + o->unicode_length, sizeof length);
+	memcpy(length, hdr + o->unicode_length, sizeof *length); /* code points, a Py_ssize_t */
 	memcpy(&state, hdr + o->unicode_state, sizeof state);
-	unsigned kind = state_kind(state);
+	*kind = state_kind(state);
 	/* Kind 0 is a legacy wchar_t string that was never made ready (3.11 and older); its
 	 * characters are not in the PEP 393 buffer, so there is nothing to decode. Other kinds
 	 * mean this is not a str, or was freed and reused. */
-	if (length < 0 || (kind != 1 && kind != 2 && kind != 4))
+	if (*length < 0 || (*kind != 1 && *kind != 2 && *kind != 4))
 		return -1;
-	if (state_ascii(state) && kind != 1)
+	if (state_ascii(state) && *kind != 1)
 		return -1; /* CPython sets ascii only on 1-byte strings */
 
-	uint64_t data;
 	if (!state_compact(state)) {
 		/* str subclass instances and legacy strings keep their characters in a separate
 		 * block, behind PyUnicodeObject.data (which lies past the compact header). */
 		if (o->unicode_data_ptr < 0 ||
-		    mem_read_u64(r, addr + (uint64_t)o->unicode_data_ptr, &data) != 0)
+		    mem_read_u64(r, addr + (uint64_t)o->unicode_data_ptr, data) != 0)
 			return -1;
 	} else if (state_ascii(state)) {
-		data = addr + (uint64_t)o->unicode_ascii_size;
+		*data = addr + (uint64_t)o->unicode_ascii_size;
 	} else {
-		data = addr + (uint64_t)o->unicode_compact_size;
+		*data = addr + (uint64_t)o->unicode_compact_size;
 	}
+	return 0;
+}
+
+/* Code point i of raw, units of kind (1, 2 or 4) bytes. Kind 1 is latin-1: each byte is its
+ * own code point. */
+static uint32_t unit_at(const uint8_t *raw, unsigned kind, size_t i)
+{
+	if (kind == 1)
+		return raw[i];
+	if (kind == 2) {
+		uint16_t u;
+		memcpy(&u, raw + 2 * i, sizeof u);
+		return u;
+	}
+	uint32_t cp;
+	memcpy(&cp, raw + 4 * i, sizeof cp);
+	return cp;
+}
+
+int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, char *buf,
+		   size_t cap)
+{
+	if (cap == 0)
+		return -1;
+	/* The header's promise: nothing longer than PY_STRING_MAX is kept. Clamping cap here is
+	 * also what bounds every remote read below, whatever the caller passes. */
+	if (cap > PY_STRING_MAX + 1)
+		cap = PY_STRING_MAX + 1;
+	buf[0] = '\0';
+	if (o->unicode_state < 0)
+		return read_str27(r, o, addr, buf, cap);
+
+	int64_t length;
+	unsigned kind;
+	uint64_t data;
+	if (pep393_data(r, o, addr, &length, &kind, &data) != 0)
+		return -1;
 
 	/* Every code point takes at least one byte of UTF-8, so cap - 1 (at most PY_STRING_MAX)
 	 * code points are all the output can ever hold: read no more than that, whatever length
@@ -179,24 +209,52 @@ int py_string_read(struct mem_reader *r, const struct py_offsets *o, uint64_t ad
 		return -1;
 
 	size_t len = 0, i;
-	for (i = 0; i < count; i++) {
-		uint32_t cp;
-		if (kind == 1) {
-			cp = raw[i]; /* latin-1: each byte is its own code point */
-		} else if (kind == 2) {
-			uint16_t u;
-			memcpy(&u, raw + 2 * i, sizeof u);
-			cp = u;
-		} else {
-			memcpy(&cp, raw + 4 * i, sizeof cp);
-		}
-		if (put_utf8(buf, cap, &len, cp) != 0)
+	for (i = 0; i < count; i++)
+		if (put_utf8(buf, cap, &len, unit_at(raw, kind, i)) != 0)
 			break;
-	}
 	buf[len] = '\0';
 	if (i < (uint64_t)length)
 		len = mark_cut(buf, cap, len);
 	return (int)len;
+}
+
+int py_text_codepoints(struct mem_reader *r, const struct py_offsets *o, uint64_t addr,
+		       uint32_t *cps, size_t max, int64_t *length)
+{
+	unsigned kind;
+	uint64_t data;
+	if (o->unicode_state >= 0) {
+		if (pep393_data(r, o, addr, length, &kind, &data) != 0)
+			return -1;
+	} else {
+		/* 2.7's unicode: length units of sizeof(Py_UNICODE) behind a pointer. A UCS-2
+		 * build's surrogate pairs stay two units (shown as U+FFFD each). */
+		if (o->unicode27_length < 0 || o->unicode27_str < 0 ||
+		    (o->unicode27_unit_size != 2 && o->unicode27_unit_size != 4) ||
+		    mem_read(r, addr + (uint64_t)o->unicode27_length, length, sizeof *length) != 0 ||
+		    *length < 0 || mem_read_u64(r, addr + (uint64_t)o->unicode27_str, &data) != 0)
+			return -1;
+		kind = (unsigned)o->unicode27_unit_size;
+	}
+	/* The units are read into cps itself, then widened in place from the last one down (a
+	 * unit is never wider than the code point it becomes). */
+	size_t count = (uint64_t)*length < max ? (size_t)*length : max;
+	uint8_t *raw = (uint8_t *)cps;
+	if (mem_read(r, data, raw, count * kind) != 0)
+		return -1;
+	for (size_t i = count; i-- > 0;)
+		cps[i] = unit_at(raw, kind, i);
+	return (int)count;
+}
+
+int py_bytes_prefix(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, uint8_t *buf,
+		    size_t max, int64_t *size)
+{
+	if (o->bytes_size < 0 || o->bytes_data < 0 ||
+	    mem_read(r, addr + (uint64_t)o->bytes_size, size, sizeof *size) != 0 || *size < 0)
+		return -1;
+	size_t n = (uint64_t)*size < max ? (size_t)*size : max;
+	return mem_read(r, addr + (uint64_t)o->bytes_data, buf, n) == 0 ? (int)n : -1;
 }
 
 int py_bytes_read(struct mem_reader *r, const struct py_offsets *o, uint64_t addr, size_t max,

@@ -94,6 +94,7 @@ int py_frame_code(const struct py_walker *w, struct mem_reader *m, uint64_t fram
 
 /* One frame as read from the target: resolved to names and lines later (code.c). */
 struct py_raw_frame {
+	uint64_t addr; /* the frame itself: PyFrameObject, or _PyInterpreterFrame from 3.11 */
 	uint64_t code;
 	int64_t index; /* instruction, in the line table's unit; < 0: not started */
 	int owner;     /* 3.11+ frame owner; -1 before */

@@ -61,15 +61,6 @@ struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_
 }
 
 
-/* Whether CPython itself would hide this frame: 3.11+ frames that have not reached their first
- * traceable instruction yet (still copying arguments and cells), unless owned by a generator. */
-static int frame_incomplete(const struct py_walker *w, const struct py_raw_frame *f,
-			    const struct py_code *code)
-{
-	return f->owner >= 0 && f->owner != w->layout.o.frame_owner_generator &&
-	       f->index < code->firsttraceable;
-}
-
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
 			const struct sample_natives *nat, struct sample_buf *buf)
@@ -84,7 +75,7 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 			st->errors[SAMPLE_ERR_CODE]++;
 			return INTERN_NONE;
 		}
-		if (frame_incomplete(w, &raw[i], code)) {
+		if (py_frame_hidden(w, &raw[i], code)) {
 			/* Left out, but where its eval call began is kept. */
 			if (raw[i].outermost_of_call && k)
 				buf->call_end[k - 1] = 1;

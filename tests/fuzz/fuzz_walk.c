@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mem/image.h"
 #include "mem/reader.h"
@@ -15,11 +16,43 @@
 #include "proc/pause.h"
 #include "profile/profile.h"
 #include "python/discover.h"
+#include "python/locals.h"
+#include "python/repr.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
 #include "sample/stats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A local as dump --locals gets it: whatever the bytes, its repr keeps to its bound. */
+static int check_local(void *arg, const struct py_local *v)
+{
+	(void)arg;
+	if (strlen(v->repr) >= PY_REPR_MAX || strlen(v->type) >= PY_REPR_TYPE_MAX ||
+	    strlen(v->name) >= PY_LOCAL_NAME_MAX)
+		abort();
+	return 0;
+}
+
+/* Every frame's locals of every thread, as dump --locals reads them (its pause aside). */
+static void read_locals(struct py_walker *w)
+{
+	struct py_locals *l = py_locals_new(w);
+	struct py_thread th[16];
+	struct py_raw_frame fr[64];
+	size_t partial;
+	int nt = l ? py_threads_read(w, w->mem, th, 16) : 0;
+	for (int i = 0; i < nt; i++) {
+		int nf = th[i].frame ? py_stack_read(w, th[i].frame, fr, 64, &partial) : 0;
+		if (nf == PY_WALK_TOO_DEEP)
+			nf = (int)partial;
+		for (int k = 0; k < nf; k++) {
+			int more;
+			py_locals_read(l, &fr[k], check_local, NULL, &more);
+		}
+	}
+	py_locals_free(l);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -43,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		py_gil_owner(&w, w.mem, &holder); /* what a pause reads first, before stopping anything */
 		struct sample_stats stats = { 0 };
 		sampler_run(&t, &w, &cfg, &prof, &stats, &stop);
+		read_locals(&w);
 		/* The writers too: names from a hostile target must still make valid output. */
 		FILE *sink = fopen("/dev/null", "w");
 		if (sink) {

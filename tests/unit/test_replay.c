@@ -186,6 +186,26 @@ static void check_table_free(const char *name, struct mem_reader *mem, const str
 	free(got);
 }
 
+/* 3.13+: the fields dump --locals reads that the target's _Py_DebugOffsets describe agree
+ * with the probes of the same minor's headers (the table), so the two sources of a layout
+ * are tied to each other on a real target. */
+static void check_locals_offsets(const char *name, const struct py_offsets *got)
+{
+	const struct py_offsets *row = py_offsets_find(got->major, got->minor);
+	char what[256];
+	snprintf(what, sizeof what, "replay %s: the locals' offsets in _Py_DebugOffsets are the "
+		 "probed ones (localsplus, names, kinds, tp_name, tuple, list, float, set)", name);
+	CHECK(row && got->iframe_localsplus == row->iframe_localsplus &&
+		      got->code_localsplusnames == row->code_localsplusnames &&
+		      got->code_localspluskinds == row->code_localspluskinds &&
+		      got->type_name == row->type_name && got->tuple_items == row->tuple_items &&
+		      got->tuple_size == row->tuple_size && got->list_items == row->list_items &&
+		      got->list_size == row->list_size && got->float_value == row->float_value &&
+		      got->set_used == row->set_used && got->set_table == row->set_table &&
+		      got->set_mask == row->set_mask && got->iframe_localsplus >= 0,
+	      what);
+}
+
 static void check_image(const char *name)
 {
 	char path[512], what[600], err[256] = "";
@@ -207,6 +227,8 @@ static void check_image(const char *name)
 		int inited = py_walker_init(&w, mem, &pt, e, sizeof e) == 0;
 		snprintf(what, sizeof what, "replay %s: layout taken from _Py_DebugOffsets %s", name, e);
 		CHECK(inited && w.layout.from_debug_offsets, what);
+		if (inited)
+			check_locals_offsets(name, &w.layout.o);
 		if (inited)
 			py_walker_release(&w);
 	}

@@ -1,0 +1,26 @@
+/* dump.h: the writers of a `pyflame dump` snapshot (profile/snapshot.h), with what each frame
+ * is and its locals: as text (dump_text.c, the -d format with the locals under each frame) and
+ * as one JSON document (dump_json.c). The -d snapshot's own writers are in output.h. */
+#ifndef PYFLAME_OUTPUT_DUMP_H
+#define PYFLAME_OUTPUT_DUMP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct dump_snapshot;
+struct out_options;
+struct profile;
+
+/* s as -d writes it (out_dump_write), each Python frame followed by its locals, one a line
+ * "    NAME = REPR", and a line "    (WHY)" when some are missing (dump_frame_note; the
+ * dump's size limit is said once per thread). Returns 0 or -1 (write error). */
+int out_dump_text_write(const struct profile *p, const struct dump_snapshot *s,
+			const struct out_options *o, FILE *f);
+
+/* The n snapshots as one JSON document (the man page's schema): one process's object when
+ * processes is 0 (n is then 1), else {"processes": [...]} holding one such object per process,
+ * in the order given. Returns 0 or -1 (write error). */
+int out_dump_json_write(const struct profile *p, const struct dump_snapshot *s, size_t n,
+			int processes, const struct out_options *o, FILE *f);
+
+#endif
