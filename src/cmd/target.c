@@ -1,0 +1,114 @@
+/* target.c: the target of a sampling command, checked before anything is touched, and the -t
+ * command, started and waited for (see target.h). */
+#include "cmd/target.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "cli/options.h"
+#include "proc/access.h"
+#include "proc/spawn.h"
+#include "proc/target.h"
+#include "proc/tree.h"
+#include "python/discover.h"
+#include "python/offsets.h"
+#include "util/clock.h"
+#include "util/msg.h"
+#include "util/stop.h"
+
+void cmd_target_check_abi(const struct options *o)
+{
+	if (!o->has_abi || py_offsets_find(o->abi.major, o->abi.minor))
+		return;
+	char known[256] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < py_offsets_table_len && len < sizeof known; i++)
+		len += (size_t)snprintf(known + len, sizeof known - len, " %d%d",
+					py_offsets_table[i].major, py_offsets_table[i].minor);
+	die("unknown ABI '%s': expected one of%s", o->abi_arg, known);
+}
+
+/* Whether path is this very program: profiling pyflame with pyflame would trace a tracer. */
+static int is_self(const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	return realpath(path, a) && realpath("/proc/self/exe", b) && strcmp(a, b) == 0;
+}
+
+/* Whether a descendant of the -p process runs Python: with --subprocesses, the process given
+ * may be a supervisor of its own (a shell, a process manager) with Python children. */
+static int python_descendant(const struct options *o)
+{
+	struct proc_tree tree;
+	proc_tree_init(&tree, o->pid);
+	const pid_t *born;
+	int n = proc_tree_scan(&tree, &born), found = 0;
+	for (int i = 0; i < n && !found; i++) {
+		struct py_target pt;
+		char err[1024];
+		found = py_discover(born[i], o->has_abi ? &o->abi : NULL, &pt, err, sizeof err) ==
+			PY_DISCOVER_OK;
+	}
+	proc_tree_release(&tree);
+	return found;
+}
+
+void cmd_target_check(const struct options *o, char *cmd_path, size_t cap,
+		      struct py_target *pt)
+{
+	char err[1024];
+	if (o->command) {
+		int rc = proc_resolve_command(o->command[0], cmd_path, cap);
+		if (rc < 0)
+			die("cannot run '%s': %s", o->command[0],
+			    rc == -ENOENT ? "command not found" : strerror(-rc));
+		if (is_self(cmd_path))
+			die("cannot profile pyflame itself ('%s')", o->command[0]);
+		return;
+	}
+	if (proc_check_attach(o->pid, err, sizeof err) != 0)
+		die("%s", err);
+	if (py_discover(o->pid, o->has_abi ? &o->abi : NULL, pt, err, sizeof err) !=
+	    PY_DISCOVER_OK && !(o->subprocesses && python_descendant(o)))
+		die("%s%s", err, o->subprocesses ? ", nor does any process it started" : "");
+}
+
+pid_t cmd_target_start(const struct options *o, const char *cmd_path, const int stdio[3])
+{
+	if (stop_requested) {
+		warn("stopped by %s before '%s' was started", strsignal(stop_signal),
+		     o->command[0]);
+		return -(128 + stop_signal);
+	}
+	pid_t pid = proc_spawn(cmd_path, o->command, stdio);
+	if (pid < 0) {
+		warn("cannot run '%s': %s", o->command[0], strerror((int)-pid));
+		return -1;
+	}
+	stop_forward_to(pid);
+	return pid;
+}
+
+/* How long the -t command may take to end after sampling did before pyflame says it waits. */
+#define COMMAND_GRACE_NS (500ull * 1000 * 1000)
+
+int cmd_target_wait(struct proc_target *t, const char *name, const char *done)
+{
+	uint64_t since = clock_now_ns();
+	const struct timespec nap = { 0, 10 * 1000 * 1000 };
+	while (!proc_target_poll(t) && clock_now_ns() - since < COMMAND_GRACE_NS)
+		nanosleep(&nap, NULL);
+	if (!t->exited) {
+		warn("%s; waiting for '%s' (PID %d) to exit", done, name, (int)t->pid);
+		int st = 0;
+		while (waitpid(t->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		t->exit_status = st;
+	}
+	return proc_exit_code(t->exit_status);
+}

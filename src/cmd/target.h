@@ -1,0 +1,34 @@
+/* target.h: what the commands that sample a process (record, top) share about their target:
+ * checking it before anything is touched, and the -t command, started and waited for. */
+#ifndef PYFLAME_CMD_TARGET_H
+#define PYFLAME_CMD_TARGET_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct options;
+struct proc_target;
+struct py_target;
+
+/* Dies with the list of known ABIs when --abi names a version this build has no layout for. */
+void cmd_target_check_abi(const struct options *o);
+
+/* Checks the target before anything is touched, dying with the reason: the -t command can be
+ * run (its path into cmd_path), or the -p process can be traced and runs a Python we know
+ * (into pt; with --subprocesses, a descendant of it may be the one that does). */
+void cmd_target_check(const struct options *o, char *cmd_path, size_t cap,
+		      struct py_target *pt);
+
+/* Starts the -t command found at cmd_path (not when the user stopped the run already), from
+ * now on sending it the stop signals pyflame gets. stdio: its stdin, stdout and stderr as
+ * proc_spawn takes them (NULL: pyflame's own). Returns its PID, or minus the exit status for
+ * pyflame (said on stderr). */
+pid_t cmd_target_start(const struct options *o, const char *cmd_path, const int stdio[3]);
+
+/* The -t command's exit status in the shell's convention, waited for when sampling ended
+ * first (-s, the user stopped it, or it stopped being Python). The command runs on meanwhile;
+ * when it takes long, the user is told why pyflame is still there: "DONE; waiting for
+ * 'NAME' (PID N) to exit". */
+int cmd_target_wait(struct proc_target *t, const char *name, const char *done);
+
+#endif
