@@ -146,15 +146,19 @@ static int on_key(struct view *v, int key)
 	return 0;
 }
 
-/* Waits up to ns for a key (on the screen) or the time to pass. */
-static void wait_for(const struct top_live *lv, uint64_t ns)
+/* Waits up to ns for a key (on the screen) or the time to pass. Returns 0, or -1 when the
+ * terminal is gone (its input hung up: no key will ever come, and polling it would spin). */
+static int wait_for(const struct top_live *lv, uint64_t ns)
 {
 	if (ns > WAIT_MAX_NS)
 		ns = WAIT_MAX_NS;
 	struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
 	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
 	/* A signal (a resize, a stop) ends the wait early: so much the better. */
-	ppoll(&in, lv->screen ? 1 : 0, &ts, NULL);
+	if (ppoll(&in, lv->screen ? 1 : 0, &ts, NULL) > 0 &&
+	    (in.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return -1;
+	return 0;
 }
 
 /* The loop of top_live_run, over v. */
@@ -205,8 +209,8 @@ static int run(struct view *v)
 			uint64_t refresh = refresh_at > now ? refresh_at - now : 0;
 			wait = tick < refresh ? tick : refresh;
 		}
-		if (wait)
-			wait_for(lv, wait);
+		if (wait && wait_for(lv, wait) != 0)
+			return TOP_END_STOPPED;
 	}
 }
 

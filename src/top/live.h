@@ -25,7 +25,7 @@ struct top_live {
 /* How the view ended. */
 enum top_end {
 	TOP_END_QUIT,    /* q */
-	TOP_END_STOPPED, /* *stop */
+	TOP_END_STOPPED, /* *stop, or the terminal went away */
 	TOP_END_BATCH,   /* --batch's snapshots were printed */
 	TOP_END_EXITED,  /* --batch: the root process exited, the last snapshot says so */
 };
