@@ -16,7 +16,8 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -MMD -MP
 SAN_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc -MMD -MP
-LDLIBS   = -lelf -ldw -lz -lm
+# ncursesw: the live view (src/top/screen.c) alone; linked into the tests too, which never call it.
+LDLIBS   = -lelf -ldw -lz -lm -lncursesw
 PREFIX  ?= /usr/local
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c))

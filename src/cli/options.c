@@ -75,6 +75,43 @@ void options_usage(FILE *f)
 	fputs(usage_text, f);
 }
 
+static const char top_usage_text[] =
+	"Usage: pyflame top [options] -p PID\n"
+	"       pyflame top [options] -t command arg1 arg2...\n"
+	"\n"
+	"A live table of where a Python process spends its time, refreshed every second:\n"
+	"each function (or line) with its share of the last second's samples, on top of\n"
+	"the stack (%Own) or anywhere in it (%Total), and its seconds since the start.\n"
+	"\n"
+	"Options:\n"
+	"  -p, --pid=PID          the running process to watch\n"
+	"  -t, --trace            run the command that follows and watch it (the last option);\n"
+	"                         on the full screen its output is shown after top ends, and\n"
+	"                         top ending first sends it SIGTERM\n"
+	"  -r, --rate=SECS        seconds between samples (default 0.01, i.e. 100 Hz)\n"
+	"  -F, --frequency=HZ     samples per second (of -r and -F, the last given wins)\n"
+	"  -C, --subprocesses     also watch every descendant process that runs Python\n"
+	"      --threads          sample every thread, not only the one holding the GIL\n"
+	"      --nonblocking      read the target without stopping it\n"
+	"      --native           add the native (C) frames of each stack\n"
+	"      --batch=N          no screen: print N plain-text snapshots, one a second, and\n"
+	"                         exit (without it, top needs a terminal)\n"
+	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
+	"  -h, --help             print this help and exit\n"
+	"\n"
+	"Keys:\n"
+	"  1 2 3 4    sort by %Own, %Total, own seconds, total seconds\n"
+	"  L          by line or by function\n"
+	"  T          one thread after another, then all again\n"
+	"  P          pause the display (sampling goes on)\n"
+	"  R          start the counts again\n"
+	"  q, Ctrl-C  quit\n";
+
+void options_top_usage(FILE *f)
+{
+	fputs(top_usage_text, f);
+}
+
 
 int options_pid(const char *arg, pid_t *pid, FILE *err)
 {
@@ -101,6 +138,21 @@ int options_abi(const char *arg, struct py_version *abi, FILE *err)
 	return 0;
 }
 
+/* top --batch: a snapshot a second, for a year at most (as -s). */
+#define BATCH_MAX (365 * 24 * 60 * 60)
+
+/* A whole number from 1 to max. */
+static int parse_count(const char *s, int max, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 1 || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 /* -s and -r are bounded so that every later use of them stays in range: a year is 3.2e16
  * ns, far inside the 64 bits in which the sampler's clock and deadlines count nanoseconds, and
  * a year at the fastest rate is 3.2e12 ticks. Faster than 100 kHz no tick would be taken in
@@ -120,22 +172,32 @@ static int parse_seconds(const char *s, double min, double max, double *out)
 	return 0;
 }
 
+/* The flags one command takes (record's, top's): getopt's short and long options, and what its
+ * usage errors point to. parse_flag knows every flag; a command takes those its set lists. */
+struct flag_set {
+	const char *shortopts;
+	const struct option *longopts;
+	const char *help;   /* "pyflame --help" */
+	int legacy_pid;     /* a lone PID after the flags is taken as -p's (record) */
+};
+
 /* An error in the shape of the command line (an option unknown or without its value, an
  * argument out of place, nothing to profile): the line that says which and why, then a pointer
  * to the help, not the whole of it, which would bury that line. */
-__attribute__((format(printf, 2, 3))) static int usage_error(FILE *err, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int usage_error(FILE *err, const struct flag_set *set,
+								 const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	fputs("pyflame: ", err);
 	vfprintf(err, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'pyflame --help'.\n", err);
+	fprintf(err, "\nTry '%s'.\n", set->help);
 	return -1;
 }
 
 enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES,
-       OPT_NATIVE };
+       OPT_NATIVE, OPT_BATCH };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -163,9 +225,34 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* One flag c into o; -t sets *trace. Returns 0, 1 when the command line is answered (--help,
- * --version), or -1 when it is refused (said on err). */
-static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *trace)
+static const struct flag_set record_flags = {
+	"+:p:ts:r:F:o:f:xndCqvh", long_options, "pyflame --help", 1,
+};
+
+/* top: the live view's flags, a subset of record's and --batch. */
+static const struct option top_long_options[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "trace", no_argument, NULL, 't' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "frequency", required_argument, NULL, 'F' },
+	{ "threads", no_argument, NULL, OPT_THREADS },
+	{ "nonblocking", no_argument, NULL, OPT_NONBLOCKING },
+	{ "native", no_argument, NULL, OPT_NATIVE },
+	{ "subprocesses", no_argument, NULL, 'C' },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "abi", required_argument, NULL, OPT_ABI },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct flag_set top_flags = {
+	"+:p:tr:F:Ch", top_long_options, "pyflame top --help", 0,
+};
+
+/* One flag c of set into o; -t sets *trace. Returns 0, 1 when the command line is answered
+ * (--help, --version), or -1 when it is refused (said on err). */
+static int parse_flag(int c, char **argv, const struct flag_set *set, struct options *o,
+		      FILE *err, int *trace)
 {
 	switch (c) {
 	case 'p':
@@ -257,6 +344,13 @@ static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *tra
 	case OPT_RECORD:
 		o->record = optarg;
 		break;
+	case OPT_BATCH:
+		if (parse_count(optarg, BATCH_MAX, &o->batch) != 0) {
+			fprintf(err, "pyflame: invalid --batch '%s': expected a number of snapshots "
+				"from 1 to %d\n", optarg, BATCH_MAX);
+			return -1;
+		}
+		break;
 	case 'v':
 		o->action = OPT_VERSION;
 		return 1;
@@ -264,11 +358,11 @@ static int parse_flag(int c, char **argv, struct options *o, FILE *err, int *tra
 		o->action = OPT_HELP;
 		return 1;
 	case ':':
-		return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+		return usage_error(err, set, "option '%s' needs a value", argv[optind - 1]);
 	default:
 		if (optopt)
-			return usage_error(err, "unknown option '-%c'", optopt);
-		return usage_error(err, "unknown option '%s'", argv[optind - 1]);
+			return usage_error(err, set, "unknown option '-%c'", optopt);
+		return usage_error(err, set, "unknown option '%s'", argv[optind - 1]);
 	}
 	return 0;
 }
@@ -317,8 +411,8 @@ static int check_outputs(struct options *o, FILE *err)
 /* What the command line profiles, from what follows the flags (argv from first): the -t
  * command, or a PID given by -p or, as Pyflame before 1.4 took it, last. valueless: the last
  * flag read when it takes no value. Returns 0 or -1 (said on err). */
-static int parse_target(int argc, char **argv, int first, struct options *o, FILE *err,
-			int trace, const char *valueless)
+static int parse_target(int argc, char **argv, int first, const struct flag_set *set,
+			struct options *o, FILE *err, int trace, const char *valueless)
 {
 	if (trace) {
 		if (o->pid) {
@@ -337,19 +431,19 @@ static int parse_target(int argc, char **argv, int first, struct options *o, FIL
 		return 0;
 	}
 	int rest = argc - first;
-	if (rest == 1 && !o->pid) {
+	if (rest == 1 && !o->pid && set->legacy_pid) {
 		/* Pyflame before 1.4 took the PID as the last argument. */
 		if (options_pid(argv[first], &o->pid, err) != 0)
 			return -1;
 		o->legacy_pid = 1;
 	} else if (rest > 0 && valueless[0] && strcmp(argv[first - 1], "--") != 0) {
-		return usage_error(err, "unexpected argument '%s': %s takes no value",
+		return usage_error(err, set, "unexpected argument '%s': %s takes no value",
 				   argv[first], valueless);
 	} else if (rest > 0) {
-		return usage_error(err, "unexpected argument '%s': a PID goes after -p, a command "
-				   "to run after -t", argv[first]);
+		return usage_error(err, set, "unexpected argument '%s': a PID goes after -p, a "
+				   "command to run after -t", argv[first]);
 	} else if (!o->pid) {
-		return usage_error(err, "nothing to profile: give -p PID, or -t and a command");
+		return usage_error(err, set, "nothing to profile: give -p PID, or -t and a command");
 	}
 	return 0;
 }
@@ -374,7 +468,9 @@ static void warn_rate(const struct options *o, FILE *err)
 	}
 }
 
-int options_parse(int argc, char **argv, struct options *o, FILE *err)
+/* Parses argv with the flags of set. */
+static int parse_with(int argc, char **argv, const struct flag_set *set, struct options *o,
+		      FILE *err)
 {
 	memset(o, 0, sizeof *o);
 	o->format = out_writer_default();
@@ -390,24 +486,34 @@ int options_parse(int argc, char **argv, struct options *o, FILE *err)
 		int long_index = -1;
 		optarg = NULL;
 		/* '+': stop at the first non-option, so a -t command's own flags stay its own. */
-		int c = getopt_long(argc, argv, "+:p:ts:r:F:o:f:xndCqvh", long_options, &long_index);
+		int c = getopt_long(argc, argv, set->shortopts, set->longopts, &long_index);
 		if (c == -1)
 			break;
 		valueless[0] = '\0';
 		if (!optarg && c != ':' && c != '?') {
 			if (long_index >= 0)
 				snprintf(valueless, sizeof valueless, "--%s",
-					 long_options[long_index].name);
+					 set->longopts[long_index].name);
 			else
 				snprintf(valueless, sizeof valueless, "-%c", c);
 		}
-		int rc = parse_flag(c, argv, o, err, &trace);
+		int rc = parse_flag(c, argv, set, o, err, &trace);
 		if (rc != 0)
 			return rc > 0 ? 0 : -1;
 	}
 	if (check_outputs(o, err) != 0 ||
-	    parse_target(argc, argv, optind, o, err, trace, valueless) != 0)
+	    parse_target(argc, argv, optind, set, o, err, trace, valueless) != 0)
 		return -1;
 	warn_rate(o, err);
 	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *o, FILE *err)
+{
+	return parse_with(argc, argv, &record_flags, o, err);
+}
+
+int options_parse_top(int argc, char **argv, struct options *o, FILE *err)
+{
+	return parse_with(argc, argv, &top_flags, o, err);
 }

@@ -51,6 +51,7 @@ struct options {
 	int quiet;          /* -q: no summary line at the end (nor status line) */
 	int flamechart;     /* --flamechart: time-ordered samples instead of aggregated stacks */
 	int legacy_pid;     /* the PID was given without -p */
+	int batch;          /* top --batch N: N plain-text snapshots; 0: the full-screen view */
 };
 
 /* Parses argv. Returns 0, or -1 after printing one "pyflame: ..." line to err (the caller
@@ -60,7 +61,13 @@ struct options {
  * likely meant (-r longer than -s). Nothing in the system is touched. */
 int options_parse(int argc, char **argv, struct options *o, FILE *err);
 
+/* The same for `pyflame top` (argv[0] is "top"): its own flags, -p, -t, -r, -F, --threads,
+ * --nonblocking, --native, -C, --batch, --abi and -h, read and checked as record's are; usage
+ * errors point to 'pyflame top --help'. */
+int options_parse_top(int argc, char **argv, struct options *o, FILE *err);
+
 void options_usage(FILE *f);
+void options_top_usage(FILE *f);
 
 /* The value of -p, and of --abi, for every command that takes them: 0, or -1 after the one
  * line that says why on err. */

@@ -9,6 +9,7 @@ const struct command commands[] = {
 	{ "record", cmd_record, options_usage,
 	  "profile a process or a command into a flame graph or another format" },
 	{ "dump", cmd_dump, cmd_dump_usage, "print every thread's current stack once" },
+	{ "top", cmd_top, options_top_usage, "a live table of the functions taking the time" },
 	{ "help", cmd_help, cmd_help_usage, "the commands, or one command's options" },
 };
 

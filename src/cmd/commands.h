@@ -29,6 +29,9 @@ int cmd_record(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 void cmd_dump_usage(FILE *f);
 
+/* top: a live table of where a process spends its time (its usage: options_top_usage). */
+int cmd_top(int argc, char **argv);
+
 /* help: the commands, or one command's --help. */
 int cmd_help(int argc, char **argv);
 void cmd_help_usage(FILE *f);

@@ -1,11 +1,9 @@
 /* record.c: the record command, Pyflame's classic interface: wires the stages together,
  * options -> target -> interpreter -> sampler -> profile -> writers (and -d's snapshot). */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,7 +15,6 @@
 #include "output/sink.h"
 #include "output/writers.h"
 #include "proc/procfs.h"
-#include "proc/spawn.h"
 #include "profile/profile.h"
 #include "python/discover.h"
 #include "python/offsets.h"
@@ -40,13 +37,6 @@ static void print_version(void)
 	for (size_t i = 0; i < py_offsets_table_len; i++)
 		printf(" %d.%d", py_offsets_table[i].major, py_offsets_table[i].minor);
 	printf("\n(from 3.13 on, the layout is read from the target's own _Py_DebugOffsets)\n");
-}
-
-/* Whether path is this very program: profiling pyflame with pyflame would trace a tracer. */
-static int is_self(const char *path)
-{
-	char a[PATH_MAX], b[PATH_MAX];
-	return realpath(path, a) && realpath("/proc/self/exe", b) && strcmp(a, b) == 0;
 }
 
 /* In trace mode the interpreter appears only after exec and dynamic loading: look for it in t
@@ -279,30 +269,11 @@ static int answer_early(const struct options *o)
 	if ((o->format->needs & OUT_BINARY) && !o->n_outputs && isatty(STDOUT_FILENO))
 		die("%s is binary and will not go to a terminal: use -o FILE%s or a pipe",
 		    o->format->name, o->format->endings[0]);
-	if (o->has_abi)
-		cmd_check_abi(&o->abi, o->abi_arg);
+	cmd_target_check_abi(o);
 	if (o->legacy_pid)
 		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
 			"'pyflame -p %d'\n", (int)o->pid);
 	return -1;
-}
-
-/* Checks the target before anything is touched, dying with the reason: the -t command can be
- * run (its path into cmd_path), or the -p process can be traced and runs a Python we know
- * (into pt). */
-static void check_target(const struct options *o, char *cmd_path, size_t cap,
-			 struct py_target *pt)
-{
-	if (o->command) {
-		int rc = proc_resolve_command(o->command[0], cmd_path, cap);
-		if (rc < 0)
-			die("cannot run '%s': %s", o->command[0],
-			    rc == -ENOENT ? "command not found" : strerror(-rc));
-		if (is_self(cmd_path))
-			die("cannot profile pyflame itself ('%s')", o->command[0]);
-		return;
-	}
-	cmd_check_pid(o->pid, o->has_abi ? &o->abi : NULL, o->subprocesses, pt);
 }
 
 /* The settings every target of the run is sampled with. */
@@ -327,7 +298,7 @@ static struct sampler_config sampling_config(const struct options *o)
 	};
 }
 
-/* Finds the interpreter in t (for -t, once the command has started it; for -p, check_target
+/* Finds the interpreter in t (for -t, once the command has started it; for -p, cmd_target_check
  * found it already: pt) and sets up its walker. Returns 1 when t can be sampled, 0 when it
  * cannot (said on stderr), and -1 when that is a failure of the run. */
 static int ready_target(struct session_target *t, const struct options *o,
@@ -356,29 +327,6 @@ static int ready_target(struct session_target *t, const struct options *o,
 	return 1;
 }
 
-/* How long the -t command may take to end after sampling did before pyflame says it waits. */
-#define COMMAND_GRACE_NS (500ull * 1000 * 1000)
-
-/* The -t command's exit status, which is ours: waited for if sampling ended first (-s, the
- * user stopped it, or it stopped being Python). The command runs on meanwhile; when it takes
- * long, the user is told why pyflame is still there. */
-static int command_status(struct proc_target *t, const char *name)
-{
-	uint64_t since = clock_now_ns();
-	const struct timespec nap = { 0, 10 * 1000 * 1000 };
-	while (!proc_target_poll(t) && clock_now_ns() - since < COMMAND_GRACE_NS)
-		nanosleep(&nap, NULL);
-	if (!t->exited) {
-		warn("the profile is written; waiting for '%s' (PID %d) to exit", name,
-		     (int)t->pid);
-		int st = 0;
-		while (waitpid(t->pid, &st, 0) < 0 && errno == EINTR)
-			;
-		t->exit_status = st;
-	}
-	return proc_exit_code(t->exit_status);
-}
-
 /* Whether the run failed to read anything: samples were due and every one was lost (a wrong
  * --abi, a target whose memory does not read). Before a -t command's interpreter is up,
  * samples are expected to find none, and a command too short to start one is no failure. */
@@ -388,24 +336,6 @@ static int nothing_read(const struct sample_stats *st, const struct profile *p, 
 	if (p->samples || !lost)
 		return 0;
 	return !trace || lost > st->errors[SAMPLE_ERR_NOT_READY];
-}
-
-/* Starts the -t command (not when the user stopped the run already), from now on sending it
- * the stop signals pyflame gets. Returns its PID, or minus the exit status for pyflame. */
-static pid_t start_command(const struct options *o, const char *cmd_path)
-{
-	if (stop_requested) {
-		warn("stopped by %s before '%s' was started", strsignal(stop_signal),
-		     o->command[0]);
-		return -(128 + stop_signal);
-	}
-	pid_t pid = proc_spawn(cmd_path, o->command);
-	if (pid < 0) {
-		warn("cannot run '%s': %s", o->command[0], strerror((int)-pid));
-		return -1;
-	}
-	stop_forward_to(pid);
-	return pid;
 }
 
 /* A -p process that was idle for nine samples in ten but has child processes is likely a
@@ -469,14 +399,14 @@ int cmd_record(int argc, char **argv)
 	stop_signals_install();
 	char cmd_path[4096];
 	struct py_target pt;
-	check_target(&o, cmd_path, sizeof cmd_path, &pt);
+	cmd_target_check(&o, cmd_path, sizeof cmd_path, &pt);
 
 	struct out_sink sinks[OPT_MAX_OUTPUTS];
 	int n_sinks;
 	if (open_sinks(&o, sinks, &n_sinks) != 0)
 		return 1;
 	pid_t pid = o.pid;
-	if (o.command && (pid = start_command(&o, cmd_path)) < 0) {
+	if (o.command && (pid = cmd_target_start(&o, cmd_path, NULL)) < 0) {
 		abort_sinks(sinks, n_sinks);
 		return (int)-pid;
 	}
@@ -547,7 +477,7 @@ int cmd_record(int argc, char **argv)
 	profile_release(&prof);
 	if (o.command) {
 		/* Even a failed run leaves no command behind unawaited. */
-		int command = command_status(&proc, o.command[0]);
+		int command = cmd_target_wait(&proc, o.command[0], "the profile is written");
 		return status ? status : command;
 	}
 	return status;

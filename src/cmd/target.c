@@ -1,13 +1,25 @@
-/* target.c: the checks of a -p target that record and dump share (see target.h). */
+/* target.c: the target of a sampling command, checked before anything is touched, and the -t
+ * command, started and waited for (see target.h). */
 #include "cmd/target.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 
+#include "cli/options.h"
 #include "proc/access.h"
+#include "proc/spawn.h"
+#include "proc/target.h"
 #include "proc/tree.h"
 #include "python/discover.h"
 #include "python/offsets.h"
+#include "util/clock.h"
 #include "util/msg.h"
+#include "util/stop.h"
 
 void cmd_check_abi(const struct py_version *abi, const char *arg)
 {
@@ -47,4 +59,66 @@ void cmd_check_pid(pid_t pid, const struct py_version *abi, int subprocesses,
 	if (py_discover(pid, abi, pt, err, sizeof err) != PY_DISCOVER_OK &&
 	    !(subprocesses && python_descendant(pid, abi)))
 		die("%s%s", err, subprocesses ? ", nor does any process it started" : "");
+}
+
+void cmd_target_check_abi(const struct options *o)
+{
+	if (o->has_abi)
+		cmd_check_abi(&o->abi, o->abi_arg);
+}
+
+/* Whether path is this very program: profiling pyflame with pyflame would trace a tracer. */
+static int is_self(const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	return realpath(path, a) && realpath("/proc/self/exe", b) && strcmp(a, b) == 0;
+}
+
+void cmd_target_check(const struct options *o, char *cmd_path, size_t cap,
+		      struct py_target *pt)
+{
+	if (o->command) {
+		int rc = proc_resolve_command(o->command[0], cmd_path, cap);
+		if (rc < 0)
+			die("cannot run '%s': %s", o->command[0],
+			    rc == -ENOENT ? "command not found" : strerror(-rc));
+		if (is_self(cmd_path))
+			die("cannot profile pyflame itself ('%s')", o->command[0]);
+		return;
+	}
+	cmd_check_pid(o->pid, o->has_abi ? &o->abi : NULL, o->subprocesses, pt);
+}
+pid_t cmd_target_start(const struct options *o, const char *cmd_path, const int stdio[3])
+{
+	if (stop_requested) {
+		warn("stopped by %s before '%s' was started", strsignal(stop_signal),
+		     o->command[0]);
+		return -(128 + stop_signal);
+	}
+	pid_t pid = proc_spawn(cmd_path, o->command, stdio);
+	if (pid < 0) {
+		warn("cannot run '%s': %s", o->command[0], strerror((int)-pid));
+		return -1;
+	}
+	stop_forward_to(pid);
+	return pid;
+}
+
+/* How long the -t command may take to end after sampling did before pyflame says it waits. */
+#define COMMAND_GRACE_NS (500ull * 1000 * 1000)
+
+int cmd_target_wait(struct proc_target *t, const char *name, const char *done)
+{
+	uint64_t since = clock_now_ns();
+	const struct timespec nap = { 0, 10 * 1000 * 1000 };
+	while (!proc_target_poll(t) && clock_now_ns() - since < COMMAND_GRACE_NS)
+		nanosleep(&nap, NULL);
+	if (!t->exited) {
+		warn("%s; waiting for '%s' (PID %d) to exit", done, name, (int)t->pid);
+		int st = 0;
+		while (waitpid(t->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		t->exit_status = st;
+	}
+	return proc_exit_code(t->exit_status);
 }

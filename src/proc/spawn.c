@@ -55,7 +55,16 @@ int proc_resolve_command(const char *argv0, char *buf, size_t cap)
 	return best;
 }
 
-pid_t proc_spawn(const char *path, char *const argv[])
+/* In the child: says errno back through the pipe report (the command was not run), and ends. */
+static _Noreturn void child_failed(int report)
+{
+	int e = errno;
+	if (write(report, &e, sizeof e) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+pid_t proc_spawn(const char *path, char *const argv[], const int stdio[3])
 {
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0)
@@ -69,11 +78,11 @@ pid_t proc_spawn(const char *path, char *const argv[])
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		for (int i = 0; stdio && i < 3; i++)
+			if (stdio[i] >= 0 && stdio[i] != i && dup2(stdio[i], i) < 0)
+				child_failed(fds[1]);
 		execv(path, argv);
-		int e = errno;
-		if (write(fds[1], &e, sizeof e) < 0)
-			_exit(127);
-		_exit(127);
+		child_failed(fds[1]);
 	}
 	close(fds[1]);
 	int e = 0;

@@ -230,6 +230,7 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		s->stacks[nstacks].n = (size_t)n;
 		s->stacks[nstacks].name = -1;
 		s->stacks[nstacks].native_n = 0;
+		s->stacks[nstacks].holds_gil = th->holds_gil && !s->released;
 		if (cfg->native && !checked) {
 			unwind_stack(cfg, s, th, s->holder == th->tstate ? s->held_tid : 0, nstacks);
 		} else if (cfg->native && s->released && proc_pause_thread(t, &s->pause,
@@ -266,6 +267,7 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 	if (cfg->tag_threads)
 		thread_names_fill(&s->names, w, t->pid);
 	uint64_t before = st->errors[SAMPLE_ERR_CODE];
+	int held = 0;
 	for (size_t i = 0; i < nstacks; i++) {
 		uint32_t thread = PROF_NO_THREAD;
 		if (s->stacks[i].name >= 0) {
@@ -289,15 +291,19 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 					     s->stacks[i].n, thread,
 					     s->released ? released_frame(prof, s) : INTERN_NONE,
 					     nat.n ? &nat : NULL, &s->buf);
-		if (id != INTERN_NONE)
+		if (id != INTERN_NONE) {
 			profile_add_event(prof, time_us, id);
+			held |= s->stacks[i].holds_gil;
+		}
 	}
 	if (nstacks == 0 && lost == 0) {
 		prof->idle++;
 		profile_add_event(prof, time_us, INTERN_NONE);
 	}
-	if (nstacks > 0 || st->errors[SAMPLE_ERR_CODE] == before)
+	if (nstacks > 0 || st->errors[SAMPLE_ERR_CODE] == before) {
 		prof->samples++;
+		st->gil_held += held;
+	}
 }
 
 /* Code objects read whole per tick while the target is stopped; more wait until after. */
@@ -486,6 +492,11 @@ int sampler_tick(struct sampler *sp)
 	if (sp->t->image && sample_errors_total(st) != before)
 		sp->polled_ns = 0;
 	return rc;
+}
+
+uint64_t sampler_stopped_ns(const struct sampler *sp)
+{
+	return sp ? sp->s.pause.held_ns : 0;
 }
 
 void sampler_close(struct sampler *sp)

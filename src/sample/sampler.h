@@ -55,6 +55,10 @@ struct sampler *sampler_open(struct proc_target *t, struct py_walker *w,
  * may not be traced). */
 int sampler_tick(struct sampler *s);
 
+/* How long s has held the target stopped so far, which sampler_close adds to the stats'
+ * stopped_ns: a live view reads the running figure from it. 0 for NULL. */
+uint64_t sampler_stopped_ns(const struct sampler *s);
+
 /* Adds the time sampled and stopped to stats, and frees s. NULL does nothing. */
 void sampler_close(struct sampler *s);
 

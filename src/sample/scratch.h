@@ -43,6 +43,7 @@ struct scratch {
 		long name; /* its entry in names, -1 when not tagged */
 		size_t native_start, native_n; /* its program counters in pcs (--native) */
 		int native_failed;             /* the native unwind ended early */
+		int holds_gil;                 /* its thread held the GIL */
 	} *stacks; /* PY_MAX_THREADS */
 	struct thread_names names;
 	struct sample_buf buf; /* sample_resolve's */

@@ -26,6 +26,61 @@ static const char *format_name(const struct options *o)
 #define ARGC(...) ((int)(sizeof((char *[]){ "pyflame", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(o, err, ...) parse(o, err, sizeof err, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
 
+/* pyflame top's command line: its own flag set, read by the same code. */
+static int parse_top(struct options *o, char *err, size_t errlen, int argc, char **argv)
+{
+	FILE *f = fmemopen(err, errlen, "w");
+	int rc = options_parse_top(argc, argv, o, f);
+	fclose(f);
+	return rc;
+}
+
+#define TOP_ARGV(...) ((char *[]){ "top", __VA_ARGS__, NULL })
+#define TOP_ARGC(...) ((int)(sizeof((char *[]){ "top", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE_TOP(o, err, ...) \
+	parse_top(o, err, sizeof err, TOP_ARGC(__VA_ARGS__), TOP_ARGV(__VA_ARGS__))
+#define TRY_TOP "Try 'pyflame top --help'.\n"
+
+static void check_top(void)
+{
+	struct options o;
+	char err[512];
+
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE_TOP(&o, err, "-p", "42"), 0, "top -p 42 parses");
+	CHECK(o.pid == 42 && o.rate == 0.01 && !o.batch, "top: -p, 100 Hz and the screen by default");
+	CHECK_INT(PARSE_TOP(&o, err, "-F", "250", "--threads", "--nonblocking", "-C", "--batch",
+			    "3", "--abi", "311", "-p", "7"),
+		  0, "top: every flag of its own parses");
+	CHECK(o.rate == 1.0 / 250 && o.threads && o.nonblocking && o.subprocesses &&
+		      o.batch == 3 && o.has_abi && o.abi.minor == 11 && o.pid == 7,
+	      "top: every flag of its own takes effect");
+	CHECK_INT(PARSE_TOP(&o, err, "-r", "0.5", "--native", "-t", "python3", "-p", "x"), 0,
+		  "top -t parses");
+	CHECK(o.rate == 0.5 && o.native && strcmp(o.command[1], "-p") == 0,
+	      "top -t: the command's own flags stay its own");
+	CHECK_INT(PARSE_TOP(&o, err, "--batch=0", "-p", "1"), -1, "top --batch 0 fails");
+	CHECK_STR(err, "pyflame: invalid --batch '0': expected a number of snapshots from 1 to "
+		  "31536000\n", "top --batch 0: what is expected");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE_TOP(&o, err, "-s", "1", "-p", "1"), -1, "top takes no -s");
+	CHECK_STR(err, "pyflame: unknown option '-s'\n" TRY_TOP, "top -s: named, top's help");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE_TOP(&o, err, "-o", "x.svg", "-p", "1"), -1, "top takes no -o");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE_TOP(&o, err, "42"), -1, "top takes no PID without -p");
+	CHECK_STR(err, "pyflame: unexpected argument '42': a PID goes after -p, a command to run "
+		  "after -t\n" TRY_TOP, "top 42: where a PID goes");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE_TOP(&o, err, "--native", "--nonblocking", "-p", "1"), -1,
+		  "top --native --nonblocking fails as record's does");
+	CHECK_INT(PARSE_TOP(&o, err, "--help"), 0, "top --help parses");
+	CHECK_INT(o.action, OPT_HELP, "top --help asks for help");
+	memset(err, 0, sizeof err);
+	CHECK_INT(PARSE(&o, err, "--batch", "2", "-p", "1"), -1, "record takes no --batch");
+	CHECK_STR(err, "pyflame: unknown option '--batch'\n" TRY, "record --batch: named");
+}
+
 int main(void)
 {
 	struct options o;
@@ -204,5 +259,6 @@ int main(void)
 	memset(err, 0, sizeof err);
 	CHECK_INT(PARSE(&o, err, "-h"), 0, "-h parses");
 	CHECK_INT(o.action, OPT_HELP, "-h asks for help");
+	check_top();
 	return check_exit();
 }
