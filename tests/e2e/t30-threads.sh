@@ -48,9 +48,13 @@ for label in $ALL_PYTHONS; do
 	# loaded machine a thread waiting for a CPU stays runnable for a while.
 	"$PYFLAME" -p "$TARGET_PID" -s 0.3 -r 0.01 >"$WORK/gil" 2>"$WORK/err"; rc=$?
 	rel=";(native, GIL released)"
+	# The sleeper wakes every 0.5 s and holds the GIL to loop once: on a loaded machine, while
+	# it waits for a CPU, a tick can find it holding the GIL at its sleep line; a sample or
+	# two of it is the truth, more would be a wrong holder.
+	sleeper=$(grep -F "$m " "$WORK/gil" | awk '{print $NF}')
 	bad=$(grep -v -x -F -e "$a $(awk -v s="$a" '$1 == s {print $2}' "$WORK/gil")" \
 		-e "$b $(awk -v s="$b" '$1 == s {print $2}' "$WORK/gil")" "$WORK/gil" | grep -v '^(idle) [0-9]*$' |
-		grep -v -F -e "$a$rel " -e "$b$rel ")
+		grep -v -F -e "$a$rel " -e "$b$rel " | { [ "${sleeper:-0}" -le 2 ] && grep -v -F "$m " || cat; })
 	spins=$(grep -c -F -e "$a " -e "$b " "$WORK/gil")
 	if [ $rc -eq 0 ] && [ -z "$bad" ] && [ "$spins" -ge 1 ]; then
 		ok "threads $label: without --threads only the GIL holder's stack"
