@@ -387,6 +387,33 @@ static int report_run(const struct options *o, const struct sampler_config *cfg,
 	return 0;
 }
 
+/* Samples (or with -d dumps) the session's process, with its descendants under -C, into the
+ * profile. *ready: whether a process could be sampled. Returns 0, or 1 when the run failed
+ * (said on stderr). */
+static int run_session(struct session *s, const struct options *o, const struct py_target *pt,
+		       const struct out_options *oo, struct out_sink *sink, int *ready)
+{
+	struct session_target *t = s->targets[0];
+	int rc = 0;
+	if (o->subprocesses) {
+		rc = run_tree(s, o, s->prof, oo, sink, ready);
+	} else if ((*ready = ready_target(t, o, pt)) < 0) {
+		return 1;
+	} else if (*ready) {
+		rc = o->dump ? run_dump(&t->proc, &t->walker, t->native, s->prof, oo, sink)
+			     : sample_across_execs(s, t, o);
+	}
+	if (rc == -EPERM) {
+		warn("cannot attach to %d: operation not permitted", (int)t->proc.pid);
+		return 1;
+	}
+	if (o->subprocesses && rc < 0) { /* the session could not be set up */
+		warn("%s", strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct options o;
@@ -436,29 +463,10 @@ int cmd_record(int argc, char **argv)
 				  .processes = o.subprocesses,
 				  .title = title,
 				  .pid = (int)pid };
-	int status = 0, ready = 0;
-	if (!t) {
+	int ready = 0;
+	int status = t ? run_session(&session, &o, &pt, &oo, &sinks[0], &ready) : 1;
+	if (!t)
 		warn("out of memory");
-		status = 1;
-	} else if (o.subprocesses) {
-		int rc = run_tree(&session, &o, &prof, &oo, &sinks[0], &ready);
-		if (rc == -EPERM) {
-			warn("cannot attach to %d: operation not permitted", (int)pid);
-			status = 1;
-		} else if (rc < 0) {
-			warn("%s", strerror(-rc));
-			status = 1;
-		}
-	} else if ((ready = ready_target(t, &o, &pt)) < 0) {
-		status = 1;
-	} else if (ready) {
-		int rc = o.dump ? run_dump(&t->proc, &t->walker, t->native, &prof, &oo, &sinks[0])
-				: sample_across_execs(&session, t, &o);
-		if (rc == -EPERM) {
-			warn("cannot attach to %d: operation not permitted", (int)pid);
-			status = 1;
-		}
-	}
 	progress_clear(&progress);
 	if (write_outputs(&prof, &o, &oo, sinks, n_sinks) != 0)
 		status = 1;
