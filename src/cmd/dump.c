@@ -16,6 +16,7 @@
 #include "output/output.h"
 #include "output/sink.h"
 #include "profile/profile.h"
+#include "python/asyncio.h"
 #include "python/discover.h"
 #include "python/version.h"
 #include "sample/dump.h"
@@ -40,6 +41,8 @@ void cmd_dump_usage(FILE *f)
 	      "                         'NAME = VALUE', values shown short (never by running\n"
 	      "                         the program's code)\n"
 	      "      --json             one JSON document instead of text (see 'man pyflame')\n"
+	      "      --async            after the threads, every asyncio task as a tree of who\n"
+	      "                         awaits whom, each with its coroutine stack (3.14)\n"
 	      "  -C, --subprocesses     its Python descendants too, each under a line\n"
 	      "                         'Process PID (COMMAND LINE):'\n"
 	      "      --native           with the native (C) frames\n"
@@ -52,19 +55,20 @@ void cmd_dump_usage(FILE *f)
 
 struct dump_options {
 	pid_t pid;
-	int locals, json, native, subprocesses, no_line_numbers;
+	int locals, json, native, subprocesses, no_line_numbers, async;
 	const char *output; /* NULL: stdout */
 	int has_abi;
 	struct py_version abi;
 	const char *abi_arg;
 };
 
-enum { OPT_JSON = 256, OPT_NATIVE, OPT_ABI };
+enum { OPT_JSON = 256, OPT_NATIVE, OPT_ABI, OPT_ASYNC };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "locals", no_argument, NULL, 'l' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "async", no_argument, NULL, OPT_ASYNC },
 	{ "subprocesses", no_argument, NULL, 'C' },
 	{ "native", no_argument, NULL, OPT_NATIVE },
 	{ "no-line-numbers", no_argument, NULL, 'n' },
@@ -107,6 +111,9 @@ static int parse(int argc, char **argv, struct dump_options *d)
 		case OPT_JSON:
 			d->json = 1;
 			break;
+		case OPT_ASYNC:
+			d->async = 1;
+			break;
 		case 'C':
 			d->subprocesses = 1;
 			break;
@@ -139,6 +146,8 @@ static int parse(int argc, char **argv, struct dump_options *d)
 		return usage_error("unexpected argument '%s': the PID goes after -p", argv[optind]);
 	if (!d->pid)
 		return usage_error("nothing to dump: give -p PID");
+	if (d->async && d->subprocesses)
+		return usage_error("--async with -C is not done yet: dump one process");
 	return 0;
 }
 
@@ -148,15 +157,26 @@ struct snapshots {
 	size_t n, cap;
 };
 
-/* Takes the snapshot of t into ss. Returns 0, -1 when t could not be read (said), or -EPERM. */
+/* Takes the snapshot of t into ss, and with --async its asyncio tasks into tasks. Returns 0,
+ * -1 when t could not be read (said), or -EPERM. */
 static int take(struct snapshots *ss, struct session_target *t, const struct dump_options *d,
-		struct profile *prof)
+		struct profile *prof, struct py_async_tasks *tasks)
 {
 	if (grow_array((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v) != 0) {
 		warn("out of memory");
 		return -1;
 	}
 	struct dump_request rq = { .native = t->native, .locals = d->locals, .cache = t->cache };
+	char err[256];
+	if (tasks) {
+		if (py_asyncio_find(t->proc.pid, &rq.asyncio_debug, err, sizeof err) != 0) {
+			warn("%s", err);
+			return -1;
+		}
+		rq.tasks = tasks;
+		rq.async_err = err;
+		rq.async_errlen = sizeof err;
+	}
 	struct dump_snapshot *s = &ss->v[ss->n];
 	int rc = sample_snapshot(&t->proc, &t->walker, prof, &rq, s);
 	if (rc < 0) {
@@ -166,6 +186,11 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 		warn("cannot read the threads of %d", (int)t->proc.pid);
 		return -1;
 	}
+	if (tasks && err[0]) {
+		dump_snapshot_release(s);
+		warn("cannot read the asyncio tasks of %d: %s", (int)t->proc.pid, err);
+		return -1;
+	}
 	ss->n++;
 	return 0;
 }
@@ -173,7 +198,7 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 /* Takes the snapshot of the -p process, or with -C of it and of every Python descendant
  * living now. Returns 0, -1 (said) or -EPERM. */
 static int take_all(struct session *s, const struct dump_options *d, const struct py_target *pt,
-		    struct snapshots *ss)
+		    struct snapshots *ss, struct py_async_tasks *tasks)
 {
 	char err[1024];
 	struct session_target *root = s->targets[0];
@@ -183,7 +208,7 @@ static int take_all(struct session *s, const struct dump_options *d, const struc
 			warn("%s", err);
 			return -1;
 		}
-		return take(ss, root, d, s->prof);
+		return take(ss, root, d, s->prof, tasks);
 	}
 	s->follow = 1;
 	s->abi = d->has_abi ? &d->abi : NULL;
@@ -194,7 +219,7 @@ static int take_all(struct session *s, const struct dump_options *d, const struc
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->targets[i]->state != TARGET_SAMPLING)
 			continue;
-		int rc = take(ss, s->targets[i], d, s->prof);
+		int rc = take(ss, s->targets[i], d, s->prof, NULL);
 		if (rc == -EPERM)
 			return rc;
 	}
@@ -207,16 +232,19 @@ static int take_all(struct session *s, const struct dump_options *d, const struc
 
 /* Writes the snapshots to f as the options say. Returns 0 or -1. */
 static int write_all(const struct snapshots *ss, const struct profile *prof,
-		     const struct dump_options *d, FILE *f)
+		     const struct dump_options *d, const struct py_async_tasks *tasks, FILE *f)
 {
-	struct out_options oo = { .line_numbers = !d->no_line_numbers, .pid = (int)d->pid };
+	struct out_options oo = { .line_numbers = !d->no_line_numbers, .pid = (int)d->pid,
+				  .tasks = d->async ? tasks : NULL };
 	if (d->json)
 		return out_dump_json_write(prof, ss->v, ss->n, d->subprocesses, &oo, f);
 	for (size_t i = 0; i < ss->n; i++)
 		if ((d->subprocesses && out_dump_process(prof, ss->v[i].pid, f) != 0) ||
 		    out_dump_text_write(prof, &ss->v[i], &oo, f) != 0)
 			return -1;
-	return 0;
+	if (d->async && out_dump_async_text(tasks, &oo, f) != 0)
+		return -1;
+	return fflush(f) == 0 ? 0 : -1;
 }
 
 int cmd_dump(int argc, char **argv)
@@ -233,6 +261,12 @@ int cmd_dump(int argc, char **argv)
 	stop_signals_install();
 	struct py_target pt;
 	cmd_check_pid(d.pid, d.has_abi ? &d.abi : NULL, d.subprocesses, &pt);
+	/* Before the process is touched: only 3.14's _asyncio says where its tasks are. */
+	if (d.async && (pt.version.major != 3 || pt.version.minor != 14)) {
+		warn("--async needs CPython 3.14 (its _asyncio debug offsets); process %d runs %d.%d",
+		     (int)d.pid, pt.version.major, pt.version.minor);
+		return 1;
+	}
 
 	struct out_sink sink;
 	rc = out_sink_open(&sink, d.output);
@@ -249,14 +283,15 @@ int cmd_dump(int argc, char **argv)
 	session_init(&session, &cfg, &prof, &stats);
 	session.native = d.native;
 	struct snapshots ss = { 0 };
+	struct py_async_tasks tasks = { 0 };
 	int status = 1;
 	if (!session_add(&session, d.pid, 0, 0)) {
 		warn("out of memory");
-	} else if ((rc = take_all(&session, &d, &pt, &ss)) == -EPERM) {
+	} else if ((rc = take_all(&session, &d, &pt, &ss, d.async ? &tasks : NULL)) == -EPERM) {
 		warn("cannot attach to %d: operation not permitted", (int)d.pid);
 	} else if (rc == 0) {
 		FILE *f = out_sink_stream(&sink);
-		status = !f || write_all(&ss, &prof, &d, f) != 0;
+		status = !f || write_all(&ss, &prof, &d, &tasks, f) != 0;
 		if (status)
 			warn("cannot write the dump%s%s%s: %s", d.output ? " to '" : "",
 			     d.output ? d.output : "", d.output ? "'" : "", strerror(errno));
@@ -271,6 +306,7 @@ int cmd_dump(int argc, char **argv)
 	for (size_t i = 0; i < ss.n; i++)
 		dump_snapshot_release(&ss.v[i]);
 	free(ss.v);
+	py_async_tasks_release(&tasks);
 	session_release(&session);
 	profile_release(&prof);
 	return status;

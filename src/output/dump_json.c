@@ -67,7 +67,8 @@ static int write_frames(const struct profile *p, const struct dump_snapshot *s,
 	return putc(']', f) == EOF ? -1 : 0;
 }
 
-static int write_process(const struct profile *p, const struct dump_snapshot *s, FILE *f)
+static int write_process(const struct profile *p, const struct dump_snapshot *s,
+			 const struct py_async_tasks *tasks, FILE *f)
 {
 	if (fprintf(f, "{\"pid\": %" PRIu32 ", \"python\": \"%d.%d\", \"threads\": [", s->pid,
 		    s->major, s->minor) < 0)
@@ -84,18 +85,21 @@ static int write_process(const struct profile *p, const struct dump_snapshot *s,
 		    write_frames(p, s, d, f) != 0 || putc('}', f) == EOF)
 			return -1;
 	}
-	return fputs("]}", f) == EOF ? -1 : 0;
+	if (putc(']', f) == EOF ||
+	    (tasks && (fputs(",\n \"asyncio\": ", f) == EOF || out_dump_async_json(tasks, f) != 0)))
+		return -1;
+	return putc('}', f) == EOF ? -1 : 0;
 }
 
 int out_dump_json_write(const struct profile *p, const struct dump_snapshot *s, size_t n,
 			int processes, const struct out_options *o, FILE *f)
 {
-	(void)o; /* -n is for the text: a JSON frame always has its line */
+	/* o->line_numbers is for the text: a JSON frame always has its line */
 	if (processes && fputs("{\"processes\": [", f) == EOF)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if ((i && fputs(",\n", f) == EOF) || (processes && i == 0 && putc('\n', f) == EOF) ||
-		    write_process(p, &s[i], f) != 0)
+		    write_process(p, &s[i], i == 0 ? o->tasks : NULL, f) != 0)
 			return -1;
 	if ((processes && fputs("]}", f) == EOF) || putc('\n', f) == EOF)
 		return -1;

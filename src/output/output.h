@@ -9,6 +9,8 @@
 
 struct profile;
 
+struct py_async_tasks;
+
 struct out_options {
 	int line_numbers; /* FILE:FUNCTION:LINE, or FILE:FUNCTION with -n */
 	int include_idle; /* write the "(idle) N" line; off with -x */
@@ -17,6 +19,9 @@ struct out_options {
 	int processes;    /* --subprocesses: root every stack at its process */
 	const char *title; /* what was profiled: "pyflame -p 123" or the command line */
 	int pid;           /* the target's PID, for formats that name processes */
+	/* pyflame dump --async: the asyncio tasks of the (one) process dumped, written after its
+	 * threads (dump_async.c); NULL without --async. */
+	const struct py_async_tasks *tasks;
 };
 
 /* Collapsed stacks, the text flamegraph.pl reads: one line per distinct stack, frames from

@@ -16,10 +16,7 @@ static int is_libpython(const char *base)
 	return strncmp(base, "libpython2", 10) == 0 || strncmp(base, "libpython3", 10) == 0;
 }
 
-/* Opens the file behind mapping m as the target sees it: through /proc/PID/map_files (works
- * when the file was deleted or lives in another mount namespace), then /proc/PID/root, then
- * the plain path. */
-static int open_mapped(pid_t pid, const struct proc_map *m, struct elf_file **out)
+int py_open_mapped(pid_t pid, const struct proc_map *m, struct elf_file **out)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid, m->start,
@@ -121,7 +118,7 @@ int py_discover(pid_t pid, const struct py_version *abi, struct py_target *out, 
 		if (!cand[c])
 			continue;
 		struct elf_file *f;
-		if (open_mapped(pid, cand[c], &f) != 0)
+		if (py_open_mapped(pid, cand[c], &f) != 0)
 			continue;
 		uint64_t probe;
 		int looks_python = elf_file_symbol(f, "PyCode_Type", &probe) == 0 ||

@@ -35,6 +35,14 @@ enum py_discover_error { /* util/errors.h: beyond every errno */
 int py_discover(pid_t pid, const struct py_version *abi, struct py_target *out, char *err,
 		size_t errlen);
 
+struct proc_map;
+struct elf_file;
+
+/* Opens the ELF file behind mapping m of pid as the target sees it: through /proc/PID/map_files
+ * (works when the file was deleted or lives in another mount namespace), then /proc/PID/root,
+ * then the plain path. Returns 0 and *out (elf_file_free), or a negative errno. */
+int py_open_mapped(pid_t pid, const struct proc_map *m, struct elf_file **out);
+
 /* Writes t as "key value" lines (image metadata), and reads it back. */
 int py_target_format(const struct py_target *t, char *buf, size_t cap);
 int py_target_parse(const char *text, struct py_target *out);

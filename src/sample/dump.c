@@ -10,6 +10,7 @@
 #include "proc/pause.h"
 #include "proc/procfs.h"
 #include "profile/profile.h"
+#include "python/asyncio.h"
 #include "python/code.h"
 #include "python/locals.h"
 #include "python/walker.h"
@@ -151,7 +152,15 @@ int sample_snapshot(struct proc_target *t, struct py_walker *w, struct profile *
 		if (d->stack != INTERN_NONE && describe_frames(out, w, prof, &sc, (size_t)nf, d) != 0)
 			d->n_frames = 0;
 	}
-	/* Names, lines and locals were read while stopped: a dump is one instant. */
+	if (rq->tasks) {
+		memset(rq->tasks, 0, sizeof *rq->tasks);
+		rq->async_err[0] = '\0';
+		if (nt >= 0 && rq->asyncio_debug &&
+		    py_asyncio_read(w, rq->asyncio_debug, rq->tasks, rq->async_err,
+				    rq->async_errlen) < 0)
+			py_async_tasks_release(rq->tasks);
+	}
+	/* Names, lines, locals and tasks were read while stopped: a dump is one instant. */
 	proc_resume_all(t, &pause);
 	rc = nt < 0 ? nt : (int)out->n_threads;
 out:

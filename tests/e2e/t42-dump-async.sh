@@ -1,0 +1,145 @@
+# t42-dump-async.sh: `pyflame dump --async` on CPython 3.14 (Debian sid's, from the sid root)
+# shows every asyncio task of tests/targets/async_tree.py by name, each with its exact coroutine
+# stack, nested as the tree of who awaits whom; the task/awaiter relations and the stacks are the ones
+# `python3.14 -m asyncio` reads (its _remote_debugging, run in the target's own mount namespace
+# and root, where the maps name its files as it sees them); --json says the same; and on any
+# other version --async is refused in one line before the process is touched.
+. "$(dirname "$0")/lib.sh"
+
+t=$TARGETS/async_tree.py
+checker=/usr/bin/python3 # Debian's, for the JSON checks
+
+# expected_tree: the text after "Asyncio tasks:", addresses left out.
+expected_tree() {
+	local park gather group inner middle outer main
+	park=$(line_of "$t" park) gather=$(line_of "$t" gather) group=$(line_of "$t" group)
+	inner=$(line_of "$t" inner) middle=$(line_of "$t" middle) outer=$(line_of "$t" outer)
+	main=$(line_of "$t" main)
+	local wait=/usr/lib/python3.14/asyncio/locks.py:Event.wait:213
+	local sleep=/usr/lib/python3.14/asyncio/tasks.py:sleep:716
+	cat <<EOF
+Task 'Task-1'
+  $t:main:$main
+  Task 'gatherer'
+    $t:gatherer:$gather
+    Task 'g1'
+      $wait
+      $t:park:$park
+    Task 'g2'
+      $wait
+      $t:park:$park
+    Task 'g3'
+      $wait
+      $t:park:$park
+  Task 'grouper'
+    $wait
+    $t:park:$park
+    $t:grouper:$group
+    Task 'tg1'
+      $wait
+      $t:park:$park
+    Task 'tg2'
+      $wait
+      $t:park:$park
+  Task 'outer'
+    $t:outer:$outer
+    Task 'middle'
+      $t:middle:$middle
+      Task 'inner'
+        $sleep
+        $t:inner:$inner
+EOF
+}
+
+# The relations as pairs "TASK <- AWAITER" (names) and each task's coroutine stack, innermost
+# first, as "TASK: FILE:FUNCTION:LINE ...", sorted: from pyflame's JSON...
+cat >"$WORK/pairs_json.py" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+tasks = doc["asyncio"]
+names = {t["address"]: t["name"] for t in tasks}
+for t in tasks:
+    assert set(t) == {"name", "address", "frames", "awaited_by"}, sorted(t)
+    for f in t["frames"]:
+        assert set(f) == {"file", "function", "line"} and isinstance(f["line"], int), f
+pairs = ["%s <- %s" % (t["name"], names.get(a, a)) for t in tasks for a in t["awaited_by"]]
+pairs += ["%s <- (none)" % t["name"] for t in tasks if not t["awaited_by"]]
+pairs += ["%s: %s" % (t["name"], " ".join("%s:%s:%d" % (f["file"], f["function"], f["line"])
+                                          for f in t["frames"])) for t in tasks]
+print("\n".join(sorted(pairs)))
+EOF
+# ...and from CPython's own reader, run in the sid root (the same as pstree's).
+cat >"$WORK/pairs_cpython.py" <<'EOF'
+import sys
+from asyncio.tools import _get_awaited_by_tasks
+pairs = []
+for th in _get_awaited_by_tasks(int(sys.argv[1])):
+    ids = {t.task_id: t.task_name for t in th.awaited_by}
+    for t in th.awaited_by:
+        pairs += ["%s <- %s" % (t.task_name, ids.get(a.task_name, a.task_name)) for a in t.awaited_by]
+        if not t.awaited_by:
+            pairs.append("%s <- (none)" % t.task_name)
+        frames = [f for c in t.coroutine_stack for f in c.call_stack]
+        pairs.append("%s: %s" % (t.task_name, " ".join("%s:%s:%d" % (f.filename, f.funcname,
+                                                                   f.lineno) for f in frames)))
+print("\n".join(sorted(pairs)))
+EOF
+
+label=sid-3.14
+if use_python "$label" "dump --async"; then
+	rm -f "$WORK/ready"
+	if start_target "$py" "$t"; then
+		timeout 60 "$PYFLAME" dump --async -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
+		expected_tree >"$WORK/want"
+		sed -n '/^Asyncio tasks:$/,$p' "$WORK/dump" | tail -n +2 |
+			sed -E 's/^( *Task .*) \(0x[0-9a-f]+\)$/\1/' >"$WORK/got"
+		if [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] && cmp -s "$WORK/want" "$WORK/got" &&
+			grep -q "^$TARGET_PID: MainThread" "$WORK/dump"; then
+			ok "dump --async $label: the threads, then all 11 tasks by name with their exact coroutine lines, in the tree of who awaits whom"
+		else
+			{ echo "exit $rc"; cat "$WORK/err"; diff "$WORK/want" "$WORK/got"; } |
+				not_ok "dump --async $label: tree"
+		fi
+		timeout 60 "$PYFLAME" dump --async --json -p "$TARGET_PID" >"$WORK/dump.json" 2>"$WORK/err"; rc=$?
+		if [ ! -x "$checker" ]; then
+			skip "dump --async --json $label: no $checker to read the JSON with"
+		elif [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] &&
+			"$checker" "$WORK/pairs_json.py" "$WORK/dump.json" >"$WORK/pairs_ours" 2>&1 &&
+			[ "$(wc -l <"$WORK/pairs_ours")" -eq 22 ]; then
+			ok "dump --async --json $label: valid JSON, an \"asyncio\" key with each task's name, address, frames and awaiters"
+		else
+			{ echo "exit $rc"; cat "$WORK/err" "$WORK/pairs_ours"; } | not_ok "dump --async --json $label"
+		fi
+		# CPython's reader must run where the target's maps name its files as the target
+		# sees them: in its mount namespace, with its root.
+		if nsenter -t "$TARGET_PID" -m -r /usr/bin/python3.14 "$WORK/pairs_cpython.py" \
+			"$TARGET_PID" >"$WORK/pairs_theirs" 2>"$WORK/err_theirs" &&
+			[ -s "$WORK/pairs_theirs" ]; then
+			if cmp -s "$WORK/pairs_ours" "$WORK/pairs_theirs"; then
+				ok "dump --async $label: every task/awaiter relation and every task's coroutine stack the same as python3.14 -m asyncio's"
+			else
+				diff "$WORK/pairs_theirs" "$WORK/pairs_ours" | not_ok "dump --async $label: relations differ from CPython's"
+			fi
+		else
+			cat "$WORK/err_theirs" | not_ok "dump --async $label: CPython's asyncio reader did not run in the target's namespace"
+		fi
+		stop_target
+	else
+		echo "not ok - dump --async $label: target did not start"
+	fi
+fi
+
+# Any other version: refused in one line, exit 1, before the process is touched.
+if pick_python "dump --async on 3.12" 3.12; then
+	start_target "$py" "$TARGETS/idle.py" && wait_main_sleeping ||
+		echo "not ok - dump --async 3.12: target did not start"
+	"$PYFLAME" dump --async -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	want="pyflame: --async needs CPython 3.14 (its _asyncio debug offsets); process $TARGET_PID runs 3.12"
+	if [ $rc -eq 1 ] && [ ! -s "$WORK/out" ] && [ "$(cat "$WORK/err")" = "$want" ] &&
+		[ "$(tracer_of "$TARGET_PID")" = 0 ] && [ "$(state_of "$TARGET_PID")" = S ]; then
+		ok "dump --async 3.12: refused in one line, exit 1, the process untouched"
+	else
+		{ echo "exit $rc"; cat "$WORK/out" "$WORK/err"; } | not_ok "dump --async 3.12"
+	fi
+	stop_target
+fi
