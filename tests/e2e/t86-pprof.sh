@@ -49,8 +49,10 @@ pprof_collapse() {
 			if (length(f) >= length(suf) && substr(f, length(f) - length(suf) + 1) == suf) { fl = rest; break }
 		}
 		file = fl; sub(/:-?[0-9]+$/, "", file); line = substr(fl, length(file) + 2)
+		# A frame with no line (0: the first instruction of a frozen module) has none in
+		# collapsed text either.
 		if (name == "(idle)" && file == "") frame[id] = "(idle)"
-		else if (lines) frame[id] = file ":" name ":" line
+		else if (lines && line + 0 > 0) frame[id] = file ":" name ":" line
 		else frame[id] = file ":" name
 	}
 	END {
