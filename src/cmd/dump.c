@@ -160,7 +160,7 @@ struct snapshots {
 /* Takes the snapshot of t into ss, and with --async its asyncio tasks into tasks. Returns 0,
  * -1 when t could not be read (said), or -EPERM. */
 static int take(struct snapshots *ss, struct session_target *t, const struct dump_options *d,
-		struct profile *prof, struct py_async_tasks *tasks)
+		struct profile *prof, struct async_tasks *tasks)
 {
 	if (grow_array((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v) != 0) {
 		warn("out of memory");
@@ -169,8 +169,8 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 	struct dump_request rq = { .native = t->native, .locals = d->locals, .cache = t->cache };
 	char err[256];
 	if (tasks) {
-		if (py_asyncio_find(t->proc.pid, &rq.asyncio_debug, err, sizeof err) != 0) {
-			warn("%s", err);
+		if (py_async_open(&t->walker, t->proc.pid, &rq.async, err, sizeof err) < 0) {
+			warn("cannot read the asyncio tasks of %d: %s", (int)t->proc.pid, err);
 			return -1;
 		}
 		rq.tasks = tasks;
@@ -179,6 +179,7 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 	}
 	struct dump_snapshot *s = &ss->v[ss->n];
 	int rc = sample_snapshot(&t->proc, &t->walker, prof, &rq, s);
+	py_async_close(rq.async);
 	if (rc < 0) {
 		dump_snapshot_release(s);
 		if (rc == -EPERM)
@@ -198,7 +199,7 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 /* Takes the snapshot of the -p process, or with -C of it and of every Python descendant
  * living now. Returns 0, -1 (said) or -EPERM. */
 static int take_all(struct session *s, const struct dump_options *d, const struct py_target *pt,
-		    struct snapshots *ss, struct py_async_tasks *tasks)
+		    struct snapshots *ss, struct async_tasks *tasks)
 {
 	char err[1024];
 	struct session_target *root = s->targets[0];
@@ -232,7 +233,7 @@ static int take_all(struct session *s, const struct dump_options *d, const struc
 
 /* Writes the snapshots to f as the options say. Returns 0 or -1. */
 static int write_all(const struct snapshots *ss, const struct profile *prof,
-		     const struct dump_options *d, const struct py_async_tasks *tasks, FILE *f)
+		     const struct dump_options *d, const struct async_tasks *tasks, FILE *f)
 {
 	struct out_options oo = { .line_numbers = !d->no_line_numbers, .pid = (int)d->pid,
 				  .tasks = d->async ? tasks : NULL };
@@ -261,9 +262,9 @@ int cmd_dump(int argc, char **argv)
 	stop_signals_install();
 	struct py_target pt;
 	cmd_check_pid(d.pid, d.has_abi ? &d.abi : NULL, d.subprocesses, &pt);
-	/* Before the process is touched: only 3.14's _asyncio says where its tasks are. */
-	if (d.async && (pt.version.major != 3 || pt.version.minor != 14)) {
-		warn("--async needs CPython 3.14 (its _asyncio debug offsets); process %d runs %d.%d",
+	/* Before the process is touched. */
+	if (d.async && !py_async_supported(pt.version.major, pt.version.minor)) {
+		warn("--async reads CPython %s; process %d runs %d.%d", py_async_versions,
 		     (int)d.pid, pt.version.major, pt.version.minor);
 		return 1;
 	}
@@ -283,7 +284,7 @@ int cmd_dump(int argc, char **argv)
 	session_init(&session, &cfg, &prof, &stats);
 	session.native = d.native;
 	struct snapshots ss = { 0 };
-	struct py_async_tasks tasks = { 0 };
+	struct async_tasks tasks = { 0 };
 	int status = 1;
 	if (!session_add(&session, d.pid, 0, 0)) {
 		warn("out of memory");
@@ -306,7 +307,7 @@ int cmd_dump(int argc, char **argv)
 	for (size_t i = 0; i < ss.n; i++)
 		dump_snapshot_release(&ss.v[i]);
 	free(ss.v);
-	py_async_tasks_release(&tasks);
+	async_tasks_release(&tasks);
 	session_release(&session);
 	profile_release(&prof);
 	return status;

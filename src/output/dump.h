@@ -9,7 +9,7 @@
 
 struct dump_snapshot;
 struct out_options;
-struct py_async_tasks;
+struct async_tasks;
 struct profile;
 
 /* s as -d writes it (out_dump_write), each Python frame followed by its locals, one a line
@@ -30,10 +30,10 @@ int out_dump_json_write(const struct profile *p, const struct dump_snapshot *s, 
  * one step more, as `python -m asyncio pstree` nests them. The roots are the tasks no listed
  * task awaits; a task awaited by several shows under each; a cycle is cut where it closes.
  * Returns 0 or -1 (write error). */
-int out_dump_async_text(const struct py_async_tasks *t, const struct out_options *o, FILE *f);
+int out_dump_async_text(const struct async_tasks *t, const struct out_options *o, FILE *f);
 
 /* t as a JSON array of {"name", "address" ("0x..."), "frames": [{"file", "function",
  * "line"}], innermost first, "awaited_by": ["0x...", ...]}. Returns 0 or -1. */
-int out_dump_async_json(const struct py_async_tasks *t, FILE *f);
+int out_dump_async_json(const struct async_tasks *t, FILE *f);
 
 #endif

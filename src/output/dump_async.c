@@ -5,13 +5,13 @@
 #include "output/dump.h"
 #include "output/json.h"
 #include "output/output.h"
-#include "python/asyncio.h"
+#include "profile/async_tasks.h"
 
 /* Deepest nesting printed: deeper trees (or a cycle) are cut with a line saying so. */
 #define TREE_MAX_DEPTH 256
 
 /* Whether task a is awaited by the task at addr. */
-static int awaited_by(const struct py_async_tasks *t, const struct py_async_task *a,
+static int awaited_by(const struct async_tasks *t, const struct async_task *a,
 		      uint64_t addr)
 {
 	for (size_t i = 0; i < a->n_awaiters; i++)
@@ -21,24 +21,24 @@ static int awaited_by(const struct py_async_tasks *t, const struct py_async_task
 }
 
 /* Whether some listed task awaits a. */
-static int has_parent(const struct py_async_tasks *t, const struct py_async_task *a)
+static int has_parent(const struct async_tasks *t, const struct async_task *a)
 {
 	for (size_t i = 0; i < a->n_awaiters; i++)
-		if (py_async_task_find(t, t->awaiters[a->first_awaiter + i]))
+		if (async_task_find(t, t->awaiters[a->first_awaiter + i]))
 			return 1;
 	return 0;
 }
 
 /* Writes task k at depth (path[0..depth) its ancestors), then the tasks it awaits. */
-static int write_task(const struct py_async_tasks *t, size_t k, size_t *path, size_t depth,
+static int write_task(const struct async_tasks *t, size_t k, size_t *path, size_t depth,
 		      const struct out_options *o, FILE *f)
 {
-	const struct py_async_task *a = &t->tasks[k];
+	const struct async_task *a = &t->tasks[k];
 	int pad = (int)depth * 2;
 	if (fprintf(f, "%*sTask '%s' (0x%" PRIx64 ")\n", pad, "", a->name, a->addr) < 0)
 		return -1;
 	for (size_t i = 0; i < a->n_frames; i++) {
-		const struct py_async_frame *fr = &t->frames[a->first_frame + i];
+		const struct async_frame *fr = &t->frames[a->first_frame + i];
 		if ((o->line_numbers ? fprintf(f, "%*s  %s:%s:%d\n", pad, "", fr->file, fr->func,
 					       fr->line)
 				     : fprintf(f, "%*s  %s:%s\n", pad, "", fr->file, fr->func)) < 0)
@@ -60,7 +60,7 @@ static int write_task(const struct py_async_tasks *t, size_t k, size_t *path, si
 	return 0;
 }
 
-int out_dump_async_text(const struct py_async_tasks *t, const struct out_options *o, FILE *f)
+int out_dump_async_text(const struct async_tasks *t, const struct out_options *o, FILE *f)
 {
 	if (fputs("\nAsyncio tasks:\n", f) == EOF)
 		return -1;
@@ -81,17 +81,17 @@ int out_dump_async_text(const struct py_async_tasks *t, const struct out_options
 	return 0;
 }
 
-int out_dump_async_json(const struct py_async_tasks *t, FILE *f)
+int out_dump_async_json(const struct async_tasks *t, FILE *f)
 {
 	if (putc('[', f) == EOF)
 		return -1;
 	for (size_t k = 0; k < t->n; k++) {
-		const struct py_async_task *a = &t->tasks[k];
+		const struct async_task *a = &t->tasks[k];
 		if (fprintf(f, "%s\n  {\"name\": ", k ? "," : "") < 0 || json_string(f, a->name) ||
 		    fprintf(f, ", \"address\": \"0x%" PRIx64 "\", \"frames\": [", a->addr) < 0)
 			return -1;
 		for (size_t i = 0; i < a->n_frames; i++) {
-			const struct py_async_frame *fr = &t->frames[a->first_frame + i];
+			const struct async_frame *fr = &t->frames[a->first_frame + i];
 			if (fputs(i ? ", {\"file\": " : "{\"file\": ", f) == EOF ||
 			    json_string(f, fr->file) || fputs(", \"function\": ", f) == EOF ||
 			    json_string(f, fr->func) ||

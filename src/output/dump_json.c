@@ -68,7 +68,7 @@ static int write_frames(const struct profile *p, const struct dump_snapshot *s,
 }
 
 static int write_process(const struct profile *p, const struct dump_snapshot *s,
-			 const struct py_async_tasks *tasks, FILE *f)
+			 const struct async_tasks *tasks, FILE *f)
 {
 	if (fprintf(f, "{\"pid\": %" PRIu32 ", \"python\": \"%d.%d\", \"threads\": [", s->pid,
 		    s->major, s->minor) < 0)

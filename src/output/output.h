@@ -9,7 +9,7 @@
 
 struct profile;
 
-struct py_async_tasks;
+struct async_tasks;
 
 struct out_options {
 	int line_numbers; /* FILE:FUNCTION:LINE, or FILE:FUNCTION with -n */
@@ -21,7 +21,7 @@ struct out_options {
 	int pid;           /* the target's PID, for formats that name processes */
 	/* pyflame dump --async: the asyncio tasks of the (one) process dumped, written after its
 	 * threads (dump_async.c); NULL without --async. */
-	const struct py_async_tasks *tasks;
+	const struct async_tasks *tasks;
 };
 
 /* Collapsed stacks, the text flamegraph.pl reads: one line per distinct stack, frames from

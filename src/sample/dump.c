@@ -155,10 +155,9 @@ int sample_snapshot(struct proc_target *t, struct py_walker *w, struct profile *
 	if (rq->tasks) {
 		memset(rq->tasks, 0, sizeof *rq->tasks);
 		rq->async_err[0] = '\0';
-		if (nt >= 0 && rq->asyncio_debug &&
-		    py_asyncio_read(w, rq->asyncio_debug, rq->tasks, rq->async_err,
-				    rq->async_errlen) < 0)
-			py_async_tasks_release(rq->tasks);
+		if (nt >= 0 && rq->async &&
+		    py_async_read_all(rq->async, rq->tasks, rq->async_err, rq->async_errlen) < 0)
+			async_tasks_release(rq->tasks);
 	}
 	/* Names, lines, locals and tasks were read while stopped: a dump is one instant. */
 	proc_resume_all(t, &pause);

@@ -14,7 +14,8 @@ struct py_walker;
 struct profile;
 struct native_unwinder;
 struct mem_reader;
-struct py_async_tasks;
+struct async_tasks;
+struct py_async;
 
 /* What a snapshot reads besides each thread's stack. */
 struct dump_request {
@@ -23,11 +24,11 @@ struct dump_request {
 	struct mem_reader *cache;       /* the walker's page cache (mem/cache.h), emptied once
 					 * the target stands still; NULL when it has none */
 	/* --async: when tasks is not NULL, the asyncio tasks (python/asyncio.h) are read into it
-	 * while the target stands still, through the .AsyncioDebug section at asyncio_debug (0:
-	 * _asyncio is not loaded, no tasks). A failure leaves them empty and says why in
-	 * async_err (async_errlen bytes; "" when they were read); the threads are kept. */
-	uint64_t asyncio_debug;
-	struct py_async_tasks *tasks;
+	 * while the target stands still, through async (NULL: asyncio is not loaded, no tasks).
+	 * A failure leaves them empty and says why in async_err (async_errlen bytes; "" when
+	 * they were read); the threads are kept. */
+	struct py_async *async;
+	struct async_tasks *tasks;
 	char *async_err;
 	size_t async_errlen;
 };

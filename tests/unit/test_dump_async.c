@@ -9,9 +9,9 @@
 #include "check.h"
 #include "output/dump.h"
 #include "output/output.h"
-#include "python/asyncio.h"
+#include "profile/async_tasks.h"
 
-static char *capture_text(const struct py_async_tasks *t, int lines)
+static char *capture_text(const struct async_tasks *t, int lines)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -23,7 +23,7 @@ static char *capture_text(const struct py_async_tasks *t, int lines)
 	return buf;
 }
 
-static char *capture_json(const struct py_async_tasks *t)
+static char *capture_json(const struct async_tasks *t)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -36,18 +36,18 @@ static char *capture_json(const struct py_async_tasks *t)
 
 /* Appends task NAME at addr with frames "f.py:FUNC:LINE" (funcs, innermost first) and the
  * awaiters given (0-terminated). */
-static void add(struct py_async_tasks *t, uint64_t addr, const char *name, const char *funcs[],
+static void add(struct async_tasks *t, uint64_t addr, const char *name, const char *funcs[],
 		const uint64_t *by)
 {
 	t->tasks = realloc(t->tasks, (t->n + 1) * sizeof *t->tasks);
-	struct py_async_task *a = &t->tasks[t->n++];
+	struct async_task *a = &t->tasks[t->n++];
 	memset(a, 0, sizeof *a);
 	a->addr = addr;
 	snprintf(a->name, sizeof a->name, "%s", name);
 	a->first_frame = t->n_frames;
 	for (size_t i = 0; funcs && funcs[i]; i++) {
 		t->frames = realloc(t->frames, (t->n_frames + 1) * sizeof *t->frames);
-		t->frames[t->n_frames++] = (struct py_async_frame){ strdup("f.py"), strdup(funcs[i]),
+		t->frames[t->n_frames++] = (struct async_frame){ strdup("f.py"), strdup(funcs[i]),
 								    (int)(10 + i) };
 		a->n_frames++;
 	}
@@ -61,7 +61,7 @@ static void add(struct py_async_tasks *t, uint64_t addr, const char *name, const
 
 static void test_tree(void)
 {
-	struct py_async_tasks t = { 0 };
+	struct async_tasks t = { 0 };
 	const char *leaf[] = { "wait", "park", NULL };
 	const char *top[] = { "main", NULL };
 	add(&t, 0x20, "a", leaf, (uint64_t[]){ 0x10, 0 });
@@ -102,12 +102,12 @@ static void test_tree(void)
 		      strcmp(got + strlen(got) - 3, "\n ]") == 0,
 	      "JSON list");
 	free(got);
-	py_async_tasks_release(&t);
+	async_tasks_release(&t);
 }
 
 static void test_ring_and_empty(void)
 {
-	struct py_async_tasks t = { 0 };
+	struct async_tasks t = { 0 };
 	char *got = capture_text(&t, 1);
 	CHECK_STR(got, "\nAsyncio tasks:\n  (none)\n", "no tasks");
 	free(got);
@@ -128,7 +128,7 @@ static void test_ring_and_empty(void)
 		  "      (awaits itself through the tasks above: cut here)\n",
 		  "a ring shown once round, then cut");
 	free(got);
-	py_async_tasks_release(&t);
+	async_tasks_release(&t);
 }
 
 int main(void)
