@@ -50,6 +50,11 @@ static const char usage_text[] =
 	"      --nonblocking      read the target without stopping it\n"
 	"      --native           add the native (C) frames of each stack: extensions,\n"
 	"                         libraries, the interpreter's built-ins\n"
+	"      --async            a thread running an asyncio task: its stack starts at the\n"
+	"                         task's name and the tasks awaiting it, not the event loop\n"
+	"                         (CPython 3.11 to 3.14)\n"
+	"      --idle-tasks       with --async, also every task waiting, each tick, its\n"
+	"                         stack ending in (waiting); -x leaves them out\n"
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
 	"      --flamechart       every sample in time order: a timestamp line (microseconds),\n"
 	"                         then its stack ending in ';' (with svg: a flame chart)\n"
@@ -94,6 +99,8 @@ static const char top_usage_text[] =
 	"      --threads          sample every thread, not only the one holding the GIL\n"
 	"      --nonblocking      read the target without stopping it\n"
 	"      --native           add the native (C) frames of each stack\n"
+	"      --async            rooted at asyncio tasks and their awaiters (3.11 to 3.14)\n"
+	"      --idle-tasks       with --async, waiting tasks too\n"
 	"      --batch=N          no screen: print N plain-text snapshots, one a second, and\n"
 	"                         exit (without it, top needs a terminal)\n"
 	"      --abi=VERSION      force the Python ABI (27, 36, 37, ... 314)\n"
@@ -197,7 +204,7 @@ __attribute__((format(printf, 3, 4))) static int usage_error(FILE *err, const st
 }
 
 enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES,
-       OPT_NATIVE, OPT_BATCH };
+       OPT_NATIVE, OPT_BATCH, OPT_ASYNC, OPT_IDLE_TASKS };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -214,6 +221,8 @@ static const struct option long_options[] = {
 	{ "thread-names", no_argument, NULL, OPT_THREAD_NAMES },
 	{ "nonblocking", no_argument, NULL, OPT_NONBLOCKING },
 	{ "native", no_argument, NULL, OPT_NATIVE },
+	{ "async", no_argument, NULL, OPT_ASYNC },
+	{ "idle-tasks", no_argument, NULL, OPT_IDLE_TASKS },
 	{ "abi", required_argument, NULL, OPT_ABI },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
@@ -238,6 +247,8 @@ static const struct option top_long_options[] = {
 	{ "threads", no_argument, NULL, OPT_THREADS },
 	{ "nonblocking", no_argument, NULL, OPT_NONBLOCKING },
 	{ "native", no_argument, NULL, OPT_NATIVE },
+	{ "async", no_argument, NULL, OPT_ASYNC },
+	{ "idle-tasks", no_argument, NULL, OPT_IDLE_TASKS },
 	{ "subprocesses", no_argument, NULL, 'C' },
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "abi", required_argument, NULL, OPT_ABI },
@@ -323,6 +334,12 @@ static int parse_flag(int c, char **argv, const struct flag_set *set, struct opt
 	case OPT_NATIVE:
 		o->native = 1;
 		break;
+	case OPT_ASYNC:
+		o->async = 1;
+		break;
+	case OPT_IDLE_TASKS:
+		o->idle_tasks = 1;
+		break;
 	case OPT_ABI:
 		if (options_abi(optarg, &o->abi, err) != 0)
 			return -1;
@@ -396,6 +413,20 @@ static int check_outputs(struct options *o, FILE *err)
 	if (o->subprocesses && o->record) {
 		fprintf(err, "pyflame: --record writes the memory of one process: it cannot be "
 			"used with --subprocesses\n");
+		return -1;
+	}
+	if (o->idle_tasks && !o->async) {
+		fprintf(err, "pyflame: --idle-tasks counts waiting asyncio tasks: it needs --async\n");
+		return -1;
+	}
+	/* A task's stack replaces the loop's frames that the native ones interleave with. */
+	if (o->async && o->native) {
+		fprintf(err, "pyflame: --async and --native cannot be used together\n");
+		return -1;
+	}
+	if (o->async && o->dump) {
+		fprintf(err, "pyflame: --async samples: use 'pyflame dump --async' for one look at "
+			"the tasks\n");
 		return -1;
 	}
 	/* A running thread's registers and stack move while they are read: no consistent

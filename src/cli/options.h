@@ -42,6 +42,8 @@ struct options {
 	int thread_names;   /* --thread-names: the thread's name as each stack's root frame */
 	int nonblocking;    /* --nonblocking: never stop the target */
 	int native;         /* --native: native frames merged with the Python ones */
+	int async;          /* --async: a running task's stack rooted at its await chain */
+	int idle_tasks;     /* --idle-tasks: waiting tasks counted too (with --async) */
 	int has_abi;        /* --abi given */
 	struct py_version abi;
 	const char *abi_arg; /* --abi as given, for messages */

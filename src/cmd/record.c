@@ -295,6 +295,8 @@ static struct sampler_config sampling_config(const struct options *o)
 		.once = bounded && o->seconds == 0,
 		.pause = !o->nonblocking,
 		.find_released = 1,
+		.async = o->async,
+		.idle_tasks = o->idle_tasks && !o->exclude_idle,
 	};
 }
 

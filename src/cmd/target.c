@@ -15,6 +15,7 @@
 #include "proc/spawn.h"
 #include "proc/target.h"
 #include "proc/tree.h"
+#include "python/asyncio.h"
 #include "python/discover.h"
 #include "python/offsets.h"
 #include "util/clock.h"
@@ -87,6 +88,10 @@ void cmd_target_check(const struct options *o, char *cmd_path, size_t cap,
 		return;
 	}
 	cmd_check_pid(o->pid, o->has_abi ? &o->abi : NULL, o->subprocesses, pt);
+	/* A -t command's version is known once it runs: the sampler says it then. */
+	if (o->async && !o->subprocesses && !py_async_supported(pt->version.major, pt->version.minor))
+		die("--async reads CPython %s; process %d runs %d.%d", py_async_versions,
+		    (int)o->pid, pt->version.major, pt->version.minor);
 }
 pid_t cmd_target_start(const struct options *o, const char *cmd_path, const int stdio[3])
 {

@@ -110,6 +110,8 @@ static struct sampler_config top_config(const struct options *o)
 		.thread_identity = 1,
 		.pause = !o->nonblocking,
 		.find_released = 1,
+		.async = o->async,
+		.idle_tasks = o->idle_tasks,
 	};
 }
 

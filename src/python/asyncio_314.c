@@ -74,9 +74,11 @@ struct impl {
 };
 
 /* Where process pid keeps its _asyncio module's .AsyncioDebug section (the module is a shared
- * object mapped in the process, or built into the executable): *addr, 0 when no mapped file
- * has one (asyncio was never imported). Returns 0, or -1 with a reason in err. */
-static int find_section(pid_t pid, uint64_t *addr, char *err, size_t errlen)
+ * object mapped in the process, or built into the interpreter's own file, binary): *addr, 0
+ * when no mapped file has one (asyncio was never imported). Only those files are opened, so
+ * that looking again while a program starts up costs a read of its maps. Returns 0, or -1
+ * with a reason in err. */
+static int find_section(pid_t pid, const char *binary, uint64_t *addr, char *err, size_t errlen)
 {
 	struct proc_maps maps;
 	*addr = 0;
@@ -87,14 +89,14 @@ static int find_section(pid_t pid, uint64_t *addr, char *err, size_t errlen)
 		return -1;
 	}
 	/* Each mapped file once (at its offset 0 mapping, whose start gives the load bias); the
-	 * _asyncio module is tried first, then every other file (a static build's executable). */
+	 * _asyncio module is tried first, then the interpreter's file. */
 	for (int pass = 0; pass < 2 && !*addr; pass++) {
 		for (size_t i = 0; i < maps.n && !*addr; i++) {
 			const struct proc_map *m = &maps.v[i];
 			if (m->path[0] != '/' || m->offset != 0)
 				continue;
 			int named = strncmp(proc_map_basename(m), "_asyncio.", 9) == 0;
-			if (named != (pass == 0))
+			if (pass == 0 ? !named : strcmp(m->path, binary) != 0)
 				continue;
 			struct elf_file *f;
 			if (py_open_mapped(pid, m, &f) != 0)
@@ -148,7 +150,7 @@ static int read_offsets(struct py_async *a, struct impl *im, uint64_t debug_addr
 static int open_314(struct py_async *a, pid_t pid, char *err, size_t errlen)
 {
 	uint64_t addr;
-	if (find_section(pid, &addr, err, errlen) != 0)
+	if (find_section(pid, a->w->target.binary, &addr, err, errlen) != 0)
 		return -1;
 	if (!addr)
 		return 1;

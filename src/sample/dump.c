@@ -146,7 +146,8 @@ int sample_snapshot(struct proc_target *t, struct py_walker *w, struct profile *
 			nat.n = native_unwind_stopped(native, d->tid, pcs, act, &nat.failed);
 		if (nf > 0)
 			d->stack = sample_resolve(w, prof, &lost, sc.frames, (size_t)nf,
-						  PROF_NO_THREAD, INTERN_NONE, native ? &nat : NULL,
+						  PROF_NO_THREAD, INTERN_NONE, NULL, 0,
+						  native ? &nat : NULL,
 						  &buf);
 		/* The frames' locals are read now, with the target still stopped. */
 		if (d->stack != INTERN_NONE && describe_frames(out, w, prof, &sc, (size_t)nf, d) != 0)

@@ -36,6 +36,7 @@ int scratch_init(struct scratch *s)
 	s->buf.call_end = calloc(PY_MAX_DEPTH, sizeof *s->buf.call_end);
 	s->frames_cap = 2 * PY_MAX_DEPTH;
 	s->frames = calloc(s->frames_cap, sizeof *s->frames);
+	async_stage_init(&s->async);
 	return s->threads && s->stacks && s->buf.ids && s->buf.call_end && s->frames ? 0 : -ENOMEM;
 }
 
@@ -52,6 +53,7 @@ void scratch_release(struct scratch *s)
 	thread_names_release(&s->names);
 	proc_pause_release(&s->pause);
 	ident_map_release(&s->idents);
+	async_stage_release(&s->async);
 }
 
 /* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
@@ -63,7 +65,8 @@ struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_
 
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
-			const struct sample_natives *nat, struct sample_buf *buf)
+			const uint32_t *root, size_t n_root, const struct sample_natives *nat,
+			struct sample_buf *buf)
 {
 	/* The Python frames named, innermost first, in the first PY_MAX_DEPTH ids; the stack
 	 * the profile keeps, outermost first, after them. */
@@ -90,6 +93,12 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 	}
 	if (!k)
 		return INTERN_NONE;
+	if (n_root > SAMPLE_ROOT_MAX)
+		n_root = SAMPLE_ROOT_MAX;
+	if (n_root) {
+		memcpy(out, root, n_root * sizeof *root);
+		out += n_root;
+	}
 	size_t m;
 	if (nat && nat->n) {
 		native_names_interpreter(nat->names, prof, w->target.binary);
@@ -101,7 +110,7 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 	}
 	if (innermost != INTERN_NONE)
 		out[m++] = innermost;
-	return profile_add_stack(prof, thread, out, m, 1);
+	return profile_add_stack(prof, thread, out - n_root, m + n_root, 1);
 }
 
 /* Whether a stack read without stopping the target still stands: the thread's innermost frame
@@ -231,6 +240,14 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		s->stacks[nstacks].name = -1;
 		s->stacks[nstacks].native_n = 0;
 		s->stacks[nstacks].holds_gil = th->holds_gil && !s->released;
+		s->stacks[nstacks].root.n = 0;
+		if (cfg->async) {
+			/* The task's frames only, under its chain of awaiters. */
+			size_t cut = async_stage_running(&s->async, th->tstate, s->frames + used,
+							 (size_t)n, &s->stacks[nstacks].root);
+			if (cut)
+				s->stacks[nstacks].n = n = (int)cut;
+		}
 		if (cfg->native && !checked) {
 			unwind_stack(cfg, s, th, s->holder == th->tstate ? s->held_tid : 0, nstacks);
 		} else if (cfg->native && s->released && proc_pause_thread(t, &s->pause,
@@ -287,14 +304,24 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 						       s->activation + s->stacks[i].native_start,
 						       s->stacks[i].native_n,
 						       s->stacks[i].native_failed };
+		const struct async_span *root = &s->stacks[i].root;
 		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
 					     s->stacks[i].n, thread,
 					     s->released ? released_frame(prof, s) : INTERN_NONE,
+					     root->n ? s->async.ids + root->start : NULL, root->n,
 					     nat.n ? &nat : NULL, &s->buf);
 		if (id != INTERN_NONE) {
 			profile_add_event(prof, time_us, id);
 			held |= s->stacks[i].holds_gil;
 		}
+	}
+	/* --idle-tasks: the tasks waiting, in counts only (they ran at no moment). */
+	for (size_t i = 0; i < s->async.n_waiting; i++) {
+		uint32_t thread = cfg->tag_threads || cfg->tag_process
+					  ? profile_thread(prof, (uint32_t)t->pid, 0, 0, "")
+					  : PROF_NO_THREAD;
+		profile_add_stack(prof, thread, s->async.ids + s->async.waiting[i].start,
+				  s->async.waiting[i].n, s->async.waiting_weight);
 	}
 	if (nstacks == 0 && lost == 0) {
 		prof->idle++;
@@ -336,6 +363,9 @@ static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		    struct profile *prof, struct sample_stats *st, struct scratch *s)
 {
+	/* Before the pause: finding asyncio reads files. */
+	if (cfg->async)
+		async_stage_begin(&s->async, w, prof, t->pid);
 	if (cfg->pause) {
 		int rc = pause_snapshot(t, w, cfg, s);
 		/* The kernel refuses to trace a process that is exiting (EPERM, not ESRCH): a
@@ -374,6 +404,9 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	if (!prof->start_us)
 		prof->start_us = time_us;
 	prof->end_us = time_us;
+	/* Code objects are checked anew from here (the --async stage names its frames while
+	 * the target stands still, check_codes the others). */
+	py_code_epoch(w);
 	int nt = threads_wanted(t, w, cfg, s);
 	uint64_t torn = prof->torn;
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
@@ -385,7 +418,8 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		prof->torn = torn;
 		nstacks = lost = 0;
 	}
-	py_code_epoch(w);
+	if (cfg->idle_tasks && nt >= 0)
+		async_stage_waiting(&s->async);
 	if (cfg->pause && !s->unpaused)
 		check_codes(w, s, nstacks);
 	if (cfg->pause && !s->unpaused) {

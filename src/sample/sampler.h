@@ -36,6 +36,9 @@ struct sampler_config {
 	struct mem_reader *fresh; /* a reader with no cache, to re-check stacks read without
 				   * pausing; NULL: the walker's own */
 	struct native_unwinder *native; /* --native: the target's unwinder, else NULL */
+	int async;        /* --async: stacks of threads running an asyncio task start at the
+			   * task's await chain (sample/async_stage.h) */
+	int idle_tasks;   /* --idle-tasks (and not -x): waiting tasks counted each tick */
 	struct progress *progress; /* the status line the record loops redraw, else NULL */
 };
 
@@ -88,16 +91,20 @@ struct sample_buf {
 	uint32_t *ids;
 	uint8_t *call_end;
 };
-#define SAMPLE_IDS_MAX (2 * PY_MAX_DEPTH + NATIVE_MAX_DEPTH + 2)
+/* Most frames put before a stack (--async: its task chain); more are left out. */
+#define SAMPLE_ROOT_MAX 4096
+#define SAMPLE_IDS_MAX (2 * PY_MAX_DEPTH + NATIVE_MAX_DEPTH + SAMPLE_ROOT_MAX + 2)
 
 /* Resolves one raw stack (innermost first, as read) into names and lines, merged with nat's
  * native frames when given (NULL or none: Python frames alone), and adds it to prof once,
- * outermost first, seen on thread (a profile thread id or PROF_NO_THREAD), with the frame id
+ * outermost first, after the n_root frame ids of root (its --async task chain; at most
+ * SAMPLE_ROOT_MAX), seen on thread (a profile thread id or PROF_NO_THREAD), with the frame id
  * innermost after the stack's own (INTERN_NONE: none). Frames CPython itself hides (3.11+ frames not yet started) are
  * left out. Returns the stack id, or INTERN_NONE when nothing is left or a code object could
  * not be read (counted in st->errors). */
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
-			const struct sample_natives *nat, struct sample_buf *buf);
+			const uint32_t *root, size_t n_root, const struct sample_natives *nat,
+			struct sample_buf *buf);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "proc/idents.h"
 #include "proc/pause.h"
+#include "sample/async_stage.h"
 #include "python/walker.h"
 #include "sample/sampler.h"
 #include "sample/thread_names.h"
@@ -44,7 +45,9 @@ struct scratch {
 		size_t native_start, native_n; /* its program counters in pcs (--native) */
 		int native_failed;             /* the native unwind ended early */
 		int holds_gil;                 /* its thread held the GIL */
+		struct async_span root;        /* --async: its task chain in async.ids */
 	} *stacks; /* PY_MAX_THREADS */
+	struct async_stage async; /* --async */
 	struct thread_names names;
 	struct sample_buf buf; /* sample_resolve's */
 	/* --native: the program counters of this tick's stacks (see stacks), innermost first */

@@ -1,0 +1,67 @@
+/* async_stage.h: --async, the sampler's asyncio stage. A thread that runs an asyncio task has
+ * its stack cut at the task's coroutine (the event loop's frames below it go) and rooted at
+ * the chain of tasks awaiting it: each task a frame named as the task, then its suspended
+ * coroutine frames, outermost task first. With --idle-tasks every waiting task that awaits no
+ * other task is counted too, each tick, its chain ending in "(waiting)".
+ *
+ * Chains are read while the target stands stopped and named at once (a sample's prefix is a
+ * few frames, mostly of code already read), so that what the target runs next cannot tear
+ * them. Private to src/sample/. */
+#ifndef PYFLAME_SAMPLE_ASYNC_STAGE_H
+#define PYFLAME_SAMPLE_ASYNC_STAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "python/asyncio.h"
+
+struct profile;
+struct py_walker;
+struct py_raw_frame;
+
+/* A run of frame ids in the stage's ids. */
+struct async_span {
+	size_t start, n;
+};
+
+struct async_stage {
+	struct py_async *a;   /* NULL until asyncio is found loaded */
+	uint64_t looked_ns;   /* when it was last looked for */
+	int given_up;         /* this process's tasks cannot be read: said once */
+	struct py_async_chain chain;
+	uint32_t *ids;        /* this tick's prefixes and waiting stacks, outermost first */
+	size_t n_ids, cap_ids;
+	struct async_span *waiting; /* this tick's waiting stacks, in ids */
+	size_t n_waiting, cap_waiting;
+	uint32_t waiting_frame; /* the "(waiting)" marker, INTERN_NONE: not yet */
+	uint64_t waiting_weight; /* the ticks each waiting stack of this tick stands for */
+	uint64_t waiting_ticks;  /* ticks since the waiting tasks were last read */
+	uint64_t waiting_next_ns; /* when they may be read again */
+	struct profile *prof;   /* where names are interned, for the callback */
+	struct py_walker *w;
+};
+
+void async_stage_init(struct async_stage *as);
+void async_stage_release(struct async_stage *as);
+
+/* At the start of a tick: forgets the last tick's ids and makes sure the tasks' reader is
+ * open, looking for asyncio again every 20 ms while the process has not loaded it. Returns 1
+ * when the tasks can be read this tick. */
+int async_stage_begin(struct async_stage *as, struct py_walker *w, struct profile *prof,
+		      pid_t pid);
+
+/* While the target stands stopped: the chain of the task running on thread state tstate, whose
+ * stack is frames[0 .. n) (innermost first). Returns how many of those frames are the task's
+ * (the stack is to be cut there; 0: no task runs, keep it whole), with *prefix its task chain's
+ * frame ids (outermost first) in as->ids. */
+size_t async_stage_running(struct async_stage *as, uint64_t tstate,
+			   const struct py_raw_frame *frames, size_t n, struct async_span *prefix);
+
+/* While the target stands stopped: every waiting task's stack into as->waiting, each standing
+ * for as->waiting_weight ticks. Reading a thousand tasks takes milliseconds, so they are read
+ * at most one twentieth of the time (a read that took 5 ms waits 100 ms before the next),
+ * and each stack read stands for the ticks since the last read. */
+void async_stage_waiting(struct async_stage *as);
+
+#endif
