@@ -1,0 +1,150 @@
+# t43-async.sh: --async of record and top on tests/targets/async_busy.py, on every interpreter
+# whose tasks pyflame reads: a sample of a running task is its own frames under the exact chain
+# of tasks awaiting it (Task-1 gathering crunch-a and crunch-b; outer -> middle -> leaf), never
+# the event loop's frames; --idle-tasks counts each parked task once per tick as its own
+# "(waiting)" stack and -x leaves them out; -p and top --batch see the same chains; and the
+# combinations that cannot work are refused in one line (older versions: one warning, then the
+# plain profile).
+. "$(dirname "$0")/lib.sh"
+
+t=$TARGETS/async_busy.py
+spin=$(line_of "$t" spin) crunch=$(line_of "$t" crunch) leaf=$(line_of "$t" leaf)
+middle=$(line_of "$t" middle) outer=$(line_of "$t" outer) gather=$(line_of "$t" gather)
+park=$(line_of "$t" park)
+main_root="Task-1;$t:main:$gather"
+leaf_root="$main_root;outer;$t:outer:$outer;middle;$t:middle:$middle;leaf;$t:leaf:"
+# The interpreters --async reads (python/asyncio.c's ops_for).
+ASYNC_PYTHONS=${PYFLAME_ASYNC_PYTHONS:-"sid-3.14"}
+
+# spinning FILE ROOT: samples of ROOT's task in spin(), at either line of its loop.
+spinning() {
+	echo $(($(count_of "$1" "$2;$t:spin:$spin") + $(count_of "$1" "$2;$t:spin:$((spin + 1))")))
+}
+
+# bad_roots FILE: the lines of a running task's code not under its exact task chain.
+bad_roots() {
+	grep -E "$t:(crunch|leaf):" "$1" | grep -v -F -e "$main_root;crunch-a;$t:crunch:" \
+		-e "$main_root;crunch-b;$t:crunch:" -e "$leaf_root" | grep -v ';(waiting) [0-9]*$'
+}
+
+for label in $ASYNC_PYTHONS; do
+	use_python "$label" "--async" || continue
+	# Where Event.wait parks, as this interpreter names it.
+	wait_frame=$("$py" -c 'import asyncio.locks as l, inspect
+src, first = inspect.getsourcelines(l.Event.wait)
+n = next(i for i, s in enumerate(src) if "await fut" in s)
+print("%s:Event.wait:%d" % (l.__file__, first + n))')
+
+	# record -t: every running task's sample rooted at its chain.
+	timeout 60 "$PYFLAME" --async -r 0.005 -o "$WORK/out" -t "$py" "$t" "$WORK/r1" 2 \
+		2>"$WORK/err"; rc=$?
+	a=$(spinning "$WORK/out" "$main_root;crunch-a;$t:crunch:$crunch")
+	b=$(spinning "$WORK/out" "$main_root;crunch-b;$t:crunch:$crunch")
+	l=$(spinning "$WORK/out" "$leaf_root$leaf")
+	bad=$(bad_roots "$WORK/out" | wc -l)
+	if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$a" -ge 20 ] && [ "$b" -ge 20 ] &&
+		[ "$l" -ge 20 ] && [ "$bad" -le 2 ]; then
+		ok "record --async $label: crunch-a $a, crunch-b $b, leaf $l samples under their exact task chains; $bad of the tasks' samples elsewhere (asyncio not found yet)"
+	else
+		{ echo "exit $rc a=$a b=$b leaf=$l bad=$bad"; cat "$WORK/err"; bad_roots "$WORK/out" | head -5
+		  sort -t' ' -k2 -n "$WORK/out" | tail -8; } | not_ok "record --async $label"
+	fi
+
+	# --idle-tasks: 100 parked tasks, each a (waiting) stack of its own counted each tick.
+	timeout 60 "$PYFLAME" --async --idle-tasks -o "$WORK/idle" -t "$py" "$t" "$WORK/r2" 2 100 \
+		2>"$WORK/err"; rc=$?
+	parked=0 low=
+	for i in $(seq 0 99); do
+		n=$(count_of "$WORK/idle" "idle-$i;$t:park:$park;$wait_frame;(waiting)")
+		if [ "$n" -ge 30 ]; then parked=$((parked + 1)); else low="$low idle-$i:$n"; fi
+	done
+	# No task awaited by another is a leaf: Task-1, outer and middle wait only inside others.
+	others=$(grep -F ';(waiting) ' "$WORK/idle" | grep -v -E "^idle-[0-9]+;" |
+		grep -v -E "^Task-1;$t:main:$gather;(crunch-a|crunch-b|outer;.*;leaf|ready);" | wc -l)
+	a=$(spinning "$WORK/idle" "$main_root;crunch-a;$t:crunch:$crunch")
+	if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ $parked -eq 100 ] && [ "$others" -eq 0 ] &&
+		[ "$a" -ge 10 ]; then
+		ok "record --async --idle-tasks $label: each of the 100 parked tasks a (waiting) stack at $t:park:$park under $wait_frame, counted 30+ times; no awaited task counted as a leaf; the running ones as before"
+	else
+		{ echo "exit $rc parked=$parked others=$others a=$a low:$low"; cat "$WORK/err"
+		  grep -F ';(waiting) ' "$WORK/idle" | grep -v '^idle-' | head -5; } |
+			not_ok "record --async --idle-tasks $label"
+	fi
+
+	# -x leaves out the waiting tasks with the idle line.
+	timeout 60 "$PYFLAME" --async --idle-tasks -x -o "$WORK/x" -t "$py" "$t" "$WORK/r3" 1 20 \
+		2>"$WORK/err"; rc=$?
+	if [ $rc -eq 0 ] && no_errors "$WORK/err" && ! grep -q -E '(\(waiting\)|\(idle\)) [0-9]+$' "$WORK/x" &&
+		[ "$(spinning "$WORK/x" "$main_root;crunch-a;$t:crunch:$crunch")" -ge 5 ]; then
+		ok "record --async --idle-tasks -x $label: no (waiting) nor (idle) line, the running tasks kept"
+	else
+		{ echo "exit $rc"; cat "$WORK/err"; grep -E '\((waiting|idle)\)' "$WORK/x" | head -3; } |
+			not_ok "record --async --idle-tasks -x $label"
+	fi
+
+	# -p and top --batch on a running process.
+	if start_target "$py" "$t" 30; then
+		timeout 60 "$PYFLAME" --async -s 1 -p "$TARGET_PID" >"$WORK/p" 2>"$WORK/err"; rc=$?
+		l=$(spinning "$WORK/p" "$leaf_root$leaf")
+		bad=$(bad_roots "$WORK/p" | wc -l)
+		if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$l" -ge 10 ] && [ "$bad" -eq 0 ]; then
+			ok "record --async -p $label: leaf $l samples under Task-1, outer, middle; none elsewhere"
+		else
+			{ echo "exit $rc leaf=$l bad=$bad"; cat "$WORK/err"; bad_roots "$WORK/p" | head -3; } |
+				not_ok "record --async -p $label"
+		fi
+		timeout 60 "$PYFLAME" top --async --batch 2 -p "$TARGET_PID" >"$WORK/top" 2>"$WORK/err"; rc=$?
+		# The second look's rows: each task a row of its own, Task-1 under nearly everything.
+		sed -n '/^pyflame top/h; /^pyflame top/!H; ${x;p}' "$WORK/top" >"$WORK/top2"
+		task1=$(awk '$NF == "Task-1" {sub(/%/, "", $2); print int($2)}' "$WORK/top2")
+		rows=$(grep -c -E ' (crunch-a|crunch-b|outer|middle|leaf)$' "$WORK/top2")
+		if [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] && [ "${task1:-0}" -ge 80 ] && [ "$rows" -eq 5 ]; then
+			ok "top --async --batch $label: Task-1 in ${task1}% of the stacks (%Total), a row for each of crunch-a, crunch-b, outer, middle, leaf"
+		else
+			{ echo "exit $rc task1=$task1 rows=$rows"; cat "$WORK/err" "$WORK/top2"; } |
+				not_ok "top --async --batch $label"
+		fi
+		stop_target
+	else
+		echo "not ok - --async $label: target did not start"
+	fi
+done
+
+# What cannot work is refused in one line, exit 1, before anything is touched.
+refused() { # WHAT WANT ARGS...
+	local what=$1 want=$2; shift 2
+	"$PYFLAME" "$@" >"$WORK/out" 2>"$WORK/err"; local rc=$?
+	if [ $rc -eq 1 ] && [ ! -s "$WORK/out" ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] &&
+		grep -q -E "^pyflame: $want" "$WORK/err"; then
+		ok "$what: refused in one line, exit 1"
+	else
+		{ echo "exit $rc"; cat "$WORK/err"; } | not_ok "$what"
+	fi
+}
+refused "--idle-tasks without --async" "--idle-tasks counts waiting asyncio tasks: it needs --async" \
+	--idle-tasks -p 1
+refused "--async --native" "--async and --native cannot be used together" --async --native -p 1
+refused "-d --async" "--async samples: use 'pyflame dump --async'" -d --async -p 1
+
+if pick_python "--async on a version it does not read" 3.10; then
+	start_target "$py" "$TARGETS/idle.py" && wait_main_sleeping ||
+		echo "not ok - --async 3.10: target did not start"
+	refused "--async -p of 3.10" "--async reads CPython [0-9.]+( to [0-9.]+)?; process $TARGET_PID runs 3.10" \
+		--async -s 0.2 -p "$TARGET_PID"
+	if [ "$(tracer_of "$TARGET_PID")" = 0 ] && [ "$(state_of "$TARGET_PID")" = S ]; then
+		ok "--async -p of 3.10: the process untouched"
+	else
+		echo "not ok - --async -p of 3.10: the process was left traced or stopped"
+	fi
+	stop_target
+	# A -t command's version is known once it runs: one warning, then the plain profile.
+	timeout 60 "$PYFLAME" --async -o "$WORK/out" -t "$py" "$TARGETS/busy.py" "$WORK/r4" 0.5 \
+		2>"$WORK/err"; rc=$?
+	if [ $rc -eq 0 ] && [ "$(grep -c -v -E '^pyflame: ([0-9]+ of [0-9]+ ticks missed: |the target was stopped )' "$WORK/err")" -eq 1 ] &&
+		grep -q -E "^pyflame: process [0-9]+: --async: asyncio tasks are read on CPython [0-9. to]+ only; its stacks are sampled without it$" "$WORK/err" &&
+		[ "$(total_count "$WORK/out")" -ge 10 ]; then
+		ok "--async -t of 3.10: said once, then sampled without it"
+	else
+		{ echo "exit $rc"; cat "$WORK/err"; head -3 "$WORK/out"; } | not_ok "--async -t of 3.10"
+	fi
+fi
