@@ -129,6 +129,12 @@ uint32_t profile_add_stack(struct profile *p, uint32_t thread, const uint32_t *f
 	return id;
 }
 
+void profile_count(struct profile *p, uint32_t stack, uint64_t count)
+{
+	if (stack < p->stacks.n && stack < p->counts_cap)
+		p->counts[stack] += count;
+}
+
 int profile_add_event(struct profile *p, uint64_t time_us, uint32_t stack)
 {
 	if (!p->keep_timeline)

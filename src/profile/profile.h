@@ -95,6 +95,9 @@ size_t profile_process_count(const struct profile *p);
 uint32_t profile_add_stack(struct profile *p, uint32_t thread, const uint32_t *frames, size_t n,
 			   uint64_t count);
 
+/* Adds count to the stack of id stack (as profile_add_stack returned it). */
+void profile_count(struct profile *p, uint32_t stack, uint64_t count);
+
 /* Records that a sample at time_us saw stack (INTERN_NONE: idle), when keep_timeline is set.
  * Returns 0 or -1 (no memory; the event is dropped). */
 int profile_add_event(struct profile *p, uint64_t time_us, uint32_t stack);

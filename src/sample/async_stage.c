@@ -27,6 +27,7 @@ void async_stage_release(struct async_stage *as)
 	py_async_chain_release(&as->chain);
 	free(as->ids);
 	free(as->waiting);
+	free(as->held);
 	async_stage_init(as);
 }
 
@@ -34,6 +35,7 @@ int async_stage_begin(struct async_stage *as, struct py_walker *w, struct profil
 		      pid_t pid)
 {
 	as->n_ids = as->n_waiting = 0;
+	as->waiting_read = 0;
 	as->prof = prof;
 	as->w = w;
 	if (as->a)
@@ -125,16 +127,31 @@ static void add_waiting(const struct py_async_chain *c, void *arg)
 }
 
 /* The waiting tasks are read at most 1 / WAITING_SHARE of the time. */
-#define WAITING_SHARE 20
+#define WAITING_SHARE 50
 
 void async_stage_waiting(struct async_stage *as)
 {
-	as->waiting_ticks++;
 	uint64_t now = clock_now_ns();
 	if (!as->a || now < as->waiting_next_ns)
 		return;
-	as->waiting_weight = as->waiting_ticks;
-	as->waiting_ticks = 0;
-	py_async_waiting(as->a, &as->chain, add_waiting, as);
+	as->waiting_read = py_async_waiting(as->a, &as->chain, add_waiting, as) >= 0;
 	as->waiting_next_ns = now + WAITING_SHARE * (clock_now_ns() - now);
+}
+
+void async_stage_count(struct async_stage *as, struct profile *prof, uint32_t thread)
+{
+	if (!as->waiting_read) {
+		for (size_t i = 0; i < as->n_held; i++)
+			profile_count(prof, as->held[i], 1);
+		return;
+	}
+	as->n_held = 0;
+	if (grow_array((void **)&as->held, &as->cap_held, as->n_waiting, sizeof *as->held) != 0)
+		return;
+	for (size_t i = 0; i < as->n_waiting; i++) {
+		uint32_t id = profile_add_stack(prof, thread, as->ids + as->waiting[i].start,
+						as->waiting[i].n, 1);
+		if (id != INTERN_NONE)
+			as->held[as->n_held++] = id;
+	}
 }

@@ -35,9 +35,10 @@ struct async_stage {
 	struct async_span *waiting; /* this tick's waiting stacks, in ids */
 	size_t n_waiting, cap_waiting;
 	uint32_t waiting_frame; /* the "(waiting)" marker, INTERN_NONE: not yet */
-	uint64_t waiting_weight; /* the ticks each waiting stack of this tick stands for */
-	uint64_t waiting_ticks;  /* ticks since the waiting tasks were last read */
+	int waiting_read;         /* this tick read them (as->waiting), else held stands */
 	uint64_t waiting_next_ns; /* when they may be read again */
+	uint32_t *held;           /* the profile's stacks of the last reading */
+	size_t n_held, cap_held;
 	struct profile *prof;   /* where names are interned, for the callback */
 	struct py_walker *w;
 };
@@ -58,10 +59,14 @@ int async_stage_begin(struct async_stage *as, struct py_walker *w, struct profil
 size_t async_stage_running(struct async_stage *as, uint64_t tstate,
 			   const struct py_raw_frame *frames, size_t n, struct async_span *prefix);
 
-/* While the target stands stopped: every waiting task's stack into as->waiting, each standing
- * for as->waiting_weight ticks. Reading a thousand tasks takes milliseconds, so they are read
- * at most one twentieth of the time (a read that took 5 ms waits 100 ms before the next),
- * and each stack read stands for the ticks since the last read. */
+/* While the target stands stopped: every waiting task's stack into as->waiting. Reading a
+ * thousand tasks takes milliseconds, so they are read at most a fiftieth of the time (a read
+ * that took 2 ms waits 100 ms before the next): a tick that does not read them (waiting_read
+ * 0) counts what the last reading saw again (async_stage_count). */
 void async_stage_waiting(struct async_stage *as);
+
+/* Once the target runs again: counts this tick's waiting tasks in prof, on thread (a profile
+ * thread id or PROF_NO_THREAD): those just read, or those the last reading saw. */
+void async_stage_count(struct async_stage *as, struct profile *prof, uint32_t thread);
 
 #endif

@@ -316,13 +316,11 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 		}
 	}
 	/* --idle-tasks: the tasks waiting, in counts only (they ran at no moment). */
-	for (size_t i = 0; i < s->async.n_waiting; i++) {
-		uint32_t thread = cfg->tag_threads || cfg->tag_process
+	if (cfg->idle_tasks)
+		async_stage_count(&s->async, prof,
+				  cfg->tag_threads || cfg->tag_process
 					  ? profile_thread(prof, (uint32_t)t->pid, 0, 0, "")
-					  : PROF_NO_THREAD;
-		profile_add_stack(prof, thread, s->async.ids + s->async.waiting[i].start,
-				  s->async.waiting[i].n, s->async.waiting_weight);
-	}
+					  : PROF_NO_THREAD);
 	if (nstacks == 0 && lost == 0) {
 		prof->idle++;
 		profile_add_event(prof, time_us, INTERN_NONE);
