@@ -1,4 +1,5 @@
-/* test_offsets.c: the generated layout table (src/python/offsets_table.c) is whole and sane.
+/* test_offsets.c: the generated layout tables (src/python/offsets_table.c, and asyncio_table.c
+ * for 3.11-3.13's Task and Future) are whole and sane.
  *
  * The values themselves come from offsetof() probes, so this test does not re-derive them. It
  * checks what a generator or header mistake would break: one row per probed version, sorted, found
@@ -7,6 +8,7 @@
  * values recorded from live interpreters, as a tie to reality.
  */
 #include "check.h"
+#include "python/asyncio_table.h"
 #include "python/offsets.h"
 
 #include <stddef.h>
@@ -436,6 +438,38 @@ static void test_known_values(void)
 	}
 }
 
+/* asyncio_table.c (tools/gen-asyncio-offsets): one row for each of 3.11, 3.12 and 3.13, every
+ * field a pointer-aligned offset inside its object past the object header, the state an int
+ * inside the future, and the values measured when it was made (docs/CPYTHON.md §8). */
+static void test_asyncio_table(void)
+{
+	char what[128];
+	CHECK_INT(py_async_layout_table_len, 3, "asyncio: one row each for 3.11, 3.12, 3.13");
+	for (int minor = 11; minor <= 13; minor++) {
+		const struct py_async_layout *l = py_async_layout_find(3, minor);
+		snprintf(what, sizeof what, "asyncio 3.%d: a row, its fields inside Task and Future",
+			 minor);
+		CHECK(l && l->minor == minor && l->future_size > 16 && l->task_size > l->future_size &&
+			      l->fut_loop >= 16 && l->fut_loop % 8 == 0 &&
+			      l->fut_callback0 % 8 == 0 && l->fut_callback0 + 8 <= l->future_size &&
+			      l->fut_callbacks % 8 == 0 && l->fut_callbacks + 8 <= l->future_size &&
+			      l->fut_result % 8 == 0 && l->fut_result + 8 <= l->future_size &&
+			      l->fut_state % 4 == 0 && l->fut_state + 4 <= l->future_size &&
+			      l->task_coro >= l->future_size && l->task_coro + 8 <= l->task_size &&
+			      l->task_name >= l->future_size && l->task_name + 8 <= l->task_size &&
+			      l->fut_state_pending == 0,
+		      what);
+	}
+	const struct py_async_layout *l = py_async_layout_find(3, 13);
+	CHECK(l && l->fut_state == 96 && l->task_coro == 120 && l->task_name == 128,
+	      "asyncio 3.13: fut_state 96, task_coro 120, task_name 128 (measured)");
+	l = py_async_layout_find(3, 11);
+	CHECK(l && l->fut_state == 88 && l->task_coro == 136 && l->task_name == 144,
+	      "asyncio 3.11: fut_state 88, task_coro 136, task_name 144 (measured)");
+	CHECK(py_async_layout_find(3, 10) == NULL && py_async_layout_find(3, 14) == NULL,
+	      "asyncio: no row for 3.10 or 3.14 (3.14 publishes its own offsets)");
+}
+
 int main(void)
 {
 	test_spans_cover_struct();
@@ -444,5 +478,6 @@ int main(void)
 	test_probed_version_matches();
 	test_presence();
 	test_known_values();
+	test_asyncio_table();
 	return check_exit();
 }
