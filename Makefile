@@ -2,7 +2,8 @@
 #   make            build/pyflame (gcc by default; CC=clang works the same)
 #   make check      every test: unit and replay tests (plain, and again under ASan+UBSan built
 #                   with clang), then the end-to-end tests under every installed interpreter
-#   make offsets    regenerate src/python/offsets_table.c from the installed Pythons' headers
+#   make offsets    regenerate src/python/offsets_table.c from the installed Pythons' headers,
+#                   and src/python/asyncio_table.c from their live Task and Future (3.11-3.13)
 #   make fuzz       libFuzzer over the walker (FUZZ_SECONDS); make fuzz-native, over the
 #                   native unwinder
 #   make bench      the overhead benchmark (not part of check)
@@ -117,6 +118,8 @@ check: build/pyflame build/san/pyflame $(UNIT_BIN) $(SAN_BIN)
 offsets:
 	tools/gen-offsets > src/python/offsets_table.c.new
 	mv src/python/offsets_table.c.new src/python/offsets_table.c
+	tools/gen-asyncio-offsets > src/python/asyncio_table.c.new
+	mv src/python/asyncio_table.c.new src/python/asyncio_table.c
 
 bench: build/pyflame
 	bench/run

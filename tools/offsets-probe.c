@@ -50,6 +50,9 @@
 #include "pycore_dict.h"   /* 3.11+: PyDictKeysObject, PyDictUnicodeEntry, PyDictValues */
 #include "pycore_object.h" /* 3.11+: where a managed dict sits (MANAGED_DICT_OFFSET...) */
 #include "pycore_code.h"   /* 3.11+: the CO_FAST_* kinds of co_localspluskinds */
+#if PY_VERSION_HEX < 0x030d0000
+#include "opcode.h" /* 3.11-3.12: RESUME and its copies (Python.h does not include it) */
+#endif
 #endif
 
 #include <stddef.h> /* offsetof: older Python.h do not pull it in */
@@ -58,6 +61,8 @@
 
 /* A field the version lacks. */
 #define ABSENT (-1L)
+/* A frame state the version lacks (-1 is a state: offsets.h's PY_FRAME_STATE_ABSENT). */
+#define PROBE_STATE_ABSENT (-2147483647L - 1)
 
 static void put(const char *name, long value)
 {
@@ -550,6 +555,55 @@ int main(void)
 	put("unicode27_str", ABSENT);
 	put("unicode27_unit_size", ABSENT);
 #endif
+
+	/* asyncio (3.11-3.13, python/asyncio_311.c): a coroutine's embedded frame and state, the
+	 * frame's value stack, how a suspended frame tells an await from a plain yield, and the
+	 * objects a done callback is made of. 3.14 reads the coroutine fields from its own
+	 * _Py_DebugOffsets (asyncio_314.c), and its frame keeps a stack pointer, not a stacktop. */
+#if PY_VERSION_HEX >= 0x030b0000 && PY_VERSION_HEX < 0x030e0000
+	put("gen_iframe", offsetof(PyGenObject, gi_iframe));
+	put("gen_frame_state", offsetof(PyGenObject, gi_frame_state));
+	put("iframe_stacktop", offsetof(_PyInterpreterFrame, stacktop));
+	put("frame_state_created", FRAME_CREATED);
+	put("frame_state_suspended", FRAME_SUSPENDED);
+#if PY_VERSION_HEX >= 0x030d0000
+	put("frame_state_suspended_yield_from", FRAME_SUSPENDED_YIELD_FROM);
+#else
+	put("frame_state_suspended_yield_from", PROBE_STATE_ABSENT);
+#endif
+	put("frame_state_executing", FRAME_EXECUTING);
+#else
+	put("gen_iframe", ABSENT);
+	put("gen_frame_state", ABSENT);
+	put("iframe_stacktop", ABSENT);
+	put("frame_state_created", PROBE_STATE_ABSENT);
+	put("frame_state_suspended", PROBE_STATE_ABSENT);
+	put("frame_state_suspended_yield_from", PROBE_STATE_ABSENT);
+	put("frame_state_executing", PROBE_STATE_ABSENT);
+#endif
+	/* 3.11 and 3.12 tell a suspended await by the instruction after the frame's prev_instr:
+	 * RESUME (or a specialized or instrumented copy) with oparg 2 or 3 (Objects/genobject.c,
+	 * _PyGen_yf); 3.13 by FRAME_SUSPENDED_YIELD_FROM. */
+#if PY_VERSION_HEX >= 0x030b0000 && PY_VERSION_HEX < 0x030d0000
+	put("opcode_resume", RESUME);
+#if PY_VERSION_HEX < 0x030c0000
+	put("opcode_resume_quick", RESUME_QUICK);
+	put("opcode_instrumented_resume", ABSENT);
+#else
+	put("opcode_resume_quick", ABSENT);
+	put("opcode_instrumented_resume", INSTRUMENTED_RESUME);
+#endif
+#else
+	put("opcode_resume", ABSENT);
+	put("opcode_resume_quick", ABSENT);
+	put("opcode_instrumented_resume", ABSENT);
+#endif
+	put("type_base", offsetof(PyTypeObject, tp_base));
+	put("cfunc_self", offsetof(PyCFunctionObject, m_self));
+	put("method_func", offsetof(PyMethodObject, im_func));
+	put("method_self", offsetof(PyMethodObject, im_self));
+	put("func_closure", offsetof(PyFunctionObject, func_closure));
+	put("weakref_object", offsetof(PyWeakReference, wr_object));
 
 	/* 3.13+: where each value sits inside _Py_DebugOffsets, so the target's own copy can
 	 * replace the table's values at run time. */

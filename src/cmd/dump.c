@@ -42,7 +42,7 @@ void cmd_dump_usage(FILE *f)
 	      "                         the program's code)\n"
 	      "      --json             one JSON document instead of text (see 'man pyflame')\n"
 	      "      --async            after the threads, every asyncio task as a tree of who\n"
-	      "                         awaits whom, each with its coroutine stack (3.14)\n"
+	      "                         awaits whom, each with its coroutine stack (3.11+)\n"
 	      "  -C, --subprocesses     its Python descendants too, each under a line\n"
 	      "                         'Process PID (COMMAND LINE):'\n"
 	      "      --native           with the native (C) frames\n"

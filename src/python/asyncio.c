@@ -15,12 +15,14 @@
 #include "python/walker.h"
 #include "util/grow.h"
 
-const char py_async_versions[] = "3.14";
+const char py_async_versions[] = "3.11 to 3.14";
 
 static const struct py_async_ops *ops_for(int major, int minor)
 {
 	if (major == 3 && minor == 14)
 		return &py_async_ops_314;
+	if (major == 3 && minor >= 11 && minor <= 13)
+		return &py_async_ops_311;
 	return NULL;
 }
 
@@ -138,7 +140,33 @@ static void reverse(struct py_raw_frame *f, size_t n)
 	}
 }
 
-/* One task of a dump into o: its name, its frames named (innermost first), who awaits it. */
+/* Most futures looked through between a task and the task awaiting it: gather's
+ * _GatheringFuture is one, a gather inside a shield two; real chains are that short. */
+#define LOOK_THROUGH_MAX 4
+
+/* Adds the tasks awaiting obj to out (*k of max, no repeats): the tasks among its awaiters,
+ * and those awaiting the futures among them, looked through up to depth levels. */
+static void add_awaiting_tasks(struct py_async *a, uint64_t obj, uint64_t *out, int *k,
+			       int max, int depth)
+{
+	uint64_t by[PY_ASYNC_MAX_AWAITERS];
+	int n = a->ops->awaiters(a, obj, by, PY_ASYNC_MAX_AWAITERS);
+	for (int i = 0; i < n && *k < max; i++) {
+		if (!a->ops->is_task(a, by[i])) {
+			if (depth > 1)
+				add_awaiting_tasks(a, by[i], out, k, max, depth - 1);
+			continue;
+		}
+		int seen = 0;
+		for (int j = 0; j < *k && !seen; j++)
+			seen = out[j] == by[i];
+		if (!seen)
+			out[(*k)++] = by[i];
+	}
+}
+
+/* One task of a dump into o: its name, its frames named (innermost first), the tasks that
+ * await it (through the futures between, such as a gather's). */
 static int dump_task(struct py_async *a, uint64_t task, struct async_tasks *o,
 		     struct py_raw_frame **raw, size_t *cap)
 {
@@ -160,7 +188,8 @@ static int dump_task(struct py_async *a, uint64_t task, struct async_tasks *o,
 			return -1;
 	}
 	t->n_frames = o->n_frames - t->first_frame;
-	int k = a->ops->awaiters(a, task, a->keys, PY_ASYNC_MAX_AWAITERS);
+	int k = 0;
+	add_awaiting_tasks(a, task, a->keys, &k, PY_ASYNC_MAX_AWAITERS, LOOK_THROUGH_MAX + 1);
 	if (grow_array((void **)&o->awaiters, &o->cap_awaiters, o->n_awaiters + (size_t)k,
 		       sizeof *o->awaiters))
 		return -1;
@@ -170,6 +199,13 @@ static int dump_task(struct py_async *a, uint64_t task, struct async_tasks *o,
 	t->n_awaiters = (size_t)k;
 	o->n++;
 	return 0;
+}
+
+static int cmp_task_name(const void *x, const void *y)
+{
+	const struct async_task *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : (a->addr > b->addr) - (a->addr < b->addr);
 }
 
 int py_async_read_all(struct py_async *a, struct async_tasks *out, char *err, size_t errlen)
@@ -189,6 +225,9 @@ int py_async_read_all(struct py_async *a, struct async_tasks *out, char *err, si
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
+	/* Tasks kept in sets come in no meaningful order: by name then, so a dump is stable. */
+	if (a->ops->unordered && out->n > 1)
+		qsort(out->tasks, out->n, sizeof *out->tasks, cmp_task_name);
 	rc = (int)out->n;
 out:
 	free(tasks);
@@ -201,7 +240,7 @@ out:
 static uint64_t awaiting_task(struct py_async *a, uint64_t task)
 {
 	uint64_t obj = task;
-	for (int depth = 0; depth < 4; depth++) {
+	for (int depth = 0; depth <= LOOK_THROUGH_MAX; depth++) {
 		int k = a->ops->awaiters(a, obj, a->keys, PY_ASYNC_MAX_AWAITERS);
 		if (k <= 0)
 			return 0;

@@ -55,6 +55,8 @@ struct py_async_ops {
 	/* What the suspended coroutine at coro (its frame at frame) awaits: a coroutine, a
 	 * future, a task... into *obj. Returns 1, or 0 when it awaits nothing readable. */
 	int (*awaited)(struct py_async *a, uint64_t coro, uint64_t frame, uint64_t *obj);
+	/* all_tasks gives the tasks in no meaningful order (read from sets): a dump sorts them. */
+	int unordered;
 };
 
 struct py_async {

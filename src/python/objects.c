@@ -548,6 +548,12 @@ int py_seq_items(struct py_objects *c, uint64_t obj, int list, uint64_t *items, 
 
 int py_set_items(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t max, int64_t *size)
 {
+	return py_set_items_scan(c, obj, keys, max, SET_SCAN_MAX, size);
+}
+
+int py_set_items_scan(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t max,
+		      uint64_t max_slots, int64_t *size)
+{
 	const struct py_offsets *o = c->o;
 	int64_t mask;
 	uint64_t table;
@@ -565,7 +571,7 @@ int py_set_items(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t max,
 		return PY_WALK_BAD_READ;
 
 	uint8_t buf[ENTRY_CHUNK * ENTRY_MAX_SIZE];
-	uint64_t slots = (uint64_t)mask + 1 < SET_SCAN_MAX ? (uint64_t)mask + 1 : SET_SCAN_MAX;
+	uint64_t slots = (uint64_t)mask + 1 < max_slots ? (uint64_t)mask + 1 : max_slots;
 	size_t n = 0;
 	for (uint64_t base = 0; base < slots && n < max; base += ENTRY_CHUNK) {
 		size_t count = slots - base < ENTRY_CHUNK ? (size_t)(slots - base) : ENTRY_CHUNK;
@@ -637,4 +643,50 @@ int py_type_name(struct py_objects *c, uint64_t type, char *buf, size_t cap)
 	}
 	buf[got] = '\0';
 	return (int)got;
+}
+
+/* The main interpreter: the first one created, which is the last in the list since CPython
+ * pushes new interpreters at the head (pystate.c, every version). */
+static int main_interp(struct py_objects *c, uint64_t *interp)
+{
+	struct py_walker *w = c->w;
+	uint64_t cur, next;
+
+	if (w->target.runtime) {
+		if (py_obj_read_ptr(c, w->target.runtime, c->o->runtime_interpreters_head, &cur) != 0)
+			return PY_WALK_BAD_READ;
+	} else if (w->target.interp_head) {
+		if (mem_read_u64(w->mem, w->target.interp_head, &cur) != 0)
+			return PY_WALK_BAD_READ;
+	} else {
+		return PY_WALK_NOT_READY;
+	}
+	if (cur == 0)
+		return PY_WALK_NOT_READY;
+	for (int i = 0; i < PY_MAX_INTERPRETERS; i++) {
+		if (py_obj_read_ptr(c, cur, c->o->interp_next, &next) != 0)
+			return PY_WALK_BAD_READ;
+		if (next == 0) {
+			*interp = cur;
+			return 0;
+		}
+		cur = next;
+	}
+	return PY_WALK_BAD_READ; /* longer than any real list: a cycle */
+}
+
+int py_module_find(struct py_objects *c, const char *name, uint64_t *module)
+{
+	struct py_dict_view v;
+	uint64_t interp, modules;
+	int rc = main_interp(c, &interp);
+	if (rc != 0)
+		return rc;
+	if (py_obj_read_ptr(c, interp, c->o->interp_modules, &modules) != 0)
+		return PY_WALK_BAD_READ;
+	if (modules == 0)
+		return 0; /* sys.modules not made yet (start-up) or gone (finalization) */
+	if (py_dict_view(c, modules, &v) != 0)
+		return PY_WALK_BAD_READ;
+	return py_dict_find_str(c, &v, name, module);
 }

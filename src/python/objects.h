@@ -1,7 +1,7 @@
 /* objects.h: reading CPython objects from the target, through the walker's reader and layout:
  * an object's type and whether it is a str, ints, dicts (every way CPython has stored them)
  * and an instance's own attributes. Shared by what reads Python data rather than frames:
- * thread names today, locals and asyncio tasks next.
+ * thread names, locals, reprs and asyncio tasks; and a module of sys.modules.
  *
  * Every call reads a process that may be running: counts are bounded before they size a read,
  * and a bad pointer is PY_WALK_BAD_READ, never a crash or a loop.
@@ -68,6 +68,16 @@ int py_seq_items(struct py_objects *c, uint64_t obj, int list, uint64_t *items, 
  * PY_WALK_BAD_READ. 2.7 marks a deleted entry with a str of its own, which is not told
  * apart from a key. */
 int py_set_items(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t max, int64_t *size);
+
+/* py_set_items, looking at up to max_slots slots of the set's table rather than the first few
+ * thousand: for a set read whole (asyncio's task sets), whose size the caller bounds. */
+int py_set_items_scan(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t max,
+		      uint64_t max_slots, int64_t *size);
+
+/* The module named name (ASCII) in the main interpreter's sys.modules into *module: 1, 0 when
+ * it is not there (not imported; or sys.modules not made yet, or gone), or PY_WALK_NOT_READY
+ * (no interpreter yet) or PY_WALK_BAD_READ. */
+int py_module_find(struct py_objects *c, const char *name, uint64_t *module);
 
 /* The value of the float at obj. Returns 0 or PY_WALK_BAD_READ. */
 int py_float_value(struct py_objects *c, uint64_t obj, double *out);

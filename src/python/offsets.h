@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A frame_state_* value a version does not have (-1 is a real state, so it cannot mark one). */
+#define PY_FRAME_STATE_ABSENT INT32_MIN
+
 struct py_offsets {
 	int major, minor;
 	char probed_version[16]; /* the full version whose headers were probed, e.g. "3.12.1" */
@@ -183,6 +186,29 @@ struct py_offsets {
 	int32_t unicode27_length;
 	int32_t unicode27_str;
 	int32_t unicode27_unit_size; /* sizeof(Py_UNICODE): 2 or 4 */
+
+	/* asyncio, 3.11-3.13 (asyncio_311.c; 3.14 has its own offsets): a coroutine's embedded
+	 * frame and its state, the frame's value stack, and the objects done callbacks are. */
+	int32_t gen_iframe;      /* PyGenObject.gi_iframe: its _PyInterpreterFrame */
+	int32_t gen_frame_state; /* int8_t gi_frame_state */
+	int32_t iframe_stacktop; /* int stacktop: the stack's top is localsplus[stacktop - 1] */
+	/* enum _framestate values (pycore_frame.h); PY_FRAME_STATE_ABSENT where a version has no
+	 * such state (SUSPENDED_YIELD_FROM before 3.13), since -1 is a state */
+	int32_t frame_state_created;
+	int32_t frame_state_suspended;
+	int32_t frame_state_suspended_yield_from;
+	int32_t frame_state_executing;
+	/* 3.11-3.12: the opcodes that can follow a suspended await (RESUME; 3.11's RESUME_QUICK,
+	 * 3.12's INSTRUMENTED_RESUME), -1 where absent */
+	int32_t opcode_resume;
+	int32_t opcode_resume_quick;
+	int32_t opcode_instrumented_resume;
+	int32_t type_base;      /* PyTypeObject.tp_base */
+	int32_t cfunc_self;     /* PyCFunctionObject.m_self: a builtin method's __self__ */
+	int32_t method_func;    /* PyMethodObject.im_func */
+	int32_t method_self;    /* PyMethodObject.im_self */
+	int32_t func_closure;   /* PyFunctionObject.func_closure: a tuple of cells, or NULL */
+	int32_t weakref_object; /* PyWeakReference.wr_object: Py_None once the referent died */
 
 	/* 3.13+: where, inside the target's _Py_DebugOffsets, the value of each field above is
 	 * stored (offsetof(_Py_DebugOffsets, thread_state.current_frame) and so on), so that the

@@ -2,7 +2,7 @@
  *
  * The path is interp->modules["threading"].__dict__["_active"][ident].__dict__["_name"]; every
  * step is a dict or an instance's attributes, read by objects.c however the version stores
- * them.
+ * them (the module itself by py_module_find).
  */
 #include "python/threading_names.h"
 
@@ -40,53 +40,14 @@ static int collect_fn(struct py_objects *c, void *arg, uint64_t key, uint64_t va
 	return 0;
 }
 
-/* The main interpreter: the first one created, which is the last in the list since CPython
- * pushes new interpreters at the head (pystate.c, every version). */
-static int main_interp(struct py_objects *c, uint64_t *interp)
-{
-	struct py_walker *w = c->w;
-	uint64_t cur, next;
-
-	if (w->target.runtime) {
-		if (py_obj_read_ptr(c, w->target.runtime, c->o->runtime_interpreters_head, &cur) != 0)
-			return PY_WALK_BAD_READ;
-	} else if (w->target.interp_head) {
-		if (mem_read_u64(w->mem, w->target.interp_head, &cur) != 0)
-			return PY_WALK_BAD_READ;
-	} else {
-		return PY_WALK_NOT_READY;
-	}
-	if (cur == 0)
-		return PY_WALK_NOT_READY;
-	for (int i = 0; i < PY_MAX_INTERPRETERS; i++) {
-		if (py_obj_read_ptr(c, cur, c->o->interp_next, &next) != 0)
-			return PY_WALK_BAD_READ;
-		if (next == 0) {
-			*interp = cur;
-			return 0;
-		}
-		cur = next;
-	}
-	return PY_WALK_BAD_READ; /* longer than any real list: a cycle */
-}
-
 int py_thread_names(struct py_walker *w, struct py_thread_name *out, size_t max)
 {
 	struct py_objects c = { .w = w, .o = &w->layout.o };
 	struct py_dict_view v;
-	uint64_t interp, modules, threading = 0, active = 0;
+	uint64_t threading = 0, active = 0;
 	int rc;
 
-	rc = main_interp(&c, &interp);
-	if (rc != 0)
-		return rc;
-	if (py_obj_read_ptr(&c, interp, c.o->interp_modules, &modules) != 0)
-		return PY_WALK_BAD_READ;
-	if (modules == 0)
-		return 0; /* sys.modules not made yet (start-up) or gone (finalization) */
-	if (py_dict_view(&c, modules, &v) != 0)
-		return PY_WALK_BAD_READ;
-	rc = py_dict_find_str(&c, &v, "threading", &threading);
+	rc = py_module_find(&c, "threading", &threading);
 	if (rc <= 0)
 		return rc; /* not imported: no Thread objects, so no names */
 	/* The module's globals: md_dict, which PyModule_Type's tp_dictoffset points at. */

@@ -1,22 +1,37 @@
-# t42-dump-async.sh: `pyflame dump --async` on CPython 3.14 (Debian sid's, from the sid root)
-# shows every asyncio task of tests/targets/async_tree.py by name, each with its exact coroutine
-# stack, nested as the tree of who awaits whom; the task/awaiter relations and the stacks are the ones
+# t42-dump-async.sh: `pyflame dump --async` on CPython 3.11, 3.12, 3.13 (pyenv's and Debian's
+# static 3.11) and 3.14 (Debian sid's, from the sid root) shows every asyncio task of
+# tests/targets/async_tree.py by name, each with its exact coroutine stack, nested as the tree of
+# who awaits whom; --json says the same relations and stacks; on 3.14 they are the ones
 # `python3.14 -m asyncio` reads (its _remote_debugging, run in the target's own mount namespace
-# and root, where the maps name its files as it sees them); --json says the same; and on any
-# other version --async is refused in one line before the process is touched.
+# and root, where the maps name its files as it sees them); and on a version it cannot read
+# (3.10) --async is refused in one line before the process is touched.
 . "$(dirname "$0")/lib.sh"
 
 t=$TARGETS/async_tree.py
 checker=/usr/bin/python3 # Debian's, for the JSON checks
 
-# expected_tree: the text after "Asyncio tasks:", addresses left out.
+# stdlib_lines PY: where that interpreter's Event.wait and asyncio.sleep await, as
+# "FILE:QUALNAME:LINE", one a line, found in their source text (not in a line table).
+cat >"$WORK/stdlib_lines.py" <<'EOF'
+import asyncio, inspect
+def at(f, text):
+    src, first = inspect.getsourcelines(f)
+    hits = [first + i for i, l in enumerate(src) if text in l]
+    assert len(hits) == 1, (f, hits)
+    return "%s:%s:%d" % (f.__code__.co_filename, f.__qualname__, hits[0])
+print(at(asyncio.Event.wait, "await fut"))
+print(at(asyncio.tasks.sleep, "return await future"))
+EOF
+
+# expected_tree PY: the text after "Asyncio tasks:", addresses left out. Siblings come in the
+# order both reads give: 3.14's task lists keep creation order, 3.11-3.13's sets none, so the
+# dump sorts those by name, and the target's names sort as they were created.
 expected_tree() {
-	local park gather group inner middle outer main
+	local park gather group inner middle outer main wait sleep
 	park=$(line_of "$t" park) gather=$(line_of "$t" gather) group=$(line_of "$t" group)
 	inner=$(line_of "$t" inner) middle=$(line_of "$t" middle) outer=$(line_of "$t" outer)
 	main=$(line_of "$t" main)
-	local wait=/usr/lib/python3.14/asyncio/locks.py:Event.wait:213
-	local sleep=/usr/lib/python3.14/asyncio/tasks.py:sleep:716
+	{ read -r wait && read -r sleep; } < <("$1" "$WORK/stdlib_lines.py") || return 1
 	cat <<EOF
 Task 'Task-1'
   $t:main:$main
@@ -51,6 +66,23 @@ Task 'Task-1'
 EOF
 }
 
+# The expected tree as the sorted pairs below: each task and the one task awaiting it (its
+# parent in the tree), and each task's stack.
+cat >"$WORK/pairs_tree.py" <<'EOF'
+import sys
+tasks, path = [], []
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    depth = (len(line) - len(line.lstrip())) // 2
+    if line.lstrip().startswith("Task '"):
+        del path[depth:]
+        tasks.append([line.strip()[6:-1], tasks[path[-1]][0] if path else "(none)", []])
+        path.append(len(tasks) - 1)
+    else:
+        tasks[path[-1]][2].append(line.strip())
+pairs = ["%s <- %s" % (name, parent) for name, parent, _ in tasks]
+pairs += ["%s: %s" % (name, " ".join(frames)) for name, _, frames in tasks]
+print("\n".join(sorted(pairs)))
+EOF
 # The relations as pairs "TASK <- AWAITER" (names) and each task's coroutine stack, innermost
 # first, as "TASK: FILE:FUNCTION:LINE ...", sorted: from pyflame's JSON...
 cat >"$WORK/pairs_json.py" <<'EOF'
@@ -85,33 +117,39 @@ for th in _get_awaited_by_tasks(int(sys.argv[1])):
 print("\n".join(sorted(pairs)))
 EOF
 
-label=sid-3.14
-if use_python "$label" "dump --async"; then
+for label in 3.11 3.12 3.13 debian-3.11 sid-3.14; do
+	use_python "$label" "dump --async" || continue
 	rm -f "$WORK/ready"
-	if start_target "$py" "$t"; then
-		timeout 60 "$PYFLAME" dump --async -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
-		expected_tree >"$WORK/want"
-		sed -n '/^Asyncio tasks:$/,$p' "$WORK/dump" | tail -n +2 |
-			sed -E 's/^( *Task .*) \(0x[0-9a-f]+\)$/\1/' >"$WORK/got"
-		if [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] && cmp -s "$WORK/want" "$WORK/got" &&
-			grep -q "^$TARGET_PID: MainThread" "$WORK/dump"; then
-			ok "dump --async $label: the threads, then all 11 tasks by name with their exact coroutine lines, in the tree of who awaits whom"
-		else
-			{ echo "exit $rc"; cat "$WORK/err"; diff "$WORK/want" "$WORK/got"; } |
-				not_ok "dump --async $label: tree"
-		fi
-		timeout 60 "$PYFLAME" dump --async --json -p "$TARGET_PID" >"$WORK/dump.json" 2>"$WORK/err"; rc=$?
-		if [ ! -x "$checker" ]; then
-			skip "dump --async --json $label: no $checker to read the JSON with"
-		elif [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] &&
-			"$checker" "$WORK/pairs_json.py" "$WORK/dump.json" >"$WORK/pairs_ours" 2>&1 &&
-			[ "$(wc -l <"$WORK/pairs_ours")" -eq 22 ]; then
-			ok "dump --async --json $label: valid JSON, an \"asyncio\" key with each task's name, address, frames and awaiters"
-		else
-			{ echo "exit $rc"; cat "$WORK/err" "$WORK/pairs_ours"; } | not_ok "dump --async --json $label"
-		fi
-		# CPython's reader must run where the target's maps name its files as the target
-		# sees them: in its mount namespace, with its root.
+	if ! start_target "$py" "$t"; then
+		echo "not ok - dump --async $label: target did not start"
+		continue
+	fi
+	timeout 60 "$PYFLAME" dump --async -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
+	expected_tree "$py" >"$WORK/want"
+	sed -n '/^Asyncio tasks:$/,$p' "$WORK/dump" | tail -n +2 |
+		sed -E 's/^( *Task .*) \(0x[0-9a-f]+\)$/\1/' >"$WORK/got"
+	if [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] && [ -s "$WORK/want" ] &&
+		cmp -s "$WORK/want" "$WORK/got" && grep -q "^$TARGET_PID: MainThread" "$WORK/dump"; then
+		ok "dump --async $label: the threads, then all 11 tasks by name with their exact coroutine lines, in the tree of who awaits whom"
+	else
+		{ echo "exit $rc"; cat "$WORK/err"; diff "$WORK/want" "$WORK/got"; } |
+			not_ok "dump --async $label: tree"
+	fi
+	timeout 60 "$PYFLAME" dump --async --json -p "$TARGET_PID" >"$WORK/dump.json" 2>"$WORK/err"; rc=$?
+	if [ ! -x "$checker" ]; then
+		skip "dump --async --json $label: no $checker to read the JSON with"
+	elif [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] &&
+		"$checker" "$WORK/pairs_json.py" "$WORK/dump.json" >"$WORK/pairs_ours" 2>&1 &&
+		"$checker" "$WORK/pairs_tree.py" "$WORK/want" >"$WORK/pairs_want" &&
+		[ "$(wc -l <"$WORK/pairs_ours")" -eq 22 ] && cmp -s "$WORK/pairs_want" "$WORK/pairs_ours"; then
+		ok "dump --async --json $label: valid JSON, each task's name, address, frames and the one task awaiting it, as the tree says"
+	else
+		{ echo "exit $rc"; cat "$WORK/err"; diff "$WORK/pairs_want" "$WORK/pairs_ours"; } |
+			not_ok "dump --async --json $label"
+	fi
+	# 3.14: CPython's own reader, which must run where the target's maps name its files as
+	# the target sees them: in its mount namespace, with its root.
+	if [ "$label" = sid-3.14 ]; then
 		if nsenter -t "$TARGET_PID" -m -r /usr/bin/python3.14 "$WORK/pairs_cpython.py" \
 			"$TARGET_PID" >"$WORK/pairs_theirs" 2>"$WORK/err_theirs" &&
 			[ -s "$WORK/pairs_theirs" ]; then
@@ -123,23 +161,21 @@ if use_python "$label" "dump --async"; then
 		else
 			cat "$WORK/err_theirs" | not_ok "dump --async $label: CPython's asyncio reader did not run in the target's namespace"
 		fi
-		stop_target
-	else
-		echo "not ok - dump --async $label: target did not start"
 	fi
-fi
+	stop_target
+done
 
-# Any other version: refused in one line, exit 1, before the process is touched.
-if pick_python "dump --async on 3.12" 3.12; then
+# A version it cannot read: refused in one line, exit 1, before the process is touched.
+if pick_python "dump --async on 3.10" 3.10; then
 	start_target "$py" "$TARGETS/idle.py" && wait_main_sleeping ||
-		echo "not ok - dump --async 3.12: target did not start"
+		echo "not ok - dump --async 3.10: target did not start"
 	"$PYFLAME" dump --async -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
-	want="pyflame: --async reads CPython 3.14; process $TARGET_PID runs 3.12"
+	want="pyflame: --async reads CPython 3.11 to 3.14; process $TARGET_PID runs 3.10"
 	if [ $rc -eq 1 ] && [ ! -s "$WORK/out" ] && [ "$(cat "$WORK/err")" = "$want" ] &&
 		[ "$(tracer_of "$TARGET_PID")" = 0 ] && [ "$(state_of "$TARGET_PID")" = S ]; then
-		ok "dump --async 3.12: refused in one line, exit 1, the process untouched"
+		ok "dump --async 3.10: refused in one line, exit 1, the process untouched"
 	else
-		{ echo "exit $rc"; cat "$WORK/out" "$WORK/err"; } | not_ok "dump --async 3.12"
+		{ echo "exit $rc"; cat "$WORK/out" "$WORK/err"; } | not_ok "dump --async 3.10"
 	fi
 	stop_target
 fi

@@ -14,7 +14,7 @@ park=$(line_of "$t" park)
 main_root="Task-1;$t:main:$gather"
 leaf_root="$main_root;outer;$t:outer:$outer;middle;$t:middle:$middle;leaf;$t:leaf:"
 # The interpreters --async reads (python/asyncio.c's ops_for).
-ASYNC_PYTHONS=${PYFLAME_ASYNC_PYTHONS:-"sid-3.14"}
+ASYNC_PYTHONS=${PYFLAME_ASYNC_PYTHONS:-"3.11 3.12 3.13 debian-3.11 sid-3.14"}
 
 # spinning FILE ROOT: samples of ROOT's task in spin(), at either line of its loop.
 spinning() {

@@ -1,4 +1,4 @@
-# async_tree.py: asyncio tasks parked at known lines, for `pyflame dump --async` (3.14).
+# async_tree.py: asyncio tasks parked at known lines, for `pyflame dump --async` (3.11 to 3.14).
 #   async_tree.py READY_FILE
 # The tree, a parent being the task that awaits:
 #   main (the root, asyncio.run's task)

@@ -1,4 +1,5 @@
-/* test_offsets.c: the generated layout table (src/python/offsets_table.c) is whole and sane.
+/* test_offsets.c: the generated layout tables (src/python/offsets_table.c, and asyncio_table.c
+ * for 3.11-3.13's Task and Future) are whole and sane.
  *
  * The values themselves come from offsetof() probes, so this test does not re-derive them. It
  * checks what a generator or header mistake would break: one row per probed version, sorted, found
@@ -7,6 +8,7 @@
  * values recorded from live interpreters, as a tie to reality.
  */
 #include "check.h"
+#include "python/asyncio_table.h"
 #include "python/offsets.h"
 
 #include <stddef.h>
@@ -20,9 +22,12 @@ struct field_span {
 	const char *name;
 	size_t off;    /* offsetof(struct py_offsets, field) */
 	int first, last; /* versions (inclusive) that have the field; -1 outside them */
+	int state;       /* a frame state: any value inside them, PY_FRAME_STATE_ABSENT outside */
 };
 
-#define SPAN(field, first, last) { #field, offsetof(struct py_offsets, field), (first), (last) }
+#define SPAN(field, first, last) { #field, offsetof(struct py_offsets, field), (first), (last), 0 }
+#define STATE_SPAN(field, first, last) \
+	{ #field, offsetof(struct py_offsets, field), (first), (last), 1 }
 
 /* Which CPython versions have each field (docs/CPYTHON.md and offsets.h's comments). */
 static const struct field_span spans[] = {
@@ -144,6 +149,22 @@ static const struct field_span spans[] = {
 	SPAN(unicode27_length, 0, V(2, 99)), /* 2.7's unicode, before PEP 393 */
 	SPAN(unicode27_str, 0, V(2, 99)),
 	SPAN(unicode27_unit_size, 0, V(2, 99)),
+	SPAN(gen_iframe, V(3, 11), V(3, 13)), /* 3.14's come from its _Py_DebugOffsets */
+	SPAN(gen_frame_state, V(3, 11), V(3, 13)),
+	SPAN(iframe_stacktop, V(3, 11), V(3, 13)), /* 3.14: a stack pointer instead */
+	STATE_SPAN(frame_state_created, V(3, 11), V(3, 13)),
+	STATE_SPAN(frame_state_suspended, V(3, 11), V(3, 13)),
+	STATE_SPAN(frame_state_suspended_yield_from, V(3, 13), V(3, 13)),
+	STATE_SPAN(frame_state_executing, V(3, 11), V(3, 13)),
+	SPAN(opcode_resume, V(3, 11), V(3, 12)), /* 3.13 tells an await by its frame state */
+	SPAN(opcode_resume_quick, V(3, 11), V(3, 11)),
+	SPAN(opcode_instrumented_resume, V(3, 12), V(3, 12)),
+	SPAN(type_base, 0, ANY_MAX),
+	SPAN(cfunc_self, 0, ANY_MAX),
+	SPAN(method_func, 0, ANY_MAX),
+	SPAN(method_self, 0, ANY_MAX),
+	SPAN(func_closure, 0, ANY_MAX),
+	SPAN(weakref_object, 0, ANY_MAX),
 	SPAN(dbg_runtime_interpreters_head, V(3, 13), ANY_MAX), /* _Py_DebugOffsets is 3.13+ */
 	SPAN(dbg_interp_next, V(3, 13), ANY_MAX),
 	SPAN(dbg_interp_threads_head, V(3, 13), ANY_MAX),
@@ -290,7 +311,8 @@ static void test_presence(void)
 		for (size_t k = 0; k < NSPANS; k++) {
 			int32_t got = field_at(row, spans[k].off);
 			int has = v >= spans[k].first && v <= spans[k].last;
-			if (has ? got < 0 : got != -1) {
+			if (spans[k].state ? has == (got == PY_FRAME_STATE_ABSENT)
+					   : has ? got < 0 : got != -1) {
 				snprintf(what, sizeof what, "%d.%d: %s is %s", row->major, row->minor,
 					 spans[k].name, has ? ">= 0" : "-1");
 				CHECK_INT(got, has ? 0 : -1, what);
@@ -321,6 +343,20 @@ static void test_known_values(void)
 		snprintf(what, sizeof what, "3.%d PyDictKeyEntry: 24 bytes, key @8, value @16 (DWARF)",
 			 minor);
 		CHECK(r->dictentry_size == 24 && r->dictentry_key == 8 && r->dictentry_value == 16,
+		      what);
+	}
+	/* enum _framestate (pycore_frame.h): 3.13 put SUSPENDED_YIELD_FROM at -1, moving the
+	 * others down. */
+	for (int minor = 11; minor <= 13; minor++) {
+		if (!(r = py_offsets_find(3, minor)))
+			continue;
+		int shift = minor == 13;
+		snprintf(what, sizeof what, "3.%d frame states: created %d, suspended %d", minor,
+			 -2 - shift, -1 - shift);
+		CHECK(r->frame_state_created == -2 - shift && r->frame_state_suspended == -1 - shift &&
+			      r->frame_state_executing == 0 &&
+			      r->frame_state_suspended_yield_from ==
+				      (shift ? -1 : PY_FRAME_STATE_ABSENT),
 		      what);
 	}
 	/* Flag bits every version shares (object.h). */
@@ -402,6 +438,38 @@ static void test_known_values(void)
 	}
 }
 
+/* asyncio_table.c (tools/gen-asyncio-offsets): one row for each of 3.11, 3.12 and 3.13, every
+ * field a pointer-aligned offset inside its object past the object header, the state an int
+ * inside the future, and the values measured when it was made (docs/CPYTHON.md §8). */
+static void test_asyncio_table(void)
+{
+	char what[128];
+	CHECK_INT(py_async_layout_table_len, 3, "asyncio: one row each for 3.11, 3.12, 3.13");
+	for (int minor = 11; minor <= 13; minor++) {
+		const struct py_async_layout *l = py_async_layout_find(3, minor);
+		snprintf(what, sizeof what, "asyncio 3.%d: a row, its fields inside Task and Future",
+			 minor);
+		CHECK(l && l->minor == minor && l->future_size > 16 && l->task_size > l->future_size &&
+			      l->fut_loop >= 16 && l->fut_loop % 8 == 0 &&
+			      l->fut_callback0 % 8 == 0 && l->fut_callback0 + 8 <= l->future_size &&
+			      l->fut_callbacks % 8 == 0 && l->fut_callbacks + 8 <= l->future_size &&
+			      l->fut_result % 8 == 0 && l->fut_result + 8 <= l->future_size &&
+			      l->fut_state % 4 == 0 && l->fut_state + 4 <= l->future_size &&
+			      l->task_coro >= l->future_size && l->task_coro + 8 <= l->task_size &&
+			      l->task_name >= l->future_size && l->task_name + 8 <= l->task_size &&
+			      l->fut_state_pending == 0,
+		      what);
+	}
+	const struct py_async_layout *l = py_async_layout_find(3, 13);
+	CHECK(l && l->fut_state == 96 && l->task_coro == 120 && l->task_name == 128,
+	      "asyncio 3.13: fut_state 96, task_coro 120, task_name 128 (measured)");
+	l = py_async_layout_find(3, 11);
+	CHECK(l && l->fut_state == 88 && l->task_coro == 136 && l->task_name == 144,
+	      "asyncio 3.11: fut_state 88, task_coro 136, task_name 144 (measured)");
+	CHECK(py_async_layout_find(3, 10) == NULL && py_async_layout_find(3, 14) == NULL,
+	      "asyncio: no row for 3.10 or 3.14 (3.14 publishes its own offsets)");
+}
+
 int main(void)
 {
 	test_spans_cover_struct();
@@ -410,5 +478,6 @@ int main(void)
 	test_probed_version_matches();
 	test_presence();
 	test_known_values();
+	test_asyncio_table();
 	return check_exit();
 }
