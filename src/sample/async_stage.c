@@ -14,6 +14,8 @@
 /* How often a process that has not loaded asyncio yet is looked at again: a read of its maps
  * (3.14) or of sys.modules (3.11 to 3.13). */
 #define LOOK_AGAIN_NS (20ull * 1000 * 1000)
+/* How long the tasks may fail to be found before it is said and no longer tried. */
+#define GIVE_UP_NS (2000ull * 1000 * 1000)
 
 void async_stage_init(struct async_stage *as)
 {
@@ -45,7 +47,14 @@ int async_stage_begin(struct async_stage *as, struct py_walker *w, struct profil
 		return 0;
 	as->looked_ns = now;
 	char err[256];
-	if (py_async_open(w, pid, &as->a, err, sizeof err) < 0) {
+	int major = w->layout.version.major, minor = w->layout.version.minor;
+	if (py_async_open(w, pid, &as->a, err, sizeof err) >= 0) {
+		as->failing_since_ns = 0;
+	} else if (!as->failing_since_ns && py_async_supported(major, minor)) {
+		/* A process starting up fails reads for a while (sys.modules half made): looked
+		 * at again for GIVE_UP_NS before it is said. */
+		as->failing_since_ns = now;
+	} else if (!py_async_supported(major, minor) || now - as->failing_since_ns >= GIVE_UP_NS) {
 		as->given_up = 1;
 		warn("process %d: --async: %s; its stacks are sampled without it", (int)pid, err);
 	}

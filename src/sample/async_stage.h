@@ -29,6 +29,7 @@ struct async_stage {
 	struct py_async *a;   /* NULL until asyncio is found loaded */
 	uint64_t looked_ns;   /* when it was last looked for */
 	int given_up;         /* this process's tasks cannot be read: said once */
+	uint64_t failing_since_ns; /* when looking for them began to fail, 0: it does not */
 	struct py_async_chain chain;
 	uint32_t *ids;        /* this tick's prefixes and waiting stacks, outermost first */
 	size_t n_ids, cap_ids;
