@@ -36,7 +36,7 @@ n = next(i for i, s in enumerate(src) if "await fut" in s)
 print("%s:Event.wait:%d" % (l.__file__, first + n))')
 
 	# record -t: every running task's sample rooted at its chain.
-	timeout 60 "$PYFLAME" --async -r 0.005 -o "$WORK/out" -t "$py" "$t" "$WORK/r1" 2 \
+	timeout 60 "$PYFLAME" --async -r 0.005 -o "$WORK/out" -t "$py" "$t" "$WORK/r1" 1 \
 		2>"$WORK/err"; rc=$?
 	a=$(spinning "$WORK/out" "$main_root;crunch-a;$t:crunch:$crunch")
 	b=$(spinning "$WORK/out" "$main_root;crunch-b;$t:crunch:$crunch")
@@ -51,7 +51,7 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 	fi
 
 	# --idle-tasks: 2000 parked tasks, each a (waiting) stack of its own counted each tick.
-	timeout 60 "$PYFLAME" --async --idle-tasks -o "$WORK/idle" -t "$py" "$t" "$WORK/r2" 2 2000 \
+	timeout 60 "$PYFLAME" --async --idle-tasks -o "$WORK/idle" -t "$py" "$t" "$WORK/r2" 1 2000 \
 		2>"$WORK/err"; rc=$?
 	parked=$(awk -v want="$t:park:$park;$wait_frame;(waiting)" '
 		{ c = $NF; sub(/ [0-9]+$/, "") }
@@ -72,7 +72,7 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 	fi
 
 	# -x leaves out the waiting tasks with the idle line.
-	timeout 60 "$PYFLAME" --async --idle-tasks -x -o "$WORK/x" -t "$py" "$t" "$WORK/r3" 1 20 \
+	timeout 60 "$PYFLAME" --async --idle-tasks -x -o "$WORK/x" -t "$py" "$t" "$WORK/r3" 0.5 20 \
 		2>"$WORK/err"; rc=$?
 	if [ $rc -eq 0 ] && no_errors "$WORK/err" && ! grep -q -E '(\(waiting\)|\(idle\)) [0-9]+$' "$WORK/x" &&
 		[ "$(spinning "$WORK/x" "$main_root;crunch-a;$t:crunch:$crunch")" -ge 5 ]; then
@@ -84,18 +84,18 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 
 	# -p and top --batch on a running process.
 	if start_target "$py" "$t" 30; then
-		timeout 60 "$PYFLAME" --async -s 1 -p "$TARGET_PID" >"$WORK/p" 2>"$WORK/err"; rc=$?
+		timeout 60 "$PYFLAME" --async -s 0.5 -p "$TARGET_PID" >"$WORK/p" 2>"$WORK/err"; rc=$?
 		l=$(spinning "$WORK/p" "$leaf_root$leaf")
 		bad=$(bad_roots "$WORK/p" | wc -l)
-		if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$l" -ge 10 ] && [ "$bad" -eq 0 ]; then
+		if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$l" -ge 5 ] && [ "$bad" -eq 0 ]; then
 			ok "record --async -p $label: leaf $l samples under Task-1, outer, middle; none elsewhere"
 		else
 			{ echo "exit $rc leaf=$l bad=$bad"; cat "$WORK/err"; bad_roots "$WORK/p" | head -3; } |
 				not_ok "record --async -p $label"
 		fi
-		timeout 60 "$PYFLAME" top --async --batch 2 -p "$TARGET_PID" >"$WORK/top" 2>"$WORK/err"; rc=$?
-		# The second look's rows: each task a row of its own, Task-1 under nearly everything.
-		sed -n '/^pyflame top/h; /^pyflame top/!H; ${x;p}' "$WORK/top" >"$WORK/top2"
+		timeout 60 "$PYFLAME" top --async --batch 1 -p "$TARGET_PID" >"$WORK/top" 2>"$WORK/err"; rc=$?
+		# Its rows: each task a row of its own, Task-1 under nearly everything.
+		cp "$WORK/top" "$WORK/top2"
 		task1=$(awk '$NF == "Task-1" {sub(/%/, "", $2); print int($2)}' "$WORK/top2")
 		rows=$(grep -c -E ' (crunch-a|crunch-b|outer|middle|leaf)$' "$WORK/top2")
 		if [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] && [ "${task1:-0}" -ge 80 ] && [ "$rows" -eq 5 ]; then
