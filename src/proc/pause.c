@@ -171,6 +171,13 @@ static long live_threads(const struct proc_pause *p)
 	return (long)st.st_nlink - 2;
 }
 
+long proc_thread_count(struct proc_target *t, struct proc_pause *p)
+{
+	if (open_task_dir(p, t->pid) != 0)
+		return -1;
+	return live_threads(p);
+}
+
 /* The set of threads stopped by this pause, for "is this one new?": open addressing on the
  * TID, rebuilt by each pause. */
 static size_t stopped_slot(const struct proc_pause *p, pid_t tid)

@@ -61,6 +61,11 @@ int proc_pause_holds(const struct proc_pause *p, pid_t tid);
  * thread is detached whatever happened to the others. */
 void proc_resume_all(struct proc_target *t, struct proc_pause *p);
 
+/* How many threads t has now, from the kernel's own count (one fstat of /proc/PID/task, the
+ * directory p keeps open): it changes when a thread is born or dies, so what is kept per
+ * thread can be read again only then. -1 when it cannot be told (the process is gone). */
+long proc_thread_count(struct proc_target *t, struct proc_pause *p);
+
 void proc_pause_release(struct proc_pause *p);
 
 /* Checks, before anything is touched, that pid can be traced: returns 0, -ESRCH or -EPERM

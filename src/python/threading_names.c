@@ -15,6 +15,8 @@ struct collect {
 	struct py_thread_name *out;
 	size_t max, n;
 	const char *name_key;
+	const uint64_t *want; /* the idents wanted, NULL: all */
+	size_t n_want;
 };
 
 /* One _active entry: ident -> Thread. Entries that cannot be read are skipped (return 0). */
@@ -27,6 +29,13 @@ static int collect_fn(struct py_objects *c, void *arg, uint64_t key, uint64_t va
 	if (col->n == col->max)
 		return 1; /* the caller's array is full: stop */
 	if (py_int_value(c, key, &ident) != 0)
+		return 0;
+	/* An entry not wanted costs its key alone: naming one new thread in a process of
+	 * 1,000 reads one name, not a thousand. */
+	size_t i = 0;
+	while (col->want && i < col->n_want && col->want[i] != ident)
+		i++;
+	if (col->want && i == col->n_want)
 		return 0;
 	if (py_attr_find(c, value, col->name_key, &name) != 1)
 		return 0;
@@ -41,6 +50,12 @@ static int collect_fn(struct py_objects *c, void *arg, uint64_t key, uint64_t va
 }
 
 int py_thread_names(struct py_walker *w, struct py_thread_name *out, size_t max)
+{
+	return py_thread_names_of(w, NULL, 0, out, max);
+}
+
+int py_thread_names_of(struct py_walker *w, const uint64_t *want, size_t n_want,
+		       struct py_thread_name *out, size_t max)
 {
 	struct py_objects c = { .w = w, .o = &w->layout.o };
 	struct py_dict_view v;
@@ -60,7 +75,9 @@ int py_thread_names(struct py_walker *w, struct py_thread_name *out, size_t max)
 	struct collect col = { .out = out,
 			       .max = max,
 			       .name_key = w->layout.version.major == 2 ? "_Thread__name"
-									: "_name" };
+									: "_name",
+			       .want = want,
+			       .n_want = n_want };
 	rc = py_dict_scan(&c, &v, collect_fn, &col);
 	if (rc < 0)
 		return rc;

@@ -29,4 +29,10 @@ struct py_thread_name {
  * stopped (or its GIL quiet) for a consistent answer, but a running one cannot make it loop. */
 int py_thread_names(struct py_walker *w, struct py_thread_name *out, size_t max);
 
+/* py_thread_names for the n_want idents of want only (want NULL: every one): the others are
+ * passed over by their key, their names never read, so a name wanted is found wherever its
+ * thread stands in a dict of thousands, and costs one name's reads. */
+int py_thread_names_of(struct py_walker *w, const uint64_t *want, size_t n_want,
+		       struct py_thread_name *out, size_t max);
+
 #endif

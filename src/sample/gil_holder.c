@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "proc/pause.h"
+#include "proc/target.h"
 #include "proc/procfs.h"
 #include "util/clock.h"
 #include "sample/sampler.h"
@@ -97,6 +99,17 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 	return 0;
 }
 
+/* Keeps tstate among the last GIL holders seen, the first threads looked at for C work when
+ * the GIL is found free (released_threads). */
+static void remember_holder(struct scratch *s, uint64_t tstate)
+{
+	for (size_t i = 0; i < HOLDERS_MAX; i++)
+		if (s->holders[i] == tstate)
+			return;
+	s->holders[s->holders_next] = tstate;
+	s->holders_next = (s->holders_next + 1) % HOLDERS_MAX;
+}
+
 /* Stops what one consistent snapshot needs. While a thread holds the GIL no other can run
  * Python code, so stopping that one thread freezes every frame chain; a process with many
  * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
@@ -121,6 +134,8 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
 	     attempt++) {
 		int known = py_gil_owner(w, fresh_reader(w, cfg), &h) == 0;
+		if (known && h.tstate)
+			remember_holder(s, h.tstate);
 		if (known && !h.tstate && !cfg->all_threads) {
 			s->unpaused = 1;
 			return 0;
@@ -170,35 +185,124 @@ static pid_t running_tid(struct proc_target *t, const struct py_walker *w,
 	return tid ? tid : ident_map_read_tid(&s->idents, fresh_reader(w, cfg), th->thread_id);
 }
 
+/* A sleeping process costs one system call at most. The kernel adds up another process's CPU
+ * time at its scheduler ticks (every 4 or 10 ms), so two looks a tick apart may see the same
+ * figure while a thread runs: the target counts as busy for CPU_RECENT_NS after its CPU time
+ * last moved; and it is read every CPU_LOOK_NS only, since the kernel sums it over every
+ * thread of the process at each read. */
+int target_busy(struct proc_target *t, struct scratch *s)
+{
+	uint64_t now = clock_now_ns();
+	if (!s->cpu_read_ns || now - s->cpu_read_ns >= CPU_LOOK_NS) {
+		uint64_t cpu = proc_target_cpu_ns(t);
+		if (cpu != s->cpu_ns)
+			s->cpu_moved_ns = now;
+		s->cpu_ns = cpu;
+		s->cpu_read_ns = now;
+	}
+	return s->cpu_moved_ns && now - s->cpu_moved_ns < CPU_RECENT_NS;
+}
+
+/* Threads of the roster looked at per tick with the GIL free beyond the suspects (those seen
+ * running at the last look and the last GIL holders): a look is a read of /proc/PID/task/TID/stat,
+ * 10 to 40 us here, and looking at each of 1,000 threads made a tick of a process running C code
+ * beside 1,000 idle threads cost 13 ms. A thread that starts C work without having been seen
+ * holding the GIL is found within roster size / SWEEP_PER_TICK such ticks. */
+#define SWEEP_PER_TICK 4
+
+/* The roster is read again this long after it was read even when nothing says it changed:
+ * the signature (thread count, list head) is not proof against every birth and death. */
+#define ROSTER_MAX_AGE_NS (1000ull * 1000 * 1000)
+
+/* Reads the roster again when threads were born or died since (roster_stale), telling each
+ * thread's OS thread once. Returns 0 or a py_walk_error. */
+static int roster_update(struct proc_target *t, struct py_walker *w,
+			 const struct sampler_config *cfg, struct scratch *s)
+{
+	struct py_thread head;
+	long count = proc_thread_count(t, &s->pause);
+	int n = py_threads_read(w, w->mem, &head, 1);
+	if (n < 0)
+		return n;
+	uint64_t now = clock_now_ns();
+	if (!roster_stale(&s->roster, count, n ? &head : NULL, now, ROSTER_MAX_AGE_NS))
+		return 0;
+	n = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS);
+	if (n < 0)
+		return n;
+	if (roster_set(&s->roster, s->threads, (size_t)n, count, now) != 0)
+		return PY_WALK_BAD_READ;
+	for (size_t i = 0; i < s->roster.n; i++) {
+		struct roster_entry *e = &s->roster.v[i];
+		struct py_thread th = { .tstate = e->tstate, .thread_id = e->thread_id,
+					.native_id = e->native_id };
+		e->tid = running_tid(t, w, cfg, s, &th);
+	}
+	return 0;
+}
+
+/* Adds entry i of the roster to the look's list, once. */
+static void look_add(struct roster *r, size_t *look, size_t *n, long i)
+{
+	if (i < 0 || r->v[i].looked == r->looks)
+		return;
+	r->v[i].looked = r->looks;
+	look[(*n)++] = (size_t)i;
+}
+
 /* With the GIL free, the Python threads running on a CPU now, into s->threads: C code that
  * let the GIL go (numpy, compression, hashing) is work, not idleness, and is shown under the
  * Python line that called it. A thread whose OS thread cannot be told is left out. Their
  * stacks are read with them running and checked (read_stacks): without the GIL their Python
- * frames cannot change, unless they take it back meanwhile. Returns their count. */
+ * frames cannot change, unless they take it back meanwhile. Looked at: the threads seen
+ * running at the last look, the last GIL holders, and SWEEP_PER_TICK more of the roster in
+ * turn, so that a tick costs the same beside 1 idle thread or 1,000. Returns their count. */
 int released_threads(struct proc_target *t, struct py_walker *w,
 			    const struct sampler_config *cfg, struct scratch *s)
 {
-	int n = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS), k = 0;
+	if (roster_update(t, w, cfg, s) != 0)
+		return 0;
+	struct roster *r = &s->roster;
+	size_t look[RUNNING_MAX + HOLDERS_MAX + SWEEP_PER_TICK], nl = 0;
+	if (++r->looks == 0)
+		for (size_t i = 0; i < r->n; i++)
+			r->v[i].looked = 0;
+	for (size_t j = 0; j < s->n_running; j++)
+		look_add(r, look, &nl, roster_find(r, s->running[j]));
+	for (size_t j = 0; j < HOLDERS_MAX; j++)
+		if (s->holders[j])
+			look_add(r, look, &nl, roster_find(r, s->holders[j]));
 	/* Running at two looks in a row: C work lasts, while a thread seen
 	 * running once may be in the GIL's handover or just woken from a sleep (2.7's threads
 	 * hand the GIL over every 100 instructions: a fifth of the ticks of two busy threads
 	 * found one running with the GIL free). */
 	uint64_t now = clock_now_ns();
 	int fresh = now - s->running_at < 2 * CPU_RECENT_NS;
-	size_t seen = 0;
-	for (int i = 0; i < n; i++) {
-		const struct py_thread *th = &s->threads[i];
-		pid_t tid = th->frame ? running_tid(t, w, cfg, s, th) : 0;
-		if (tid <= 0 || procfs_thread_state(t->pid, tid) != 'R')
-			continue;
-		int before = 0;
-		for (size_t j = 0; fresh && j < s->n_running; j++)
-			before |= s->running[j] == th->tstate;
-		if (seen < RUNNING_MAX)
-			s->running_next[seen++] = th->tstate;
-		if (before && k < RUNNING_MAX) {
-			s->released_tid[k] = tid;
-			s->threads[k++] = *th;
+	size_t seen = 0, i = 0;
+	int k = 0;
+	/* The suspects first, then the sweep: a full one when none of them runs, else one
+	 * thread (another may have started C work meanwhile). */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0, m = seen && r->n > SWEEP_PER_TICK ? 1 : SWEEP_PER_TICK; pass && j < m && j < r->n; j++) {
+			look_add(r, look, &nl, (long)r->cursor);
+			r->cursor = (r->cursor + 1) % r->n;
+		}
+		for (; i < nl; i++) {
+			const struct roster_entry *e = &r->v[look[i]];
+			struct py_thread th = { .tstate = e->tstate, .thread_id = e->thread_id,
+						.native_id = e->native_id };
+			if (e->tid <= 0 || procfs_thread_state(t->pid, e->tid) != 'R' ||
+			    py_thread_frame(w, w->mem, e->tstate, &th.frame) != 0 || !th.frame)
+				continue;
+			int before = 0;
+			for (size_t j = 0; fresh && j < s->n_running; j++)
+				before |= s->running[j] == th.tstate;
+			if (seen < RUNNING_MAX)
+				s->running_next[seen++] = th.tstate;
+			if (before && k < RUNNING_MAX) {
+				s->released_tid[k] = e->tid;
+				s->threads[k++] = th;
+			}
 		}
 	}
 	memcpy(s->running, s->running_next, seen * sizeof *s->running);
@@ -206,4 +310,3 @@ int released_threads(struct proc_target *t, struct py_walker *w,
 	s->running_at = now;
 	return k;
 }
-

@@ -54,6 +54,7 @@ void scratch_release(struct scratch *s)
 	proc_pause_release(&s->pause);
 	ident_map_release(&s->idents);
 	async_stage_release(&s->async);
+	roster_release(&s->roster);
 }
 
 /* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
@@ -380,19 +381,9 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	/* Pages read at the last tick are stale now: the target has run since. The same pages
 	 * are fetched again in one call, after the threads are stopped. A tick that found the
 	 * GIL free reads nothing more, and keeps the set of pages for the next one. */
-	/* With the GIL free, threads running C code are looked for while the target uses CPU:
-	 * a sleeping process costs one system call. The kernel adds up another process's CPU
-	 * time at its scheduler ticks (every 4 or 10 ms), so two looks a tick apart may see
-	 * the same figure while a thread runs: the target counts as busy for CPU_RECENT_NS
-	 * after its CPU time last moved. */
-	s->released = 0;
-	if (s->unpaused && cfg->find_released) {
-		uint64_t cpu = proc_target_cpu_ns(t), now = clock_now_ns();
-		if (cpu != s->cpu_ns)
-			s->cpu_moved_ns = now;
-		s->cpu_ns = cpu;
-		s->released = s->cpu_moved_ns && now - s->cpu_moved_ns < CPU_RECENT_NS;
-	}
+	/* With the GIL free, threads running C code are looked for while the target uses CPU
+	 * (target_busy). */
+	s->released = s->unpaused && cfg->find_released && target_busy(t, s);
 	if (cfg->cache && !(s->unpaused && s->list_ok && !s->released)) {
 		mem_cache_clear(cfg->cache);
 		mem_cache_prefetch(cfg->cache);

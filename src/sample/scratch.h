@@ -12,15 +12,25 @@
 #include "proc/pause.h"
 #include "sample/async_stage.h"
 #include "python/walker.h"
+#include "sample/roster.h"
 #include "sample/sampler.h"
 #include "sample/thread_names.h"
 
 /* Threads running C code without the GIL followed from one look to the next. */
 #define RUNNING_MAX 64
 
+/* GIL holders remembered, the first suspects when the GIL is found free: a thread that runs C
+ * code without the GIL let it go. */
+#define HOLDERS_MAX 8
+
 /* How long after its CPU time last moved a target with the GIL free is looked at for threads
  * running C code: a few of the kernel's scheduler ticks. */
 #define CPU_RECENT_NS (50ull * 1000 * 1000)
+
+/* How often a target with the GIL free has its CPU time read: about the kernel's scheduler
+ * tick, at which it adds the time up (reading it more often tells nothing more), and a read
+ * costs the kernel a walk over every thread (75 us beside 1,000 idle threads). */
+#define CPU_LOOK_NS (10ull * 1000 * 1000)
 
 struct mem_reader;
 struct proc_target;
@@ -66,7 +76,8 @@ struct scratch {
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
 	int released; /* ...and the stacks read are of threads running C code without the GIL */
-	uint64_t cpu_ns; /* the target's CPU time when a tick last found the GIL free */
+	uint64_t cpu_ns; /* the target's CPU time when a tick last read it (target_busy) */
+	uint64_t cpu_read_ns;  /* and when, 0: never */
 	uint64_t cpu_moved_ns; /* when that figure was last seen to change, 0: never */
 	uint32_t released_frame; /* the marker frame ending their stacks, INTERN_NONE: not yet */
 	/* The thread states seen running at the last such look, and when; the OS threads of
@@ -75,6 +86,11 @@ struct scratch {
 	pid_t released_tid[RUNNING_MAX];
 	size_t n_running;
 	uint64_t running_at;
+	/* Every Python thread and its OS thread, looked through when the GIL is free; the last
+	 * few GIL holders seen (thread states, 0: none), a ring */
+	struct roster roster;
+	uint64_t holders[HOLDERS_MAX];
+	size_t holders_next;
 	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
 };
 
@@ -93,6 +109,10 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct samp
 /* gil_holder.c: the GIL holder alone into *th, read from the GIL itself. Returns 1, 0 when the
  * GIL is free, or a py_walk_error. */
 int holder_read(struct py_walker *w, struct py_thread *th);
+
+/* gil_holder.c: whether the target used CPU lately, when a tick finds the GIL free: if not,
+ * no thread runs C code without it, and none is looked at. */
+int target_busy(struct proc_target *t, struct scratch *s);
 
 /* gil_holder.c: with the GIL free, the Python threads running on a CPU now (C code that let
  * the GIL go), into s->threads. Returns their count. */

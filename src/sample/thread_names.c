@@ -24,23 +24,35 @@ pid_t thread_tid(const struct py_thread *th, const struct proc_pause *p, int for
 	return 0;
 }
 
-/* Names the pending entries from one read of threading._active (a dict of every thread:
- * read once for all the threads new this tick, not once each). */
+/* Names the pending entries from reads of threading._active (a dict of every thread): one read
+ * for up to MAX threads new this tick, not one each; the entries of threads not pending are
+ * passed over by their key (py_thread_names_of), so a new thread is named wherever it stands
+ * among thousands. */
 static void fill_threading_names(struct thread_names *tn, struct py_walker *w)
 {
-	/* Enough for any program we met; more threads only means the rest get OS names. */
+	/* Threads named per read of the dict: more pending (--threads' first tick in a process
+	 * of thousands) take more reads, once. */
 	enum { MAX = 256 };
 	struct py_thread_name *names = calloc(MAX, sizeof *names);
-	int n = names ? py_thread_names(w, names, MAX) : -1;
-	for (size_t k = 0; k < tn->n; k++) {
-		struct thread_name_entry *e = &tn->v[k];
-		for (int i = 0; e->pending && i < n; i++) {
-			if (names[i].ident == e->ident && names[i].name[0]) {
-				snprintf(e->name, sizeof e->name, "%s", names[i].name);
-				e->pending = 0;
+	uint64_t *want = calloc(MAX, sizeof *want);
+	for (size_t from = 0; names && want && from < tn->n;) {
+		size_t n_want = 0, k = from;
+		for (; k < tn->n && n_want < MAX; k++)
+			if (tn->v[k].pending)
+				want[n_want++] = tn->v[k].ident;
+		int n = n_want ? py_thread_names_of(w, want, n_want, names, MAX) : 0;
+		for (size_t j = from; j < k; j++) {
+			struct thread_name_entry *e = &tn->v[j];
+			for (int i = 0; e->pending && i < n; i++) {
+				if (names[i].ident == e->ident && names[i].name[0]) {
+					snprintf(e->name, sizeof e->name, "%s", names[i].name);
+					e->pending = 0;
+				}
 			}
 		}
+		from = k;
 	}
+	free(want);
 	free(names);
 }
 
