@@ -45,6 +45,8 @@ void sample_run_start(struct sample_clock *c, double seconds, double interval, i
 	sample_clock_start(c, interval);
 	c->k = 0;
 	c->planned = 0;
+	c->asked_ns = c->start_ns;
+	c->ended = 0;
 	if (once) {
 		c->planned = 1;
 	} else if (seconds >= 0) {
@@ -55,15 +57,25 @@ void sample_run_start(struct sample_clock *c, double seconds, double interval, i
 
 #define NAP_NS (50ull * 1000 * 1000)
 
+/* ended(arg), asked at most every NAP_NS; once it said so, the run has ended. */
+static int run_ended(struct sample_clock *c, int (*ended)(void *), void *arg)
+{
+	uint64_t now = clock_now_ns();
+	if (c->ended || now - c->asked_ns < NAP_NS)
+		return c->ended;
+	c->asked_ns = now;
+	return c->ended = ended(arg) != 0;
+}
+
 int sample_run_next(struct sample_clock *c, volatile sig_atomic_t *stop, int (*ended)(void *),
 		    void *arg, uint64_t *missed)
 {
 	if (c->planned && c->k + 1 >= c->planned)
 		return 0;
 	const struct timespec nap = { 0, (long)NAP_NS };
-	while (sample_clock_remaining(c) > NAP_NS && !*stop && !ended(arg))
+	while (sample_clock_remaining(c) > NAP_NS && !*stop && !run_ended(c, ended, arg))
 		nanosleep(&nap, NULL);
-	if (*stop || ended(arg))
+	if (*stop || run_ended(c, ended, arg))
 		return 0;
 	uint64_t late = sample_clock_wait(c);
 	if (c->planned && c->k + 1 + late > c->planned)

@@ -12,6 +12,8 @@ struct sample_clock {
 	uint64_t start_ns, interval_ns, next_ns;
 	uint64_t planned; /* the ticks a run of fixed duration takes; 0: until it ends */
 	uint64_t k;       /* the tick being taken, from 0 */
+	uint64_t asked_ns; /* when sample_run_next last asked whether the run ended */
+	int ended;         /* ...and it had */
 };
 
 void sample_clock_start(struct sample_clock *c, double interval_seconds);
@@ -33,7 +35,9 @@ void sample_run_start(struct sample_clock *c, double seconds, double interval, i
 /* After a tick, waits for the next one: in naps of at most 50 ms while the run goes on (*stop
  * and ended(arg) still 0: ticks far apart, as with -r 100, still notice a target that ends or
  * a user who stops), adding the ticks missed meanwhile to *missed (never those past the end).
- * Returns 1 when a tick is due now, 0 when the run is over. */
+ * ended(arg) is asked at most every 50 ms: it costs system calls (a /proc read or two), and
+ * the ticks themselves fail at once on a target that is gone. Returns 1 when a tick is due
+ * now, 0 when the run is over. */
 int sample_run_next(struct sample_clock *c, volatile sig_atomic_t *stop, int (*ended)(void *),
 		    void *arg, uint64_t *missed);
 
