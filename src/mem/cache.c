@@ -9,7 +9,7 @@
 #define PAGE 4096u
 /* 64 pages (256 KiB) cover a deep 3.11+ data stack and the code objects of a sample; more
  * would only cost memory, since the cache is emptied at every sample. */
-#define SLOTS 64u
+#define SLOTS 128u
 /* A read longer than this goes straight through: it would evict everything for one use. */
 #define DIRECT_MIN (2 * PAGE)
 

@@ -16,7 +16,7 @@ if python3 - "$WORK/bench.json" >"$WORK/check" 2>&1 <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 for key in ("cost_per_sample", "slowdown", "many_threads", "fill", "accuracy", "peak_rss", "formats",
-            "subprocesses", "threads_cost", "scale", "austin", "goals"):
+            "subprocesses", "threads_cost", "scale", "austin", "goals", "async"):
     assert key in d, "missing " + key
 assert all(r["pyflame_us"] is not None for r in d["cost_per_sample"]), "a cost without samples"
 austin = d["austin"]["built"]
@@ -47,6 +47,11 @@ for r in sub:
         assert r[k] is not None and r[k] > 0, "subprocesses, %d workers: %s is %r" % (r["workers"], k, r[k])
     assert r["fill"] <= 1.1, "subprocesses: more process-samples than (ticks due x processes)"
 assert sub[0]["ratio"] == 1 and sub[0]["nonblocking_ratio"] == 1
+aw = d["async"]
+assert [(r["tasks"], r["mode"]) for r in aw] == [(n, m) for n in (10, 100) for m in ("plain", "--async", "--async --idle-tasks")], aw
+assert all(r["pyflame_us"] for r in aw), "an --async run without samples: %r" % aw
+assert all(r["rooted"] > 0.5 for r in aw if r["mode"] != "plain"), "--async samples not under Task-1: %r" % aw
+assert all(r["rooted"] == 0 for r in aw if r["mode"] == "plain"), "a plain sample under a task: %r" % aw
 PY
 then
 	ok "bench smoke: the JSON parses with every section filled"
