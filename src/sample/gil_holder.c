@@ -127,25 +127,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 {
 	s->holder = 0;
 	s->unpaused = 0;
-	s->validated = 0;
 	struct py_thread h = { 0 };
-	if (s->validate) {
-		/* 3.11+, the holder alone: read twice without stopping it (validate.c), and
-		 * stopped only when the two reads differ. */
-		int n = validated_read(w, cfg, s, &h);
-		if (n == 0) {
-			s->unpaused = 1;
-			return 0;
-		}
-		if (n > 0) {
-			remember_holder(s, h.tstate);
-			s->held = h;
-			s->validated = n;
-			s->validated_ticks++;
-			return 0;
-		}
-		s->validate_failed++;
-	}
 	/* Read again when the holder could not be stopped alone: it may have let the GIL go and
 	 * ended meanwhile (a short-lived thread), and a pause of every thread is the price of a
 	 * process's whole thread count. */

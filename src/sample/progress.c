@@ -93,13 +93,7 @@ void progress_summary(struct progress *pg, const struct sample_stats *st,
 		snprintf(where, sizeof where, ", written to %s", written);
 	double stopped = st->sampled_ns ? 100.0 * (double)st->stopped_ns / (double)st->sampled_ns
 					: 0;
-	/* 3.11+: how many ticks two reads of the holder's stack agreed, and so stopped nothing */
-	char validated[96] = "";
-	uint64_t tried = st->validated + st->validate_failed;
-	if (tried)
-		snprintf(validated, sizeof validated, " (%.1f%% of %llu stacks read without stopping it)",
-			 100.0 * (double)st->validated / (double)tried, (unsigned long long)tried);
 	fprintf(stderr, "pyflame: %llu samples (%s), %zu distinct stacks%s; the target was "
-		"stopped %.2f%% of the run%s\n", (unsigned long long)prof->samples, lost,
-		profile_stack_count(prof), where, stopped, validated);
+		"stopped %.2f%% of the run\n", (unsigned long long)prof->samples, lost,
+		profile_stack_count(prof), where, stopped);
 }

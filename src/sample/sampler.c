@@ -357,29 +357,6 @@ static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 		}
 }
 
-/* A tick whose GIL holder's stack was read twice without stopping it, and kept
- * (validate.c: its code objects were checked between the reads): named as a paused one. */
-static void keep_validated(struct proc_target *t, struct py_walker *w,
-			   const struct sampler_config *cfg, struct profile *prof,
-			   struct sample_stats *st, struct scratch *s)
-{
-	thread_names_trim(&s->names);
-	uint64_t time_us = clock_wall_us();
-	if (!prof->start_us)
-		prof->start_us = time_us;
-	prof->end_us = time_us;
-	s->threads[0] = s->held;
-	s->stacks[0].start = 0;
-	s->stacks[0].n = (size_t)s->validated;
-	s->stacks[0].name = -1;
-	s->stacks[0].native_n = 0;
-	s->stacks[0].holds_gil = 1;
-	s->stacks[0].root.n = 0;
-	if (cfg->tag_threads)
-		s->stacks[0].name = thread_names_find(&s->names, &s->held, NULL, 0);
-	resolve_stacks(t, w, cfg, prof, st, s, 1, 0, time_us);
-}
-
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
  * or -EPERM. */
 static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
@@ -400,10 +377,6 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 			st->errors[SAMPLE_ERR_PAUSE]++;
 			return 0;
 		}
-	}
-	if (s->validated) {
-		keep_validated(t, w, cfg, prof, st, s);
-		return 0;
 	}
 	/* Pages read at the last tick are stale now: the target has run since. The same pages
 	 * are fetched again in one call, after the threads are stopped. A tick that found the
@@ -509,13 +482,6 @@ struct sampler *sampler_open(struct proc_target *t, struct py_walker *w,
 		s->gil_pause = w->layout.o.tstate_native_thread_id >= 0 && !s->names.foreign_ns
 				       ? GIL_PAUSE_NATIVE
 				       : GIL_PAUSE_IDENT;
-	/* 3.11+ frames sit in the data stack, written once but for their instruction: two
-	 * reads of the holder's stack that agree stand for a stop (validate.c). Not with
-	 * --threads, --native (registers need a stopped thread) nor --async (its tasks are
-	 * read while the target stands still). */
-	s->validate = s->gil_pause == GIL_PAUSE_NATIVE && cfg->cache &&
-		      w->layout.frames == PY_FRAME_INTERPRETER && !cfg->all_threads &&
-		      !cfg->native && !cfg->async;
 	prof->interval = cfg->interval;
 	memcpy(sp->errors, st->errors, sizeof sp->errors);
 	sp->opened_ns = clock_now_ns();
@@ -562,8 +528,6 @@ void sampler_close(struct sampler *sp)
 		return;
 	sp->st->stopped_ns += sp->s.pause.held_ns;
 	sp->st->pauses += sp->s.pause.pauses;
-	sp->st->validated += sp->s.validated_ticks;
-	sp->st->validate_failed += sp->s.validate_failed;
 	sp->st->sampled_ns += clock_now_ns() - sp->opened_ns;
 	scratch_release(&sp->s);
 	free(sp);

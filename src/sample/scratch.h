@@ -92,9 +92,6 @@ struct scratch {
 	uint64_t holders[HOLDERS_MAX];
 	size_t holders_next;
 	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
-	int validate;  /* the GIL holder's stack is read twice without stopping it (validate.c) */
-	int validated; /* this tick's: its frames, s->frames[0, validated), read so; 0: not */
-	uint64_t validated_ticks, validate_failed; /* ticks so, and ticks whose reads differed */
 };
 
 int scratch_init(struct scratch *s);
@@ -108,13 +105,6 @@ struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_
  * (s->unpaused). Returns as proc_pause_all. */
 int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		   struct scratch *s);
-
-/* validate.c: who holds the GIL into *h, and its stack into s->frames, read twice through the
- * page cache without stopping anything, with the code objects checked between the reads.
- * Returns the number of frames when both reads agree, 0 when the GIL is free, -1 when the
- * reads differ or fail (the tick then stops the holder). */
-int validated_read(struct py_walker *w, const struct sampler_config *cfg, struct scratch *s,
-		   struct py_thread *h);
 
 /* gil_holder.c: the GIL holder alone into *th, read from the GIL itself. Returns 1, 0 when the
  * GIL is free, or a py_walk_error. */

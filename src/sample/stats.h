@@ -29,9 +29,6 @@ struct sample_stats {
 	 * sample, rounds the clock's ticks, and sampled_ns adds up each process's time. */
 	uint64_t rounds;     /* the session clock's ticks taken; 0: one process, see ticks */
 	uint64_t processes;  /* the processes sampled; 0: one */
-	uint64_t validated;  /* ticks whose GIL holder's stack was read twice without stopping
-			      * it and kept (3.11+, sample/validate.c) */
-	uint64_t validate_failed; /* ticks whose two reads differed, and that stopped it */
 	uint64_t gil_held;   /* samples (of the profile's) that kept the stack of a thread holding
 			      * the GIL: with them, the share of the time Python code ran. The
 			      * others were idle, or only threads in C code without it */
