@@ -41,8 +41,8 @@ void cmd_dump_usage(FILE *f)
 	      "                         'NAME = VALUE', values shown short (never by running\n"
 	      "                         the program's code)\n"
 	      "      --json             one JSON document instead of text (see 'man pyflame')\n"
-	      "      --async            after the threads, every asyncio task as a tree of who\n"
-	      "                         awaits whom, each with its coroutine stack (3.11+)\n"
+	      "      --async            after a process's threads, its asyncio tasks as a tree\n"
+	      "                         of who awaits whom, each with its coroutine stack (3.11+)\n"
 	      "  -C, --subprocesses     its Python descendants too, each under a line\n"
 	      "                         'Process PID (COMMAND LINE):'\n"
 	      "      --native           with the native (C) frames\n"
@@ -169,17 +169,20 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 	struct dump_request rq = { .native = t->native, .locals = d->locals, .cache = t->cache };
 	char err[256] = "";
 	int pid = (int)t->proc.pid;
+	const char *kept = d->subprocesses ? "; dumped without them" : "";
 	/* Without -C the version was checked before the process was touched (cmd_dump). */
 	const struct py_version *v = &t->walker.layout.version;
-	if (d->async && d->subprocesses && !py_async_supported(v->major, v->minor))
+	if (d->async && d->subprocesses && !py_async_supported(v->major, v->minor)) {
 		warn("--async reads CPython %s; process %d runs %d.%d: dumped without its tasks",
 		     py_async_versions, pid, v->major, v->minor);
-	else if (d->async && py_async_open(&t->walker, t->proc.pid, &rq.async, err, sizeof err) < 0)
-		warn("cannot read the asyncio tasks of %d: %s", pid, err);
-	else
+	} else if (d->async &&
+		   py_async_open(&t->walker, t->proc.pid, &rq.async, err, sizeof err) < 0) {
+		warn("cannot read the asyncio tasks of %d: %s%s", pid, err, kept);
+		if (!d->subprocesses)
+			return -1;
+	} else {
 		rq.tasks = d->async;
-	if (err[0] && !d->subprocesses)
-		return -1;
+	}
 	rq.async_err = err;
 	rq.async_errlen = sizeof err;
 	struct dump_snapshot *s = &ss->v[ss->n];
@@ -193,7 +196,7 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 		return -1;
 	}
 	if (rq.tasks && err[0]) {
-		warn("cannot read the asyncio tasks of %d: %s", pid, err);
+		warn("cannot read the asyncio tasks of %d: %s%s", pid, err, kept);
 		if (!d->subprocesses) {
 			dump_snapshot_release(s);
 			return -1;
