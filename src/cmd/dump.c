@@ -41,8 +41,8 @@ void cmd_dump_usage(FILE *f)
 	      "                         'NAME = VALUE', values shown short (never by running\n"
 	      "                         the program's code)\n"
 	      "      --json             one JSON document instead of text (see 'man pyflame')\n"
-	      "      --async            after the threads, every asyncio task as a tree of who\n"
-	      "                         awaits whom, each with its coroutine stack (3.11+)\n"
+	      "      --async            after a process's threads, its asyncio tasks as a tree\n"
+	      "                         of who awaits whom, each with its coroutine stack (3.11+)\n"
 	      "  -C, --subprocesses     its Python descendants too, each under a line\n"
 	      "                         'Process PID (COMMAND LINE):'\n"
 	      "      --native           with the native (C) frames\n"
@@ -146,8 +146,6 @@ static int parse(int argc, char **argv, struct dump_options *d)
 		return usage_error("unexpected argument '%s': the PID goes after -p", argv[optind]);
 	if (!d->pid)
 		return usage_error("nothing to dump: give -p PID");
-	if (d->async && d->subprocesses)
-		return usage_error("--async with -C is not done yet: dump one process");
 	return 0;
 }
 
@@ -157,26 +155,36 @@ struct snapshots {
 	size_t n, cap;
 };
 
-/* Takes the snapshot of t into ss, and with --async its asyncio tasks into tasks. Returns 0,
- * -1 when t could not be read (said), or -EPERM. */
+/* Takes the snapshot of t into ss, with --async its asyncio tasks too, read in the same stop.
+ * Tasks that cannot be read fail the dump of one process; with -C that process is said in one
+ * line and kept without them (so is one whose version --async does not read), as the others
+ * are dumped whole. Returns 0, -1 when t could not be read (said), or -EPERM. */
 static int take(struct snapshots *ss, struct session_target *t, const struct dump_options *d,
-		struct profile *prof, struct async_tasks *tasks)
+		struct profile *prof)
 {
 	if (grow_array((void **)&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v) != 0) {
 		warn("out of memory");
 		return -1;
 	}
 	struct dump_request rq = { .native = t->native, .locals = d->locals, .cache = t->cache };
-	char err[256];
-	if (tasks) {
-		if (py_async_open(&t->walker, t->proc.pid, &rq.async, err, sizeof err) < 0) {
-			warn("cannot read the asyncio tasks of %d: %s", (int)t->proc.pid, err);
+	char err[256] = "";
+	int pid = (int)t->proc.pid;
+	const char *kept = d->subprocesses ? "; dumped without them" : "";
+	/* Without -C the version was checked before the process was touched (cmd_dump). */
+	const struct py_version *v = &t->walker.layout.version;
+	if (d->async && d->subprocesses && !py_async_supported(v->major, v->minor)) {
+		warn("--async reads CPython %s; process %d runs %d.%d: dumped without its tasks",
+		     py_async_versions, pid, v->major, v->minor);
+	} else if (d->async &&
+		   py_async_open(&t->walker, t->proc.pid, &rq.async, err, sizeof err) < 0) {
+		warn("cannot read the asyncio tasks of %d: %s%s", pid, err, kept);
+		if (!d->subprocesses)
 			return -1;
-		}
-		rq.tasks = tasks;
-		rq.async_err = err;
-		rq.async_errlen = sizeof err;
+	} else {
+		rq.tasks = d->async;
 	}
+	rq.async_err = err;
+	rq.async_errlen = sizeof err;
 	struct dump_snapshot *s = &ss->v[ss->n];
 	int rc = sample_snapshot(&t->proc, &t->walker, prof, &rq, s);
 	py_async_close(rq.async);
@@ -184,13 +192,15 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 		dump_snapshot_release(s);
 		if (rc == -EPERM)
 			return rc;
-		warn("cannot read the threads of %d", (int)t->proc.pid);
+		warn("cannot read the threads of %d", pid);
 		return -1;
 	}
-	if (tasks && err[0]) {
-		dump_snapshot_release(s);
-		warn("cannot read the asyncio tasks of %d: %s", (int)t->proc.pid, err);
-		return -1;
+	if (rq.tasks && err[0]) {
+		warn("cannot read the asyncio tasks of %d: %s%s", pid, err, kept);
+		if (!d->subprocesses) {
+			dump_snapshot_release(s);
+			return -1;
+		}
 	}
 	ss->n++;
 	return 0;
@@ -199,7 +209,7 @@ static int take(struct snapshots *ss, struct session_target *t, const struct dum
 /* Takes the snapshot of the -p process, or with -C of it and of every Python descendant
  * living now. Returns 0, -1 (said) or -EPERM. */
 static int take_all(struct session *s, const struct dump_options *d, const struct py_target *pt,
-		    struct snapshots *ss, struct async_tasks *tasks)
+		    struct snapshots *ss)
 {
 	char err[1024];
 	struct session_target *root = s->targets[0];
@@ -209,7 +219,7 @@ static int take_all(struct session *s, const struct dump_options *d, const struc
 			warn("%s", err);
 			return -1;
 		}
-		return take(ss, root, d, s->prof, tasks);
+		return take(ss, root, d, s->prof);
 	}
 	s->follow = 1;
 	s->abi = d->has_abi ? &d->abi : NULL;
@@ -220,7 +230,7 @@ static int take_all(struct session *s, const struct dump_options *d, const struc
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->targets[i]->state != TARGET_SAMPLING)
 			continue;
-		int rc = take(ss, s->targets[i], d, s->prof, NULL);
+		int rc = take(ss, s->targets[i], d, s->prof);
 		if (rc == -EPERM)
 			return rc;
 	}
@@ -231,20 +241,21 @@ static int take_all(struct session *s, const struct dump_options *d, const struc
 	return 0;
 }
 
-/* Writes the snapshots to f as the options say. Returns 0 or -1. */
+/* Writes the snapshots to f as the options say: each process's threads, then its tasks when
+ * they were read. Returns 0 or -1. */
 static int write_all(const struct snapshots *ss, const struct profile *prof,
-		     const struct dump_options *d, const struct async_tasks *tasks, FILE *f)
+		     const struct dump_options *d, FILE *f)
 {
-	struct out_options oo = { .line_numbers = !d->no_line_numbers, .pid = (int)d->pid,
-				  .tasks = d->async ? tasks : NULL };
+	struct out_options oo = { .line_numbers = !d->no_line_numbers, .pid = (int)d->pid };
 	if (d->json)
 		return out_dump_json_write(prof, ss->v, ss->n, d->subprocesses, &oo, f);
-	for (size_t i = 0; i < ss->n; i++)
-		if ((d->subprocesses && out_dump_process(prof, ss->v[i].pid, f) != 0) ||
-		    out_dump_text_write(prof, &ss->v[i], &oo, f) != 0)
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct dump_snapshot *s = &ss->v[i];
+		if ((d->subprocesses && out_dump_process(prof, s->pid, f) != 0) ||
+		    out_dump_text_write(prof, s, &oo, f) != 0 ||
+		    (s->with_tasks && out_dump_async_text(&s->tasks, &oo, f) != 0))
 			return -1;
-	if (d->async && out_dump_async_text(tasks, &oo, f) != 0)
-		return -1;
+	}
 	return fflush(f) == 0 ? 0 : -1;
 }
 
@@ -262,8 +273,8 @@ int cmd_dump(int argc, char **argv)
 	stop_signals_install();
 	struct py_target pt;
 	cmd_check_pid(d.pid, d.has_abi ? &d.abi : NULL, d.subprocesses, &pt);
-	/* Before the process is touched. */
-	if (d.async && !py_async_supported(pt.version.major, pt.version.minor)) {
+	/* Before the process is touched; with -C each process's version is looked at in take. */
+	if (d.async && !d.subprocesses && !py_async_supported(pt.version.major, pt.version.minor)) {
 		warn("--async reads CPython %s; process %d runs %d.%d", py_async_versions,
 		     (int)d.pid, pt.version.major, pt.version.minor);
 		return 1;
@@ -284,15 +295,14 @@ int cmd_dump(int argc, char **argv)
 	session_init(&session, &cfg, &prof, &stats);
 	session.native = d.native;
 	struct snapshots ss = { 0 };
-	struct async_tasks tasks = { 0 };
 	int status = 1;
 	if (!session_add(&session, d.pid, 0, 0)) {
 		warn("out of memory");
-	} else if ((rc = take_all(&session, &d, &pt, &ss, d.async ? &tasks : NULL)) == -EPERM) {
+	} else if ((rc = take_all(&session, &d, &pt, &ss)) == -EPERM) {
 		warn("cannot attach to %d: operation not permitted", (int)d.pid);
 	} else if (rc == 0) {
 		FILE *f = out_sink_stream(&sink);
-		status = !f || write_all(&ss, &prof, &d, &tasks, f) != 0;
+		status = !f || write_all(&ss, &prof, &d, f) != 0;
 		if (status)
 			warn("cannot write the dump%s%s%s: %s", d.output ? " to '" : "",
 			     d.output ? d.output : "", d.output ? "'" : "", strerror(errno));
@@ -307,7 +317,6 @@ int cmd_dump(int argc, char **argv)
 	for (size_t i = 0; i < ss.n; i++)
 		dump_snapshot_release(&ss.v[i]);
 	free(ss.v);
-	async_tasks_release(&tasks);
 	session_release(&session);
 	profile_release(&prof);
 	return status;

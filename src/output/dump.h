@@ -20,7 +20,8 @@ int out_dump_text_write(const struct profile *p, const struct dump_snapshot *s,
 
 /* The n snapshots as one JSON document (the man page's schema): one process's object when
  * processes is 0 (n is then 1), else {"processes": [...]} holding one such object per process,
- * in the order given. Returns 0 or -1 (write error). */
+ * in the order given; a snapshot whose tasks were read (with_tasks) has them as its object's
+ * "asyncio" list. Returns 0 or -1 (write error). */
 int out_dump_json_write(const struct profile *p, const struct dump_snapshot *s, size_t n,
 			int processes, const struct out_options *o, FILE *f);
 

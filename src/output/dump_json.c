@@ -8,7 +8,8 @@
  *
  * innermost frame first, as the text dump prints them; "locals" only with --locals, on Python
  * frames, with "locals_note" when some are missing; "id" null when the OS thread could not be
- * told. One line per frame and per local, so that the file can be read and grepped as it is.
+ * told; after "threads", with --async, "asyncio": the process's tasks (dump_async.c), for each
+ * process whose tasks were read. One line per frame and per local, so that the file can be read and grepped as it is.
  */
 #include <inttypes.h>
 
@@ -67,8 +68,7 @@ static int write_frames(const struct profile *p, const struct dump_snapshot *s,
 	return putc(']', f) == EOF ? -1 : 0;
 }
 
-static int write_process(const struct profile *p, const struct dump_snapshot *s,
-			 const struct async_tasks *tasks, FILE *f)
+static int write_process(const struct profile *p, const struct dump_snapshot *s, FILE *f)
 {
 	if (fprintf(f, "{\"pid\": %" PRIu32 ", \"python\": \"%d.%d\", \"threads\": [", s->pid,
 		    s->major, s->minor) < 0)
@@ -86,7 +86,8 @@ static int write_process(const struct profile *p, const struct dump_snapshot *s,
 			return -1;
 	}
 	if (putc(']', f) == EOF ||
-	    (tasks && (fputs(",\n \"asyncio\": ", f) == EOF || out_dump_async_json(tasks, f) != 0)))
+	    (s->with_tasks &&
+	     (fputs(",\n \"asyncio\": ", f) == EOF || out_dump_async_json(&s->tasks, f) != 0)))
 		return -1;
 	return putc('}', f) == EOF ? -1 : 0;
 }
@@ -94,12 +95,12 @@ static int write_process(const struct profile *p, const struct dump_snapshot *s,
 int out_dump_json_write(const struct profile *p, const struct dump_snapshot *s, size_t n,
 			int processes, const struct out_options *o, FILE *f)
 {
-	/* o->line_numbers is for the text: a JSON frame always has its line */
+	(void)o; /* o->line_numbers is for the text: a JSON frame always has its line */
 	if (processes && fputs("{\"processes\": [", f) == EOF)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if ((i && fputs(",\n", f) == EOF) || (processes && i == 0 && putc('\n', f) == EOF) ||
-		    write_process(p, &s[i], i == 0 ? o->tasks : NULL, f) != 0)
+		    write_process(p, &s[i], f) != 0)
 			return -1;
 	if ((processes && fputs("]}", f) == EOF) || putc('\n', f) == EOF)
 		return -1;

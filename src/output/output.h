@@ -9,8 +9,6 @@
 
 struct profile;
 
-struct async_tasks;
-
 struct out_options {
 	int line_numbers; /* FILE:FUNCTION:LINE, or FILE:FUNCTION with -n */
 	int include_idle; /* write the "(idle) N" line; off with -x */
@@ -19,9 +17,6 @@ struct out_options {
 	int processes;    /* --subprocesses: root every stack at its process */
 	const char *title; /* what was profiled: "pyflame -p 123" or the command line */
 	int pid;           /* the target's PID, for formats that name processes */
-	/* pyflame dump --async: the asyncio tasks of the (one) process dumped, written after its
-	 * threads (dump_async.c); NULL without --async. */
-	const struct async_tasks *tasks;
 };
 
 /* Collapsed stacks, the text flamegraph.pl reads: one line per distinct stack, frames from

@@ -1,4 +1,5 @@
-/* snapshot.c: a dump's snapshot: its threads, their frames and the locals read of them. */
+/* snapshot.c: a dump's snapshot: its threads, their frames, the locals read of them
+ * and its asyncio tasks. */
 #include "profile/snapshot.h"
 
 #include <stdlib.h>
@@ -19,6 +20,7 @@ void dump_snapshot_release(struct dump_snapshot *s)
 	free(s->frames);
 	free(s->locals);
 	free(s->text);
+	async_tasks_release(&s->tasks);
 	dump_snapshot_init(s);
 }
 

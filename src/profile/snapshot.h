@@ -1,13 +1,16 @@
 /* snapshot.h: what one look at every thread saw (-d, pyflame dump): each thread with its stack
- * in a profile, and for `pyflame dump` what each frame of it is (Python or native) and, with
- * --locals, the local variables of each Python frame. The sampler fills it, the dump writers
- * print it; neither needs the other's headers. */
+ * in a profile, and for `pyflame dump` what each frame of it is (Python or native), with
+ * --locals the local variables of each Python frame, and with --async the process's asyncio
+ * tasks, read in the same instant. The sampler fills it, the dump writers print it; neither
+ * needs the other's headers. */
 #ifndef PYFLAME_PROFILE_SNAPSHOT_H
 #define PYFLAME_PROFILE_SNAPSHOT_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "profile/async_tasks.h"
 
 struct dump_thread {
 	pid_t tid;        /* OS thread id; 0 when it could not be matched */
@@ -62,6 +65,11 @@ struct dump_snapshot {
 	char *text;
 	size_t text_len, text_cap;
 	int full;          /* the bounds above were reached */
+	/* --async: its asyncio tasks, read while its threads were (empty: none pending, or
+	 * asyncio not loaded), when with_tasks is set; not set when they were not asked for or
+	 * could not be read (a version --async does not read among the reasons). */
+	int with_tasks;
+	struct async_tasks tasks;
 };
 
 void dump_snapshot_init(struct dump_snapshot *s);

@@ -154,11 +154,12 @@ int sample_snapshot(struct proc_target *t, struct py_walker *w, struct profile *
 			d->n_frames = 0;
 	}
 	if (rq->tasks) {
-		memset(rq->tasks, 0, sizeof *rq->tasks);
 		rq->async_err[0] = '\0';
 		if (nt >= 0 && rq->async &&
-		    py_async_read_all(rq->async, rq->tasks, rq->async_err, rq->async_errlen) < 0)
-			async_tasks_release(rq->tasks);
+		    py_async_read_all(rq->async, &out->tasks, rq->async_err, rq->async_errlen) < 0)
+			async_tasks_release(&out->tasks);
+		else
+			out->with_tasks = nt >= 0;
 	}
 	/* Names, lines, locals and tasks were read while stopped: a dump is one instant. */
 	proc_resume_all(t, &pause);

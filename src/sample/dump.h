@@ -14,7 +14,6 @@ struct py_walker;
 struct profile;
 struct native_unwinder;
 struct mem_reader;
-struct async_tasks;
 struct py_async;
 
 /* What a snapshot reads besides each thread's stack. */
@@ -23,12 +22,13 @@ struct dump_request {
 	int locals;                     /* --locals: each Python frame's local variables */
 	struct mem_reader *cache;       /* the walker's page cache (mem/cache.h), emptied once
 					 * the target stands still; NULL when it has none */
-	/* --async: when tasks is not NULL, the asyncio tasks (python/asyncio.h) are read into it
-	 * while the target stands still, through async (NULL: asyncio is not loaded, no tasks).
-	 * A failure leaves them empty and says why in async_err (async_errlen bytes; "" when
-	 * they were read); the threads are kept. */
+	/* --async: when tasks is set, the asyncio tasks (python/asyncio.h) are read into the
+	 * snapshot's tasks while the target stands still, through async (NULL: asyncio is not
+	 * loaded, no tasks), and its with_tasks set. A failure leaves them empty and with_tasks
+	 * not set, and says why in async_err (async_errlen bytes; "" when they were read); the
+	 * threads are kept. */
+	int tasks;
 	struct py_async *async;
-	struct async_tasks *tasks;
 	char *async_err;
 	size_t async_errlen;
 };

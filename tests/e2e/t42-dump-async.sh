@@ -4,7 +4,10 @@
 # who awaits whom; --json says the same relations and stacks; on 3.14 they are the ones
 # `python3.14 -m asyncio` reads (its _remote_debugging, run in the target's own mount namespace
 # and root, where the maps name its files as it sees them); and on a version it cannot read
-# (3.10) --async is refused in one line before the process is touched.
+# (3.10) --async is refused in one line before the process is touched. With -C (a parent
+# running async_tree.py as its child: tests/targets/async_parent.py), each process's tasks
+# are printed with it, and a process whose version --async does not read is dumped without
+# them, said in one line.
 . "$(dirname "$0")/lib.sh"
 
 t=$TARGETS/async_tree.py
@@ -85,9 +88,12 @@ print("\n".join(sorted(pairs)))
 EOF
 # The relations as pairs "TASK <- AWAITER" (names) and each task's coroutine stack, innermost
 # first, as "TASK: FILE:FUNCTION:LINE ...", sorted: from pyflame's JSON...
+# (pairs_json.py FILE PID: of process PID's object in a -C document)
 cat >"$WORK/pairs_json.py" <<'EOF'
 import json, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
+if len(sys.argv) > 2:
+    doc = {p["pid"]: p for p in doc["processes"]}[int(sys.argv[2])]
 tasks = doc["asyncio"]
 names = {t["address"]: t["name"] for t in tasks}
 for t in tasks:
@@ -164,6 +170,85 @@ for label in 3.11 3.12 3.13 debian-3.11 sid-3.14; do
 	fi
 	stop_target
 done
+
+# -C: each process's "PID COUNT" in a -C document, in its order: the length of its "asyncio"
+# list, or "-" when it has none.
+cat >"$WORK/procs_json.py" <<'EOF'
+import json, sys
+for p in json.load(open(sys.argv[1], encoding="utf-8"))["processes"]:
+    print(p["pid"], len(p["asyncio"]) if "asyncio" in p else "-")
+EOF
+
+# section FILE PID: process PID's part of a -C text dump, its "Process" line left out.
+section() { awk -v p="Process $2 (" 'index($0, p) == 1 {on = 1; next} /^Process / {on = 0} on' "$1"; }
+# tasks_of FILE: what follows "Asyncio tasks:" in a section, addresses left out.
+tasks_of() { sed -n '/^Asyncio tasks:$/,$p' "$1" | tail -n +2 | sed -E 's/^( *Task .*) \(0x[0-9a-f]+\)$/\1/'; }
+
+# dump_tree LABEL PARENT_PY [CHILD_PY]: `dump --async -C` of tests/targets/async_parent.py run
+# by PARENT_PY, with async_tree.py its child under CHILD_PY (default the parent's own, which
+# for sid's is the one in its root): the child's exact tree under its own
+# header, the parent (no asyncio) with "(none)", or with no tasks and one warning line when
+# --async does not read its version; --json the same, each list in its process's object.
+dump_tree() {
+	local label=$1 ppy=$2 cpy=${3:-$2} child parent_tasks warn="" parent_says="(none)" rc
+	if ! start_target "$ppy" "$TARGETS/async_parent.py" ${3:+"$3"}; then
+		echo "not ok - dump --async -C $label: target did not start"
+		return
+	fi
+	child=$(awk '{print $1}' "/proc/$TARGET_PID/task/$TARGET_PID/children")
+	case $label in
+	3.10*)
+		parent_tasks=- parent_says="left out, said in one line"
+		warn="pyflame: --async reads CPython 3.11 to 3.14; process $TARGET_PID runs 3.10: dumped without its tasks"
+		;;
+	*) parent_tasks=0 ;;
+	esac
+	expected_tree "$cpy" >"$WORK/want"
+	timeout 60 "$PYFLAME" dump --async -C -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
+	section "$WORK/dump" "$TARGET_PID" >"$WORK/parent"
+	section "$WORK/dump" "$child" >"$WORK/child"
+	tasks_of "$WORK/child" >"$WORK/got"
+	if [ $parent_tasks = 0 ]; then
+		printf '\nAsyncio tasks:\n  (none)\n' >"$WORK/parent_want"
+	else
+		: >"$WORK/parent_want"
+	fi
+	if [ $rc -eq 0 ] && [ "$(cat "$WORK/err")" = "$warn" ] && [ -n "$child" ] &&
+		[ "$(grep -c '^Process ' "$WORK/dump")" = 2 ] && [ -s "$WORK/want" ] &&
+		cmp -s "$WORK/want" "$WORK/got" && grep -q "^$child: MainThread" "$WORK/child" &&
+		grep -q "^$TARGET_PID: MainThread" "$WORK/parent" &&
+		grep -q "async_parent.py:wait:$(line_of "$TARGETS/async_parent.py" wait)\$" "$WORK/parent" &&
+		sed -n '/^$/,$p' "$WORK/parent" | tail -n 3 | cmp -s - "$WORK/parent_want"; then
+		ok "dump --async -C $label: each process under its header, the child's 11 tasks in their exact tree, the parent's $parent_says"
+	else
+		{ echo "exit $rc"; cat "$WORK/err"; diff "$WORK/want" "$WORK/got"; cat "$WORK/dump"; } |
+			not_ok "dump --async -C $label"
+	fi
+	timeout 60 "$PYFLAME" dump --async -C --json -p "$TARGET_PID" >"$WORK/dump.json" 2>"$WORK/err"; rc=$?
+	if [ ! -x "$checker" ]; then
+		skip "dump --async -C --json $label: no $checker to read the JSON with"
+	elif [ $rc -eq 0 ] && [ "$(cat "$WORK/err")" = "$warn" ] &&
+		[ "$("$checker" "$WORK/procs_json.py" "$WORK/dump.json" 2>&1)" = "$TARGET_PID $parent_tasks
+$child 11" ] &&
+		"$checker" "$WORK/pairs_json.py" "$WORK/dump.json" "$child" >"$WORK/pairs_ours" 2>&1 &&
+		"$checker" "$WORK/pairs_tree.py" "$WORK/want" >"$WORK/pairs_want" &&
+		cmp -s "$WORK/pairs_want" "$WORK/pairs_ours"; then
+		ok "dump --async -C --json $label: each process's \"asyncio\" list in its own object, the child's as its tree says"
+	else
+		{ echo "exit $rc"; cat "$WORK/err"; "$checker" "$WORK/procs_json.py" "$WORK/dump.json";
+		  diff "$WORK/pairs_want" "$WORK/pairs_ours"; } | not_ok "dump --async -C --json $label"
+	fi
+	stop_target
+}
+for label in 3.12 sid-3.14; do
+	use_python "$label" "dump --async -C" || continue
+	dump_tree "$label" "$py"
+done
+# A parent whose version --async does not read, its child one it does.
+if pick_python "dump --async -C with a 3.10 parent" 3.10; then
+	ppy=$py
+	use_python 3.12 "dump --async -C with a 3.10 parent" && dump_tree "3.10 parent, 3.12 child" "$ppy" "$py"
+fi
 
 # A version it cannot read: refused in one line, exit 1, before the process is touched.
 if pick_python "dump --async on 3.10" 3.10; then

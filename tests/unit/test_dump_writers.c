@@ -9,6 +9,7 @@
 #include "check.h"
 #include "output/dump.h"
 #include "output/output.h"
+#include "profile/async_tasks.h"
 #include "profile/profile.h"
 #include "profile/snapshot.h"
 
@@ -156,6 +157,29 @@ static void test_with_locals(void)
 	size_t len = procs ? strlen(procs) : 0;
 	CHECK(len > 6 && strcmp(procs + len - 7, "]}]}]}\n") == 0, "json -C: closed once");
 	free(procs);
+
+	/* -C with --async: a process's tasks in its own object, after its threads; none in a
+	 * process whose tasks were not read */
+	struct async_tasks *t = &two[1].tasks;
+	t->tasks = calloc(1, sizeof *t->tasks);
+	if (t->tasks) {
+		t->n = t->cap = 1;
+		t->tasks[0] = (struct async_task){ .addr = 0x10, .n_frames = 1 };
+		snprintf(t->tasks[0].name, sizeof t->tasks[0].name, "Task-1");
+	}
+	two[1].with_tasks = async_tasks_add_frame(t, "/a/y.py", "main", 7) == 0;
+	procs = capture(json_fn, &r2);
+	const char *tail = "[]}],\n \"asyncio\": [\n  {\"name\": \"Task-1\", \"address\": \"0x10\", "
+			   "\"frames\": [{\"file\": \"/a/y.py\", \"function\": \"main\", \"line\": 7}], "
+			   "\"awaited_by\": []}\n ]}]}\n";
+	const char *asyncio = procs ? strstr(procs, "\"asyncio\"") : NULL;
+	CHECK(asyncio && strstr(procs, "{\"pid\": 200, ") < asyncio &&
+		      !strstr(asyncio + 1, "\"asyncio\"") && strlen(procs) > strlen(tail) &&
+		      strcmp(procs + strlen(procs) - strlen(tail), tail) == 0,
+	      "json -C --async: the second process's tasks in its own object, the first's none");
+	free(procs);
+	async_tasks_release(t);
+	two[1].with_tasks = 0;
 
 	/* -C's text: each process's header is one line, whatever its command line holds */
 	profile_process(&p, 7, "python -c a\nb");
