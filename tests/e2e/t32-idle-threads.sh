@@ -29,7 +29,7 @@ for label in $ALL_PYTHONS; do
 		start_target "$py" "$t" 16 $([ $mode != main ] && echo $mode) ||
 			{ echo "not ok - idle threads $label $mode: target did not start"; continue; }
 		switches "$TARGET_PID" >"$WORK/before"
-		"$PYFLAME" -p "$TARGET_PID" -s 1 -r 0.002 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
+		"$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.001 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
 		switches "$TARGET_PID" >"$WORK/after"
 		n=$(woken "$WORK/before" "$WORK/after")
 		total=$(total_count "$WORK/prof")

@@ -22,12 +22,12 @@ switches() {
 # woken BEFORE AFTER: the switches of the threads that lived through both counts.
 woken() { awk 'NR == FNR {b[$1] = $2; next} ($1 in b) {n += $2 - b[$1]} END {print n + 0}' "$1" "$2"; }
 
-# profile THREADS MODE: profiles a fresh target for 1 s at 1 kHz; sets rc, busy, total, woken,
+# profile THREADS MODE: profiles a fresh target for 0.5 s at 1 kHz; sets rc, busy, total, woken,
 # share (percent stopped, 0 when pyflame said nothing).
 profile() {
 	start_target "$py" "$t" "$1" $([ "$2" = relay ] && echo relay) || return 1
 	switches "$TARGET_PID" >"$WORK/before"
-	"$PYFLAME" -p "$TARGET_PID" -s 1 -r 0.001 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
+	"$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.001 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
 	switches "$TARGET_PID" >"$WORK/after"
 	tracer=$(tracer_of "$TARGET_PID")
 	stop_target
