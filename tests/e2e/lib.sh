@@ -264,3 +264,32 @@ wait_sampling() {
 	done
 	return 1
 }
+
+# each_label FUNC LABEL...: runs FUNC LABEL for each LABEL, up to PYFLAME_TEST_JOBS (3) at a time,
+# each in a subshell with a WORK, TARGET_PID and cleanup of its own, and prints what each printed
+# in LABEL order once all are done: the lines a plain loop would print, in less time where each
+# body mostly waits (for a target to start, for a timed profile to end). FUNC's checks must not
+# need the machine to themselves (no shared files, no fixed ports, no tight timing).
+each_label() {
+	local fn=$1 i=0 j label running=() p alive
+	shift
+	for label in "$@"; do
+		while :; do
+			alive=()
+			for p in "${running[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+			running=("${alive[@]}")
+			[ ${#running[@]} -lt "${PYFLAME_TEST_JOBS:-3}" ] && break
+			wait -n "${running[@]}" 2>/dev/null
+		done
+		(
+			WORK=$WORK/each.$i PIDS=() PGROUPS=()
+			mkdir -p "$WORK"
+			trap cleanup EXIT
+			"$fn" "$label"
+		) >"$WORK/each.$i.out" 2>&1 &
+		running+=($!)
+		i=$((i + 1))
+	done
+	wait "${running[@]}" 2>/dev/null
+	for ((j = 0; j < i; j++)); do cat "$WORK/each.$j.out"; done
+}
