@@ -231,9 +231,12 @@ fi
 # snapshots FILE: how many there are.
 snapshots() { grep -c '^pyflame top: PID ' "$1"; }
 plain() { ! grep -q "$(printf '\033')" "$1"; }
-for label in $ALL_PYTHONS; do
-	use_python "$label" "top --batch" || continue
-	start_target "$py" "$t" || { echo "not ok - top --batch $label: target did not start"; continue; }
+# Each interpreter's snapshots are a second's wait: several at once (each_label), each on a
+# target of its own.
+batch_one() {
+	local label=$1 py n rc
+	use_python "$label" "top --batch" || return
+	start_target "$py" "$t" || { echo "not ok - top --batch $label: target did not start"; return; }
 	n=1
 	case $label in debian-3.11 | 3.12) n=2 ;; esac
 	"$PYFLAME" top --batch $n -p "$TARGET_PID" >"$WORK/batch" 2>"$WORK/err"; rc=$?
@@ -244,7 +247,8 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc"; cat "$WORK/batch" "$WORK/err"; } | not_ok "top --batch $n $label"
 	fi
 	stop_target
-done
+}
+each_label batch_one $ALL_PYTHONS
 
 # The flags the view shares with record, once each.
 if use_python debian-3.11 "top --batch flags"; then
