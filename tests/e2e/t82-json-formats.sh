@@ -4,6 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 CHECK=$ROOT/tests/e2e/json/check_json_formats.py
+direct_python3
 # Each interpreter's run mostly waits (the target starting, a timed profile): several at once
 # (each_label), each in a WORK of its own.
 json_one() {

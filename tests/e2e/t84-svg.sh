@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SVG=$ROOT/tests/e2e/svg
+direct_python3
 t=$TARGETS/busy.py
 want=$(busy_stack)
 # Each interpreter's runs wait on their -t commands more than they compute: several at once
