@@ -11,14 +11,9 @@ SVG=$ROOT/tests/e2e/svg
 direct_python3
 t=$TARGETS/busy.py
 want=$(busy_stack)
-# Each interpreter's runs wait on their -t commands more than they compute: several at once
-# (each_label), each in a WORK of its own; the flame chart of each is kept in $charts for the
-# browser's check below (the last interpreter's, as a plain loop left it).
-charts=$WORK/charts
-mkdir -p "$charts"
-svg_one() {
-	local label=$1 py rc
-	use_python "$label" "svg" || return
+for label in $ALL_PYTHONS; do
+	use_python "$label" "svg" || continue
+	rm -f "$WORK"/b.* "$WORK"/c.*
 	# -S skips site (.pth files of installed packages), whose start-up time varies with load.
 	"$PYFLAME" -r 0.005 -o "$WORK/b.txt" -o "$WORK/b.svg" -t "$py" -S "$t" "" 0.4 >/dev/null 2>"$WORK/err"; rc=$?
 	if [ $rc -eq 0 ] && python3 "$SVG/check_svg.py" graph "$WORK/b.txt" "$WORK/b.svg" "$want" >"$WORK/check" 2>&1; then
@@ -32,11 +27,6 @@ svg_one() {
 	else
 		{ echo "exit $rc"; cat "$WORK/check" "$WORK/err"; } | not_ok "svg $label: flame chart as --flamechart text"
 	fi
-	[ -s "$WORK/c.svg" ] && cp "$WORK/c.svg" "$charts/c.svg.$label"
-}
-each_label svg_one $ALL_PYTHONS
-for label in $ALL_PYTHONS; do
-	[ -s "$charts/c.svg.$label" ] && cp "$charts/c.svg.$label" "$WORK/c.svg"
 done
 
 py=$(python_path 3.12)
