@@ -79,23 +79,21 @@ each_label fork_one $ALL_PYTHONS
 # --- spawn, forkserver and a ProcessPoolExecutor under two interpreters (the rest is the same
 # code: a worker started afresh, or forked from a server process that is itself a child), and
 # 3.6's executor, which takes no start method (fork)
-methods_one() {
-	local label=$1 py methods how
+for label in 2.7 3.6 3.12 sid-3.14; do
 	case $label in
 	2.7)
 		skip "subprocesses 2.7 spawn, forkserver, executor: Python 2.7's multiprocessing has only fork, and no concurrent.futures"
-		return
+		continue
 		;;
 	3.6) methods=executor-fork ;;
 	3.12) methods="spawn forkserver executor-spawn" ;;
 	*) methods="spawn forkserver executor-forkserver" ;;
 	esac
-	use_python "$label" "subprocesses $methods" || return
+	use_python "$label" "subprocesses $methods" || continue
 	for how in $methods; do
 		mp_run "$label" "$how"
 	done
-}
-each_label methods_one 2.7 3.6 3.12 sid-3.14
+done
 
 # --- python -> sh -> python: the grandchild's exact stack, nothing of the shell, no word on it
 c=$TARGETS/chain.py
