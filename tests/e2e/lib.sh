@@ -264,3 +264,43 @@ wait_sampling() {
 	done
 	return 1
 }
+
+# each_label FUNC LABEL...: runs FUNC LABEL for each LABEL, up to PYFLAME_TEST_JOBS (3) at a time,
+# each in a subshell with a WORK, TARGET_PID and cleanup of its own, and prints what each printed
+# in LABEL order once all are done: the lines a plain loop would print, in less time where each
+# body mostly waits (for a target to start, for a timed profile to end). FUNC's checks must not
+# need the machine to themselves (no shared files, no fixed ports, no tight timing).
+each_label() {
+	local fn=$1 i=0 j label running=() p alive
+	shift
+	for label in "$@"; do
+		while :; do
+			alive=()
+			for p in "${running[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+			running=("${alive[@]}")
+			[ ${#running[@]} -lt "${PYFLAME_TEST_JOBS:-3}" ] && break
+			wait -n "${running[@]}" 2>/dev/null
+		done
+		(
+			WORK=$WORK/each.$i PIDS=() PGROUPS=()
+			mkdir -p "$WORK"
+			trap cleanup EXIT
+			"$fn" "$label"
+		) >"$WORK/each.$i.out" 2>&1 &
+		running+=($!)
+		i=$((i + 1))
+	done
+	wait "${running[@]}" 2>/dev/null
+	for ((j = 0; j < i; j++)); do cat "$WORK/each.$j.out"; done
+}
+
+# direct_python3: when PATH finds pyenv's shim for python3, the interpreter it picks is run
+# directly from then on: a directory of WORK's holding only a link to it goes first on PATH.
+# The shim runs bash scripts before each start (half a second of CPU, seconds on a loaded
+# machine), for the same interpreter: for tests that run python3 checkers many times.
+direct_python3() {
+	local p
+	case $(command -v python3) in */shims/python3) ;; *) return 0 ;; esac
+	p=$(python3 -c 'import sys; print(sys.executable)') && [ -x "$p" ] || return 0
+	mkdir -p "$WORK/python3" && ln -sf "$p" "$WORK/python3/python3" && PATH=$WORK/python3:$PATH
+}

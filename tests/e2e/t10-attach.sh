@@ -3,11 +3,14 @@
 # left running untraced.
 . "$(dirname "$0")/lib.sh"
 
-for label in $ALL_PYTHONS; do
-	use_python "$label" "attach" || continue
+# Each interpreter's checks: they mostly wait (targets starting, timed profiles), so several
+# run at once (each_label), each on targets of its own.
+attach_one() {
+	local label=$1 py t want rc n total stack other st tr
+	use_python "$label" "attach" || return
 	t=$TARGETS/busy.py
 	want=$(busy_stack)
-	start_target "$py" "$t" || { echo "not ok - attach $label: target did not start"; continue; }
+	start_target "$py" "$t" || { echo "not ok - attach $label: target did not start"; return; }
 
 	# One sample: exactly one line, the exact stack, count 1.
 	"$PYFLAME" -p "$TARGET_PID" -s 0 >"$WORK/one" 2>"$WORK/err"; rc=$?
@@ -58,7 +61,7 @@ for label in $ALL_PYTHONS; do
 	# Methods and a nested function: qualified names from 3.11 (Job.run.<locals>.step), the
 	# bare name before; two Job.__init__ in two files named methods.py.
 	want=$(methods_stack "$label")
-	start_target "$py" "$TARGETS/methods.py" || { echo "not ok - attach $label: methods.py did not start"; continue; }
+	start_target "$py" "$TARGETS/methods.py" || { echo "not ok - attach $label: methods.py did not start"; return; }
 	"$PYFLAME" -p "$TARGET_PID" -s 0 >"$WORK/one" 2>"$WORK/err"; rc=$?
 	if [ $rc -eq 0 ] && [ "$(cat "$WORK/one")" = "$want 1" ] && [ ! -s "$WORK/err" ]; then
 		ok "attach $label: methods by their $(case $want in *Job.*) echo qualified ;; *) echo plain ;; esac) names, exact stack"
@@ -66,4 +69,5 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc, want: $want 1"; cat "$WORK/one" "$WORK/err"; } | not_ok "attach $label: methods.py"
 	fi
 	stop_target
-done
+}
+each_label attach_one $ALL_PYTHONS

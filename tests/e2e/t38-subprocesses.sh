@@ -68,10 +68,13 @@ mp_run() {
 }
 
 # --- multiprocessing: fork under every interpreter
-for label in $ALL_PYTHONS; do
-	use_python "$label" "subprocesses fork" || continue
-	mp_run "$label" fork
-done
+# (each_label: several interpreters' runs at once, each in a WORK of its own)
+fork_one() {
+	local py
+	use_python "$1" "subprocesses fork" || return
+	mp_run "$1" fork
+}
+each_label fork_one $ALL_PYTHONS
 
 # --- spawn, forkserver and a ProcessPoolExecutor under two interpreters (the rest is the same
 # code: a worker started afresh, or forked from a server process that is itself a child), and
@@ -95,8 +98,9 @@ done
 # --- python -> sh -> python: the grandchild's exact stack, nothing of the shell, no word on it
 c=$TARGETS/chain.py
 chain_stack="$c:<module>:$(line_of "$c" module);$c:child:$(line_of "$c" child);$c:burn:$(line_of "$c" burn)"
-for label in 2.7 3.12 sid-3.14; do
-	use_python "$label" "subprocesses chain" || continue
+chain_one() {
+	local label=$1 py rc gc sh n want_label got_label as_sh
+	use_python "$label" "subprocesses chain" || return
 	"$PYFLAME" -C -o "$WORK/prof" -t "$py" "$c" "" parent 0.5 >"$WORK/out" 2>"$WORK/err"; rc=$?
 	gc=$(listed "$WORK/out" grandchild)
 	sh=$(listed "$WORK/out" sh)
@@ -113,15 +117,16 @@ for label in 2.7 3.12 sid-3.14; do
 		{ echo "exit $rc; sh $sh grandchild $gc; exact samples $n; label '$got_label', want '$want_label'"; cat "$WORK/out" "$WORK/err" "$WORK/prof"; } |
 			not_ok "subprocesses $label chain"
 	fi
-done
+}
+each_label chain_one 2.7 3.12 sid-3.14
 
 # --- -p: a child alive at the start that exits during the run (its samples kept), a child born
 # during the run, the parent before and after; the run ends when the parent does
 l=$TARGETS/late_child.py
-for label in 2.7 3.12; do
-	use_python "$label" "subprocesses late and dying children" || continue
-	rm -f "$WORK/go"
-	start_target "$py" "$l" parent "$WORK/go" 0.4 || { echo "not ok - subprocesses $label late child: target did not start"; continue; }
+late_one() {
+	local label=$1 py early parent_label early_label t0 pf rc secs late mc mp_ sp e n p1 p2
+	use_python "$label" "subprocesses late and dying children" || return
+	start_target "$py" "$l" parent "$WORK/go" 0.4 || { echo "not ok - subprocesses $label late child: target did not start"; return; }
 	early=$(listed "$WORK/target.out" early)
 	parent_label=$(label_of "$TARGET_PID")
 	early_label=$(label_of "$early")
@@ -150,7 +155,8 @@ for label in 2.7 3.12; do
 			not_ok "subprocesses $label late and dying children"
 	fi
 	stop_target
-done
+}
+each_label late_one 2.7 3.12
 
 # --- 200 short-lived children forked while -C -p samples the parent: some are sampled, none is
 # left stopped, traced or unreaped, no word about any, and pyflame's peak memory stays near

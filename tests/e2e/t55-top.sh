@@ -218,22 +218,29 @@ check_signals() {
 	stop_target
 }
 
-if [ $have_tmux = 1 ]; then
-	for label in debian-3.11 3.12; do
-		use_python "$label" "top on a terminal" || continue
-		check_view
-		[ "$label" = debian-3.11 ] && check_signals
-	done
+# The two interpreters' terminals at once (each_label): each job's WORK holds its own tmux
+# socket, so each has a server, a shell and targets of its own.
+view_one() {
+	local label=$1 py
+	use_python "$label" "top on a terminal" || return
+	check_view
+	[ "$label" = debian-3.11 ] && check_signals
 	tm kill-server 2>/dev/null
+}
+if [ $have_tmux = 1 ]; then
+	each_label view_one debian-3.11 3.12
 fi
 
 # --batch N: N snapshots a second apart, plain text (no escape sequence), then exit 0.
 # snapshots FILE: how many there are.
 snapshots() { grep -c '^pyflame top: PID ' "$1"; }
 plain() { ! grep -q "$(printf '\033')" "$1"; }
-for label in $ALL_PYTHONS; do
-	use_python "$label" "top --batch" || continue
-	start_target "$py" "$t" || { echo "not ok - top --batch $label: target did not start"; continue; }
+# Each interpreter's snapshots are a second's wait: several at once (each_label), each on a
+# target of its own.
+batch_one() {
+	local label=$1 py n rc
+	use_python "$label" "top --batch" || return
+	start_target "$py" "$t" || { echo "not ok - top --batch $label: target did not start"; return; }
 	n=1
 	case $label in debian-3.11 | 3.12) n=2 ;; esac
 	"$PYFLAME" top --batch $n -p "$TARGET_PID" >"$WORK/batch" 2>"$WORK/err"; rc=$?
@@ -244,13 +251,16 @@ for label in $ALL_PYTHONS; do
 		{ echo "exit $rc"; cat "$WORK/batch" "$WORK/err"; } | not_ok "top --batch $n $label"
 	fi
 	stop_target
-done
+}
+each_label batch_one $ALL_PYTHONS
 
 # The flags the view shares with record, once each.
 if use_python debian-3.11 "top --batch flags"; then
-	start_target "$py" "$t"
 	wm="wait_main ($t:$(line_of "$t" wait_main))"
-	for flags in "--threads" "--nonblocking" "--native" "-C" "-F 200"; do
+	# Each flag on a target of its own, several at once (each_label): a second's wait each.
+	flags_one() {
+		local flags=$1 rc good
+		start_target "$py" "$t" || { echo "not ok - top --batch $flags: target did not start"; return; }
 		"$PYFLAME" top --batch 1 $flags -p "$TARGET_PID" >"$WORK/batch" 2>"$WORK/err"; rc=$?
 		good=1
 		case $flags in
@@ -262,7 +272,10 @@ if use_python debian-3.11 "top --batch flags"; then
 		else
 			{ echo "exit $rc"; cat "$WORK/batch" "$WORK/err"; } | not_ok "top --batch $flags"
 		fi
-	done
+		stop_target
+	}
+	each_label flags_one "--threads" "--nonblocking" "--native" "-C" "-F 200"
+	start_target "$py" "$t"
 
 	# Not a terminal, and no --batch: one line, exit 1, the target untouched.
 	"$PYFLAME" top -p "$TARGET_PID" </dev/null >"$WORK/out" 2>"$WORK/err"; rc=$?

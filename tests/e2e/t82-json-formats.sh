@@ -4,10 +4,13 @@
 . "$(dirname "$0")/lib.sh"
 
 CHECK=$ROOT/tests/e2e/json/check_json_formats.py
-for label in $ALL_PYTHONS; do
-	use_python "$label" "json formats" || continue
-	start_target "$py" "$TARGETS/threads.py" && wait_main_sleeping || { stop_target; continue; }
-	rm -f "$WORK"/p.*
+direct_python3
+# Each interpreter's run mostly waits (the target starting, a timed profile): several at once
+# (each_label), each in a WORK of its own.
+json_one() {
+	local label=$1 py rc
+	use_python "$label" "json formats" || return
+	start_target "$py" "$TARGETS/threads.py" && wait_main_sleeping || { stop_target; return; }
 	"$PYFLAME" -p "$TARGET_PID" -s 0.5 -r 0.005 --threads --thread-names -o "$WORK/p.txt" \
 		-o "$WORK/p.json" -o "$WORK/p.trace.json" 2>"$WORK/err"; rc=$?
 	stop_target
@@ -17,7 +20,8 @@ for label in $ALL_PYTHONS; do
 	else
 		{ echo "exit $rc"; cat "$WORK/check" "$WORK/err" "$WORK/p.txt"; } | not_ok "json formats $label"
 	fi
-done
+}
+each_label json_one $ALL_PYTHONS
 
 # -f for stdout: the exact busy.py stack in speedscope and in Chrome trace, by name and line.
 py=$(python_path 3.12)

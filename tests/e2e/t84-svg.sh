@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SVG=$ROOT/tests/e2e/svg
+direct_python3
 t=$TARGETS/busy.py
 want=$(busy_stack)
 for label in $ALL_PYTHONS; do

@@ -79,15 +79,17 @@ is_gzip() { [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; }
 
 t=$TARGETS/busy.py
 want=$(busy_stack)
-for label in $ALL_PYTHONS; do
-	use_python "$label" "pprof" || continue
-	rm -f "$WORK"/out.*
+# Each interpreter's run waits on its -t command more than it computes: several at once
+# (each_label), each in a WORK of its own.
+pprof_one() {
+	local label=$1 py rc crc top spin total
+	use_python "$label" "pprof" || return
 	# One run, two files: the format comes from each name.
 	"$PYFLAME" -r 0.005 -o "$WORK/out.pb.gz" -o "$WORK/out.txt" -t "$py" -S "$t" "" 0.4 \
 		>/dev/null 2>"$WORK/err"; rc=$?
 	if [ $rc -ne 0 ] || ! is_gzip "$WORK/out.pb.gz"; then
 		{ echo "exit $rc"; cat "$WORK/err"; } | not_ok "pprof $label: -o out.pb.gz writes gzip"
-		continue
+		return
 	fi
 	pprof_collapse "$WORK/out.pb.gz" >"$WORK/got" 2>"$WORK/conv.err"; crc=$?
 	sorted_collapsed "$WORK/out.txt" >"$WORK/expect"
@@ -101,7 +103,8 @@ for label in $ALL_PYTHONS; do
 		{ echo "converter exit $crc, heaviest: $top, want: $want, spin $spin of $total"
 		  cat "$WORK/conv.err" "$WORK/diff" "$WORK/err"; } | not_ok "pprof $label: pprof and collapsed agree"
 	fi
-done
+}
+each_label pprof_one $ALL_PYTHONS
 
 py=$(python_path 3.12)
 [ -n "$py" ] || py=$(python_path debian-3.11)
