@@ -327,9 +327,14 @@ int py_async_waiting(struct py_async *a, struct py_async_chain *c,
 	if (n_awaited)
 		qsort(awaited, n_awaited, sizeof *awaited, cmp_u64);
 	for (size_t i = 0; i < n; i++) {
+		/* Waiting: suspended, or created and not started yet (waiting for its first
+		 * step); not one running now. */
 		uint64_t coro, frame;
-		if ((n_awaited && bsearch(&tasks[i], awaited, n_awaited, sizeof *awaited, cmp_u64)) || a->ops->task_coro(a, tasks[i], &coro) != 0 ||
-		    a->ops->coro_state(a, coro, &frame) != PY_CORO_SUSPENDED)
+		if ((n_awaited && bsearch(&tasks[i], awaited, n_awaited, sizeof *awaited, cmp_u64)) ||
+		    a->ops->task_coro(a, tasks[i], &coro) != 0)
+			continue;
+		enum py_coro_state st = a->ops->coro_state(a, coro, &frame);
+		if (st != PY_CORO_SUSPENDED && st != PY_CORO_CREATED)
 			continue;
 		c->cut = 0;
 		c->n_frames = 0;

@@ -83,7 +83,7 @@ int py_async_sample(struct py_async *a, uint64_t tstate, const struct py_raw_fra
 		    size_t n, struct py_async_chain *out);
 
 /* --idle-tasks: calls each(chain, arg) for every pending task that awaits no other task and is
- * not running (the leaves of the await trees: their chains hold the others), with its chain
+ * not running (suspended, or not started yet) (the leaves of the await trees: their chains hold the others), with its chain
  * (cut 0, links[0] the task itself, its frames read). Returns how many, or -1 (out of memory
  * or a list that could not be read). */
 int py_async_waiting(struct py_async *a, struct py_async_chain *scratch,

@@ -135,8 +135,11 @@ static void add_waiting(const struct py_async_chain *c, void *arg)
 	as->waiting[as->n_waiting++] = (struct async_span){ start, as->n_ids - start };
 }
 
-/* The waiting tasks are read at most 1 / WAITING_SHARE of the time. */
+/* The waiting tasks are read at most 1 / WAITING_SHARE of the time, and at least every
+ * WAITING_STALE_NS: what a reading saw is counted until the next one, and a loaded machine
+ * (a reading taking 30 ms) would otherwise leave it seconds old. */
 #define WAITING_SHARE 50
+#define WAITING_STALE_NS (500ull * 1000 * 1000)
 
 void async_stage_waiting(struct async_stage *as)
 {
@@ -144,7 +147,8 @@ void async_stage_waiting(struct async_stage *as)
 	if (!as->a || now < as->waiting_next_ns)
 		return;
 	as->waiting_read = py_async_waiting(as->a, &as->chain, add_waiting, as) >= 0;
-	as->waiting_next_ns = now + WAITING_SHARE * (clock_now_ns() - now);
+	uint64_t wait = WAITING_SHARE * (clock_now_ns() - now);
+	as->waiting_next_ns = now + (wait < WAITING_STALE_NS ? wait : WAITING_STALE_NS);
 }
 
 void async_stage_count(struct async_stage *as, struct profile *prof, uint32_t thread)

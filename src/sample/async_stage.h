@@ -62,7 +62,7 @@ size_t async_stage_running(struct async_stage *as, uint64_t tstate,
 
 /* While the target stands stopped: every waiting task's stack into as->waiting. Reading a
  * thousand tasks takes milliseconds, so they are read at most a fiftieth of the time (a read
- * that took 2 ms waits 100 ms before the next): a tick that does not read them (waiting_read
+ * that took 2 ms waits 100 ms before the next), and at least every 0.5 s: a tick that does not read them (waiting_read
  * 0) counts what the last reading saw again (async_stage_count). */
 void async_stage_waiting(struct async_stage *as);
 

@@ -11,6 +11,8 @@ t=$TARGETS/async_busy.py
 spin=$(line_of "$t" spin) crunch=$(line_of "$t" crunch) leaf=$(line_of "$t" leaf)
 middle=$(line_of "$t" middle) outer=$(line_of "$t" outer) gather=$(line_of "$t" gather)
 park=$(line_of "$t" park)
+outer_def=$(grep -n '^async def outer' "$t" | cut -d: -f1)
+middle_def=$(grep -n '^async def middle' "$t" | cut -d: -f1)
 main_root="Task-1;$t:main:$gather"
 leaf_root="$main_root;outer;$t:outer:$outer;middle;$t:middle:$middle;leaf;$t:leaf:"
 # The interpreters --async reads (python/asyncio.c's ops_for).
@@ -44,7 +46,7 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 	bad=$(bad_roots "$WORK/out" | wc -l)
 	if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$a" -ge 20 ] && [ "$b" -ge 20 ] &&
 		[ "$l" -ge 20 ] && [ "$bad" -le 2 ]; then
-		ok "record --async $label: crunch-a $a, crunch-b $b, leaf $l samples under their exact task chains; $bad of the tasks' samples elsewhere (asyncio not found yet)"
+		ok "record --async $label: crunch-a $a, crunch-b $b, leaf $l samples under their exact task chains; $bad of the tasks' samples elsewhere (asyncio not found yet, or a tick whose task had just changed)"
 	else
 		{ echo "exit $rc a=$a b=$b leaf=$l bad=$bad"; cat "$WORK/err"; bad_roots "$WORK/out" | head -5
 		  sort -t' ' -k2 -n "$WORK/out" | tail -8; } | not_ok "record --async $label"
@@ -53,14 +55,20 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 	# --idle-tasks: 2000 parked tasks, each a (waiting) stack of its own counted each tick.
 	timeout 60 "$PYFLAME" --async --idle-tasks -o "$WORK/idle" -t "$py" "$t" "$WORK/r2" 1 2000 \
 		2>"$WORK/err"; rc=$?
+	# Each counted 30+ times over its (waiting) stacks (a task not started yet waits at its
+	# first line, so the first reading may see some there), and seen at its parked line.
 	parked=$(awk -v want="$t:park:$park;$wait_frame;(waiting)" '
 		{ c = $NF; sub(/ [0-9]+$/, "") }
-		/^idle-[0-9]+;/ { name = $0; sub(/;.*/, "", name); rest = substr($0, length(name) + 2)
-			if (rest == want && c >= 30 && !seen[name]++) n++ }
-		END { print n + 0 }' "$WORK/idle")
-	# No task awaited by another is a leaf: Task-1, outer and middle wait only inside others.
+		/^idle-[0-9]+;.*;\(waiting\)$/ { name = $0; sub(/;.*/, "", name)
+			sum[name] += c; if (substr($0, length(name) + 2) == want) at[name] = 1 }
+		END { for (k in sum) if (sum[k] >= 30 && at[k]) n++; print n + 0 }' "$WORK/idle")
+	# No task awaited by another is a leaf: Task-1, outer and middle wait only inside others
+	# (or, outer and middle, at their first line before they start).
 	others=$(grep -F ';(waiting) ' "$WORK/idle" | grep -v -E "^idle-[0-9]+;" |
-		grep -v -E "^(Task-1;$t:main:$gather;(crunch-a|crunch-b|outer;.*;leaf)|ready);" | wc -l)
+		grep -v -E "^(Task-1;$t:main:$gather;(crunch-a|crunch-b|outer;.*;leaf)|ready);" |
+		grep -v -E "^$main_root;outer;$t:outer:$outer_def;\(waiting\) " |
+		grep -v -E "^$main_root;outer;$t:outer:$outer;middle;$t:middle:$middle_def;\(waiting\) " |
+		wc -l)
 	a=$(spinning "$WORK/idle" "$main_root;crunch-a;$t:crunch:$crunch")
 	if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$parked" -eq 2000 ] && [ "$others" -eq 0 ] &&
 		[ "$a" -ge 10 ]; then
@@ -84,11 +92,13 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 
 	# -p and top --batch on a running process.
 	if start_target "$py" "$t" 30; then
-		timeout 60 "$PYFLAME" --async -s 0.5 -p "$TARGET_PID" >"$WORK/p" 2>"$WORK/err"; rc=$?
+		timeout 60 "$PYFLAME" --async -s 0.5 -r 0.0017 -p "$TARGET_PID" >"$WORK/p" 2>"$WORK/err"; rc=$?
 		l=$(spinning "$WORK/p" "$leaf_root$leaf")
 		bad=$(bad_roots "$WORK/p" | wc -l)
-		if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$l" -ge 5 ] && [ "$bad" -eq 0 ]; then
-			ok "record --async -p $label: leaf $l samples under Task-1, outer, middle; none elsewhere"
+		# As with -t: a sample now and then (3.12: one in a few thousand) outside its chain,
+		# a tick whose task had just changed.
+		if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$l" -ge 10 ] && [ "$bad" -le 2 ]; then
+			ok "record --async -p $label: leaf $l samples under Task-1, outer, middle; $bad elsewhere"
 		else
 			{ echo "exit $rc leaf=$l bad=$bad"; cat "$WORK/err"; bad_roots "$WORK/p" | head -3; } |
 				not_ok "record --async -p $label"
