@@ -35,7 +35,9 @@ static int write_task(const struct async_tasks *t, size_t k, size_t *path, size_
 {
 	const struct async_task *a = &t->tasks[k];
 	int pad = (int)depth * 2;
-	if (fprintf(f, "%*sTask '%s' (0x%" PRIx64 ")\n", pad, "", a->name, a->addr) < 0)
+	const char *state = async_task_state_name(a->state);
+	if (fprintf(f, "%*sTask '%s' (0x%" PRIx64 ")%s%s\n", pad, "", a->name, a->addr,
+		    state ? " " : "", state ? state : "") < 0)
 		return -1;
 	for (size_t i = 0; i < a->n_frames; i++) {
 		const struct async_frame *fr = &t->frames[a->first_frame + i];
@@ -88,7 +90,11 @@ int out_dump_async_json(const struct async_tasks *t, FILE *f)
 	for (size_t k = 0; k < t->n; k++) {
 		const struct async_task *a = &t->tasks[k];
 		if (fprintf(f, "%s\n  {\"name\": ", k ? "," : "") < 0 || json_string(f, a->name) ||
-		    fprintf(f, ", \"address\": \"0x%" PRIx64 "\", \"frames\": [", a->addr) < 0)
+		    fprintf(f, ", \"address\": \"0x%" PRIx64 "\", ", a->addr) < 0)
+			return -1;
+		const char *state = async_task_state_name(a->state);
+		if ((state ? fprintf(f, "\"state\": \"%s\", ", state) : 0) < 0 ||
+		    fputs("\"frames\": [", f) == EOF)
 			return -1;
 		for (size_t i = 0; i < a->n_frames; i++) {
 			const struct async_frame *fr = &t->frames[a->first_frame + i];

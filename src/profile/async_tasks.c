@@ -23,6 +23,20 @@ int async_tasks_add_frame(struct async_tasks *o, const char *file, const char *f
 	return 0;
 }
 
+const char *async_task_state_name(int state)
+{
+	switch (state) {
+	case ASYNC_TASK_NOT_STARTED:
+		return "not started";
+	case ASYNC_TASK_RUNNING:
+		return "running";
+	case ASYNC_TASK_WAITING:
+		return "waiting";
+	default:
+		return NULL;
+	}
+}
+
 void async_tasks_release(struct async_tasks *t)
 {
 	if (!t)

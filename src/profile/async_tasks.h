@@ -18,8 +18,17 @@ struct async_frame {
 	int line;
 };
 
+/* Where a pending task stands, from its coroutine. */
+enum async_task_state {
+	ASYNC_TASK_UNKNOWN,     /* its coroutine could not be read (not said) */
+	ASYNC_TASK_NOT_STARTED, /* created, its first step not taken yet */
+	ASYNC_TASK_RUNNING,     /* its coroutine runs now, on some thread */
+	ASYNC_TASK_WAITING,     /* suspended at an await */
+};
+
 struct async_task {
 	uint64_t addr;
+	int state;                 /* enum async_task_state */
 	char name[ASYNC_NAME_MAX]; /* a str name as it is; an int one as "Task-N"; else repr */
 	size_t first_frame, n_frames; /* in frames[], innermost first */
 	size_t first_awaiter, n_awaiters; /* in awaiters[]: the addresses awaiting this task */
@@ -33,6 +42,9 @@ struct async_tasks {
 	uint64_t *awaiters;
 	size_t n_awaiters, cap_awaiters;
 };
+
+/* The words for state ("waiting", "running", "not started"), NULL for ASYNC_TASK_UNKNOWN. */
+const char *async_task_state_name(int state);
 
 /* Adds one frame (copying the strings). Returns 0 or -1 (no memory). */
 int async_tasks_add_frame(struct async_tasks *t, const char *file, const char *func, int line);

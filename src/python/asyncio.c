@@ -178,9 +178,24 @@ static int dump_task(struct py_async *a, uint64_t task, struct async_tasks *o,
 	task_name(a, task, t->name, sizeof t->name);
 	t->first_frame = o->n_frames;
 	size_t n = 0;
-	uint64_t coro;
-	if (a->ops->task_coro(a, task, &coro) == 0 && read_chain(a, coro, raw, &n, cap) != 0)
-		return -1;
+	uint64_t coro, frame;
+	if (a->ops->task_coro(a, task, &coro) == 0) {
+		switch (a->ops->coro_state(a, coro, &frame)) {
+		case PY_CORO_CREATED:
+			t->state = ASYNC_TASK_NOT_STARTED;
+			break;
+		case PY_CORO_RUNNING:
+			t->state = ASYNC_TASK_RUNNING;
+			break;
+		case PY_CORO_SUSPENDED:
+			t->state = ASYNC_TASK_WAITING;
+			break;
+		default:
+			break;
+		}
+		if (read_chain(a, coro, raw, &n, cap) != 0)
+			return -1;
+	}
 	for (size_t i = n; i-- > 0;) {
 		const struct py_code *code = py_code_get(a->w, (*raw)[i].code);
 		if (code && async_tasks_add_frame(o, code->filename, code->name,

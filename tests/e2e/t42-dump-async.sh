@@ -36,34 +36,34 @@ expected_tree() {
 	main=$(line_of "$t" main)
 	{ read -r wait && read -r sleep; } < <("$1" "$WORK/stdlib_lines.py") || return 1
 	cat <<EOF
-Task 'Task-1'
+Task 'Task-1' waiting
   $t:main:$main
-  Task 'gatherer'
+  Task 'gatherer' waiting
     $t:gatherer:$gather
-    Task 'g1'
+    Task 'g1' waiting
       $wait
       $t:park:$park
-    Task 'g2'
+    Task 'g2' waiting
       $wait
       $t:park:$park
-    Task 'g3'
+    Task 'g3' waiting
       $wait
       $t:park:$park
-  Task 'grouper'
+  Task 'grouper' waiting
     $wait
     $t:park:$park
     $t:grouper:$group
-    Task 'tg1'
+    Task 'tg1' waiting
       $wait
       $t:park:$park
-    Task 'tg2'
+    Task 'tg2' waiting
       $wait
       $t:park:$park
-  Task 'outer'
+  Task 'outer' waiting
     $t:outer:$outer
-    Task 'middle'
+    Task 'middle' waiting
       $t:middle:$middle
-      Task 'inner'
+      Task 'inner' waiting
         $sleep
         $t:inner:$inner
 EOF
@@ -78,7 +78,7 @@ for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
     depth = (len(line) - len(line.lstrip())) // 2
     if line.lstrip().startswith("Task '"):
         del path[depth:]
-        tasks.append([line.strip()[6:-1], tasks[path[-1]][0] if path else "(none)", []])
+        tasks.append([line.strip()[6:line.strip().rindex("'")], tasks[path[-1]][0] if path else "(none)", []])
         path.append(len(tasks) - 1)
     else:
         tasks[path[-1]][2].append(line.strip())
@@ -97,7 +97,8 @@ if len(sys.argv) > 2:
 tasks = doc["asyncio"]
 names = {t["address"]: t["name"] for t in tasks}
 for t in tasks:
-    assert set(t) == {"name", "address", "frames", "awaited_by"}, sorted(t)
+    assert set(t) == {"name", "address", "state", "frames", "awaited_by"}, sorted(t)
+    assert t["state"] == "waiting", t
     for f in t["frames"]:
         assert set(f) == {"file", "function", "line"} and isinstance(f["line"], int), f
 pairs = ["%s <- %s" % (t["name"], names.get(a, a)) for t in tasks for a in t["awaited_by"]]
@@ -133,7 +134,7 @@ for label in 3.11 3.12 3.13 debian-3.11 sid-3.14; do
 	timeout 60 "$PYFLAME" dump --async -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
 	expected_tree "$py" >"$WORK/want"
 	sed -n '/^Asyncio tasks:$/,$p' "$WORK/dump" | tail -n +2 |
-		sed -E 's/^( *Task .*) \(0x[0-9a-f]+\)$/\1/' >"$WORK/got"
+		sed -E "s/^( *Task '.*') \\(0x[0-9a-f]+\\)/\\1/" >"$WORK/got"
 	if [ $rc -eq 0 ] && [ ! -s "$WORK/err" ] && [ -s "$WORK/want" ] &&
 		cmp -s "$WORK/want" "$WORK/got" && grep -q "^$TARGET_PID: MainThread" "$WORK/dump"; then
 		ok "dump --async $label: the threads, then all 11 tasks by name with their exact coroutine lines, in the tree of who awaits whom"
@@ -182,7 +183,7 @@ EOF
 # section FILE PID: process PID's part of a -C text dump, its "Process" line left out.
 section() { awk -v p="Process $2 (" 'index($0, p) == 1 {on = 1; next} /^Process / {on = 0} on' "$1"; }
 # tasks_of FILE: what follows "Asyncio tasks:" in a section, addresses left out.
-tasks_of() { sed -n '/^Asyncio tasks:$/,$p' "$1" | tail -n +2 | sed -E 's/^( *Task .*) \(0x[0-9a-f]+\)$/\1/'; }
+tasks_of() { sed -n '/^Asyncio tasks:$/,$p' "$1" | tail -n +2 | sed -E "s/^( *Task '.*') \\(0x[0-9a-f]+\\)/\\1/"; }
 
 # dump_tree LABEL PARENT_PY [CHILD_PY]: `dump --async -C` of tests/targets/async_parent.py run
 # by PARENT_PY, with async_tree.py its child under CHILD_PY (default the parent's own, which

@@ -131,9 +131,35 @@ static void test_ring_and_empty(void)
 	async_tasks_release(&t);
 }
 
+static void test_states(void)
+{
+	struct async_tasks t = { 0 };
+	const char *f[] = { "work", NULL };
+	add(&t, 0x10, "w", f, NULL);
+	add(&t, 0x20, "r", f, NULL);
+	add(&t, 0x30, "n", f, NULL);
+	add(&t, 0x40, "u", f, NULL);
+	t.tasks[0].state = ASYNC_TASK_WAITING;
+	t.tasks[1].state = ASYNC_TASK_RUNNING;
+	t.tasks[2].state = ASYNC_TASK_NOT_STARTED;
+	char *got = capture_text(&t, 1);
+	CHECK(got && strstr(got, "Task 'w' (0x10) waiting\n") && strstr(got, "Task 'r' (0x20) running\n") &&
+		      strstr(got, "Task 'n' (0x30) not started\n") && strstr(got, "Task 'u' (0x40)\n"),
+	      "text: each task's state, none when unknown");
+	free(got);
+	got = capture_json(&t);
+	CHECK(got && strstr(got, "\"address\": \"0x10\", \"state\": \"waiting\", \"frames\"") &&
+		      strstr(got, "\"state\": \"running\"") && strstr(got, "\"state\": \"not started\"") &&
+		      strstr(got, "\"address\": \"0x40\", \"frames\""),
+	      "JSON: a state key where it is known");
+	free(got);
+	async_tasks_release(&t);
+}
+
 int main(void)
 {
 	test_tree();
+	test_states();
 	test_ring_and_empty();
 	return check_exit();
 }
