@@ -64,7 +64,7 @@ async def main(path, seconds, idle):
         asyncio.create_task(outer(), name="outer"),
     )
     event.set()
-    await asyncio.gather(*parked)
+    await asyncio.gather(*parked)  # @end
 
 
 asyncio.run(main(sys.argv[1], float(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0))
