@@ -7,21 +7,22 @@
 #include "mem/reader.h"
 
 #define PAGE 4096u
-/* 64 pages (256 KiB) cover a deep 3.11+ data stack and the code objects of a sample; more
- * would only cost memory, since the cache is emptied at every sample. */
+/* 128 pages (512 KiB) cover a deep 3.11+ data stack, the code objects of a sample and an
+ * asyncio target's tasks (at 64 the tasks' pages evicted the stack's); more would only cost
+ * memory, since the cache is emptied at every sample. */
 #define SLOTS 128u
 /* A read longer than this goes straight through: it would evict everything for one use. */
 #define DIRECT_MIN (2 * PAGE)
 
-struct slot {
-	uint64_t page; /* page address; 0 = empty (page 0 is never readable) */
-	uint8_t data[PAGE];
-};
-
+/* The slots' tags apart from their pages: a clear or a look-up touches one small array, not a
+ * line of each of 128 pages (clearing those was 4% of a sample's CPU, and their first touch a
+ * page fault each at start-up), and a page never filled is never touched at all. */
 struct cache_reader {
 	struct mem_reader base;
 	struct mem_reader *inner;
-	struct slot *slots;
+	uint64_t tag[SLOTS]; /* page address held; 0 = empty (page 0 is never readable) */
+	uint8_t used[SLOTS]; /* read from since the last clear, so wanted again next time */
+	uint8_t (*data)[PAGE];
 	uint64_t reads, misses;
 	uint64_t hot[SLOTS]; /* the pages the last sample used, fetched together next time */
 	size_t n_hot;
@@ -30,18 +31,19 @@ struct cache_reader {
 
 static const uint8_t *page_get(struct cache_reader *c, uint64_t page, int *err)
 {
-	struct slot *s = &c->slots[(page / PAGE) % SLOTS];
-	if (s->page == page)
-		return s->data;
+	size_t i = (page / PAGE) % SLOTS;
+	c->used[i] = 1;
+	if (c->tag[i] == page)
+		return c->data[i];
 	c->misses++;
-	int rc = mem_read(c->inner, page, s->data, PAGE);
+	int rc = mem_read(c->inner, page, c->data[i], PAGE);
 	if (rc != 0) {
-		s->page = 0;
+		c->tag[i] = 0;
 		*err = rc;
 		return NULL;
 	}
-	s->page = page;
-	return s->data;
+	c->tag[i] = page;
+	return c->data[i];
 }
 
 static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
@@ -77,7 +79,7 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 static void cache_free(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
-	free(c->slots);
+	free(c->data);
 	free(c);
 }
 
@@ -86,8 +88,9 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 	struct cache_reader *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->slots = calloc(SLOTS, sizeof *c->slots);
-	if (!c->slots) {
+	/* Not zeroed: a page's bytes are only read once its tag says it was filled. */
+	c->data = malloc(SLOTS * sizeof *c->data);
+	if (!c->data) {
 		free(c);
 		return NULL;
 	}
@@ -97,13 +100,15 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 	return &c->base;
 }
 
-/* The pages held now, as the hot set. */
+/* The pages read from since the last clear, as the hot set: a page prefetched and no longer
+ * wanted (a thread state gone, a frame returned from) drops out instead of being fetched
+ * again at every sample for good. */
 static void take_hot(struct cache_reader *c)
 {
 	c->n_hot = 0;
 	for (size_t i = 0; i < SLOTS; i++)
-		if (c->slots[i].page)
-			c->hot[c->n_hot++] = c->slots[i].page;
+		if (c->tag[i] && c->used[i])
+			c->hot[c->n_hot++] = c->tag[i];
 }
 
 void mem_cache_mark_hot(struct mem_reader *r)
@@ -119,8 +124,8 @@ void mem_cache_clear(struct mem_reader *r)
 	if (!c->marked)
 		take_hot(c);
 	c->marked = 0;
-	for (size_t i = 0; i < SLOTS; i++)
-		c->slots[i].page = 0;
+	memset(c->tag, 0, sizeof c->tag);
+	memset(c->used, 0, sizeof c->used);
 }
 
 void mem_cache_prefetch(struct mem_reader *r)
@@ -130,15 +135,14 @@ void mem_cache_prefetch(struct mem_reader *r)
 	void *bufs[SLOTS];
 	size_t n = 0;
 	for (size_t i = 0; i < c->n_hot; i++) {
-		struct slot *s = &c->slots[(c->hot[i] / PAGE) % SLOTS];
 		addrs[n] = c->hot[i];
-		bufs[n] = s->data;
+		bufs[n] = c->data[(c->hot[i] / PAGE) % SLOTS];
 		n++;
 	}
 	size_t got = mem_read_many(c->inner, n, addrs, bufs, PAGE);
 	c->misses++;
 	for (size_t i = 0; i < got; i++)
-		c->slots[(addrs[i] / PAGE) % SLOTS].page = addrs[i];
+		c->tag[(addrs[i] / PAGE) % SLOTS] = addrs[i];
 	/* Pages after a failed one are simply read on demand. */
 }
 

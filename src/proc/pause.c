@@ -304,6 +304,9 @@ int proc_pause_all(struct proc_target *t, struct proc_pause *p)
 	return 0;
 }
 
+/* How long a thread found in /proc/PID/task is taken to be there still. */
+#define TID_KNOWN_NS (100ull * 1000 * 1000)
+
 int proc_pause_thread(struct proc_target *t, struct proc_pause *p, pid_t tid)
 {
 	p->n = 0;
@@ -313,12 +316,22 @@ int proc_pause_thread(struct proc_target *t, struct proc_pause *p, pid_t tid)
 	int rc = open_task_dir(p, t->pid);
 	if (rc != 0)
 		return rc;
-	/* The TID comes from the target's memory: stop it only if it is one of t's threads. */
-	char name[16];
-	struct stat st;
-	snprintf(name, sizeof name, "%d", (int)tid);
-	if (tid <= 0 || fstatat(p->task_fd, name, &st, 0) != 0)
+	/* The TID comes from the target's memory: stop it only if it is one of t's threads. The
+	 * same thread as at the last look, a moment ago, is taken as it was found (a look is a
+	 * path walk under /proc, 5 us a tick; a TID is only given to another process after
+	 * the kernel has gone through every other number). */
+	uint64_t now = clock_now_ns();
+	if (tid <= 0)
 		return -ESRCH;
+	if (tid != p->known_tid || now - p->known_ns > TID_KNOWN_NS) {
+		char name[16];
+		struct stat st;
+		snprintf(name, sizeof name, "%d", (int)tid);
+		if (fstatat(p->task_fd, name, &st, 0) != 0)
+			return -ESRCH;
+		p->known_tid = tid;
+		p->known_ns = now;
+	}
 	p->n_listed = 0;
 	if (grow_array((void **)&p->listed, &p->listed_cap, 1, sizeof *p->listed) < 0)
 		return -ENOMEM;

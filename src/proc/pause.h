@@ -30,6 +30,8 @@ struct proc_pause {
 	int task_fd;      /* /proc/PID/task, kept open: a listing is then two system calls */
 	int task_fd_open;
 	void *dirbuf;     /* getdents64's buffer */
+	pid_t known_tid;  /* the thread last found to be one of the process's (proc_pause_thread) */
+	uint64_t known_ns; /* and when */
 	/* How long the target stood stopped, over every pause so far, counted from the
 	 * interrupt to the continue (an upper bound: a thread runs on a few microseconds
 	 * after it is asked to stop). Each pause counts once, from its first thread asked to

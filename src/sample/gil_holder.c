@@ -84,7 +84,7 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		struct py_thread again;
 		if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h->thread_id)) &&
 		    (!cfg->all_threads ||
-		     (py_gil_owner(w, fresh_reader(w, cfg), &again) == 0 &&
+		     (py_gil_owner(w, look_now(w, cfg, cfg->now_gil), &again) == 0 &&
 		      again.tstate == h->tstate))) {
 			if (i == 1)
 				ident_map_set(&s->idents, h->thread_id, tid);
@@ -133,7 +133,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	 * process's whole thread count. */
 	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
 	     attempt++) {
-		int known = py_gil_owner(w, fresh_reader(w, cfg), &h) == 0;
+		int known = py_gil_owner(w, look_now(w, cfg, cfg->now_gil), &h) == 0;
 		if (known && h.tstate)
 			remember_holder(s, h.tstate);
 		if (known && !h.tstate && !cfg->all_threads) {

@@ -63,6 +63,16 @@ struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_
 	return cfg->fresh ? cfg->fresh : w->mem;
 }
 
+struct mem_reader *look_now(const struct py_walker *w, const struct sampler_config *cfg,
+			    struct mem_reader *look)
+{
+	if (!look)
+		return fresh_reader(w, cfg);
+	mem_cache_clear(look);
+	mem_cache_prefetch(look);
+	return look;
+}
+
 
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
@@ -115,24 +125,44 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 }
 
 /* Whether a stack read without stopping the target still stands: the thread's innermost frame
- * and its code must be what they were when the walk began. If the thread returned or called
- * meanwhile, the frames read may mix two moments, so the stack is dropped and counted as torn.
- * The re-check reads through an uncached reader, since the cache holds the old bytes. */
-static int stack_unchanged(struct py_walker *w, const struct sampler_config *cfg,
-			   const struct py_thread *th, const struct py_raw_frame *raw, int n)
+ * and its code (code, 0 when no frame was read) must be what they were when the walk began.
+ * If the thread returned or called meanwhile, the frames read may mix two moments, so the
+ * stack is dropped and counted as torn. now is a look at the target after the walk (the
+ * walker's cache holds the old bytes). */
+static int stack_unchanged(struct py_walker *w, struct mem_reader *now,
+			   const struct py_thread *th, uint64_t code)
 {
-	struct mem_reader *m = fresh_reader(w, cfg);
 	uint64_t frame_now = 0, code_now = 0;
-	return py_thread_frame(w, m, th->tstate, &frame_now) == 0 && frame_now == th->frame &&
-	       (n == 0 ||
-		(py_frame_code(w, m, frame_now, &code_now) == 0 && code_now == raw[0].code));
+	return py_thread_frame(w, now, th->tstate, &frame_now) == 0 && frame_now == th->frame &&
+	       (code == 0 ||
+		(py_frame_code(w, now, frame_now, &code_now) == 0 && code_now == code));
 }
 
-/* Whether the GIL is still free, read now: stacks read as running without it stand. */
-static int gil_still_free(struct py_walker *w, const struct sampler_config *cfg)
+/* Whether the GIL is still free in the look now: stacks read as running without it stand. */
+static int gil_still_free(struct py_walker *w, struct mem_reader *now)
 {
 	struct py_thread h;
-	return py_gil_owner(w, fresh_reader(w, cfg), &h) == 0 && !h.tstate;
+	return py_gil_owner(w, now, &h) == 0 && !h.tstate;
+}
+
+/* Drops the stacks of the nstacks read that changed while they were read (stack_unchanged),
+ * all looked at in one look now, after every walk: the pages of every thread re-read in one
+ * call rather than three reads a thread. Returns how many stacks are kept; *lost and the
+ * torn count grow by those dropped. */
+static size_t drop_changed(struct py_walker *w, struct mem_reader *now, struct profile *prof,
+			   struct scratch *s, size_t nstacks, size_t *lost)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < nstacks; i++) {
+		if (s->stacks[i].check &&
+		    !stack_unchanged(w, now, &s->threads[s->stacks[i].thread], s->stacks[i].code)) {
+			prof->torn++;
+			(*lost)++;
+			continue;
+		}
+		s->stacks[kept++] = s->stacks[i];
+	}
+	return kept;
 }
 
 /* The frame that ends the stack of a thread running without the GIL. */
@@ -231,11 +261,10 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 			(*lost)++; /* not idle either: this thread had a stack, unreadable */
 			continue;
 		}
-		if (checked && !stack_unchanged(w, cfg, th, s->frames + used, n)) {
-			prof->torn++;
-			(*lost)++;
-			continue;
-		}
+		/* Checked once every stack is read (drop_changed). */
+		s->stacks[nstacks].check = checked;
+		s->stacks[nstacks].thread = i;
+		s->stacks[nstacks].code = n > 0 ? s->frames[used].code : 0;
 		s->stacks[nstacks].start = used;
 		s->stacks[nstacks].n = (size_t)n;
 		s->stacks[nstacks].name = -1;
@@ -399,7 +428,14 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	int nt = threads_wanted(t, w, cfg, s);
 	uint64_t torn = prof->torn;
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
-	if (s->released && (nstacks || lost) && !gil_still_free(w, cfg)) {
+	int checks = s->released && (nstacks || lost);
+	for (size_t i = 0; i < nstacks; i++)
+		checks |= s->stacks[i].check;
+	/* One look at the target now for every check of the tick. */
+	struct mem_reader *now = checks ? look_now(w, cfg, cfg->now_stacks) : NULL;
+	if (now)
+		nstacks = drop_changed(w, now, prof, s, nstacks, &lost);
+	if (s->released && (nstacks || lost) && !gil_still_free(w, now)) {
 		/* The GIL was being handed from one thread to another (a thread running then
 		 * is in the handover, not in C work of its own), or a waiting thread woke to
 		 * take it: an idle tick, as before anyone could tell. Work without the GIL

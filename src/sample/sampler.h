@@ -35,6 +35,12 @@ struct sampler_config {
 				   * NULL when there is none */
 	struct mem_reader *fresh; /* a reader with no cache, to re-check stacks read without
 				   * pausing; NULL: the walker's own */
+	/* Page caches over fresh, one per kind of look at the target as it is now: the GIL
+	 * read before a pause (now_gil), the re-check of stacks read while their threads ran
+	 * (now_stacks). Each look starts by emptying its cache and reading the pages its last
+	 * look used in one call (look_now), not a call per field (7 reads for the GIL alone).
+	 * NULL: fresh. */
+	struct mem_reader *now_gil, *now_stacks;
 	struct native_unwinder *native; /* --native: the target's unwinder, else NULL */
 	int async;        /* --async: stacks of threads running an asyncio task start at the
 			   * task's await chain (sample/async_stage.h) */

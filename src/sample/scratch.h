@@ -56,6 +56,9 @@ struct scratch {
 		int native_failed;             /* the native unwind ended early */
 		int holds_gil;                 /* its thread held the GIL */
 		struct async_span root;        /* --async: its task chain in async.ids */
+		int check;     /* read while its thread may run: kept if unchanged (drop_changed) */
+		int thread;    /* its thread in threads */
+		uint64_t code; /* its innermost frame's code as read, 0: no frame read */
 	} *stacks; /* PY_MAX_THREADS */
 	struct async_stage async; /* --async */
 	struct thread_names names;
@@ -99,6 +102,12 @@ void scratch_release(struct scratch *s);
 
 /* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
 struct mem_reader *fresh_reader(const struct py_walker *w, const struct sampler_config *cfg);
+
+/* Starts a look at the target as it is now through look (one of cfg's now_* caches): empties
+ * it and reads the pages its last look used, in one call. Returns look, or the fresh reader
+ * when there is no such cache. */
+struct mem_reader *look_now(const struct py_walker *w, const struct sampler_config *cfg,
+			    struct mem_reader *look);
 
 /* gil_holder.c: stops what one consistent snapshot needs (the GIL holder alone when it can be
  * told, else every thread), or nothing when the GIL is free and only its holder is sampled

@@ -20,6 +20,17 @@ void session_init(struct session *s, const struct sampler_config *cfg, struct pr
 	s->stats = stats;
 }
 
+/* Frees t's readers, the caches before what they read through. */
+static void free_readers(struct session_target *t)
+{
+	mem_reader_free(t->now_stacks);
+	mem_reader_free(t->now_gil);
+	mem_reader_free(t->cache);
+	mem_reader_free(t->rec);
+	mem_reader_free(t->live);
+	t->now_stacks = t->now_gil = t->cache = t->rec = t->live = NULL;
+}
+
 struct session_target *session_add(struct session *s, pid_t pid, int is_child, int record)
 {
 	if (grow_array((void **)&s->targets, &s->cap, s->n + 1, sizeof *s->targets) < 0)
@@ -33,16 +44,19 @@ struct session_target *session_add(struct session *s, pid_t pid, int is_child, i
 	if (t->live && record)
 		t->rec = mem_record_new(t->live);
 	t->cache = mem_cache_new(t->rec ? t->rec : t->live);
+	/* Without these caches (no memory for them) the looks read field by field. */
+	t->now_gil = mem_cache_new(t->rec ? t->rec : t->live);
+	t->now_stacks = mem_cache_new(t->rec ? t->rec : t->live);
 	if (!t->live || (record && !t->rec)) {
-		mem_reader_free(t->cache);
-		mem_reader_free(t->rec);
-		mem_reader_free(t->live);
+		free_readers(t);
 		free(t);
 		return NULL;
 	}
 	t->cfg = s->cfg;
 	t->cfg.cache = t->cache;
 	t->cfg.fresh = session_fresh(t);
+	t->cfg.now_gil = t->now_gil;
+	t->cfg.now_stacks = t->now_stacks;
 	t->want_native = s->native;
 	s->targets[s->n++] = t;
 	return t;
@@ -91,11 +105,8 @@ void session_retire(struct session_target *t)
 	/* The readers of the root stay: its recording is written at the end (--record). */
 	if (!t->parent)
 		return;
-	mem_reader_free(t->cache);
-	mem_reader_free(t->rec);
-	mem_reader_free(t->live);
-	t->cache = t->rec = t->live = NULL;
-	t->cfg.cache = t->cfg.fresh = NULL;
+	free_readers(t);
+	t->cfg.cache = t->cfg.fresh = t->cfg.now_gil = t->cfg.now_stacks = NULL;
 }
 
 void session_release(struct session *s)
@@ -103,9 +114,7 @@ void session_release(struct session *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct session_target *t = s->targets[i];
 		session_retire(t);
-		mem_reader_free(t->cache);
-		mem_reader_free(t->rec);
-		mem_reader_free(t->live);
+		free_readers(t);
 		free(t);
 	}
 	free(s->targets);

@@ -37,6 +37,7 @@ struct session_target {
 	struct mem_reader *rec;   /* --record: notes every page read through live; else NULL */
 	struct mem_reader *cache; /* the walker's reader: pages kept for one tick, over rec or
 				   * live; NULL when there was no memory for it */
+	struct mem_reader *now_gil, *now_stacks; /* the looks at it as it is now (cfg's) */
 	struct py_walker walker;
 	int walking;              /* walker is set up over py */
 	struct native_unwinder *native; /* --native: its unwinder, opened with the walker */
