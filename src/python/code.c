@@ -21,6 +21,7 @@ struct py_code_cache {
 	size_t cap, n;
 	uint32_t epoch; /* entries checked since py_code_epoch last ran are trusted as is;
 			 * 0: no epochs, every use is checked */
+	uint64_t generation; /* moves when an address is found to hold another code object */
 };
 
 struct py_code_cache *py_code_cache_new(void)
@@ -189,6 +190,7 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 			return NULL;
 		code_free(c->slots[i]);
 		c->slots[i] = fresh;
+		c->generation++;
 		fresh->epoch = c->epoch;
 		return fresh;
 	}
@@ -225,6 +227,11 @@ int py_code_line(const struct py_code *code, int64_t index)
 int py_code_cached(const struct py_walker *w, uint64_t addr)
 {
 	return w->codes->slots[slot_of(w->codes, addr)] != NULL;
+}
+
+uint64_t py_code_generation(const struct py_walker *w)
+{
+	return w->codes->generation;
 }
 
 void py_code_epoch(struct py_walker *w)

@@ -49,6 +49,10 @@ int py_code_cached(const struct py_walker *w, uint64_t addr);
  * are alive: a frame holds its code), and names the frames after, from what was checked. */
 void py_code_epoch(struct py_walker *w);
 
+/* A count that moves whenever an address the cache knew is found to hold another code object
+ * (one freed, another allocated there): what was known by code address may be wrong since. */
+uint64_t py_code_generation(const struct py_walker *w);
+
 struct py_raw_frame;
 
 /* Whether CPython itself would hide frame f (whose code is code): 3.11+ frames that have not

@@ -7,9 +7,11 @@
 
 #include <string.h>
 
+#include "mem/cache.h"
 #include "proc/pause.h"
 #include "proc/target.h"
 #include "proc/procfs.h"
+#include "python/code.h"
 #include "util/clock.h"
 #include "sample/sampler.h"
 
@@ -99,6 +101,40 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 	return 0;
 }
 
+int unstopped_ok(const struct sampler_config *cfg)
+{
+	return cfg->pause && cfg->cache && !cfg->all_threads && !cfg->native && !cfg->async;
+}
+
+/* Reads the stack of GIL holder h while it runs, through the walker's cache (emptied and
+ * filled with the last tick's pages first). Returns 1 when it is one read while the holder
+ * stood stopped: then it is taken as it is and nothing is stopped (s->matched). */
+static int read_unstopped(struct py_walker *w, const struct sampler_config *cfg,
+			  struct scratch *s, const struct py_thread *h)
+{
+	verified_sync(&s->verified, py_code_generation(w));
+	if (!s->verified.n || !verified_try_now(&s->verified))
+		return 0;
+	mem_cache_clear(cfg->cache);
+	mem_cache_prefetch(cfg->cache);
+	uint64_t frame = 0;
+	size_t partial;
+	int n = -1;
+	if (py_thread_frame(w, w->mem, h->tstate, &frame) == 0 && frame)
+		n = py_stack_read(w, frame, s->frames, PY_MAX_DEPTH, &partial);
+	if (n == PY_WALK_TOO_DEEP)
+		n = (int)partial;
+	int taken = n > 0 &&
+		verified_has(&s->verified, verified_digest(h->tstate, s->frames, (size_t)n));
+	verified_tried(&s->verified, taken);
+	if (taken) {
+		s->matched = 1;
+		s->matched_frame = frame;
+		s->held = *h;
+	}
+	return taken;
+}
+
 /* Keeps tstate among the last GIL holders seen, the first threads looked at for C work when
  * the GIL is found free (released_threads). */
 static void remember_holder(struct scratch *s, uint64_t tstate)
@@ -127,6 +163,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 {
 	s->holder = 0;
 	s->unpaused = 0;
+	s->matched = 0;
 	struct py_thread h = { 0 };
 	/* Read again when the holder could not be stopped alone: it may have let the GIL go and
 	 * ended meanwhile (a short-lived thread), and a pause of every thread is the price of a
@@ -140,6 +177,9 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			s->unpaused = 1;
 			return 0;
 		}
+		if (known && h.tstate && !attempt && unstopped_ok(cfg) &&
+		    read_unstopped(w, cfg, s, &h))
+			return 0;
 		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {
 			s->holder = h.tstate;
 			s->held = h;

@@ -94,6 +94,6 @@ void progress_summary(struct progress *pg, const struct sample_stats *st,
 	double stopped = st->sampled_ns ? 100.0 * (double)st->stopped_ns / (double)st->sampled_ns
 					: 0;
 	fprintf(stderr, "pyflame: %llu samples (%s), %zu distinct stacks%s; the target was "
-		"stopped %.2f%% of the run\n", (unsigned long long)prof->samples, lost,
-		profile_stack_count(prof), where, stopped);
+		"stopped %.2f%% of the run, in %llu pauses\n", (unsigned long long)prof->samples,
+		lost, profile_stack_count(prof), where, stopped, (unsigned long long)st->pauses);
 }

@@ -55,6 +55,7 @@ void scratch_release(struct scratch *s)
 	ident_map_release(&s->idents);
 	async_stage_release(&s->async);
 	roster_release(&s->roster);
+	verified_release(&s->verified);
 }
 
 /* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
@@ -184,6 +185,10 @@ static int threads_wanted(struct proc_target *t, struct py_walker *w,
 		/* the list is read below, and why it does not read is counted */
 	} else if (s->unpaused) {
 		nt = s->released ? released_threads(t, w, cfg, s) : 0;
+	} else if (s->matched) {
+		s->threads[0] = s->held;
+		s->threads[0].frame = s->matched_frame;
+		nt = 1;
 	} else if (s->holder && !cfg->all_threads) {
 		s->threads[0] = s->held;
 		nt = py_thread_frame(w, w->mem, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
@@ -232,7 +237,8 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 	 * a pause could not make sure every thread had stopped, and, with only the GIL holder
 	 * stopped, those of the other threads (they cannot run Python code then, but 3.12+ only
 	 * tells the holder by the GIL's last_holder, set a moment after the GIL is taken). */
-	int checked_all = !cfg->pause || s->unpaused || (!s->pause.complete && !s->holder);
+	int checked_all = !cfg->pause || s->unpaused ||
+			  (!s->pause.complete && !s->holder && !s->matched);
 	size_t nstacks = 0, used = 0;
 	s->pcs_used = 0;
 	*lost = 0;
@@ -386,6 +392,19 @@ static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 		}
 }
 
+/* Adds the stack of the GIL holder held stopped alone this tick to those a stack read while it
+ * runs may match (verified.h). */
+static void verify_held(struct scratch *s, size_t nstacks)
+{
+	for (size_t i = 0; i < nstacks; i++) {
+		const struct py_thread *th = &s->threads[s->stacks[i].thread];
+		if (th->tstate == s->holder && !s->stacks[i].check && s->stacks[i].n)
+			verified_add(&s->verified,
+				     verified_digest(th->tstate, s->frames + s->stacks[i].start,
+						     s->stacks[i].n));
+	}
+}
+
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
  * or -EPERM. */
 static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
@@ -413,7 +432,8 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	/* With the GIL free, threads running C code are looked for while the target uses CPU
 	 * (target_busy). */
 	s->released = s->unpaused && cfg->find_released && target_busy(t, s);
-	if (cfg->cache && !(s->unpaused && s->list_ok && !s->released)) {
+	/* A stack taken unstopped (s->matched) was read from pages fetched this tick. */
+	if (cfg->cache && !(s->unpaused && s->list_ok && !s->released) && !s->matched) {
 		mem_cache_clear(cfg->cache);
 		mem_cache_prefetch(cfg->cache);
 	}
@@ -443,6 +463,8 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		prof->torn = torn;
 		nstacks = lost = 0;
 	}
+	if (s->holder && unstopped_ok(cfg))
+		verify_held(s, nstacks);
 	if (cfg->idle_tasks && nt >= 0)
 		async_stage_waiting(&s->async);
 	if (cfg->pause && !s->unpaused)

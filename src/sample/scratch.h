@@ -15,6 +15,7 @@
 #include "sample/roster.h"
 #include "sample/sampler.h"
 #include "sample/thread_names.h"
+#include "sample/verified.h"
 
 /* Threads running C code without the GIL followed from one look to the next. */
 #define RUNNING_MAX 64
@@ -78,6 +79,12 @@ struct scratch {
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
+	/* The GIL holder's stacks read while they stood stopped (verified.h), and whether this
+	 * tick's, read with the holder running, was one of them: nothing is stopped then, and
+	 * held is the holder, matched_frame its innermost frame. */
+	struct verified_set verified;
+	int matched;
+	uint64_t matched_frame;
 	int released; /* ...and the stacks read are of threads running C code without the GIL */
 	uint64_t cpu_ns; /* the target's CPU time when a tick last read it (target_busy) */
 	uint64_t cpu_read_ns;  /* and when, 0: never */
@@ -114,6 +121,11 @@ struct mem_reader *look_now(const struct py_walker *w, const struct sampler_conf
  * (s->unpaused). Returns as proc_pause_all. */
 int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		   struct scratch *s);
+
+/* gil_holder.c: whether stacks read while the holder runs may be taken when they match one
+ * read while it stood stopped (verified.h): without --threads, --native or --async, whose
+ * ticks need more than the holder's stack from a stopped target. */
+int unstopped_ok(const struct sampler_config *cfg);
 
 /* gil_holder.c: the GIL holder alone into *th, read from the GIL itself. Returns 1, 0 when the
  * GIL is free, or a py_walk_error. */

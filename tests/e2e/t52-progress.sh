@@ -1,7 +1,7 @@
 # t52-progress.sh: what a recording says to a person at a terminal (issue 19): a status line on
 # stderr redrawn while it runs (elapsed, samples, lost, the rate reached) and one summary line at
 # the end (samples, lost by reason, distinct stacks, where the profile went, the share of the
-# run the target stood stopped); -q silences both; neither when stderr is not a terminal.
+# run the target stood stopped and in how many pauses); -q silences both; neither when stderr is not a terminal.
 # script(1) gives pyflame a pseudo-terminal; the pyflame side does not vary with the
 # interpreter, so one is enough.
 . "$(dirname "$0")/lib.sh"
@@ -25,11 +25,16 @@ check "a terminal: the status line is drawn, with elapsed time, samples, lost an
 	grep -qaE $'\rpyflame: [0-9]+\\.[0-9] s, [0-9]+ samples, [0-9]+ lost, [0-9]+\\.[0-9] Hz\e\\[K' "$WORK/tty"
 # What the terminal shows: each carriage return starts the line again, "\e[K" erases its rest.
 tr '\r' '\n' <"$WORK/tty" | sed 's/\x1b\[K//g' >"$WORK/lines"
-check "a terminal: the summary names the samples, the stacks, the file and the stopped share" \
-	grep -qaE "^pyflame: [0-9]+ samples \\([0-9]+ lost[^)]*\\), [0-9]+ distinct stacks, written to $WORK/p.svg; the target was stopped [0-9]+\\.[0-9]{2}% of the run\$" "$WORK/lines"
+check "a terminal: the summary names the samples, the stacks, the file, the stopped share and the pauses" \
+	grep -qaE "^pyflame: [0-9]+ samples \\([0-9]+ lost[^)]*\\), [0-9]+ distinct stacks, written to $WORK/p.svg; the target was stopped [0-9]+\\.[0-9]{2}% of the run, in [0-9]+ pauses\$" "$WORK/lines"
 samples=$(grep -aoE '^pyflame: [0-9]+ samples \(' "$WORK/lines" | grep -oE '[0-9]+' | head -1)
+pauses=$(grep -aoE 'in [0-9]+ pauses$' "$WORK/lines" | grep -oE '[0-9]+' | tail -1)
 check "a terminal: the summary's sample count is about 150 (1.5 s at 100 Hz), got ${samples:-none}" \
 	test "${samples:-0}" -ge 40 -a "${samples:-0}" -le 151
+# busy.py spins in one loop: a few stacks, each read once with its thread stopped; after that a
+# stack read while it runs is one of them, and taken without stopping it (src/sample/verified.c).
+check "a terminal: a busy loop is stopped for a few samples, not each (${pauses:-none} pauses for ${samples:-none} samples)" \
+	test -n "$pauses" -a "${pauses:-0}" -ge 1 -a "$(( ${pauses:-0} * 3 ))" -le "${samples:-0}"
 check "a terminal: the profile is written all the same" test -s "$WORK/p.svg"
 
 # Two outputs: both named.

@@ -1,9 +1,10 @@
 # t76-real-stacks.sh: every stack the default mode prints is one the target had, on a target
 # whose stacks change all the time (alternate.py: two chains of like functions at the same
-# depths, so that from 3.11 their frames share addresses). From 3.11 the default mode reads the
-# GIL holder's stack twice without stopping it and keeps it when the reads agree
-# (src/sample/validate.c); a stack read while the thread runs through it can mix the two chains
-# or leave a caller away from its call, and no such stack may come out. --nonblocking, which
+# depths, so that from 3.11 their frames share addresses). The default mode reads the GIL
+# holder's stack without stopping it first, and takes it only when it is one read before with
+# the holder stopped (src/sample/verified.c); a stack read while the thread runs through it can
+# mix the two chains or leave a caller away from its call, and no such stack may come out (t52
+# sees that a busy loop is then stopped for few of its samples). --nonblocking, which
 # checks less, is run beside it: how many it made up is said, not judged (it is a matter of
 # luck, and shows that this test can see one).
 . "$(dirname "$0")/lib.sh"
