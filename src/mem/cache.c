@@ -102,9 +102,15 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 
 /* The pages read from since the last clear, as the hot set: a page prefetched and no longer
  * wanted (a thread state gone, a frame returned from) drops out instead of being fetched
- * again at every sample for good. */
+ * again at every sample for good. A clear after nothing was read (a tick that found the GIL
+ * free) keeps the set it had. */
 static void take_hot(struct cache_reader *c)
 {
+	size_t n = 0;
+	for (size_t i = 0; i < SLOTS; i++)
+		n += c->tag[i] && c->used[i];
+	if (!n)
+		return;
 	c->n_hot = 0;
 	for (size_t i = 0; i < SLOTS; i++)
 		if (c->tag[i] && c->used[i])
@@ -128,22 +134,52 @@ void mem_cache_clear(struct mem_reader *r)
 	memset(c->used, 0, sizeof c->used);
 }
 
-void mem_cache_prefetch(struct mem_reader *r)
+/* Appends c's hot pages and where each goes to addrs and bufs, from n; returns the new n. */
+static size_t hot_list(struct cache_reader *c, uint64_t *addrs, void **bufs, size_t n)
 {
-	struct cache_reader *c = (struct cache_reader *)r;
-	uint64_t addrs[SLOTS];
-	void *bufs[SLOTS];
-	size_t n = 0;
 	for (size_t i = 0; i < c->n_hot; i++) {
 		addrs[n] = c->hot[i];
 		bufs[n] = c->data[(c->hot[i] / PAGE) % SLOTS];
 		n++;
 	}
+	return n;
+}
+
+/* Tags the first got of the n pages hot_list listed for c as held. Pages after a failed one
+ * are simply read on demand. */
+static void hot_got(struct cache_reader *c, const uint64_t *addrs, size_t n, size_t got)
+{
+	for (size_t i = 0; i < n && i < got; i++)
+		c->tag[(addrs[i] / PAGE) % SLOTS] = addrs[i];
+}
+
+void mem_cache_prefetch(struct mem_reader *r)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	uint64_t addrs[SLOTS];
+	void *bufs[SLOTS];
+	size_t n = hot_list(c, addrs, bufs, 0);
 	size_t got = mem_read_many(c->inner, n, addrs, bufs, PAGE);
 	c->misses++;
-	for (size_t i = 0; i < got; i++)
-		c->tag[(addrs[i] / PAGE) % SLOTS] = addrs[i];
-	/* Pages after a failed one are simply read on demand. */
+	hot_got(c, addrs, n, got);
+}
+
+void mem_cache_prefetch_pair(struct mem_reader *ra, struct mem_reader *rb)
+{
+	struct cache_reader *a = (struct cache_reader *)ra, *b = (struct cache_reader *)rb;
+	if (a->inner != b->inner) {
+		mem_cache_prefetch(ra);
+		mem_cache_prefetch(rb);
+		return;
+	}
+	uint64_t addrs[2 * SLOTS];
+	void *bufs[2 * SLOTS];
+	size_t na = hot_list(a, addrs, bufs, 0);
+	size_t n = hot_list(b, addrs, bufs, na);
+	size_t got = mem_read_many(a->inner, n, addrs, bufs, PAGE);
+	a->misses++;
+	hot_got(a, addrs, na, got);
+	hot_got(b, addrs + na, n - na, got > na ? got - na : 0);
 }
 
 void mem_cache_stats(const struct mem_reader *r, uint64_t *reads, uint64_t *misses)

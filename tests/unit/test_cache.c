@@ -92,6 +92,44 @@ int main(void)
 	mem_read(c, BASE + 5 * 4096, buf, 8);
 	CHECK_INT(f.reads, before, "unmarked: both pages prefetched");
 
+	/* Only pages read since the clear are hot: one prefetched and not read again drops out. */
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	mem_read(c, BASE + 2 * 4096, buf, 8);
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	before = f.reads;
+	mem_read(c, BASE + 5 * 4096, buf, 8);
+	CHECK_INT(f.reads, before + 1, "a page prefetched but not read is not fetched again");
+	/* A clear after nothing was read keeps the hot set it had (a tick that found the GIL
+	 * free reads nothing). */
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	before = f.reads;
+	mem_read(c, BASE + 5 * 4096, buf, 8);
+	CHECK_INT(f.reads, before, "nothing read since the clear: the hot set is kept");
+
+	/* Two caches over one reader prefetch in one call, each its own pages. */
+	struct mem_reader *d = mem_cache_new(&f.r);
+	mem_read(d, BASE + 7 * 4096, buf, 8);
+	mem_read(c, BASE + 3 * 4096, buf, 8);
+	mem_cache_clear(c);
+	mem_cache_clear(d);
+	int many = f.many_calls;
+	mem_cache_prefetch_pair(c, d);
+	CHECK_INT(f.many_calls, many + 1, "a pair of prefetches is one call");
+	before = f.reads;
+	CHECK_INT(mem_read(d, BASE + 7 * 4096, buf, 1), 0, "the second cache's page");
+	CHECK_INT(buf[0], f.mem[7 * 4096], "its bytes");
+	mem_read(c, BASE + 5 * 4096, buf, 8);
+	mem_read(c, BASE + 3 * 4096, buf, 8);
+	CHECK_INT(f.reads, before, "both caches' pages were fetched by it");
+	mem_read(c, BASE + 7 * 4096, buf, 8);
+	CHECK_INT(f.reads, before + 1, "a page of the other cache is not this one's");
+
+	mem_reader_free(d);
 	mem_reader_free(c);
 	return check_exit();
 }
