@@ -8,7 +8,9 @@
 
 void profile_init(struct profile *p)
 {
+	static uint64_t serials;
 	memset(p, 0, sizeof *p);
+	p->serial = ++serials;
 	intern_init(&p->strings);
 	intern_init(&p->frames);
 	intern_init(&p->threads);
@@ -27,16 +29,26 @@ void profile_release(struct profile *p)
 	memset(p, 0, sizeof *p);
 }
 
-uint32_t profile_frame(struct profile *p, const char *file, const char *func, int line)
+uint32_t profile_string_id(struct profile *p, const char *s)
+{
+	return intern_add(&p->strings, s, strlen(s));
+}
+
+uint32_t profile_frame_ids(struct profile *p, uint32_t file, uint32_t func, int line)
 {
 	struct prof_frame f;
 	memset(&f, 0, sizeof f); /* no padding bytes of garbage in the key */
-	f.file = intern_add(&p->strings, file, strlen(file));
-	f.func = intern_add(&p->strings, func, strlen(func));
+	f.file = file;
+	f.func = func;
 	f.line = line;
 	if (f.file == INTERN_NONE || f.func == INTERN_NONE)
 		return INTERN_NONE;
 	return intern_add(&p->frames, &f, sizeof f);
+}
+
+uint32_t profile_frame(struct profile *p, const char *file, const char *func, int line)
+{
+	return profile_frame_ids(p, profile_string_id(p, file), profile_string_id(p, func), line);
 }
 
 uint32_t profile_thread(struct profile *p, uint32_t pid, uint64_t ident, uint64_t tid,

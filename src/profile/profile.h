@@ -48,6 +48,8 @@ struct prof_event {
 };
 
 struct profile {
+	uint64_t serial; /* this profile's number among those of the run, never 0 nor reused: what
+			  * ids are kept against (a freed profile's address is reused) */
 	struct intern strings;
 	struct intern frames; /* keys are struct prof_frame */
 	struct intern threads; /* keys are struct prof_thread */
@@ -73,6 +75,12 @@ void profile_release(struct profile *p);
 
 /* Interns one frame; returns its id or INTERN_NONE when out of memory. */
 uint32_t profile_frame(struct profile *p, const char *file, const char *func, int line);
+
+/* Interns a string of the profile's (a file or function name); INTERN_NONE when out of memory. */
+uint32_t profile_string_id(struct profile *p, const char *s);
+
+/* profile_frame with its names already interned by profile_string_id. */
+uint32_t profile_frame_ids(struct profile *p, uint32_t file, uint32_t func, int line);
 
 /* Interns one thread of process pid; returns its id or PROF_NO_THREAD when out of memory. */
 uint32_t profile_thread(struct profile *p, uint32_t pid, uint64_t ident, uint64_t tid,

@@ -229,6 +229,12 @@ int py_code_cached(const struct py_walker *w, uint64_t addr)
 	return w->codes->slots[slot_of(w->codes, addr)] != NULL;
 }
 
+struct py_code_memo *py_code_memo(const struct py_code *code)
+{
+	/* Every entry is allocated writable (code_read); only its users see it read-only. */
+	return &((struct py_code *)code)->memo;
+}
+
 uint64_t py_code_generation(const struct py_walker *w)
 {
 	return w->codes->generation;

@@ -14,6 +14,15 @@ struct code_head {
 	int firstlineno, firsttraceable;
 };
 
+/* Kept in a code object's entry for whoever names frames by it (the sampler): the ids its names
+ * and its last frame have in the table `owner`, so a sample's frames are not looked up by their
+ * strings each time. Opaque to this stage; owner 0: none yet. */
+struct py_code_memo {
+	uint64_t owner;
+	uint32_t file, func, frame;
+	int line;
+};
+
 struct py_code {
 	uint64_t addr;
 	struct code_head head;
@@ -26,6 +35,7 @@ struct py_code {
 	int firsttraceable; /* 3.11+: units before this are CPython's own setup; else 0 */
 	struct py_line_table lines;
 	uint32_t epoch; /* when its head was last checked (py_code_epoch) */
+	struct py_code_memo memo; /* py_code_memo's */
 };
 
 struct py_code_cache;
@@ -48,6 +58,10 @@ int py_code_cached(const struct py_walker *w, uint64_t addr);
  * starts one per tick, checks its stacks' code objects while the target is stopped (when they
  * are alive: a frame holds its code), and names the frames after, from what was checked. */
 void py_code_epoch(struct py_walker *w);
+
+/* code's memo, writable though the entry is handed out read-only: it is the caller's, not the
+ * cache's; it lives as long as the entry. */
+struct py_code_memo *py_code_memo(const struct py_code *code);
 
 /* A count that moves whenever an address the cache knew is found to hold another code object
  * (one freed, another allocated there): what was known by code address may be wrong since. */

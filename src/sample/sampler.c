@@ -75,6 +75,29 @@ struct mem_reader *look_now(const struct py_walker *w, const struct sampler_conf
 }
 
 
+/* The profile's id of code's frame at line: its names' ids are kept in the code object's memo
+ * (a sample named each of its frames by their strings: three lookups a frame, hashing the
+ * file name and the function's), and so is its last frame. */
+static uint32_t code_frame(struct profile *prof, const struct py_code *code, int line)
+{
+	struct py_code_memo *m = py_code_memo(code);
+	if (!prof->serial || m->owner != prof->serial) {
+		uint32_t file = profile_string_id(prof, code->filename);
+		uint32_t func = profile_string_id(prof, code->name);
+		if (file == INTERN_NONE || func == INTERN_NONE)
+			return INTERN_NONE;
+		m->owner = prof->serial;
+		m->file = file;
+		m->func = func;
+		m->frame = INTERN_NONE;
+	}
+	if (m->frame == INTERN_NONE || m->line != line) {
+		m->frame = profile_frame_ids(prof, m->file, m->func, line);
+		m->line = line;
+	}
+	return m->frame;
+}
+
 uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample_stats *st,
 			const struct py_raw_frame *raw, size_t n, uint32_t thread, uint32_t innermost,
 			const uint32_t *root, size_t n_root, const struct sample_natives *nat,
@@ -96,8 +119,7 @@ uint32_t sample_resolve(struct py_walker *w, struct profile *prof, struct sample
 				buf->call_end[k - 1] = 1;
 			continue;
 		}
-		uint32_t id = profile_frame(prof, code->filename, code->name,
-					    py_code_line(code, raw[i].index));
+		uint32_t id = code_frame(prof, code, py_code_line(code, raw[i].index));
 		if (id == INTERN_NONE)
 			return INTERN_NONE;
 		buf->call_end[k] = (uint8_t)raw[i].outermost_of_call;

@@ -117,7 +117,7 @@ int main(void)
 	mem_read(c, BASE + 3 * 4096, buf, 8);
 	mem_cache_clear(c);
 	mem_cache_clear(d);
-	int many = f.many_calls;
+	many = f.many_calls;
 	mem_cache_prefetch_pair(c, d);
 	CHECK_INT(f.many_calls, many + 1, "a pair of prefetches is one call");
 	before = f.reads;
