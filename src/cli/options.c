@@ -60,6 +60,8 @@ static const char usage_text[] =
 	"                         then its stack ending in ';' (with svg: a flame chart)\n"
 	"  -q, --quiet            no status line while recording nor summary at the end\n"
 	"                         (both are shown only when stderr is a terminal)\n"
+	"      --summary          the summary at the end even when stderr is not a terminal\n"
+	"                         (samples, lost, stacks, the target's stopped time, pauses)\n"
 	"  -v, --version          print the version and exit\n"
 	"  -h, --help             print this help and exit\n"
 	"\n"
@@ -204,7 +206,7 @@ __attribute__((format(printf, 3, 4))) static int usage_error(FILE *err, const st
 }
 
 enum { OPT_THREADS = 256, OPT_ABI, OPT_NONBLOCKING, OPT_RECORD, OPT_FLAMECHART, OPT_THREAD_NAMES,
-       OPT_NATIVE, OPT_BATCH, OPT_ASYNC, OPT_IDLE_TASKS };
+       OPT_NATIVE, OPT_BATCH, OPT_ASYNC, OPT_IDLE_TASKS, OPT_SUMMARY };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -229,6 +231,7 @@ static const struct option long_options[] = {
 	{ "dump", no_argument, NULL, 'd' },
 	{ "subprocesses", no_argument, NULL, 'C' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -355,6 +358,9 @@ static int parse_flag(int c, char **argv, const struct flag_set *set, struct opt
 	case 'q':
 		o->quiet = 1;
 		break;
+	case OPT_SUMMARY:
+		o->summary = 1;
+		break;
 	case OPT_FLAMECHART:
 		o->flamechart = 1;
 		break;
@@ -434,6 +440,10 @@ static int check_outputs(struct options *o, FILE *err)
 	if (o->native && o->nonblocking) {
 		fprintf(err, "pyflame: --native needs the threads stopped to read their registers: "
 			"it cannot be used with --nonblocking\n");
+		return -1;
+	}
+	if (o->quiet && o->summary) {
+		fprintf(err, "pyflame: -q asks for no summary and --summary for one: use one\n");
 		return -1;
 	}
 	return 0;

@@ -51,6 +51,7 @@ struct options {
 	int dump;           /* -d: print every thread's stack once and exit */
 	int subprocesses;   /* -C: the process's Python descendants too */
 	int quiet;          /* -q: no summary line at the end (nor status line) */
+	int summary;        /* --summary: the summary line even when stderr is no terminal */
 	int flamechart;     /* --flamechart: time-ordered samples instead of aggregated stacks */
 	int legacy_pid;     /* the PID was given without -p */
 	int batch;          /* top --batch N: N plain-text snapshots; 0: the full-screen view */

@@ -450,7 +450,7 @@ int cmd_record(int argc, char **argv)
 	/* A person at a terminal sees the run go on, when its output goes elsewhere. */
 	struct progress progress;
 	progress_start(&progress, o.quiet || o.dump || (!o.n_outputs && isatty(STDOUT_FILENO)),
-		       o.command != NULL);
+		       o.command != NULL, o.summary && !o.dump);
 	cfg.progress = &progress;
 	struct session session;
 	session_init(&session, &cfg, &prof, &stats);

@@ -11,11 +11,12 @@
 
 #define REDRAW_NS (500ull * 1000 * 1000)
 
-void progress_start(struct progress *pg, int quiet, int trace)
+void progress_start(struct progress *pg, int quiet, int trace, int summary)
 {
 	memset(pg, 0, sizeof *pg);
 	pg->trace = trace;
 	pg->enabled = !quiet && isatty(STDERR_FILENO);
+	pg->summary = pg->enabled || summary;
 	pg->start_ns = clock_now_ns();
 }
 
@@ -84,7 +85,7 @@ void progress_summary(struct progress *pg, const struct sample_stats *st,
 		      const struct profile *prof, const char *written)
 {
 	progress_clear(pg);
-	if (!pg->enabled)
+	if (!pg->summary)
 		return;
 	char lost[512];
 	describe_lost(pg, st, prof, lost, sizeof lost);

@@ -12,6 +12,7 @@ struct sample_stats;
 
 struct progress {
 	int enabled;       /* stderr is a terminal and the user did not ask for quiet */
+	int summary;       /* the summary line is said: enabled, or asked for (--summary) */
 	int trace;         /* a -t command: samples before its interpreter is up are not lost */
 	uint64_t start_ns; /* when the run began */
 	uint64_t first_ns; /* the first redraw's time, and the ticks by then: the rate */
@@ -20,8 +21,9 @@ struct progress {
 	int shown;         /* a status line is on the screen */
 };
 
-/* Starts counting now; enabled when stderr is a terminal and quiet is 0. */
-void progress_start(struct progress *pg, int quiet, int trace);
+/* Starts counting now; enabled when stderr is a terminal and quiet is 0. summary: the summary
+ * is said at the end even when stderr is not a terminal. */
+void progress_start(struct progress *pg, int quiet, int trace, int summary);
 
 /* Redraws the status line when half a second has passed since the last time. */
 void progress_update(struct progress *pg, const struct sample_stats *st,

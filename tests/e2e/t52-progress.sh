@@ -47,6 +47,14 @@ script -qec "$PYFLAME -q -s 0.5 -o $WORK/q.svg -t $py $target '' 2" /dev/null >"
 check "-q on a terminal: no status line and no summary" \
 	eval '! grep -qa "samples" "$WORK/tty" && test -s "$WORK/q.svg"'
 
+# --summary: the summary without a terminal, and no status line.
+"$PYFLAME" --summary -s 0.5 -o "$WORK/s.svg" -t "$py" "$target" "" 2 >"$WORK/tty" 2>&1
+check "--summary, not a terminal: the summary alone" \
+	eval 'grep -qaE "^pyflame: [0-9]+ samples \([0-9]+ lost[^)]*\), [0-9]+ distinct stacks, written to $WORK/s.svg; the target was stopped [0-9]+\.[0-9]{2}% of the run, in [0-9]+ pauses\$" "$WORK/tty" && ! grep -qa $'"'"'\r'"'"' "$WORK/tty"'
+"$PYFLAME" -q --summary -s 0.5 -t "$py" "$target" "" 2 >"$WORK/tty" 2>&1; rc=$?
+check "-q --summary: refused in one line, exit 1" \
+	eval 'test $rc -eq 1 && test "$(cat "$WORK/tty")" = "pyflame: -q asks for no summary and --summary for one: use one"'
+
 # Not a terminal: stderr stays clean.
 "$PYFLAME" -s 0.5 -o "$WORK/n.svg" -t "$py" "$target" "" 2 >"$WORK/tty" 2>&1
 check "not a terminal: no status line and no summary" \
