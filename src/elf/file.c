@@ -260,11 +260,6 @@ int elf_file_is_exec(const struct elf_file *f)
 	return f->is_exec;
 }
 
-static int printable(unsigned char c)
-{
-	return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n';
-}
-
 int elf_file_rodata_strings(const struct elf_file *f, size_t min_len,
 			    int (*fn)(const char *s, size_t len, void *arg), void *arg)
 {
@@ -273,23 +268,21 @@ int elf_file_rodata_strings(const struct elf_file *f, size_t min_len,
 		return 0;
 	if (sh.sh_offset > f->image_size || sh.sh_size > f->image_size - sh.sh_offset)
 		return 0; /* truncated file: the section's bytes are not all there */
-	const unsigned char *p = f->image + sh.sh_offset, *end = p + sh.sh_size;
-	/* From each NUL back over the printable bytes before it: a C string (or the tail of one
-	 * that started with unprintable bytes, which is also what we want). Bytes before an
-	 * unprintable one are never looked at, and memchr finds the NULs fast: libpython's
-	 * .rodata is half binary tables, and a byte-by-byte walk of its 600 KiB cost more
-	 * than the rest of finding the interpreter. */
-	const unsigned char *from = p;
-	for (const unsigned char *nul; from < end && (nul = memchr(from, 0, (size_t)(end - from)));
-	     from = nul + 1) {
-		const unsigned char *s = nul;
-		while (s > from && printable(s[-1]))
-			s--;
-		size_t len = (size_t)(nul - s);
-		if (len >= min_len && len > 0) {
-			int r = fn((const char *)s, len, arg);
-			if (r)
-				return r;
+	const unsigned char *p = f->image + sh.sh_offset;
+	size_t start = 0;
+	for (size_t i = 0; i < sh.sh_size; i++) {
+		unsigned char c = p[i];
+		if (c == 0) {
+			/* A run of printable bytes ending at a NUL: a C string (or the tail of one
+			 * that started with unprintable bytes, which is also what we want). */
+			if (i - start >= min_len && i > start) {
+				int r = fn((const char *)p + start, i - start, arg);
+				if (r)
+					return r;
+			}
+			start = i + 1;
+		} else if (!((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n')) {
+			start = i + 1;
 		}
 	}
 	return 0;
