@@ -32,7 +32,8 @@ dep_missing  = $(filter-out /%,$(shell $(CC) -print-file-name=lib$(1:-l%=%).a))
 # Yes when pkg-config named only -l libraries and each one's archive is found.
 STATIC_OK    = $(if $(DEP_LIBS),$(if $(strip $(filter-out -l%,$(DEP_LIBS)) \
 		$(foreach l,$(filter -l%,$(DEP_LIBS)),$(call dep_missing,$(l)))),,yes))
-STATIC_LDLIBS = -Wl,-Bstatic $(DEP_LIBS) -Wl,-Bdynamic -lm $(filter $(GLIBC_LIBS),$(DEP_FLAGS))
+STATIC_LDLIBS = -Wl,-Bstatic $(DEP_LIBS) -Wl,-Bdynamic -Wl,--as-needed -lm \
+		$(filter $(GLIBC_LIBS),$(DEP_FLAGS)) -Wl,--no-as-needed
 PYFLAME_LDLIBS = $(if $(filter 1,$(STATIC_DEPS)),$(if $(STATIC_OK),$(STATIC_LDLIBS),$(LDLIBS)),$(LDLIBS))
 PREFIX  ?= /usr/local
 
