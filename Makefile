@@ -19,6 +19,22 @@ SAN_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc -MMD -MP
 # ncursesw: the live view (src/top/screen.c) alone; linked into the tests too, which never call it.
 LDLIBS   = -lelf -ldw -lz -lm -lncursesw
+# build/pyflame takes libdw, libelf and ncursesw, and what their pkg-config files say they need,
+# from their static archives when every one is installed (STATIC_DEPS=0: never): the dynamic
+# loader mapping and relocating those seven libraries cost 2-3 ms of CPU at each start, as much
+# as the rest of a short run's start-up. glibc's own libraries (libc, libm) stay shared. The
+# tests and the sanitized builds link them all shared. Evaluated only when build/pyflame links.
+STATIC_DEPS ?= 1
+GLIBC_LIBS   = -pthread -lpthread -ldl -lm -lc -lrt
+DEP_FLAGS    = $(shell pkg-config --static --libs libdw libelf ncursesw 2>/dev/null)
+DEP_LIBS     = $(filter-out $(GLIBC_LIBS),$(DEP_FLAGS))
+dep_missing  = $(filter-out /%,$(shell $(CC) -print-file-name=lib$(1:-l%=%).a))
+# Yes when pkg-config named only -l libraries and each one's archive is found.
+STATIC_OK    = $(if $(DEP_LIBS),$(if $(strip $(filter-out -l%,$(DEP_LIBS)) \
+		$(foreach l,$(filter -l%,$(DEP_LIBS)),$(call dep_missing,$(l)))),,yes))
+STATIC_LDLIBS = -Wl,-Bstatic $(DEP_LIBS) -Wl,-Bdynamic -Wl,--as-needed -lm \
+		$(filter $(GLIBC_LIBS),$(DEP_FLAGS)) -Wl,--no-as-needed
+PYFLAME_LDLIBS = $(if $(filter 1,$(STATIC_DEPS)),$(if $(STATIC_OK),$(STATIC_LDLIBS),$(LDLIBS)),$(LDLIBS))
 PREFIX  ?= /usr/local
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
@@ -46,7 +62,7 @@ build/libpyflame.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 build/pyflame: build/obj/main.o build/libpyflame.a
-	$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) $(PYFLAME_LDLIBS)
 
 build/obj/main.o: src/main.c
 	@mkdir -p $(dir $@)

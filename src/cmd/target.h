@@ -39,7 +39,7 @@ pid_t cmd_target_start(const struct options *o, const char *cmd_path, const int 
 /* The -t command's exit status in the shell's convention, waited for when sampling ended
  * first (-s, the user stopped it, or it stopped being Python). The command runs on meanwhile;
  * when it takes long, the user is told why pyflame is still there: "DONE; waiting for
- * 'NAME' (PID N) to exit". */
+ * 'NAME' (PID N) to exit". No longer tells an exec() of t (t->image is cleared). */
 int cmd_target_wait(struct proc_target *t, const char *name, const char *done);
 
 #endif

@@ -1,26 +1,19 @@
-/* file.c: an ELF file opened with libelf, with its defined symbols indexed once at open. */
+/* file.c: an ELF file opened with libelf, its symbols looked up by name as they are asked for. */
 #include "elf/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/grow.h"
-
 /* Mappings are page-granular: the mapping at file offset 0 starts at the first PT_LOAD's vaddr
  * rounded down to a page, whatever that segment's p_align claims. */
 #define ELF_PAGE_SIZE 4096u
-
-struct elf_sym {
-	const char *name; /* into libelf's string table data, valid while elf is alive */
-	uint64_t value;
-	size_t order; /* .dynsym entries first, then .symtab, in file order: ties go to the lowest */
-};
 
 struct elf_file {
 	int fd; /* kept open while elf is alive: libelf may still refer to it */
@@ -29,49 +22,71 @@ struct elf_file {
 	size_t image_size;
 	int is_exec;
 	uint64_t base_vaddr;
-	struct elf_sym *syms; /* sorted by name, then order */
-	size_t nsyms;
 };
 
-static int sym_cmp(const void *a, const void *b)
+/* Whether entry st_name of the string table strs names exactly name (len bytes, no NUL).
+ * Bounded by the table's size: a hostile offset or an unterminated string just fails. */
+static int name_is(const Elf_Data *strs, uint64_t st_name, const char *name, size_t len)
 {
-	const struct elf_sym *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
+	if (st_name >= strs->d_size || len >= strs->d_size - st_name)
+		return 0;
+	const char *s = (const char *)strs->d_buf + st_name;
+	/* The first byte alone turns most names away, without a call. */
+	return s[0] == name[0] && memcmp(s, name, len) == 0 && s[len] == '\0';
 }
 
-/* Appends the defined symbols of every section of the given type (SHT_DYNSYM or SHT_SYMTAB).
- * Entries with a bad name offset are skipped rather than failing the file: one broken entry
- * should not hide the rest. Returns 0 or -ENOMEM. */
-static int collect_symbols(struct elf_file *f, Elf64_Word type, size_t *cap)
+/* The bytes of string table section ndx, or NULL when that section is missing or is not one
+ * (as elf_strptr would refuse it). */
+static Elf_Data *string_table(const struct elf_file *f, size_t ndx)
 {
+	Elf_Scn *scn = elf_getscn(f->elf, ndx);
+	GElf_Shdr sh;
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_STRTAB)
+		return NULL;
+	Elf_Data *d = elf_getdata(scn, NULL);
+	return d && d->d_buf ? d : NULL;
+}
+
+/* Looks name up in the sections of the given type (SHT_DYNSYM or SHT_SYMTAB), in file order:
+ * the first defined entry wins. A linear scan, not an index: the interpreter stage asks for a
+ * handful of names once per file, and sorting libpython's 17,000 symbols to answer them cost
+ * several times what the scans do. Returns 0 and *value, or -ENOENT. */
+static int find_symbol(const struct elf_file *f, Elf64_Word type, const char *name, size_t len,
+		       uint64_t *value)
+{
+	/* st_name leads both classes' entries: a 32-bit word at offset 0. */
+	_Static_assert(offsetof(Elf32_Sym, st_name) == 0 && offsetof(Elf64_Sym, st_name) == 0,
+		       "st_name leads a symbol entry");
+	size_t esize = gelf_getclass(f->elf) == ELFCLASS32 ? sizeof(Elf32_Sym) : sizeof(Elf64_Sym);
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(f->elf, scn)) != NULL) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || sh.sh_entsize == 0)
 			continue;
 		Elf_Data *data = elf_getdata(scn, NULL);
-		if (!data || !data->d_buf)
+		Elf_Data *strs = string_table(f, sh.sh_link);
+		if (!data || !data->d_buf || !strs)
 			continue;
 		/* Count from the data libelf really has, not from sh_size, which a truncated or
-		 * hostile file may overstate. */
+		 * hostile file may overstate. Entries that fail to read are skipped rather than
+		 * failing the file: one broken entry should not hide the rest. */
 		size_t n = data->d_size / sh.sh_entsize;
 		for (size_t i = 1; i < n; i++) { /* entry 0 is the reserved null symbol */
+			/* The name first, from st_name in place; the whole entry (gelf_getsym,
+			 * ~20 ns) only for the rare one whose name matches. */
+			uint32_t st_name;
+			if ((i + 1) * esize > data->d_size)
+				break; /* gelf_getsym would refuse this entry and every later one */
+			memcpy(&st_name, (const unsigned char *)data->d_buf + i * esize, sizeof st_name);
 			GElf_Sym s;
-			if (!gelf_getsym(data, (int)i, &s) || s.st_shndx == SHN_UNDEF || s.st_name == 0)
+			if (st_name == 0 || !name_is(strs, st_name, name, len) ||
+			    !gelf_getsym(data, (int)i, &s) || s.st_shndx == SHN_UNDEF)
 				continue;
-			const char *name = elf_strptr(f->elf, sh.sh_link, s.st_name);
-			if (!name || !*name)
-				continue;
-			if (grow_array((void **)&f->syms, cap, f->nsyms + 1, sizeof *f->syms) < 0)
-				return -ENOMEM;
-			f->syms[f->nsyms] = (struct elf_sym){ name, s.st_value, f->nsyms };
-			f->nsyms++;
+			*value = s.st_value;
+			return 0;
 		}
 	}
-	return 0;
+	return -ENOENT;
 }
 
 /* Reads the program headers for the base vaddr, and checks that each PT_LOAD's file bytes lie
@@ -151,12 +166,6 @@ int elf_file_open(const char *path, struct elf_file **out)
 		goto fail;
 	if ((err = scan_segments(f)) != 0)
 		goto fail;
-	size_t cap = 0;
-	if ((err = collect_symbols(f, SHT_DYNSYM, &cap)) != 0 ||
-	    (err = collect_symbols(f, SHT_SYMTAB, &cap)) != 0)
-		goto fail;
-	if (f->nsyms)
-		qsort(f->syms, f->nsyms, sizeof *f->syms, sym_cmp);
 	*out = f;
 	return 0;
 fail:
@@ -168,7 +177,6 @@ void elf_file_free(struct elf_file *f)
 {
 	if (!f)
 		return;
-	free(f->syms);
 	if (f->elf)
 		elf_end(f->elf);
 	close(f->fd);
@@ -177,20 +185,12 @@ void elf_file_free(struct elf_file *f)
 
 int elf_file_symbol(const struct elf_file *f, const char *name, uint64_t *value)
 {
-	/* Lower bound on name: the first entry with this name has the lowest order, which is
-	 * the .dynsym one when both tables hold it. */
-	size_t lo = 0, hi = f->nsyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(f->syms[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == f->nsyms || strcmp(f->syms[lo].name, name) != 0)
-		return -ENOENT;
-	*value = f->syms[lo].value;
-	return 0;
+	size_t len = strlen(name);
+	if (len == 0)
+		return -ENOENT; /* nameless entries are never symbols */
+	if (find_symbol(f, SHT_DYNSYM, name, len, value) == 0)
+		return 0;
+	return find_symbol(f, SHT_SYMTAB, name, len, value);
 }
 
 /* Finds a section header by name. Returns 0 or -ENOENT. */

@@ -10,7 +10,6 @@
  * compressed into the FILE. */
 #define ZLIB_CONST /* zlib's next_in is const: the encoded profile is only read */
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -82,6 +81,14 @@ struct pprof {
 	uint64_t *scratch;           /* one sample's location ids, as pb_packed takes them */
 	size_t scratch_cap;
 };
+
+/* v (>= 0, below 2^62) rounded to the nearest integer, halves away from zero: llround's
+ * answer, without libm (whose loading cost every run of pyflame more than this call). */
+static int64_t round_positive(double v)
+{
+	int64_t whole = (int64_t)v;
+	return v - (double)whole >= 0.5 ? whole + 1 : whole;
+}
 
 static uint32_t str(struct pprof *w, const char *s)
 {
@@ -488,7 +495,7 @@ int out_pprof_write(const struct profile *p, const struct out_options *o, FILE *
 	pb_init(&w.msg);
 	pb_init(&w.sub);
 	double period = p->interval > 0 ? p->interval * 1e9 : DEFAULT_PERIOD_NS;
-	w.period = (int64_t)llround(period);
+	w.period = round_positive(period);
 	int rc = -1;
 	/* out_frames_build leaves the table releasable even when it fails. */
 	if (out_frames_build(&w.frames, p, o->line_numbers) || build_names(&w) ||

@@ -1,4 +1,6 @@
 /* stack.c: following one thread's frame chain. One table-driven path per frame model. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem/reader.h"
@@ -29,17 +31,55 @@ static int64_t index_from_lasti(const struct py_layout *l, int32_t lasti)
 	return lasti;
 }
 
-/* Marks frame as visited in this walk; returns 1 if it already was (a cycle). */
+static size_t visited_slot(const struct py_walker *w, uint64_t frame)
+{
+	return (size_t)((frame >> 3) * 0x9E3779B97F4A7C15ull >> 40) & (w->visited_cap - 1);
+}
+
+/* Puts frame in a free slot of the visited set, which must have one and not hold it yet. */
+static void visited_put(struct py_walker *w, uint64_t frame)
+{
+	size_t i = visited_slot(w, frame);
+	while (w->visited[i].stamp == w->stamp)
+		i = (i + 1) & (w->visited_cap - 1);
+	w->visited[i] = (struct py_visited){ frame, w->stamp };
+}
+
+/* Doubles the visited set (the first walk makes it), keeping this walk's frames. Returns 0 or
+ * -ENOMEM (the set is then unchanged). */
+static int visited_grow(struct py_walker *w)
+{
+	struct py_visited *old = w->visited;
+	size_t old_cap = w->visited_cap, cap = old_cap ? old_cap * 2 : PY_VISITED_MIN_SLOTS;
+	struct py_visited *bigger = calloc(cap, sizeof *bigger);
+	if (!bigger)
+		return -ENOMEM;
+	w->visited = bigger;
+	w->visited_cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].stamp == w->stamp)
+			visited_put(w, old[i].frame);
+	free(old);
+	return 0;
+}
+
+/* Marks frame as visited in this walk; returns 1 if it already was (a cycle), 0 if not, or
+ * -ENOMEM when the set is too small to hold one more frame and could not grow. */
 static int visit(struct py_walker *w, uint64_t frame)
 {
-	size_t i = (size_t)((frame >> 3) * 0x9E3779B97F4A7C15ull >> 40) % PY_VISITED_SLOTS;
-	while (w->visited_stamp[i] == w->stamp) {
-		if (w->visited[i] == frame)
+	/* At most half full, so a probe always ends at a free slot. PY_VISITED_SLOTS is twice
+	 * the most frames a walk visits (PY_MAX_DEPTH): the set never grows past it. */
+	if ((w->n_visited + 1) * 2 > w->visited_cap &&
+	    (w->visited_cap >= PY_VISITED_SLOTS || visited_grow(w) != 0))
+		return -ENOMEM;
+	size_t i = visited_slot(w, frame);
+	while (w->visited[i].stamp == w->stamp) {
+		if (w->visited[i].frame == frame)
 			return 1;
-		i = (i + 1) % PY_VISITED_SLOTS;
+		i = (i + 1) & (w->visited_cap - 1);
 	}
-	w->visited_stamp[i] = w->stamp;
-	w->visited[i] = frame;
+	w->visited[i] = (struct py_visited){ frame, w->stamp };
+	w->n_visited++;
 	return 0;
 }
 
@@ -61,9 +101,11 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 	*n_partial = 0;
 	/* A new stamp invalidates every slot of the visited set at once; on wrap-around, clear. */
 	if (++w->stamp == 0) {
-		memset(w->visited_stamp, 0, PY_VISITED_SLOTS * sizeof *w->visited_stamp);
+		if (w->visited)
+			memset(w->visited, 0, w->visited_cap * sizeof *w->visited);
 		w->stamp = 1;
 	}
+	w->n_visited = 0;
 	for (size_t depth = 0; frame; depth++) {
 		/* The chain passing the bound: stop, keep what was read (the outer part is lost,
 		 * which the caller reports). */
@@ -73,8 +115,15 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 		}
 		/* A frame met twice: a link caught mid-update (a new frame whose previous still
 		 * holds a stale pointer) or corrupt memory. Nothing of this walk can be trusted. */
-		if (visit(w, frame))
+		int seen = visit(w, frame);
+		if (seen > 0)
 			return PY_WALK_CYCLE;
+		if (seen < 0) {
+			/* No memory to check this frame for a cycle: keep what was read, as for a
+			 * chain past the bound. */
+			*n_partial = n;
+			return PY_WALK_TOO_DEEP;
+		}
 		if (mem_read(w->mem, frame, buf, (size_t)span) != 0) {
 			*n_partial = n;
 			return PY_WALK_BAD_READ;

@@ -16,9 +16,7 @@ int py_walker_init(struct py_walker *w, struct mem_reader *mem, const struct py_
 	if (py_layout_init(&w->layout, &t->version, mem, t->runtime, err, errlen) != 0)
 		return -1;
 	w->codes = py_code_cache_new();
-	w->visited = calloc(PY_VISITED_SLOTS, sizeof *w->visited);
-	w->visited_stamp = calloc(PY_VISITED_SLOTS, sizeof *w->visited_stamp);
-	if (!w->codes || !w->visited || !w->visited_stamp) {
+	if (!w->codes) {
 		py_walker_release(w);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -30,10 +28,9 @@ void py_walker_release(struct py_walker *w)
 {
 	py_code_cache_free(w->codes);
 	free(w->visited);
-	free(w->visited_stamp);
 	w->codes = NULL;
 	w->visited = NULL;
-	w->visited_stamp = NULL;
+	w->visited_cap = 0;
 }
 
 static int read_ptr(struct mem_reader *m, uint64_t base, int32_t off, uint64_t *out)

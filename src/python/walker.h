@@ -26,19 +26,29 @@ struct py_code_cache;
 /* Most interpreters followed through interp->next. */
 #define PY_MAX_INTERPRETERS 256
 
-/* Slots of the visited-frame set used to find cycles: twice the deepest chain, so a walk of
- * PY_MAX_DEPTH frames keeps the open-addressing table at most half full. */
+/* Most slots of the visited-frame set used to find cycles: twice the deepest chain, so a walk
+ * of PY_MAX_DEPTH frames keeps the open-addressing table at most half full. It starts at
+ * PY_VISITED_MIN_SLOTS and doubles as deeper stacks show up: frames hash to slots all over the
+ * table, so a full-size one had a shallow stack touch (and fault in) a page per frame. */
 #define PY_VISITED_SLOTS 32768
+#define PY_VISITED_MIN_SLOTS 256
+
+/* One slot of the visited-frame set: a frame address, valid while stamp is the walk's. */
+struct py_visited {
+	uint64_t frame;
+	uint32_t stamp;
+};
 
 struct py_walker {
 	struct mem_reader *mem; /* borrowed */
 	struct py_target target;
 	struct py_layout layout;
 	struct py_code_cache *codes; /* owned */
-	/* Scratch for py_stack_read's cycle check: frame addresses, valid where the matching
-	 * stamp equals the current walk's stamp, so no clearing between walks. Owned. */
-	uint64_t *visited;
-	uint32_t *visited_stamp;
+	/* Scratch for py_stack_read's cycle check: frame addresses, valid where their stamp
+	 * equals the current walk's, so no clearing between walks. A power of two of slots
+	 * (visited_cap; none before the first walk), n_visited of them this walk's. Owned. */
+	struct py_visited *visited;
+	size_t visited_cap, n_visited;
 	uint32_t stamp;
 };
 

@@ -32,8 +32,10 @@ int scratch_init(struct scratch *s)
 	s->released_frame = INTERN_NONE;
 	s->threads = calloc(PY_MAX_THREADS, sizeof *s->threads);
 	s->stacks = calloc(PY_MAX_THREADS, sizeof *s->stacks);
-	s->buf.ids = calloc(SAMPLE_IDS_MAX, sizeof *s->buf.ids);
-	s->buf.call_end = calloc(PY_MAX_DEPTH, sizeof *s->buf.call_end);
+	/* sample_resolve writes every entry it reads: not zeroed, so the 100 KiB of ids take
+	 * no page until a stack needs them (calloc would clear them all at start-up). */
+	s->buf.ids = malloc(SAMPLE_IDS_MAX * sizeof *s->buf.ids);
+	s->buf.call_end = malloc(PY_MAX_DEPTH * sizeof *s->buf.call_end);
 	s->frames_cap = 2 * PY_MAX_DEPTH;
 	s->frames = calloc(s->frames_cap, sizeof *s->frames);
 	async_stage_init(&s->async);

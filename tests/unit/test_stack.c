@@ -1,0 +1,144 @@
+/* test_stack.c: py_stack_read's cycle check over made-up 3.12 frame chains: the visited set
+ * starts small and grows as deeper chains show up, so chains of every depth up to the bound
+ * come back whole and in order, a chain that loops is refused however deep the loop starts,
+ * and a deep walk after shallow ones (and a shallow one after deep ones, and the stamp wrapping
+ * around) forgets the frames of the walks before. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "mem/reader.h"
+#include "python/layout.h"
+#include "python/offsets.h"
+#include "python/walker.h"
+
+/* Frame i of the chain sits at BASE + i * STRIDE; its previous frame is i + 1, up to the
+ * chain's length (then 0), or frame loop_to after the last one when the chain loops. */
+#define BASE 0x10000000ull
+#define STRIDE 0x100u
+#define CODE 0x7000000ull
+
+struct chain {
+	struct mem_reader r;
+	const struct py_offsets *o;
+	size_t len;
+	long loop_to; /* -1: the chain ends */
+};
+
+static uint64_t frame_at(size_t i)
+{
+	return BASE + i * STRIDE;
+}
+
+static void put64(uint8_t *buf, size_t len, int32_t off, uint64_t v)
+{
+	if (off >= 0 && (size_t)off + 8 <= len)
+		memcpy(buf + off, &v, 8);
+}
+
+/* Lays out the frame the read starts at, whatever the read's length (the walker reads one
+ * frame's fields at once, from its start). */
+static int chain_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	struct chain *c = (struct chain *)r;
+	if (addr < BASE || (addr - BASE) % STRIDE || len > STRIDE)
+		return MEM_EFAULT;
+	size_t i = (size_t)((addr - BASE) / STRIDE);
+	if (i >= c->len)
+		return MEM_EFAULT;
+	uint64_t prev = i + 1 < c->len ? frame_at(i + 1)
+		      : c->loop_to >= 0 ? frame_at((size_t)c->loop_to) : 0;
+	memset(buf, 0, len);
+	put64(buf, len, c->o->iframe_previous, prev);
+	put64(buf, len, c->o->iframe_code, CODE);
+	put64(buf, len, c->o->iframe_instr, CODE + (uint64_t)c->o->code_code_adaptive + 2 * i);
+	return 0;
+}
+
+static void chain_free(struct mem_reader *r)
+{
+	(void)r;
+}
+
+static char msg[256];
+#define WHAT(...) (snprintf(msg, sizeof msg, __VA_ARGS__), msg)
+
+/* Walks a chain of len frames; checks every frame came back, in order. */
+static void check_whole(struct py_walker *w, struct chain *c, struct py_raw_frame *out,
+			size_t len)
+{
+	c->len = len;
+	c->loop_to = -1;
+	size_t partial = 0;
+	int n = py_stack_read(w, frame_at(0), out, PY_MAX_DEPTH, &partial);
+	CHECK_INT(n, (long long)len, WHAT("a chain of %zu frames is read whole", len));
+	size_t bad = 0;
+	for (size_t i = 0; n > 0 && i < (size_t)n; i++)
+		bad += out[i].addr != frame_at(i) || out[i].index != (int64_t)i;
+	CHECK_INT(bad, 0, WHAT("a chain of %zu frames comes back in order", len));
+}
+
+static void check_loop(struct py_walker *w, struct chain *c, struct py_raw_frame *out,
+		       size_t len, long loop_to)
+{
+	c->len = len;
+	c->loop_to = loop_to;
+	size_t partial = 0;
+	CHECK_INT(py_stack_read(w, frame_at(0), out, PY_MAX_DEPTH, &partial), PY_WALK_CYCLE,
+		  WHAT("a chain of %zu frames looping back to frame %ld is a cycle", len,
+		       loop_to));
+}
+
+int main(void)
+{
+	const struct py_offsets *o = py_offsets_find(3, 12);
+	if (!o) {
+		check_skip("stack walks", "no 3.12 row in the offsets table");
+		return check_exit();
+	}
+	struct chain c = { .r = { .read = chain_read, .free = chain_free }, .o = o };
+	struct py_walker w;
+	memset(&w, 0, sizeof w);
+	struct py_version v = { 3, 12, 0 };
+	char err[256];
+	if (py_layout_init(&w.layout, &v, &c.r, 0, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	w.mem = &c.r;
+	struct py_raw_frame *out = calloc(PY_MAX_DEPTH, sizeof *out);
+	if (!out)
+		return 2;
+
+	/* Shallow first: the set is made at the first walk, at its smallest. */
+	check_whole(&w, &c, out, 1);
+	check_whole(&w, &c, out, 30);
+	CHECK_INT(w.visited_cap, PY_VISITED_MIN_SLOTS, "a shallow stack keeps the set small");
+	check_loop(&w, &c, out, 30, 0);
+	check_loop(&w, &c, out, 30, 29);
+	/* Each growth keeps the frames of the walk under way: loops into the first frames
+	 * of a chain that grew the set on its way are still seen. */
+	check_whole(&w, &c, out, 3000);
+	check_loop(&w, &c, out, 3000, 0);
+	check_loop(&w, &c, out, 3000, 2999);
+	check_loop(&w, &c, out, PY_MAX_DEPTH - 1, 1);
+	check_whole(&w, &c, out, PY_MAX_DEPTH);
+	CHECK(w.visited_cap <= PY_VISITED_SLOTS, "the deepest walk stays within the most slots");
+	/* Past the bound: the frames up to it are kept. */
+	c.len = PY_MAX_DEPTH + 5;
+	c.loop_to = -1;
+	size_t partial = 0;
+	CHECK_INT(py_stack_read(&w, frame_at(0), out, PY_MAX_DEPTH, &partial), PY_WALK_TOO_DEEP,
+		  "a chain past the bound is too deep");
+	CHECK_INT(partial, PY_MAX_DEPTH, "a chain past the bound keeps the frames up to it");
+	/* A shallow walk after the deep ones sees none of their frames. */
+	check_whole(&w, &c, out, 2);
+	/* The stamp wrapping around clears the set. */
+	w.stamp = UINT32_MAX;
+	check_whole(&w, &c, out, 500);
+	check_loop(&w, &c, out, 500, 250);
+
+	free(out);
+	py_walker_release(&w);
+	return check_exit();
+}
