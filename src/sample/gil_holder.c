@@ -144,7 +144,8 @@ static int read_unstopped(struct py_walker *w, struct scratch *s, const struct p
 	int n = -1;
 	if (py_thread_frame(w, w->mem, h->tstate, &frame) == 0 && frame)
 		n = py_stack_read(w, frame, s->frames, PY_MAX_DEPTH, &partial);
-	if (n == PY_WALK_TOO_DEEP)
+	int deep = n == PY_WALK_TOO_DEEP;
+	if (deep)
 		n = (int)partial;
 	int taken = n > 0 &&
 		verified_has(&s->verified, verified_digest(h->tstate, s->frames, (size_t)n));
@@ -152,6 +153,8 @@ static int read_unstopped(struct py_walker *w, struct scratch *s, const struct p
 	if (taken) {
 		s->matched = 1;
 		s->matched_frame = frame;
+		s->matched_n = (size_t)n;
+		s->matched_deep = deep;
 		s->held = *h;
 	}
 	return taken;

@@ -275,8 +275,12 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		if (grow_array((void **)&s->frames, &s->frames_cap, used + PY_MAX_DEPTH,
 			       sizeof *s->frames) != 0)
 			break;
-		size_t partial;
-		int n = py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH, &partial);
+		size_t partial = s->matched_n;
+		/* A stack taken unstopped is the one its digest was made of, already in frames. */
+		int n = s->matched && used == 0
+				? (s->matched_deep ? PY_WALK_TOO_DEEP : (int)s->matched_n)
+				: py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH,
+						&partial);
 		if (n < 0 && checked) {
 			/* Read while the target ran: a broken chain means it changed under us. */
 			prof->torn++;
@@ -416,17 +420,42 @@ static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 		}
 }
 
+/* The digest of stack i of this tick (verified.h). */
+static uint64_t stack_digest(const struct scratch *s, size_t i)
+{
+	return verified_digest(s->threads[s->stacks[i].thread].tstate,
+			       s->frames + s->stacks[i].start, s->stacks[i].n);
+}
+
 /* Adds the stack of the GIL holder held stopped alone this tick to those a stack read while it
  * runs may match (verified.h). */
 static void verify_held(struct scratch *s, size_t nstacks)
 {
-	for (size_t i = 0; i < nstacks; i++) {
-		const struct py_thread *th = &s->threads[s->stacks[i].thread];
-		if (th->tstate == s->holder && !s->stacks[i].check && s->stacks[i].n)
-			verified_add(&s->verified,
-				     verified_digest(th->tstate, s->frames + s->stacks[i].start,
-						     s->stacks[i].n));
-	}
+	for (size_t i = 0; i < nstacks; i++)
+		if (s->threads[s->stacks[i].thread].tstate == s->holder && !s->stacks[i].check &&
+		    s->stacks[i].n)
+			verified_add(&s->verified, stack_digest(s, i));
+}
+
+/* --nonblocking: a stack read exactly as one that passed its re-check before is taken without
+ * one (the re-check is a look at the target, a system call a tick: most of a tick's cost that
+ * is not the wake-up); the others are re-checked (drop_changed), and those kept remembered
+ * (remember_checked). A read torn so that it comes out as a stack already taken is that
+ * stack. */
+static void skip_seen_checks(struct py_walker *w, struct scratch *s, size_t nstacks)
+{
+	verified_sync(&s->verified, py_code_generation(w));
+	for (size_t i = 0; i < nstacks; i++)
+		if (s->stacks[i].check && s->stacks[i].n &&
+		    verified_has(&s->verified, stack_digest(s, i)))
+			s->stacks[i].check = 0;
+}
+
+static void remember_checked(struct scratch *s, size_t nstacks)
+{
+	for (size_t i = 0; i < nstacks; i++)
+		if (s->stacks[i].check && s->stacks[i].n)
+			verified_add(&s->verified, stack_digest(s, i));
 }
 
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
@@ -472,6 +501,8 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	int nt = threads_wanted(t, w, cfg, s);
 	uint64_t torn = prof->torn;
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
+	if (!cfg->pause)
+		skip_seen_checks(w, s, nstacks);
 	int checks = s->released && (nstacks || lost);
 	for (size_t i = 0; i < nstacks; i++)
 		checks |= s->stacks[i].check;
@@ -479,6 +510,8 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	struct mem_reader *now = checks ? look_now(w, cfg, cfg->now_stacks) : NULL;
 	if (now)
 		nstacks = drop_changed(w, now, prof, s, nstacks, &lost);
+	if (!cfg->pause)
+		remember_checked(s, nstacks);
 	if (s->released && (nstacks || lost) && !gil_still_free(w, now)) {
 		/* The GIL was being handed from one thread to another (a thread running then
 		 * is in the handover, not in C work of its own), or a waiting thread woke to

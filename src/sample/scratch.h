@@ -80,11 +80,15 @@ struct scratch {
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
 	/* The GIL holder's stacks read while they stood stopped (verified.h), and whether this
-	 * tick's, read with the holder running, was one of them: nothing is stopped then, and
-	 * held is the holder, matched_frame its innermost frame. */
+	 * tick's, read with the holder running, was one of them: nothing is stopped then, held
+	 * is the holder, matched_frame its innermost frame, and its matched_n frames are at the
+	 * start of frames, as read (a second walk could read other bytes: the cache is direct
+	 * mapped, and a page evicted by another is read again from the running target). */
 	struct verified_set verified;
 	int matched;
 	uint64_t matched_frame;
+	size_t matched_n;
+	int matched_deep; /* ...cut at PY_MAX_DEPTH */
 	int released; /* ...and the stacks read are of threads running C code without the GIL */
 	uint64_t cpu_ns; /* the target's CPU time when a tick last read it (target_busy) */
 	uint64_t cpu_read_ns;  /* and when, 0: never */
