@@ -164,6 +164,15 @@ void mem_cache_prefetch(struct mem_reader *r)
 	hot_got(c, addrs, n, got);
 }
 
+void mem_cache_refresh(struct mem_reader *r)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	c->marked = 0;
+	memset(c->tag, 0, sizeof c->tag);
+	memset(c->used, 0, sizeof c->used);
+	mem_cache_prefetch(r);
+}
+
 void mem_cache_prefetch_pair(struct mem_reader *ra, struct mem_reader *rb)
 {
 	struct cache_reader *a = (struct cache_reader *)ra, *b = (struct cache_reader *)rb;

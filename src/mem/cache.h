@@ -27,6 +27,12 @@ void mem_cache_mark_hot(struct mem_reader *cache);
  * change little between samples, so this is most of what the next walk needs. */
 void mem_cache_prefetch(struct mem_reader *cache);
 
+/* Empties the cache and fetches again the pages the last prefetch fetched, keeping that set
+ * rather than taking the pages read since: a look that read a few of them while the target
+ * ran (a stack read without stopping it) is redone, the target stopped, with everything the
+ * whole sample needs (code objects too). */
+void mem_cache_refresh(struct mem_reader *cache);
+
 /* mem_cache_prefetch of two caches over the same reader, in one call: two looks at the
  * target that begin together (the GIL, and the stack of its holder) cost one system call. */
 void mem_cache_prefetch_pair(struct mem_reader *a, struct mem_reader *b);

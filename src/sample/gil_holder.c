@@ -189,6 +189,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	s->holder = 0;
 	s->unpaused = 0;
 	s->matched = 0;
+	s->tried = 0;
 	struct py_thread h = { 0 };
 	/* Read again when the holder could not be stopped alone: it may have let the GIL go and
 	 * ended meanwhile (a short-lived thread), and a pause of every thread is the price of a
@@ -203,6 +204,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			s->unpaused = 1;
 			return 0;
 		}
+		s->tried |= trying;
 		if (known && h.tstate && trying && read_unstopped(w, s, &h))
 			return 0;
 		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {

@@ -487,8 +487,12 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	s->released = s->unpaused && cfg->find_released && target_busy(t, s);
 	/* A stack taken unstopped (s->matched) was read from pages fetched this tick. */
 	if (cfg->cache && !(s->unpaused && s->list_ok && !s->released) && !s->matched) {
-		mem_cache_clear(cfg->cache);
-		mem_cache_prefetch(cfg->cache);
+		if (s->tried) {
+			mem_cache_refresh(cfg->cache);
+		} else {
+			mem_cache_clear(cfg->cache);
+			mem_cache_prefetch(cfg->cache);
+		}
 	}
 	thread_names_trim(&s->names);
 	uint64_t time_us = clock_wall_us();

@@ -88,6 +88,7 @@ struct scratch {
 	int matched;
 	uint64_t matched_frame;
 	size_t matched_n;
+	int tried; /* this tick read the holder's stack unstopped first, through the cache */
 	int matched_deep; /* ...cut at PY_MAX_DEPTH */
 	int released; /* ...and the stacks read are of threads running C code without the GIL */
 	uint64_t cpu_ns; /* the target's CPU time when a tick last read it (target_busy) */

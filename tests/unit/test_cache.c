@@ -111,9 +111,22 @@ int main(void)
 	mem_read(c, BASE + 5 * 4096, buf, 8);
 	CHECK_INT(f.reads, before, "nothing read since the clear: the hot set is kept");
 
+	/* A refresh fetches the last prefetch's pages again, whatever was read since. */
+	mem_read(c, BASE + 6 * 4096, buf, 8);
+	mem_cache_clear(c);
+	mem_cache_prefetch(c); /* pages 5 and 6 */
+	mem_read(c, BASE + 5 * 4096, buf, 8); /* only page 5 read before the refresh */
+	f.mem[6 * 4096] ^= 0xff;
+	mem_cache_refresh(c);
+	before = f.reads;
+	CHECK_INT(mem_read(c, BASE + 6 * 4096, buf, 1), 0, "a page of the last prefetch");
+	CHECK_INT(f.reads, before, "refresh fetched it again though it was not read since");
+	CHECK_INT(buf[0], f.mem[6 * 4096], "and its bytes are fresh");
+
 	/* Two caches over one reader prefetch in one call, each its own pages. */
 	struct mem_reader *d = mem_cache_new(&f.r);
 	mem_read(d, BASE + 7 * 4096, buf, 8);
+	mem_read(c, BASE + 5 * 4096, buf, 8);
 	mem_read(c, BASE + 3 * 4096, buf, 8);
 	mem_cache_clear(c);
 	mem_cache_clear(d);
