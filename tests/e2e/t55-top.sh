@@ -62,8 +62,15 @@ evidence() { { cat "$WORK/screen"; echo "--- stty before/after:"; cat "$WORK/stt
 # The terminal: a shell at 200 x 40 whose prompt is "ready$ ".
 start_terminal() {
 	tm kill-server 2>/dev/null
-	tm new-session -d -s top -x 200 -y 40 "env PS1='ready\$ ' bash --norc --noprofile" &&
-		wait_screen "on_screen 'ready\$'"
+	# A server just killed may still hold its socket: a new session then meets it dying
+	# ("server exited unexpectedly", seen once in a full run). Asked again a moment later.
+	local try
+	for try in 1 2 3; do
+		tm new-session -d -s top -x 200 -y 40 "env PS1='ready\$ ' bash --norc --noprofile" \
+			2>/dev/null && break
+		sleep 0.2
+	done
+	wait_screen "on_screen 'ready\$'"
 }
 
 # The whole view over a running process, under interpreter $label ($py).
