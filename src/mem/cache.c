@@ -22,6 +22,9 @@ struct cache_reader {
 	struct mem_reader *inner;
 	uint64_t tag[SLOTS]; /* page address held; 0 = empty (page 0 is never readable) */
 	uint8_t used[SLOTS]; /* read from since the last clear, so wanted again next time */
+	uint8_t used_list[SLOTS]; /* ...those slots, in the order first used: the hot set is
+				   * taken from them, not from a scan of every slot at each clear */
+	size_t n_used;
 	uint8_t (*data)[PAGE];
 	uint64_t reads, misses;
 	uint64_t hot[SLOTS]; /* the pages the last sample used, fetched together next time */
@@ -32,7 +35,10 @@ struct cache_reader {
 static const uint8_t *page_get(struct cache_reader *c, uint64_t page, int *err)
 {
 	size_t i = (page / PAGE) % SLOTS;
-	c->used[i] = 1;
+	if (!c->used[i]) {
+		c->used[i] = 1;
+		c->used_list[c->n_used++] = (uint8_t)i;
+	}
 	if (c->tag[i] == page)
 		return c->data[i];
 	c->misses++;
@@ -107,14 +113,23 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 static void take_hot(struct cache_reader *c)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < SLOTS; i++)
-		n += c->tag[i] && c->used[i];
+	for (size_t k = 0; k < c->n_used; k++)
+		n += c->tag[c->used_list[k]] != 0;
 	if (!n)
 		return;
 	c->n_hot = 0;
-	for (size_t i = 0; i < SLOTS; i++)
-		if (c->tag[i] && c->used[i])
-			c->hot[c->n_hot++] = c->tag[i];
+	for (size_t k = 0; k < c->n_used; k++)
+		if (c->tag[c->used_list[k]])
+			c->hot[c->n_hot++] = c->tag[c->used_list[k]];
+}
+
+/* Empties every slot and forgets which were used. */
+static void empty(struct cache_reader *c)
+{
+	memset(c->tag, 0, sizeof c->tag);
+	for (size_t k = 0; k < c->n_used; k++)
+		c->used[c->used_list[k]] = 0;
+	c->n_used = 0;
 }
 
 void mem_cache_mark_hot(struct mem_reader *r)
@@ -130,8 +145,7 @@ void mem_cache_clear(struct mem_reader *r)
 	if (!c->marked)
 		take_hot(c);
 	c->marked = 0;
-	memset(c->tag, 0, sizeof c->tag);
-	memset(c->used, 0, sizeof c->used);
+	empty(c);
 }
 
 /* Appends c's hot pages and where each goes to addrs and bufs, from n; returns the new n. */
@@ -168,8 +182,7 @@ void mem_cache_refresh(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	c->marked = 0;
-	memset(c->tag, 0, sizeof c->tag);
-	memset(c->used, 0, sizeof c->used);
+	empty(c);
 	mem_cache_prefetch(r);
 }
 

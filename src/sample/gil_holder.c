@@ -147,11 +147,12 @@ static int read_unstopped(struct py_walker *w, struct scratch *s, const struct p
 	int deep = n == PY_WALK_TOO_DEEP;
 	if (deep)
 		n = (int)partial;
-	int taken = n > 0 &&
-		verified_has(&s->verified, verified_digest(h->tstate, s->frames, (size_t)n));
+	verified_ref ref = n > 0 ? verified_find(&s->verified, h->tstate, s->frames, (size_t)n) : 0;
+	int taken = ref != 0;
 	verified_tried(&s->verified, taken);
 	if (taken) {
 		s->matched = 1;
+		s->matched_ref = ref;
 		s->matched_frame = frame;
 		s->matched_n = (size_t)n;
 		s->matched_deep = deep;
@@ -189,6 +190,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	s->holder = 0;
 	s->unpaused = 0;
 	s->matched = 0;
+	s->matched_ref = 0;
 	s->tried = 0;
 	struct py_thread h = { 0 };
 	/* Read again when the holder could not be stopped alone: it may have let the GIL go and

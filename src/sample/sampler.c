@@ -305,6 +305,7 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		s->stacks[nstacks].native_n = 0;
 		s->stacks[nstacks].holds_gil = th->holds_gil && !s->released;
 		s->stacks[nstacks].root.n = 0;
+		s->stacks[nstacks].ref = s->matched && used == 0 ? s->matched_ref : 0;
 		if (cfg->async) {
 			/* The task's frames only, under its chain of awaiters. */
 			size_t cut = async_stage_running(&s->async, th->tstate, s->frames + used,
@@ -369,11 +370,24 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 						       s->stacks[i].native_n,
 						       s->stacks[i].native_failed };
 		const struct async_span *root = &s->stacks[i].root;
-		uint32_t id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
-					     s->stacks[i].n, thread,
-					     s->released ? released_frame(prof, s) : INTERN_NONE,
-					     root->n ? s->async.ids + root->start : NULL, root->n,
-					     nat.n ? &nat : NULL, &s->buf);
+		/* A stack of the verified set, the frames alone, is counted as it was the
+		 * last time, unless code objects moved since the set was synced. */
+		verified_ref ref = !nat.n && !root->n && !s->released &&
+						   py_code_generation(w) == s->verified.generation
+					   ? s->stacks[i].ref
+					   : 0;
+		uint32_t id = verified_stack_of(&s->verified, ref, prof->serial, thread);
+		if (id != INTERN_NONE) {
+			profile_count(prof, id, 1);
+		} else {
+			id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
+					    s->stacks[i].n, thread,
+					    s->released ? released_frame(prof, s) : INTERN_NONE,
+					    root->n ? s->async.ids + root->start : NULL, root->n,
+					    nat.n ? &nat : NULL, &s->buf);
+			if (id != INTERN_NONE && ref)
+				verified_remember(&s->verified, ref, prof->serial, thread, id);
+		}
 		if (id != INTERN_NONE) {
 			profile_add_event(prof, time_us, id);
 			held |= s->stacks[i].holds_gil;
@@ -412,6 +426,9 @@ static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 	for (size_t i = 0; i < nstacks; i++)
 		for (size_t k = 0; k < s->stacks[i].n; k++) {
 			uint64_t code = s->frames[s->stacks[i].start + k].code;
+			/* Recursion: checked a frame ago. */
+			if (k && code == s->frames[s->stacks[i].start + k - 1].code)
+				continue;
 			int known = py_code_cached(w, code);
 			if (known || budget) {
 				budget -= !known;
@@ -420,11 +437,13 @@ static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 		}
 }
 
-/* The digest of stack i of this tick (verified.h). */
-static uint64_t stack_digest(const struct scratch *s, size_t i)
+/* Stack i of this tick in the verified set, or 0; add: added when not there. */
+static verified_ref stack_ref(struct scratch *s, size_t i, int add)
 {
-	return verified_digest(s->threads[s->stacks[i].thread].tstate,
-			       s->frames + s->stacks[i].start, s->stacks[i].n);
+	uint64_t tstate = s->threads[s->stacks[i].thread].tstate;
+	const struct py_raw_frame *f = s->frames + s->stacks[i].start;
+	return add ? verified_add(&s->verified, tstate, f, s->stacks[i].n)
+		   : verified_find(&s->verified, tstate, f, s->stacks[i].n);
 }
 
 /* Adds the stack of the GIL holder held stopped alone this tick to those a stack read while it
@@ -434,7 +453,7 @@ static void verify_held(struct scratch *s, size_t nstacks)
 	for (size_t i = 0; i < nstacks; i++)
 		if (s->threads[s->stacks[i].thread].tstate == s->holder && !s->stacks[i].check &&
 		    s->stacks[i].n)
-			verified_add(&s->verified, stack_digest(s, i));
+			s->stacks[i].ref = stack_ref(s, i, 1);
 }
 
 /* --nonblocking: a stack read exactly as one that passed its re-check before is taken without
@@ -447,7 +466,7 @@ static void skip_seen_checks(struct py_walker *w, struct scratch *s, size_t nsta
 	verified_sync(&s->verified, py_code_generation(w));
 	for (size_t i = 0; i < nstacks; i++)
 		if (s->stacks[i].check && s->stacks[i].n &&
-		    verified_has(&s->verified, stack_digest(s, i)))
+		    (s->stacks[i].ref = stack_ref(s, i, 0)) != 0)
 			s->stacks[i].check = 0;
 }
 
@@ -455,7 +474,7 @@ static void remember_checked(struct scratch *s, size_t nstacks)
 {
 	for (size_t i = 0; i < nstacks; i++)
 		if (s->stacks[i].check && s->stacks[i].n)
-			verified_add(&s->verified, stack_digest(s, i));
+			s->stacks[i].ref = stack_ref(s, i, 1);
 }
 
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,

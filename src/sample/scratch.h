@@ -60,6 +60,8 @@ struct scratch {
 		int check;     /* read while its thread may run: kept if unchanged (drop_changed) */
 		int thread;    /* its thread in threads */
 		uint64_t code; /* its innermost frame's code as read, 0: no frame read */
+		/* the same stack in verified (one read stopped, or re-checked), 0: none */
+		verified_ref ref;
 	} *stacks; /* PY_MAX_THREADS */
 	struct async_stage async; /* --async */
 	struct thread_names names;
@@ -86,6 +88,7 @@ struct scratch {
 	 * mapped, and a page evicted by another is read again from the running target). */
 	struct verified_set verified;
 	int matched;
+	verified_ref matched_ref;
 	uint64_t matched_frame;
 	size_t matched_n;
 	int tried; /* this tick read the holder's stack unstopped first, through the cache */

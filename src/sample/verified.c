@@ -1,52 +1,87 @@
-/* verified.c: digests of the stacks read while their thread stood stopped. */
+/* verified.c: the stacks read while their thread stood stopped, kept whole. */
 #include "sample/verified.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The set holds at most half this many digests before it begins anew: a program showing more
+#include "profile/intern.h"
+
+/* The set holds at most half this many stacks before it begins anew: a program showing more
  * distinct stacks than that in one stretch gains little from it anyway. */
 #define VERIFIED_CAP 8192u
+
+/* ...and at most this many frames in all (32 bytes each): 4,096 stacks 32 deep. */
+#define FRAMES_CAP (128u * 1024)
 
 /* With tries mostly failing, one tick in this many still tries, to see whether that changed. */
 #define VERIFIED_RETRY 16u
 
-/* A 64-bit mix (the finalizer of splitmix64): every input bit moves every output bit. */
-static uint64_t mix(uint64_t h, uint64_t x)
+/* Finds a slot, nothing more: the frames are compared whole, so a weak hash costs a compare,
+ * never a wrong stack. Multiply-and-rotate over every field, then a final mix (splitmix64's)
+ * so that the low bits that pick the slot depend on all of it. */
+static uint64_t stack_hash(uint64_t tstate, const struct py_raw_frame *f, size_t n)
 {
-	h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = (tstate ^ n) * k;
+	for (size_t i = 0; i < n; i++) {
+		h = ((h << 23 | h >> 41) ^ f[i].addr) * k;
+		h = ((h << 23 | h >> 41) ^ f[i].code) * k;
+		h = ((h << 23 | h >> 41) ^ ((uint64_t)f[i].index << 9 ^
+					    (uint64_t)(f[i].owner & 0xff) << 1 ^
+					    (uint64_t)(f[i].outermost_of_call != 0))) * k;
+	}
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 27;
 	h *= 0x94d049bb133111ebull;
 	h ^= h >> 31;
-	return h;
-}
-
-uint64_t verified_digest(uint64_t tstate, const struct py_raw_frame *f, size_t n)
-{
-	uint64_t h = mix(0x7079666c616d65ull, tstate);
-	h = mix(h, n);
-	for (size_t i = 0; i < n; i++) {
-		h = mix(h, f[i].addr);
-		h = mix(h, f[i].code);
-		h = mix(h, (uint64_t)f[i].index);
-		h = mix(h, (uint64_t)(int64_t)f[i].owner);
-	}
 	return h ? h : 1;
 }
 
-static size_t slot_of(const struct verified_set *v, uint64_t digest)
+static int frames_same(const struct py_raw_frame *a, const struct py_raw_frame *b, size_t n)
 {
-	size_t i = (size_t)digest & (v->cap - 1);
-	while (v->slots[i] && v->slots[i] != digest)
-		i = (i + 1) & (v->cap - 1);
-	return i;
+	for (size_t i = 0; i < n; i++)
+		if (a[i].addr != b[i].addr || a[i].code != b[i].code || a[i].index != b[i].index ||
+		    a[i].owner != b[i].owner ||
+		    (a[i].outermost_of_call != 0) != (b[i].outermost_of_call != 0))
+			return 0;
+	return 1;
 }
 
-int verified_has(const struct verified_set *v, uint64_t digest)
+/* The slot holding that stack, or the free one where it would go. */
+static size_t slot_of(const struct verified_set *v, uint64_t hash, uint64_t tstate,
+		      const struct py_raw_frame *f, size_t n)
 {
-	return v->cap && v->slots[slot_of(v, digest)] == digest;
+	size_t i = (size_t)hash & (v->cap - 1);
+	for (;; i = (i + 1) & (v->cap - 1)) {
+		const struct verified_stack *e = &v->slots[i];
+		if (!e->hash || (e->hash == hash && e->tstate == tstate && e->n == n &&
+				 frames_same(v->frames + e->start, f, n)))
+			return i;
+	}
+}
+
+static verified_ref ref_of(const struct verified_set *v, size_t slot)
+{
+	return (uint64_t)v->round << 32 | (uint64_t)(slot + 1);
+}
+
+/* The slot ref names, or NULL when ref is from before the set began anew. */
+static struct verified_stack *slot_ref(const struct verified_set *v, verified_ref ref)
+{
+	size_t slot = (size_t)(ref & 0xffffffffu);
+	if (!ref || (uint32_t)(ref >> 32) != v->round || !slot || slot > v->cap)
+		return NULL;
+	return &v->slots[slot - 1];
+}
+
+verified_ref verified_find(const struct verified_set *v, uint64_t tstate,
+			   const struct py_raw_frame *f, size_t n)
+{
+	if (!v->n || !n)
+		return 0;
+	size_t i = slot_of(v, stack_hash(tstate, f, n), tstate, f, n);
+	return v->slots[i].hash ? ref_of(v, i) : 0;
 }
 
 static void begin_anew(struct verified_set *v)
@@ -54,23 +89,77 @@ static void begin_anew(struct verified_set *v)
 	if (v->slots)
 		memset(v->slots, 0, v->cap * sizeof *v->slots);
 	v->n = 0;
+	v->frames_used = 0;
+	v->round++;
 }
 
-void verified_add(struct verified_set *v, uint64_t digest)
+/* Room for n more frames (at most FRAMES_CAP in all), growing frames[]. Returns 0, or -1
+ * out of memory. */
+static int frames_room(struct verified_set *v, size_t n)
 {
+	if (v->frames_used + n <= v->frames_cap)
+		return 0;
+	size_t cap = v->frames_cap ? v->frames_cap : 1024;
+	while (cap < v->frames_used + n)
+		cap *= 2;
+	if (cap > FRAMES_CAP)
+		cap = FRAMES_CAP;
+	struct py_raw_frame *bigger = realloc(v->frames, cap * sizeof *bigger);
+	if (!bigger)
+		return -1;
+	v->frames = bigger;
+	v->frames_cap = cap;
+	return 0;
+}
+
+verified_ref verified_add(struct verified_set *v, uint64_t tstate, const struct py_raw_frame *f,
+			  size_t n)
+{
+	if (!n || n > FRAMES_CAP)
+		return 0;
 	if (!v->slots) {
 		v->slots = calloc(VERIFIED_CAP, sizeof *v->slots);
 		if (!v->slots)
-			return;
+			return 0;
 		v->cap = VERIFIED_CAP;
 	}
-	if ((v->n + 1) * 2 > v->cap)
+	uint64_t hash = stack_hash(tstate, f, n);
+	size_t i = slot_of(v, hash, tstate, f, n);
+	if (v->slots[i].hash)
+		return ref_of(v, i);
+	if ((v->n + 1) * 2 > v->cap || v->frames_used + n > FRAMES_CAP) {
 		begin_anew(v);
-	size_t i = slot_of(v, digest);
-	if (!v->slots[i]) {
-		v->slots[i] = digest;
-		v->n++;
+		i = slot_of(v, hash, tstate, f, n);
 	}
+	if (frames_room(v, n) != 0)
+		return 0;
+	memcpy(v->frames + v->frames_used, f, n * sizeof *f);
+	v->slots[i] = (struct verified_stack){ .hash = hash, .tstate = tstate,
+					       .start = (uint32_t)v->frames_used,
+					       .n = (uint32_t)n };
+	v->frames_used += n;
+	v->n++;
+	return ref_of(v, i);
+}
+
+uint32_t verified_stack_of(const struct verified_set *v, verified_ref ref, uint64_t serial,
+			   uint32_t thread)
+{
+	const struct verified_stack *e = slot_ref(v, ref);
+	if (!e || !serial || e->serial != serial || e->thread != thread)
+		return INTERN_NONE;
+	return e->stack;
+}
+
+void verified_remember(struct verified_set *v, verified_ref ref, uint64_t serial,
+		       uint32_t thread, uint32_t stack)
+{
+	struct verified_stack *e = slot_ref(v, ref);
+	if (!e)
+		return;
+	e->serial = serial;
+	e->thread = thread;
+	e->stack = stack;
 }
 
 void verified_sync(struct verified_set *v, uint64_t generation)
@@ -99,5 +188,6 @@ void verified_tried(struct verified_set *v, int taken)
 void verified_release(struct verified_set *v)
 {
 	free(v->slots);
+	free(v->frames);
 	memset(v, 0, sizeof *v);
 }

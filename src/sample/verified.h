@@ -1,11 +1,13 @@
-/* verified.h: the stacks a pausing sampler has read with their thread stopped, by digest, so
+/* verified.h: the stacks a pausing sampler has read with their thread stopped, kept whole, so
  * that a stack read without stopping it can be taken when it is one of them.
  *
  * A stack read while its thread runs may mix two moments, and no re-check of a running thread
  * proves it did not (a looping target makes the same tear at every look). But a stack read
  * byte for byte like one read while the thread stood still is that stack: it existed. A hot
- * loop shows a handful of stacks, so after a few stops most ticks stop nothing. Private to
- * src/sample/.
+ * loop shows a handful of stacks, so after a few stops most ticks stop nothing. The frames are
+ * compared field by field, not by a digest: no two stacks can be taken for one another. Each
+ * stack also remembers what the profile made of it, so that a stack seen again is counted
+ * without naming its frames anew. Private to src/sample/.
  */
 #ifndef PYFLAME_SAMPLE_VERIFIED_H
 #define PYFLAME_SAMPLE_VERIFIED_H
@@ -15,9 +17,25 @@
 
 #include "python/walker.h"
 
+/* One stack of the set. */
+struct verified_stack {
+	uint64_t hash;     /* of the thread and frames, to find it; 0 = empty slot */
+	uint64_t tstate;   /* the thread state whose stack it is */
+	uint32_t start, n; /* its frames, in the set's frames[] */
+	/* The profile stack it was counted as: in profile `serial`, as thread `thread` (a
+	 * profile_thread id); serial 0 = none yet. */
+	uint64_t serial;
+	uint32_t thread, stack;
+};
+
 struct verified_set {
-	uint64_t *slots;     /* digests, open addressing; 0 = empty */
+	struct verified_stack *slots; /* open addressing */
 	size_t cap, n;
+	struct py_raw_frame *frames; /* every stack's frames, one after another */
+	size_t frames_used, frames_cap;
+	/* Counts the times the set began anew: a reference to a stack (verified_ref) holds it,
+	 * and one from before is worth nothing. */
+	uint32_t round;
 	uint64_t generation; /* the code cache's (py_code_generation) when the set was begun */
 	/* Whether a tick tries a read without stopping first: the share of tries that were
 	 * not taken, in 1/256ths, as a moving average; past three quarters only one tick in
@@ -26,18 +44,29 @@ struct verified_set {
 	unsigned skipped;
 };
 
-/* The digest of thread tstate's stack of n raw frames: every frame's address, code,
- * instruction and owner. Never 0. */
-uint64_t verified_digest(uint64_t tstate, const struct py_raw_frame *f, size_t n);
+/* A stack of the set, as verified_find and verified_add give it; 0 = none. Good until the set
+ * begins anew. */
+typedef uint64_t verified_ref;
 
-/* Whether digest is one of the stacks added since the set was begun. */
-int verified_has(const struct verified_set *v, uint64_t digest);
+/* Thread tstate's stack of n raw frames, when the set holds it: every frame's address, code,
+ * instruction, owner and call boundary the same. 0 when not. */
+verified_ref verified_find(const struct verified_set *v, uint64_t tstate,
+			   const struct py_raw_frame *f, size_t n);
 
-/* Adds digest; the set begins anew when full. Out of memory, it is not added. */
-void verified_add(struct verified_set *v, uint64_t digest);
+/* Adds that stack (n > 0) unless held already; the set begins anew when full. Returns it, or
+ * 0 out of memory. */
+verified_ref verified_add(struct verified_set *v, uint64_t tstate, const struct py_raw_frame *f,
+			  size_t n);
+
+/* The profile stack ref was counted as in profile serial as thread (verified_remember), or
+ * INTERN_NONE. */
+uint32_t verified_stack_of(const struct verified_set *v, verified_ref ref, uint64_t serial,
+			   uint32_t thread);
+void verified_remember(struct verified_set *v, verified_ref ref, uint64_t serial,
+		       uint32_t thread, uint32_t stack);
 
 /* Begins the set anew when the code cache's generation moved: a code object freed and
- * another allocated at its address would make the old digests stand for other code. */
+ * another allocated at its address would make the old stacks stand for other code. */
 void verified_sync(struct verified_set *v, uint64_t generation);
 
 /* Whether this tick should try a read without stopping; then verified_tried with whether it

@@ -1,10 +1,13 @@
-/* test_verified.c: the digests of stacks read while their thread stood stopped (issue 21): a
- * stack read without stopping is taken only when every frame's address, code, instruction and
- * owner, the thread and the depth are one such stack's; the set begins anew when code objects
- * moved, or when full; tries grow rare while they fail and come back when they are taken. */
+/* test_verified.c: the stacks read while their thread stood stopped (issue 21): a stack read
+ * without stopping is taken only when every frame's address, code, instruction, owner and call
+ * boundary, the thread and the depth are one such stack's; a stack remembers the profile stack
+ * it was counted as; the set begins anew when code objects moved, or when full, and references
+ * from before are worth nothing then; tries grow rare while they fail and come back when they
+ * are taken. */
 #include <stdio.h>
 
 #include "check.h"
+#include "profile/intern.h"
 #include "sample/verified.h"
 
 int main(void)
@@ -12,21 +15,21 @@ int main(void)
 	struct py_raw_frame a[3] = {
 		{ .addr = 0x7000, .code = 0x1000, .index = 12, .owner = 0 },
 		{ .addr = 0x6f00, .code = 0x1100, .index = 40, .owner = 0 },
-		{ .addr = 0x6e00, .code = 0x1200, .index = 8, .owner = 0 },
+		{ .addr = 0x6e00, .code = 0x1200, .index = 8, .owner = 0, .outermost_of_call = 1 },
 	};
 	struct py_raw_frame b[3];
 	struct verified_set v = { 0 };
-	uint64_t d = verified_digest(0x500, a, 3);
-	CHECK(d != 0, "a digest is never 0 (an empty slot)");
-	CHECK(!verified_has(&v, d), "an empty set has nothing");
-	verified_add(&v, d);
-	CHECK(verified_has(&v, d), "added: found");
-	CHECK_INT(verified_digest(0x500, a, 3), d, "the same stack: the same digest");
+	CHECK(!verified_find(&v, 0x500, a, 3), "an empty set has nothing");
+	verified_ref r = verified_add(&v, 0x500, a, 3);
+	CHECK(r != 0, "added");
+	CHECK_INT(verified_find(&v, 0x500, a, 3), r, "added: found, as the same stack");
+	CHECK_INT(verified_add(&v, 0x500, a, 3), r, "added twice: one stack");
+	CHECK_INT(v.n, 1, "held once");
 
 	/* Each field of each frame tells stacks apart: a torn read differs somewhere. */
-	const char *what[4] = { "address", "code", "instruction", "owner" };
+	const char *what[5] = { "address", "code", "instruction", "owner", "call boundary" };
 	for (int i = 0; i < 3; i++)
-		for (int f = 0; f < 4; f++) {
+		for (int f = 0; f < 5; f++) {
 			for (int k = 0; k < 3; k++)
 				b[k] = a[k];
 			if (f == 0)
@@ -35,30 +38,62 @@ int main(void)
 				b[i].code += 0x10;
 			else if (f == 2)
 				b[i].index += 1;
-			else
+			else if (f == 3)
 				b[i].owner = 1;
+			else
+				b[i].outermost_of_call = !b[i].outermost_of_call;
 			char msg[80];
 			snprintf(msg, sizeof msg, "frame %d's %s differs: not taken", i, what[f]);
-			CHECK(!verified_has(&v, verified_digest(0x500, b, 3)), msg);
+			CHECK(!verified_find(&v, 0x500, b, 3), msg);
 		}
-	CHECK(!verified_has(&v, verified_digest(0x600, a, 3)), "another thread's: not taken");
-	CHECK(!verified_has(&v, verified_digest(0x500, a, 2)), "its outer frames cut: not taken");
-	CHECK(!verified_has(&v, verified_digest(0x500, a + 1, 2)),
-	      "its innermost frame gone (returned): not taken");
+	CHECK(!verified_find(&v, 0x600, a, 3), "another thread's: not taken");
+	CHECK(!verified_find(&v, 0x500, a, 2), "its outer frames cut: not taken");
+	CHECK(!verified_find(&v, 0x500, a + 1, 2), "its innermost frame gone (returned): not taken");
+	CHECK(!verified_find(&v, 0x500, a, 0), "no frames: nothing");
+
+	/* What the profile made of it, per profile and thread. */
+	CHECK_INT(verified_stack_of(&v, r, 7, 0), INTERN_NONE, "not counted yet");
+	verified_remember(&v, r, 7, 0, 42);
+	CHECK_INT(verified_stack_of(&v, r, 7, 0), 42, "counted as stack 42 of profile 7");
+	CHECK_INT(verified_stack_of(&v, r, 8, 0), INTERN_NONE, "another profile: not known");
+	CHECK_INT(verified_stack_of(&v, r, 7, 3), INTERN_NONE, "another profile thread: not known");
+	CHECK_INT(verified_stack_of(&v, 0, 7, 0), INTERN_NONE, "no stack: nothing");
 
 	verified_sync(&v, 0);
-	CHECK(verified_has(&v, d), "the code cache's generation unchanged: kept");
+	CHECK(verified_find(&v, 0x500, a, 3) == r, "the code cache's generation unchanged: kept");
 	verified_sync(&v, 1);
-	CHECK(!verified_has(&v, d), "code objects moved: begun anew");
+	CHECK(!verified_find(&v, 0x500, a, 3), "code objects moved: begun anew");
 	CHECK_INT(v.n, 0, "and empty");
+	CHECK_INT(verified_stack_of(&v, r, 7, 0), INTERN_NONE, "a reference from before: nothing");
+	verified_remember(&v, r, 7, 0, 43); /* ...and changes nothing */
+	verified_ref r2 = verified_add(&v, 0x500, a, 3);
+	CHECK(r2 != 0 && r2 != r, "added again: another reference");
+	CHECK_INT(verified_stack_of(&v, r2, 7, 0), INTERN_NONE, "not counted in this round yet");
 
 	/* Full: begun anew rather than refusing, so it keeps the recent stacks. */
+	int refused = 0;
 	for (uint64_t k = 1; k <= 5000; k++) {
 		a[0].index = (int64_t)k;
-		verified_add(&v, verified_digest(0x500, a, 3));
+		refused += !verified_add(&v, 0x500, a, 3);
 	}
+	CHECK_INT(refused, 0, "every stack added while filling");
 	CHECK(v.n > 0 && v.n * 2 <= v.cap, "never more than half full");
-	CHECK(verified_has(&v, verified_digest(0x500, a, 3)), "the last one added is there");
+	CHECK(verified_find(&v, 0x500, a, 3) != 0, "the last one added is there");
+	a[0].index = 4999;
+	CHECK(verified_find(&v, 0x500, a, 3) != 0, "and the one before");
+
+	/* Deep stacks fill the frames before the slots: begun anew too. */
+	static struct py_raw_frame deep[200];
+	for (size_t i = 0; i < 200; i++)
+		deep[i] = (struct py_raw_frame){ .addr = 0x10000 + 0x50 * i, .code = 0x2000,
+						 .index = (int64_t)i, .owner = 0 };
+	for (uint64_t k = 1; k <= 2000; k++) {
+		deep[0].index = (int64_t)(1000 + k);
+		refused += !verified_add(&v, 0x500, deep, 200);
+	}
+	CHECK_INT(refused, 0, "every deep stack added");
+	CHECK(verified_find(&v, 0x500, deep, 200) != 0, "the last deep one is there");
+	CHECK(v.frames_used <= 128u * 1024, "at most 128 Ki frames held");
 
 	/* Tries: every tick while they are taken; rarely once most fail; back when taken. */
 	struct verified_set t = { 0 };
