@@ -1,4 +1,4 @@
-/* cache.c: a direct-mapped cache of target pages. */
+/* cache.c: a direct-mapped cache of target pages, each held whole or in part. */
 #include "mem/cache.h"
 
 #include <stdlib.h>
@@ -13,33 +13,59 @@
 #define SLOTS 128u
 /* A read longer than this goes straight through: it would evict everything for one use. */
 #define DIRECT_MIN (2 * PAGE)
+/* A prefetch copies the part of each page the last sample used, widened to this grain: a tick
+ * reads 10 pages or so, a few hundred bytes of each, and copying 4 KiB of each into a cold
+ * cache was a tenth of the system call's cost. */
+#define GRAIN 256u
 
-/* The slots' tags apart from their pages: a clear or a look-up touches one small array, not a
+/* A page to fetch, and the bytes of it wanted: [lo, hi). */
+struct span {
+	uint64_t page;
+	uint16_t lo, hi;
+};
+
+/* The slots' tags apart from their pages: a clear or a look-up touches small arrays, not a
  * line of each of 128 pages (clearing those was 4% of a sample's CPU, and their first touch a
  * page fault each at start-up), and a page never filled is never touched at all. */
 struct cache_reader {
 	struct mem_reader base;
 	struct mem_reader *inner;
-	uint64_t tag[SLOTS]; /* page address held; 0 = empty (page 0 is never readable) */
+	uint64_t tag[SLOTS];        /* page address held; 0 = empty (page 0 is never readable) */
+	uint16_t lo[SLOTS], hi[SLOTS]; /* ...and which bytes of it: [lo, hi) */
 	uint8_t used[SLOTS]; /* read from since the last clear, so wanted again next time */
-	uint8_t used_list[SLOTS]; /* ...those slots, in the order first used: the hot set is
+	uint16_t ulo[SLOTS], uhi[SLOTS]; /* ...those bytes of it */
+	uint8_t used_list[SLOTS]; /* the slots used, in the order first used: the hot set is
 				   * taken from them, not from a scan of every slot at each clear */
 	size_t n_used;
 	uint8_t (*data)[PAGE];
 	uint64_t reads, misses;
-	uint64_t hot[SLOTS]; /* the pages the last sample used, fetched together next time */
+	struct span hot[SLOTS]; /* what the last sample used, fetched together next time */
 	size_t n_hot;
 	int marked; /* hot[] was taken by mem_cache_mark_hot since the last clear */
 };
 
-static const uint8_t *page_get(struct cache_reader *c, uint64_t page, int *err)
+static void note_used(struct cache_reader *c, size_t i, size_t off, size_t n)
 {
-	size_t i = (page / PAGE) % SLOTS;
 	if (!c->used[i]) {
 		c->used[i] = 1;
 		c->used_list[c->n_used++] = (uint8_t)i;
+		c->ulo[i] = (uint16_t)off;
+		c->uhi[i] = (uint16_t)(off + n);
+		return;
 	}
-	if (c->tag[i] == page)
+	if (off < c->ulo[i])
+		c->ulo[i] = (uint16_t)off;
+	if (off + n > c->uhi[i])
+		c->uhi[i] = (uint16_t)(off + n);
+}
+
+/* The bytes [off, off + n) of page, n >= 1 and within it, read whole when not held. */
+static const uint8_t *page_get(struct cache_reader *c, uint64_t page, size_t off, size_t n,
+			       int *err)
+{
+	size_t i = (page / PAGE) % SLOTS;
+	note_used(c, i, off, n);
+	if (c->tag[i] == page && off >= c->lo[i] && off + n <= c->hi[i])
 		return c->data[i];
 	c->misses++;
 	int rc = mem_read(c->inner, page, c->data[i], PAGE);
@@ -49,6 +75,8 @@ static const uint8_t *page_get(struct cache_reader *c, uint64_t page, int *err)
 		return NULL;
 	}
 	c->tag[i] = page;
+	c->lo[i] = 0;
+	c->hi[i] = PAGE;
 	return c->data[i];
 }
 
@@ -67,7 +95,7 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 		if (n > len)
 			n = len;
 		int err = 0;
-		const uint8_t *data = page_get(c, page, &err);
+		const uint8_t *data = page_get(c, page, off, n, &err);
 		if (!data) {
 			/* A whole page can fail where the bytes asked for would not (the end of
 			 * a mapping is always page-aligned, so only if the target unmapped it):
@@ -106,10 +134,10 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 	return &c->base;
 }
 
-/* The pages read from since the last clear, as the hot set: a page prefetched and no longer
- * wanted (a thread state gone, a frame returned from) drops out instead of being fetched
- * again at every sample for good. A clear after nothing was read (a tick that found the GIL
- * free) keeps the set it had. */
+/* The pages read from since the last clear, and the part of each read, as the hot set: a page
+ * prefetched and no longer wanted (a thread state gone, a frame returned from) drops out
+ * instead of being fetched again at every sample for good. A clear after nothing was read (a
+ * tick that found the GIL free) keeps the set it had. */
 static void take_hot(struct cache_reader *c)
 {
 	size_t n = 0;
@@ -118,9 +146,13 @@ static void take_hot(struct cache_reader *c)
 	if (!n)
 		return;
 	c->n_hot = 0;
-	for (size_t k = 0; k < c->n_used; k++)
-		if (c->tag[c->used_list[k]])
-			c->hot[c->n_hot++] = c->tag[c->used_list[k]];
+	for (size_t k = 0; k < c->n_used; k++) {
+		size_t i = c->used_list[k];
+		if (!c->tag[i])
+			continue;
+		unsigned lo = c->ulo[i] & ~(GRAIN - 1), hi = (c->uhi[i] + GRAIN - 1) & ~(GRAIN - 1);
+		c->hot[c->n_hot++] = (struct span){ c->tag[i], (uint16_t)lo, (uint16_t)hi };
+	}
 }
 
 /* Empties every slot and forgets which were used. */
@@ -148,34 +180,79 @@ void mem_cache_clear(struct mem_reader *r)
 	empty(c);
 }
 
-/* Appends c's hot pages and where each goes to addrs and bufs, from n; returns the new n. */
-static size_t hot_list(struct cache_reader *c, uint64_t *addrs, void **bufs, size_t n)
+/* Where span s of c goes in c's pages. */
+static void *span_buf(struct cache_reader *c, const struct span *s)
 {
-	for (size_t i = 0; i < c->n_hot; i++) {
-		addrs[n] = c->hot[i];
-		bufs[n] = c->data[(c->hot[i] / PAGE) % SLOTS];
-		n++;
-	}
-	return n;
+	return c->data[(s->page / PAGE) % SLOTS] + s->lo;
 }
 
-/* Tags the first got of the n pages hot_list listed for c as held. Pages after a failed one
- * are simply read on demand. */
-static void hot_got(struct cache_reader *c, const uint64_t *addrs, size_t n, size_t got)
+/* Tags span s of c as held. */
+static void span_got(struct cache_reader *c, const struct span *s)
 {
-	for (size_t i = 0; i < n && i < got; i++)
-		c->tag[(addrs[i] / PAGE) % SLOTS] = addrs[i];
+	size_t i = (s->page / PAGE) % SLOTS;
+	c->tag[i] = s->page;
+	c->lo[i] = s->lo;
+	c->hi[i] = s->hi;
+}
+
+/* One fetch for the hot sets of caches c[0..nc) over the same reader. A page hot in two of
+ * them is read once, into the first, and copied to the others. Spans after the first that
+ * fails are simply read on demand. */
+static void fetch_hot(struct cache_reader **c, size_t nc)
+{
+	struct span spans[2 * SLOTS];
+	uint64_t addrs[2 * SLOTS];
+	void *bufs[2 * SLOTS];
+	size_t lens[2 * SLOTS];
+	/* For each cache's span: the span of the fetch that holds it. */
+	size_t from[2][SLOTS];
+	size_t n = 0;
+	for (size_t k = 0; k < nc; k++)
+		for (size_t j = 0; j < c[k]->n_hot; j++) {
+			const struct span *s = &c[k]->hot[j];
+			size_t m = 0;
+			while (m < n && spans[m].page != s->page)
+				m++;
+			if (m == n) {
+				spans[n++] = *s;
+			} else {
+				if (s->lo < spans[m].lo)
+					spans[m].lo = s->lo;
+				if (s->hi > spans[m].hi)
+					spans[m].hi = s->hi;
+			}
+			from[k][j] = m;
+		}
+	/* The buffers: the first cache holding each page. */
+	size_t owner[2 * SLOTS];
+	for (size_t m = 0; m < n; m++)
+		owner[m] = nc;
+	for (size_t k = 0; k < nc; k++)
+		for (size_t j = 0; j < c[k]->n_hot; j++)
+			if (owner[from[k][j]] == nc)
+				owner[from[k][j]] = k;
+	for (size_t m = 0; m < n; m++) {
+		addrs[m] = spans[m].page + spans[m].lo;
+		bufs[m] = span_buf(c[owner[m]], &spans[m]);
+		lens[m] = (size_t)(spans[m].hi - spans[m].lo);
+	}
+	size_t got = mem_read_many(c[0]->inner, n, addrs, bufs, lens);
+	c[0]->misses++;
+	for (size_t k = 0; k < nc; k++)
+		for (size_t j = 0; j < c[k]->n_hot; j++) {
+			size_t m = from[k][j];
+			if (m >= got)
+				continue;
+			if (owner[m] != k)
+				memcpy(span_buf(c[k], &spans[m]), bufs[m], lens[m]);
+			span_got(c[k], &spans[m]);
+		}
 }
 
 void mem_cache_prefetch(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
-	uint64_t addrs[SLOTS];
-	void *bufs[SLOTS];
-	size_t n = hot_list(c, addrs, bufs, 0);
-	size_t got = mem_read_many(c->inner, n, addrs, bufs, PAGE);
-	c->misses++;
-	hot_got(c, addrs, n, got);
+	fetch_hot(&c, 1);
 }
 
 void mem_cache_refresh(struct mem_reader *r)
@@ -188,20 +265,13 @@ void mem_cache_refresh(struct mem_reader *r)
 
 void mem_cache_prefetch_pair(struct mem_reader *ra, struct mem_reader *rb)
 {
-	struct cache_reader *a = (struct cache_reader *)ra, *b = (struct cache_reader *)rb;
-	if (a->inner != b->inner) {
+	struct cache_reader *c[2] = { (struct cache_reader *)ra, (struct cache_reader *)rb };
+	if (c[0]->inner != c[1]->inner) {
 		mem_cache_prefetch(ra);
 		mem_cache_prefetch(rb);
 		return;
 	}
-	uint64_t addrs[2 * SLOTS];
-	void *bufs[2 * SLOTS];
-	size_t na = hot_list(a, addrs, bufs, 0);
-	size_t n = hot_list(b, addrs, bufs, na);
-	size_t got = mem_read_many(a->inner, n, addrs, bufs, PAGE);
-	a->misses++;
-	hot_got(a, addrs, na, got);
-	hot_got(b, addrs + na, n - na, got > na ? got - na : 0);
+	fetch_hot(c, 2);
 }
 
 void mem_cache_stats(const struct mem_reader *r, uint64_t *reads, uint64_t *misses)

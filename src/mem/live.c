@@ -76,7 +76,7 @@ static int live_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
 #define MANY_MAX 1024
 
 static size_t live_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
-			     size_t len)
+			     const size_t *lens)
 {
 	struct live_reader *lr = (struct live_reader *)r;
 	struct iovec local[MANY_MAX], remote[MANY_MAX];
@@ -85,17 +85,22 @@ static size_t live_read_many(struct mem_reader *r, size_t n, const uint64_t *add
 	if (lr->use_procmem || n == 0)
 		goto one_by_one;
 	for (size_t i = 0; i < n; i++) {
-		local[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = len };
-		remote[i] = (struct iovec){ .iov_base = (void *)(uintptr_t)addrs[i], .iov_len = len };
+		local[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = lens[i] };
+		remote[i] = (struct iovec){ .iov_base = (void *)(uintptr_t)addrs[i],
+					    .iov_len = lens[i] };
 	}
 	/* The kernel copies vector after vector and stops at the first it cannot read: the
-	 * count of whole vectors copied is the answer. */
+	 * vectors the bytes copied cover whole are the answer. */
 	ssize_t got = process_vm_readv(lr->pid, local, n, remote, n, 0);
-	if (got >= 0)
-		return (size_t)got / len;
+	if (got >= 0) {
+		size_t i = 0;
+		for (size_t left = (size_t)got; i < n && lens[i] <= left; i++)
+			left -= lens[i];
+		return i;
+	}
 one_by_one:;
 	size_t i = 0;
-	while (i < n && live_read(r, addrs[i], bufs[i], len) == 0)
+	while (i < n && live_read(r, addrs[i], bufs[i], lens[i]) == 0)
 		i++;
 	return i;
 }

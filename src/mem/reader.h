@@ -25,11 +25,11 @@ struct mem_reader {
 	int (*read)(struct mem_reader *r, uint64_t addr, void *buf, size_t len);
 	/* Releases the reader; NULL-safe through mem_reader_free(). */
 	void (*free)(struct mem_reader *r);
-	/* Optional: reads n ranges of len bytes each (addrs[i] into bufs[i]) in one go, as far
+	/* Optional: reads n ranges (lens[i] bytes at addrs[i] into bufs[i]) in one go, as far
 	 * as it can; returns how many of them, from the first, were read whole (0..n). NULL:
 	 * mem_read_many falls back to one read per range. */
 	size_t (*read_many)(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
-			    size_t len);
+			    const size_t *lens);
 };
 
 static inline int mem_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
@@ -48,15 +48,16 @@ static inline int mem_read_u64(struct mem_reader *r, uint64_t addr, uint64_t *ou
 	return mem_read(r, addr, out, sizeof *out);
 }
 
-/* Reads n ranges of len bytes, stopping at the first that fails; returns how many were read.
- * One system call for all of them where the reader can (process_vm_readv's iovecs). */
+/* Reads n ranges (lens[i] bytes at addrs[i]), stopping at the first that fails; returns how
+ * many were read. One system call for all of them where the reader can (process_vm_readv's
+ * iovecs). */
 static inline size_t mem_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs,
-				   void **bufs, size_t len)
+				   void **bufs, const size_t *lens)
 {
 	if (r->read_many)
-		return r->read_many(r, n, addrs, bufs, len);
+		return r->read_many(r, n, addrs, bufs, lens);
 	size_t i = 0;
-	while (i < n && mem_read(r, addrs[i], bufs[i], len) == 0)
+	while (i < n && mem_read(r, addrs[i], bufs[i], lens[i]) == 0)
 		i++;
 	return i;
 }

@@ -569,6 +569,11 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 /* Thread states read at each poll, to see that the thread list is there. */
 #define LIST_CHECK 4
 
+/* Once the list read, it is read again this often only (and after a tick that failed): the
+ * few thread states, read field by field, were 11 reads every POLL_NS, a fifth of the system
+ * calls of a run at 1 kHz besides the ticks' own. */
+#define LIST_AGAIN_NS (1000ull * 1000 * 1000)
+
 /* Whether the interpreter's thread list reads, checked on its first few thread states (a
  * bound: the point is not to walk 500 of them). Without --threads a tick reads only the GIL,
  * which under a wrong --abi, or before the interpreter is up, can read as free and make every
@@ -587,6 +592,7 @@ struct sampler {
 	struct sample_stats *st;
 	struct scratch s;
 	uint64_t opened_ns, polled_ns;
+	uint64_t listed_ns; /* when list_readable last ran */
 	/* Errors as of the last poll that saw the same program: a process in exec() fails
 	 * reads for a while before its new program shows, and those failures are no loss. */
 	uint64_t errors[SAMPLE_ERR_COUNT];
@@ -633,6 +639,7 @@ int sampler_tick(struct sampler *sp)
 	 * often enough (a gone target also fails its reads meanwhile). */
 	uint64_t now = clock_now_ns();
 	if (now - sp->polled_ns >= POLL_NS || !sp->polled_ns) {
+		int failed = !sp->polled_ns;
 		sp->polled_ns = now;
 		if (proc_target_poll(sp->t))
 			return -ESRCH;
@@ -640,7 +647,12 @@ int sampler_tick(struct sampler *sp)
 			memcpy(st->errors, sp->errors, sizeof sp->errors);
 			return -ESTALE; /* another program now: the caller looks again */
 		}
-		sp->s.list_ok = list_readable(sp->w, sp->cfg, &sp->s);
+		/* The GIL's address and its interpreter's, for the ticks until the next poll. */
+		py_gil_route_learn(sp->w, fresh_reader(sp->w, sp->cfg));
+		if (!sp->s.list_ok || failed || now - sp->listed_ns >= LIST_AGAIN_NS) {
+			sp->s.list_ok = list_readable(sp->w, sp->cfg, &sp->s);
+			sp->listed_ns = now;
+		}
 		memcpy(sp->errors, st->errors, sizeof sp->errors);
 	}
 	uint64_t before = sample_errors_total(st);

@@ -1,7 +1,8 @@
 /* test_cache.c: the per-sample page cache: reads come back right across page edges, repeated
  * reads cost no new inner reads, clearing forgets, prefetch fetches the last sample's pages in
- * one call (only the pages read before mem_cache_mark_hot when it was called), and failures pass
- * through. */
+ * one call (only the pages read before mem_cache_mark_hot when it was called), and of each only
+ * the part read, widened to 256 bytes (a read outside it fetches the page whole); two caches
+ * prefetching together read a page both want once; failures pass through. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -15,6 +16,7 @@ struct fake {
 	struct mem_reader r;
 	uint8_t mem[SIZE];
 	int reads, many_calls;
+	size_t last_ranges, last_bytes; /* of the last read_many call */
 };
 
 static int fake_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
@@ -28,13 +30,16 @@ static int fake_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
 }
 
 static size_t fake_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
-			     size_t len)
+			     const size_t *lens)
 {
 	struct fake *f = (struct fake *)r;
 	f->many_calls++;
+	f->last_ranges = n;
+	f->last_bytes = 0;
 	size_t i = 0;
-	while (i < n && addrs[i] >= BASE && addrs[i] + len <= BASE + SIZE) {
-		memcpy(bufs[i], f->mem + (addrs[i] - BASE), len);
+	while (i < n && addrs[i] >= BASE && addrs[i] + lens[i] <= BASE + SIZE) {
+		memcpy(bufs[i], f->mem + (addrs[i] - BASE), lens[i]);
+		f->last_bytes += lens[i];
 		i++;
 	}
 	return i;
@@ -68,7 +73,7 @@ int main(void)
 	before = f.reads;
 	CHECK_INT(mem_read(c, BASE + 4096 + 50, buf, 1), 0, "read after prefetch");
 	CHECK_INT(buf[0], f.mem[4096 + 50], "prefetched bytes are fresh, not the old ones");
-	CHECK_INT(mem_read(c, BASE + 100, buf, 8), 0, "first page after prefetch");
+	CHECK_INT(mem_read(c, BASE + 4000, buf, 8), 0, "first page after prefetch");
 	CHECK_INT(f.reads, before, "prefetched pages cost no further reads");
 
 	/* Marked hot: pages read after the mark (with the target running again) are not
@@ -141,6 +146,49 @@ int main(void)
 	CHECK_INT(f.reads, before, "both caches' pages were fetched by it");
 	mem_read(c, BASE + 7 * 4096, buf, 8);
 	CHECK_INT(f.reads, before + 1, "a page of the other cache is not this one's");
+
+	/* Of each page, the part read is fetched, widened to 256 bytes. */
+	mem_cache_clear(c);
+	mem_cache_clear(d);
+	mem_read(c, BASE + 4 * 4096 + 300, buf, 8);
+	mem_read(c, BASE + 4 * 4096 + 600, buf, 40);
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	CHECK_INT(f.last_ranges, 1, "one page was read: one range fetched");
+	CHECK_INT(f.last_bytes, 512, "bytes 300..640 of it: 256..768 fetched");
+	f.mem[4 * 4096 + 700] ^= 0xff;
+	f.mem[4 * 4096 + 2000] ^= 0xff;
+	mem_cache_refresh(c);
+	before = f.reads;
+	CHECK_INT(mem_read(c, BASE + 4 * 4096 + 700, buf, 1), 0, "a byte of the part fetched");
+	CHECK_INT(f.reads, before, "costs no read");
+	CHECK_INT(buf[0], f.mem[4 * 4096 + 700], "and is fresh");
+	CHECK_INT(mem_read(c, BASE + 4 * 4096 + 2000, buf, 1), 0, "a byte outside it");
+	CHECK_INT(f.reads, before + 1, "costs one read, of the page");
+	CHECK_INT(buf[0], f.mem[4 * 4096 + 2000], "and is the target's");
+	before = f.reads;
+	CHECK_INT(mem_read(c, BASE + 4 * 4096 + 3000, buf, 8), 0, "elsewhere on that page");
+	CHECK_INT(f.reads, before, "the page is now held whole");
+
+	/* A page both caches of a pair want is fetched once, for both. */
+	mem_cache_clear(c);
+	mem_cache_clear(d);
+	mem_read(c, BASE + 1 * 4096 + 100, buf, 8);
+	mem_read(d, BASE + 1 * 4096 + 900, buf, 8);
+	mem_read(d, BASE + 2 * 4096 + 16, buf, 8);
+	mem_cache_clear(c);
+	mem_cache_clear(d);
+	f.mem[4096 + 100] ^= 0xff;
+	f.mem[4096 + 900] ^= 0xff;
+	mem_cache_prefetch_pair(c, d);
+	CHECK_INT(f.last_ranges, 2, "three spans of two pages: two ranges fetched");
+	before = f.reads;
+	CHECK_INT(mem_read(c, BASE + 4096 + 100, buf, 1), 0, "the shared page in the first cache");
+	CHECK_INT(buf[0], f.mem[4096 + 100], "fresh");
+	CHECK_INT(mem_read(d, BASE + 4096 + 900, buf, 1), 0, "and in the second");
+	CHECK_INT(buf[0], f.mem[4096 + 900], "fresh too");
+	CHECK_INT(mem_read(d, BASE + 2 * 4096 + 16, buf, 1), 0, "the second's own page");
+	CHECK_INT(f.reads, before, "none of them costs a read");
 
 	mem_reader_free(d);
 	mem_reader_free(c);
