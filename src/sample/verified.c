@@ -16,6 +16,12 @@
 /* With tries mostly failing, one tick in this many still tries, to see whether that changed. */
 #define VERIFIED_RETRY 16u
 
+/* ...mostly: past this share of misses, in 1/256ths (nine in ten; the average, rounded down,
+ * tops out at 241). A try that fails costs one read more before the pause the tick makes
+ * anyway; a tick that does not try always pauses, ten times that read's cost and the target
+ * stopped: at three in four, a program still learning its stacks paused at 15 ticks in 16. */
+#define VERIFIED_HOPELESS 230u
+
 /* Finds a slot, nothing more: the frames are compared whole, so a weak hash costs a compare,
  * never a wrong stack. Multiply-and-rotate over every field, then a final mix (splitmix64's)
  * so that the low bits that pick the slot depend on all of it. */
@@ -172,7 +178,7 @@ void verified_sync(struct verified_set *v, uint64_t generation)
 
 int verified_try_now(struct verified_set *v)
 {
-	if (v->miss_avg <= 192 || ++v->skipped >= VERIFIED_RETRY) {
+	if (v->miss_avg <= VERIFIED_HOPELESS || ++v->skipped >= VERIFIED_RETRY) {
 		v->skipped = 0;
 		return 1;
 	}

@@ -38,7 +38,7 @@ struct verified_set {
 	uint32_t round;
 	uint64_t generation; /* the code cache's (py_code_generation) when the set was begun */
 	/* Whether a tick tries a read without stopping first: the share of tries that were
-	 * not taken, in 1/256ths, as a moving average; past three quarters only one tick in
+	 * not taken, in 1/256ths, as a moving average; past nine in ten only one tick in
 	 * VERIFIED_RETRY tries (a try that fails costs a read for nothing). */
 	unsigned miss_avg;
 	unsigned skipped;
