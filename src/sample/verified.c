@@ -22,20 +22,20 @@
  * stopped: at three in four, a program still learning its stacks paused at 15 ticks in 16. */
 #define VERIFIED_HOPELESS 230u
 
+/* Frames are compared as bytes: a struct with no padding. */
+_Static_assert(sizeof(struct py_raw_frame) == 3 * sizeof(uint64_t) + 2 * sizeof(int),
+	       "struct py_raw_frame has padding");
+
 /* Finds a slot, nothing more: the frames are compared whole, so a weak hash costs a compare,
- * never a wrong stack. Multiply-and-rotate over every field, then a final mix (splitmix64's)
- * so that the low bits that pick the slot depend on all of it. */
+ * never a wrong stack. Multiply-and-rotate over each frame's code and instruction (what tells
+ * one stack of a thread from another), then a final mix (splitmix64's) so that the low bits
+ * that pick the slot depend on all of it. */
 static uint64_t stack_hash(uint64_t tstate, const struct py_raw_frame *f, size_t n)
 {
 	const uint64_t k = 0x9e3779b97f4a7c15ull;
 	uint64_t h = (tstate ^ n) * k;
-	for (size_t i = 0; i < n; i++) {
-		h = ((h << 23 | h >> 41) ^ f[i].addr) * k;
-		h = ((h << 23 | h >> 41) ^ f[i].code) * k;
-		h = ((h << 23 | h >> 41) ^ ((uint64_t)f[i].index << 9 ^
-					    (uint64_t)(f[i].owner & 0xff) << 1 ^
-					    (uint64_t)(f[i].outermost_of_call != 0))) * k;
-	}
+	for (size_t i = 0; i < n; i++)
+		h = ((h << 23 | h >> 41) ^ (f[i].code + ((uint64_t)f[i].index << 40))) * k;
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 27;
@@ -46,12 +46,7 @@ static uint64_t stack_hash(uint64_t tstate, const struct py_raw_frame *f, size_t
 
 static int frames_same(const struct py_raw_frame *a, const struct py_raw_frame *b, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i].addr != b[i].addr || a[i].code != b[i].code || a[i].index != b[i].index ||
-		    a[i].owner != b[i].owner ||
-		    (a[i].outermost_of_call != 0) != (b[i].outermost_of_call != 0))
-			return 0;
-	return 1;
+	return memcmp(a, b, n * sizeof *a) == 0;
 }
 
 /* The slot holding that stack, or the free one where it would go. */
