@@ -286,6 +286,21 @@ void mem_cache_prefetch_pair(struct mem_reader *ra, struct mem_reader *rb)
 	fetch_hot(c, 2);
 }
 
+void mem_cache_refresh_pair(struct mem_reader *ra, struct mem_reader *rb)
+{
+	struct cache_reader *c[2] = { (struct cache_reader *)ra, (struct cache_reader *)rb };
+	for (int k = 0; k < 2; k++) {
+		c[k]->marked = 0;
+		empty(c[k]);
+	}
+	if (c[0]->inner != c[1]->inner) {
+		mem_cache_prefetch(ra);
+		mem_cache_prefetch(rb);
+		return;
+	}
+	fetch_hot(c, 2);
+}
+
 void mem_cache_stats(const struct mem_reader *r, uint64_t *reads, uint64_t *misses)
 {
 	const struct cache_reader *c = (const struct cache_reader *)r;

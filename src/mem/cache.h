@@ -37,6 +37,11 @@ void mem_cache_refresh(struct mem_reader *cache);
  * target that begin together (the GIL, and the stack of its holder) cost one system call. */
 void mem_cache_prefetch_pair(struct mem_reader *a, struct mem_reader *b);
 
+/* mem_cache_refresh of two caches over the same reader, in one call: two looks begun together
+ * and begun again a moment later, each fetching the pages it fetched the first time (those
+ * read since, a walk that stopped short, would leave out the rest the tick needs). */
+void mem_cache_refresh_pair(struct mem_reader *a, struct mem_reader *b);
+
 /* Counters for the benchmark: reads asked of the cache, and reads it passed to inner. */
 void mem_cache_stats(const struct mem_reader *cache, uint64_t *reads, uint64_t *misses);
 

@@ -117,20 +117,30 @@ static int trying_unstopped(struct py_walker *w, const struct sampler_config *cf
 }
 
 /* Starts the tick's look at the GIL and, when trying, the read of its holder's stack through
- * the walker's cache: both caches emptied and filled with their last pages in one call.
- * Returns the reader the GIL is read through. */
+ * the walker's cache: both caches emptied and filled with their last pages in one call; again,
+ * for a second try the same tick, with the pages the first try fetched. Returns the reader
+ * the GIL is read through. */
 static struct mem_reader *begin_looks(const struct py_walker *w,
-				      const struct sampler_config *cfg, int trying)
+				      const struct sampler_config *cfg, int trying, int again)
 {
 	if (!trying)
 		return look_now(w, cfg, cfg->now_gil);
-	mem_cache_clear(cfg->cache);
 	if (!cfg->now_gil) {
-		mem_cache_prefetch(cfg->cache);
+		if (again) {
+			mem_cache_refresh(cfg->cache);
+		} else {
+			mem_cache_clear(cfg->cache);
+			mem_cache_prefetch(cfg->cache);
+		}
 		return fresh_reader(w, cfg);
 	}
-	mem_cache_clear(cfg->now_gil);
-	mem_cache_prefetch_pair(cfg->now_gil, cfg->cache);
+	if (again) {
+		mem_cache_refresh_pair(cfg->now_gil, cfg->cache);
+	} else {
+		mem_cache_clear(cfg->cache);
+		mem_cache_clear(cfg->now_gil);
+		mem_cache_prefetch_pair(cfg->now_gil, cfg->cache);
+	}
 	return cfg->now_gil;
 }
 
@@ -170,7 +180,7 @@ static int try_unstopped(struct py_walker *w, const struct sampler_config *cfg,
 {
 	int taken = read_unstopped(w, s, h);
 	struct py_thread again;
-	if (!taken && py_gil_owner(w, begin_looks(w, cfg, 1), &again) == 0 &&
+	if (!taken && py_gil_owner(w, begin_looks(w, cfg, 1, 1), &again) == 0 &&
 	    again.tstate == h->tstate)
 		taken = read_unstopped(w, s, &again);
 	verified_tried(&s->verified, taken);
@@ -215,7 +225,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
 	     attempt++) {
 		int trying = !attempt && trying_unstopped(w, cfg, s);
-		int known = py_gil_owner(w, begin_looks(w, cfg, trying), &h) == 0;
+		int known = py_gil_owner(w, begin_looks(w, cfg, trying, 0), &h) == 0;
 		if (known && h.tstate)
 			remember_holder(s, h.tstate);
 		if (known && !h.tstate && !cfg->all_threads) {

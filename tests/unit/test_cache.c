@@ -2,7 +2,8 @@
  * reads cost no new inner reads, clearing forgets, prefetch fetches the last sample's pages in
  * one call (only the pages read before mem_cache_mark_hot when it was called), and of each only
  * the part read, widened to 256 bytes (a read outside it fetches the page whole); two caches
- * prefetching together read a page both want once; failures pass through. */
+ * prefetching together read a page both want once, and refreshed together fetch again what
+ * they fetched; failures pass through. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -189,6 +190,20 @@ int main(void)
 	CHECK_INT(buf[0], f.mem[4096 + 900], "fresh too");
 	CHECK_INT(mem_read(d, BASE + 2 * 4096 + 16, buf, 1), 0, "the second's own page");
 	CHECK_INT(f.reads, before, "none of them costs a read");
+
+	/* A pair refreshed fetches again what its last prefetch fetched, for both, in one call,
+	 * though only part of it was read since. */
+	mem_cache_refresh_pair(c, d); /* as fetched above: page 1 (both), page 2 (d) */
+	mem_read(c, BASE + 1 * 4096 + 100, buf, 8);
+	f.mem[2 * 4096 + 16] ^= 0xff;
+	many = f.many_calls;
+	mem_cache_refresh_pair(c, d);
+	CHECK_INT(f.many_calls, many + 1, "a pair refreshed is one call");
+	CHECK_INT(f.last_ranges, 2, "of the same two ranges");
+	before = f.reads;
+	CHECK_INT(mem_read(d, BASE + 2 * 4096 + 16, buf, 1), 0, "the page not read since");
+	CHECK_INT(buf[0], f.mem[2 * 4096 + 16], "is fetched again, fresh");
+	CHECK_INT(f.reads, before, "at no read of its own");
 
 	mem_reader_free(d);
 	mem_reader_free(c);
