@@ -65,21 +65,29 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 		END { for (k in sum) if (sum[k] >= 30 && at[k]) n++; print n + 0 }' "$WORK/idle")
 	# No task awaited by another is a leaf: Task-1, outer and middle wait only inside others
 	# (or, outer and middle, at their first line before they start; Task-1 at the end, once
-	# the parked tasks it gathers last have ended; a parked task not started yet, before 3.12
-	# perhaps not named yet either: asyncio.create_task names it after making it).
+	# the parked tasks it gathers last have ended; middle, and outer, at their await at the
+	# end too, once the task each awaits has ended and before they are resumed, counted below;
+	# a parked task not started yet, before 3.12 perhaps not named yet either:
+	# asyncio.create_task names it after making it).
 	others=$(grep -F ';(waiting) ' "$WORK/idle" | grep -v -E "^idle-[0-9]+;" |
 		grep -v -E "^(Task-1;$t:main:$gather;(crunch-a|crunch-b|outer;.*;leaf)|ready);" |
 		grep -v -E "^$main_root;outer;$t:outer:$outer_def;\(waiting\) " |
 		grep -v -E "^Task-1;$t:main:$(line_of "$t" end);\\(waiting\\) " |
 		grep -v -E "^[^;]+;$t:park:$park_def;\\(waiting\\) " |
 		grep -v -E "^$main_root;outer;$t:outer:$outer;middle;$t:middle:$middle_def;\(waiting\) " |
+		grep -v -E "^$main_root;outer;$t:outer:$outer(;middle;$t:middle:$middle)?;\(waiting\) " |
 		wc -l)
+	# ...those of the end: one reading of the waiting tasks, counted at each tick until the
+	# next, saw middle so in 1 run of 6 (49 ticks); a few readings' worth at most, not a run's
+	# (1,000 ticks), which an awaited task missed by the reader would make.
+	late=$(grep -E "^$main_root;outer;$t:outer:$outer(;middle;$t:middle:$middle)?;\(waiting\) " \
+		"$WORK/idle" | awk '{ n += $NF } END { print n + 0 }')
 	a=$(spinning "$WORK/idle" "$main_root;crunch-a;$t:crunch:$crunch")
 	if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$parked" -eq 2000 ] && [ "$others" -eq 0 ] &&
-		[ "$a" -ge 10 ]; then
-		ok "record --async --idle-tasks $label: each of the 2000 parked tasks a (waiting) stack at $t:park:$park under $wait_frame, counted 30+ times; no awaited task counted as a leaf; the running ones as before"
+		[ "$late" -le 200 ] && [ "$a" -ge 10 ]; then
+		ok "record --async --idle-tasks $label: each of the 2000 parked tasks a (waiting) stack at $t:park:$park under $wait_frame, counted 30+ times; no awaited task counted as a leaf (but $late counts of outer or middle at its await once the task it awaited ended); the running ones as before"
 	else
-		{ echo "exit $rc parked=$parked others=$others a=$a"; cat "$WORK/err"
+		{ echo "exit $rc parked=$parked others=$others late=$late a=$a"; cat "$WORK/err"
 		  grep -F ';(waiting) ' "$WORK/idle" | grep -v '^idle-' | head -5; } |
 			not_ok "record --async --idle-tasks $label"
 	fi
