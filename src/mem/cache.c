@@ -87,12 +87,8 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 	/* Most reads: a few bytes of one page held (40 a tick, a frame or a field each). */
 	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
 	size_t at = (size_t)(addr - first), i = (first / PAGE) % SLOTS;
-	if (at + len <= PAGE && c->tag[i] == first && at >= c->lo[i] && at + len <= c->hi[i] &&
-	    c->used[i]) {
-		if (at < c->ulo[i])
-			c->ulo[i] = (uint16_t)at;
-		if (at + len > c->uhi[i])
-			c->uhi[i] = (uint16_t)(at + len);
+	if (at + len <= PAGE && c->tag[i] == first && at >= c->lo[i] && at + len <= c->hi[i]) {
+		note_used(c, i, at, len);
 		memcpy(buf, c->data[i] + at, len);
 		return 0;
 	}
@@ -207,8 +203,8 @@ static void span_got(struct cache_reader *c, const struct span *s)
 	c->hi[i] = s->hi;
 }
 
-/* One fetch for the hot sets of caches c[0..nc) over the same reader. A page hot in two of
- * them is read once, into the first, and copied to the others. Spans after the first that
+/* One fetch for the hot sets of caches c[0..nc), nc <= 2, over the same reader. A page hot
+ * in both is read once, into the first, and copied to the other. Spans after the first that
  * fails are simply read on demand. */
 static void fetch_hot(struct cache_reader **c, size_t nc)
 {
@@ -293,12 +289,7 @@ void mem_cache_refresh_pair(struct mem_reader *ra, struct mem_reader *rb)
 		c[k]->marked = 0;
 		empty(c[k]);
 	}
-	if (c[0]->inner != c[1]->inner) {
-		mem_cache_prefetch(ra);
-		mem_cache_prefetch(rb);
-		return;
-	}
-	fetch_hot(c, 2);
+	mem_cache_prefetch_pair(ra, rb);
 }
 
 void mem_cache_stats(const struct mem_reader *r, uint64_t *reads, uint64_t *misses)
