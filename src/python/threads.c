@@ -65,7 +65,8 @@ static uint64_t gil_holder(const struct py_walker *w, struct mem_reader *m, uint
 		/* 3.12+: the thread-local current tstate is unreadable from outside; the GIL
 		 * records its last holder, which still holds it while `locked` is set. */
 		gil = w->gil_route.known ? w->gil_route.gil : 0;
-		if ((!gil && read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0) || o->gil_locked < 0 ||
+		if ((!gil && read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0) ||
+		    o->gil_locked < 0 ||
 		    mem_read(m, gil + (uint64_t)o->gil_locked, &locked, sizeof locked) != 0 ||
 		    !locked || read_ptr(m, gil, o->gil_last_holder, &holder) != 0)
 			holder = 0;
