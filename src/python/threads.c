@@ -64,9 +64,7 @@ static uint64_t gil_holder(const struct py_walker *w, struct mem_reader *m, uint
 	case PY_GIL_INTERP_POINTER:
 		/* 3.12+: the thread-local current tstate is unreadable from outside; the GIL
 		 * records its last holder, which still holds it while `locked` is set. */
-		gil = w->gil_route.known ? w->gil_route.gil : 0;
-		if ((!gil && read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0) ||
-		    o->gil_locked < 0 ||
+		if (read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0 || o->gil_locked < 0 ||
 		    mem_read(m, gil + (uint64_t)o->gil_locked, &locked, sizeof locked) != 0 ||
 		    !locked || read_ptr(m, gil, o->gil_last_holder, &holder) != 0)
 			holder = 0;
@@ -80,18 +78,11 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t interp, next = 0;
 	memset(holder, 0, sizeof *holder);
-	if (w->gil_route.known) {
-		if (w->gil_route.several)
-			return PY_WALK_BAD_READ;
-		interp = w->gil_route.interp;
-	} else {
-		if (first_interp(w, m, &interp) != 0 || !interp)
-			return PY_WALK_BAD_READ;
-		/* One GIL per interpreter from 3.12 on: holding one does not stop the others. */
-		if (o->interp_next >= 0 &&
-		    (read_ptr(m, interp, o->interp_next, &next) != 0 || next))
-			return PY_WALK_BAD_READ;
-	}
+	if (first_interp(w, m, &interp) != 0 || !interp)
+		return PY_WALK_BAD_READ;
+	/* One GIL per interpreter from 3.12 on: holding one does not stop the others. */
+	if (o->interp_next >= 0 && (read_ptr(m, interp, o->interp_next, &next) != 0 || next))
+		return PY_WALK_BAD_READ;
 	uint64_t ts = gil_holder(w, m, interp);
 	if (!ts)
 		return 0;
@@ -101,23 +92,6 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 		return PY_WALK_BAD_READ;
 	holder->tstate = ts;
 	holder->holds_gil = 1;
-	return 0;
-}
-
-int py_gil_route_learn(struct py_walker *w, struct mem_reader *m)
-{
-	const struct py_offsets *o = &w->layout.o;
-	uint64_t interp, next = 0, gil = 0;
-	memset(&w->gil_route, 0, sizeof w->gil_route);
-	if (first_interp(w, m, &interp) != 0 || !interp ||
-	    (o->interp_next >= 0 && read_ptr(m, interp, o->interp_next, &next) != 0) ||
-	    (w->layout.gil == PY_GIL_INTERP_POINTER &&
-	     (read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0 || !gil)))
-		return PY_WALK_BAD_READ;
-	w->gil_route.interp = interp;
-	w->gil_route.several = next != 0;
-	w->gil_route.gil = gil;
-	w->gil_route.known = 1;
 	return 0;
 }
 

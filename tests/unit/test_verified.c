@@ -1,8 +1,8 @@
 /* test_verified.c: the stacks read while their thread stood stopped (issue 21): a stack read
  * without stopping is taken only when every frame's address, code, instruction, owner and call
  * boundary, the thread and the depth are one such stack's; a stack remembers the profile stack
- * it was counted as; the set begins anew when code objects moved, or when full, and references
- * from before are worth nothing then; tries grow rare while they fail and come back when they
+ * it was counted as; the set starts small and grows; it begins anew when code objects moved, or
+ * when full, and references from before a growth or a new beginning are worth nothing; tries grow rare while they fail and come back when they
  * are taken. */
 #include <stdio.h>
 
@@ -69,6 +69,25 @@ int main(void)
 	verified_ref r2 = verified_add(&v, 0x500, a, 3);
 	CHECK(r2 != 0 && r2 != r, "added again: another reference");
 	CHECK_INT(verified_stack_of(&v, r2, 7, 0), INTERN_NONE, "not counted in this round yet");
+
+	/* It starts small and doubles, keeping its stacks; a reference from before it grew is
+	 * worth nothing (its slot moved). */
+	struct verified_set g = { 0 };
+	a[0].index = 1;
+	verified_ref first = verified_add(&g, 0x500, a, 3);
+	verified_remember(&g, first, 7, 0, 42);
+	size_t cap0 = g.cap;
+	for (int64_t k = 2; k <= 100; k++) {
+		a[0].index = k;
+		verified_add(&g, 0x500, a, 3);
+	}
+	CHECK(cap0 <= 64 && g.cap > cap0 && g.n == 100, "64 slots at first, grown for 100 stacks");
+	a[0].index = 1;
+	CHECK(verified_find(&g, 0x500, a, 3) != 0, "the first stack kept through the growth");
+	CHECK_INT(verified_stack_of(&g, first, 7, 0), INTERN_NONE,
+		  "a reference from before the growth: nothing");
+	verified_release(&g);
+	a[0].index = 12;
 
 	/* Full: begun anew rather than refusing, so it keeps the recent stacks. */
 	int refused = 0;
