@@ -48,29 +48,38 @@ static int first_interp(const struct py_walker *w, struct mem_reader *m, uint64_
 	return mem_read_u64(m, w->target.interp_head, interp) == 0 ? 0 : PY_WALK_BAD_READ;
 }
 
-/* The tstate holding the GIL in interpreter interp, or 0 when the GIL is free. */
-static uint64_t gil_holder(const struct py_walker *w, struct mem_reader *m, uint64_t interp)
+/* The tstate holding the GIL in interpreter interp into *holder, 0 when the GIL is free (or
+ * not made yet). Returns 0, or PY_WALK_BAD_READ when a read failed: a target gone is no free
+ * GIL (taken for one, a tick would count it idle, and a -C run kept the targets of children
+ * that had ended, a 50 ms poll each, until its memory doubled). */
+static int gil_holder(const struct py_walker *w, struct mem_reader *m, uint64_t interp,
+		      uint64_t *holder)
 {
 	const struct py_offsets *o = &w->layout.o;
-	uint64_t holder = 0, gil;
+	uint64_t gil;
 	int32_t locked = 0;
+	*holder = 0;
 	switch (w->layout.gil) {
 	case PY_GIL_TSTATE_CURRENT:
-		mem_read_u64(m, w->target.tstate_current, &holder);
-		break;
+		return mem_read_u64(m, w->target.tstate_current, holder) == 0 ? 0
+									  : PY_WALK_BAD_READ;
 	case PY_GIL_GILSTATE:
-		read_ptr(m, w->target.runtime, o->runtime_gilstate_tstate_current, &holder);
-		break;
+		return read_ptr(m, w->target.runtime, o->runtime_gilstate_tstate_current, holder);
 	case PY_GIL_INTERP_POINTER:
 		/* 3.12+: the thread-local current tstate is unreadable from outside; the GIL
 		 * records its last holder, which still holds it while `locked` is set. */
-		if (read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0 || o->gil_locked < 0 ||
-		    mem_read(m, gil + (uint64_t)o->gil_locked, &locked, sizeof locked) != 0 ||
-		    !locked || read_ptr(m, gil, o->gil_last_holder, &holder) != 0)
-			holder = 0;
-		break;
+		if (o->gil_locked < 0)
+			return 0;
+		gil = w->gil_route.known && interp == w->gil_route.interp ? w->gil_route.gil : 0;
+		if (!gil && read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0)
+			return PY_WALK_BAD_READ;
+		if (!gil)
+			return 0;
+		if (mem_read(m, gil + (uint64_t)o->gil_locked, &locked, sizeof locked) != 0)
+			return PY_WALK_BAD_READ;
+		return locked ? read_ptr(m, gil, o->gil_last_holder, holder) : 0;
 	}
-	return holder;
+	return 0;
 }
 
 int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thread *holder)
@@ -78,12 +87,21 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t interp, next = 0;
 	memset(holder, 0, sizeof *holder);
-	if (first_interp(w, m, &interp) != 0 || !interp)
+	if (w->gil_route.known) {
+		if (w->gil_route.several)
+			return PY_WALK_BAD_READ;
+		interp = w->gil_route.interp;
+	} else {
+		if (first_interp(w, m, &interp) != 0 || !interp)
+			return PY_WALK_BAD_READ;
+		/* One GIL per interpreter from 3.12 on: holding one does not stop the others. */
+		if (o->interp_next >= 0 &&
+		    (read_ptr(m, interp, o->interp_next, &next) != 0 || next))
+			return PY_WALK_BAD_READ;
+	}
+	uint64_t ts;
+	if (gil_holder(w, m, interp, &ts) != 0)
 		return PY_WALK_BAD_READ;
-	/* One GIL per interpreter from 3.12 on: holding one does not stop the others. */
-	if (o->interp_next >= 0 && (read_ptr(m, interp, o->interp_next, &next) != 0 || next))
-		return PY_WALK_BAD_READ;
-	uint64_t ts = gil_holder(w, m, interp);
 	if (!ts)
 		return 0;
 	if (read_ptr(m, ts, o->tstate_thread_id, &holder->thread_id) != 0 ||
@@ -92,6 +110,23 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 		return PY_WALK_BAD_READ;
 	holder->tstate = ts;
 	holder->holds_gil = 1;
+	return 0;
+}
+
+int py_gil_route_learn(struct py_walker *w, struct mem_reader *m)
+{
+	const struct py_offsets *o = &w->layout.o;
+	uint64_t interp, next = 0, gil = 0;
+	memset(&w->gil_route, 0, sizeof w->gil_route);
+	if (first_interp(w, m, &interp) != 0 || !interp ||
+	    (o->interp_next >= 0 && read_ptr(m, interp, o->interp_next, &next) != 0) ||
+	    (w->layout.gil == PY_GIL_INTERP_POINTER &&
+	     (read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0 || !gil)))
+		return PY_WALK_BAD_READ;
+	w->gil_route.interp = interp;
+	w->gil_route.several = next != 0;
+	w->gil_route.gil = gil;
+	w->gil_route.known = 1;
 	return 0;
 }
 
@@ -128,8 +163,10 @@ int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_t
 		return PY_WALK_NOT_READY;
 	size_t n = 0;
 	for (int i = 0; interp && i < PY_MAX_INTERPRETERS; i++) {
-		uint64_t holder = gil_holder(w, m, interp);
-		uint64_t ts;
+		/* Which thread holds it is only marked: the list's own reads tell a failure. */
+		uint64_t holder, ts;
+		if (gil_holder(w, m, interp, &holder) != 0)
+			holder = 0;
 		if (read_ptr(m, interp, o->interp_tstate_head, &ts) != 0)
 			return PY_WALK_BAD_READ;
 		for (size_t k = 0; ts && k < PY_MAX_THREADS; k++) {

@@ -50,6 +50,13 @@ struct py_walker {
 	struct py_visited *visited;
 	size_t visited_cap, n_visited;
 	uint32_t stamp;
+	/* The way to the GIL as py_gil_route_learn last read it: the interpreter (and whether it
+	 * has others beside it), and from 3.12 its GIL's address. Pointers set once at start-up,
+	 * read at every tick they were two of its ten pages; known = 0: read them each time. */
+	struct {
+		int known, several;
+		uint64_t interp, gil;
+	} gil_route;
 };
 
 /* Sets up a walker over mem for a discovered target (builds the layout, reading the debug
@@ -93,6 +100,11 @@ int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_t
  * holds still. Returns 0 or PY_WALK_BAD_READ (also for a process with several interpreters:
  * from 3.12 each may have its own GIL). */
 int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thread *holder);
+
+/* Reads through m the pointers that lead to the GIL, which py_gil_owner then takes as they are
+ * (a sampler learns them again every 50 ms: a subinterpreter started meanwhile is seen then).
+ * Returns 0, or a py_walk_error with the route forgotten. */
+int py_gil_route_learn(struct py_walker *w, struct mem_reader *m);
 
 /* The innermost frame pointer of thread state tstate. Returns 0 or PY_WALK_BAD_READ. */
 int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,

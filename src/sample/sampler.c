@@ -647,6 +647,8 @@ int sampler_tick(struct sampler *sp)
 			memcpy(st->errors, sp->errors, sizeof sp->errors);
 			return -ESTALE; /* another program now: the caller looks again */
 		}
+		/* The GIL's address and its interpreter's, for the ticks until the next poll. */
+		py_gil_route_learn(sp->w, fresh_reader(sp->w, sp->cfg));
 		if (!sp->s.list_ok || failed || now - sp->listed_ns >= LIST_AGAIN_NS) {
 			sp->s.list_ok = list_readable(sp->w, sp->cfg, &sp->s);
 			sp->listed_ns = now;

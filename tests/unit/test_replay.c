@@ -54,6 +54,25 @@ static void failing_free(struct mem_reader *r)
 	(void)r;
 }
 
+/* A reader that counts the bytes read through it. */
+struct counting {
+	struct mem_reader base;
+	struct mem_reader *inner;
+	size_t bytes;
+};
+
+static int counting_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	struct counting *c = (struct counting *)r;
+	c->bytes += len;
+	return mem_read(c->inner, addr, buf, len);
+}
+
+static void counting_free(struct mem_reader *r)
+{
+	(void)r;
+}
+
 /* Replays one sample from mem, with the layout built from row when not NULL; returns the
  * collapsed text (malloc'd) or NULL. */
 static char *replay_row(struct mem_reader *mem, const struct py_target *pt,
@@ -248,6 +267,22 @@ static void check_image(const char *name)
 		snprintf(what, sizeof what, "replay %s: the GIL holder read alone is the one thread "
 			 "the list marks (%d threads, %d marked)", name, n, holders);
 		CHECK(rc == 0 && h.tstate && holders == 1 && same == 1, what);
+		/* The route to the GIL learned once (as a sampler's polls do), the ticks' reads
+		 * of it find the same holder, and read fewer bytes to do so. */
+		struct counting cnt = { { .read = counting_read, .free = counting_free }, mem, 0 };
+		struct py_thread routed;
+		w.mem = &cnt.base;
+		py_gil_owner(&w, w.mem, &routed);
+		size_t full = cnt.bytes;
+		int learned = py_gil_route_learn(&w, w.mem);
+		cnt.bytes = 0;
+		rc = py_gil_owner(&w, w.mem, &routed);
+		snprintf(what, sizeof what, "replay %s: through the route learned, the same holder "
+			 "(%zu bytes read, %zu without it)", name, cnt.bytes, full);
+		CHECK(learned == 0 && rc == 0 && routed.tstate == h.tstate &&
+		      routed.thread_id == h.thread_id && routed.native_id == h.native_id &&
+		      cnt.bytes < full, what);
+		w.mem = mem;
 		py_walker_release(&w);
 	}
 
