@@ -34,41 +34,25 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* A reader that fails its Nth read, to prove every failure path returns cleanly. */
-struct failing {
+/* A reader in front of another that fails its Nth read (countdown; a negative one never
+ * fails), to prove every failure path returns cleanly, and counts the bytes read through it. */
+struct probe {
 	struct mem_reader base;
 	struct mem_reader *inner;
 	long countdown;
-};
-
-static int failing_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
-{
-	struct failing *f = (struct failing *)r;
-	if (f->countdown-- == 0)
-		return MEM_EFAULT;
-	return mem_read(f->inner, addr, buf, len);
-}
-
-static void failing_free(struct mem_reader *r)
-{
-	(void)r;
-}
-
-/* A reader that counts the bytes read through it. */
-struct counting {
-	struct mem_reader base;
-	struct mem_reader *inner;
 	size_t bytes;
 };
 
-static int counting_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+static int probe_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
 {
-	struct counting *c = (struct counting *)r;
-	c->bytes += len;
-	return mem_read(c->inner, addr, buf, len);
+	struct probe *p = (struct probe *)r;
+	if (p->countdown-- == 0)
+		return MEM_EFAULT;
+	p->bytes += len;
+	return mem_read(p->inner, addr, buf, len);
 }
 
-static void counting_free(struct mem_reader *r)
+static void probe_free(struct mem_reader *r)
 {
 	(void)r;
 }
@@ -172,7 +156,7 @@ static int free_threaded_read(struct mem_reader *r, uint64_t addr, void *buf, si
 static void check_free_threaded_refused(const char *name, struct mem_reader *mem,
 					const struct py_target *pt)
 {
-	struct free_threaded f = { { .read = free_threaded_read, .free = failing_free }, mem,
+	struct free_threaded f = { { .read = free_threaded_read, .free = probe_free }, mem,
 				   pt->runtime + 16 };
 	struct py_walker w;
 	char err[256] = "", what[600];
@@ -269,7 +253,7 @@ static void check_image(const char *name)
 		CHECK(rc == 0 && h.tstate && holders == 1 && same == 1, what);
 		/* The route to the GIL learned once (as a sampler's polls do), the ticks' reads
 		 * of it find the same holder, and read fewer bytes to do so. */
-		struct counting cnt = { { .read = counting_read, .free = counting_free }, mem, 0 };
+		struct probe cnt = { { .read = probe_read, .free = probe_free }, mem, -1, 0 };
 		struct py_thread routed;
 		w.mem = &cnt.base;
 		py_gil_owner(&w, w.mem, &routed);
@@ -304,7 +288,7 @@ static void check_image(const char *name)
 	/* Fail each read in turn: the walk must end cleanly every time. */
 	int injected = 0, completed = 0;
 	for (long n = 0; n < 100000 && !completed; n++) {
-		struct failing f = { { .read = failing_read, .free = failing_free }, mem, n };
+		struct probe f = { { .read = probe_read, .free = probe_free }, mem, n, 0 };
 		char *text = replay(&f.base, &pt, err, sizeof err);
 		if (f.countdown >= 0) {
 			/* n is past the last read: every failure point has been tried, and the
