@@ -86,6 +86,20 @@ static int find_state(const struct elf_file *f, const struct py_version *v, uint
 	return 0;
 }
 
+/* Whether the interpreter's state at addr is mapped writable yet. The dynamic loader maps a
+ * library's whole extent read-only from its first segment, then maps the writable segment over
+ * it: between the two, the state's address reads the file's other bytes (an embedded 3.13 run
+ * under -t read there once, and took the missing _Py_DebugOffsets cookie for a fault). */
+static int state_mapped(const struct proc_maps *maps, uint64_t addr)
+{
+	for (size_t i = 0; i < maps->n; i++) {
+		const struct proc_map *m = &maps->v[i];
+		if (addr >= m->start && addr < m->end)
+			return m->perms[1] == 'w';
+	}
+	return 0;
+}
+
 int py_discover(pid_t pid, const struct py_version *abi, struct py_target *out, char *err,
 		size_t errlen)
 {
@@ -146,6 +160,13 @@ int py_discover(pid_t pid, const struct py_version *abi, struct py_target *out, 
 			snprintf(err, errlen, "found Python %d.%d in %s but not its interpreter "
 				 "state symbols", v.major, v.minor, cand[c]->path);
 			rc = PY_DISCOVER_NO_SYMBOLS;
+			elf_file_free(f);
+			break;
+		}
+		if (!state_mapped(&maps, out->runtime ? out->runtime : out->interp_head)) {
+			snprintf(err, errlen, "process %d is still loading %s", (int)pid,
+				 cand[c]->path);
+			rc = PY_DISCOVER_NOT_PYTHON;
 			elf_file_free(f);
 			break;
 		}
