@@ -118,6 +118,19 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 	return 0;
 }
 
+/* Bytes held are lent in place; the rest is cache_read's to fetch. */
+static const void *cache_view(struct mem_reader *r, uint64_t addr, size_t len)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
+	size_t at = (size_t)(addr - first), i = (first / PAGE) % SLOTS;
+	if (at + len > PAGE || c->tag[i] != first || at < c->lo[i] || at + len > c->hi[i])
+		return NULL;
+	c->reads++;
+	note_used(c, i, at, len);
+	return c->data[i] + at;
+}
+
 static void cache_free(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
@@ -137,6 +150,7 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 		return NULL;
 	}
 	c->base.read = cache_read;
+	c->base.view = cache_view;
 	c->base.free = cache_free;
 	c->inner = inner;
 	return &c->base;

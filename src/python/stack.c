@@ -83,8 +83,10 @@ static int visit(struct py_walker *w, uint64_t frame)
 	return 0;
 }
 
-int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
-		  size_t *n_partial)
+/* The walk of py_stack_read; every_frame: every frame remembered for the cycle check, not
+ * only those reached by a step up. */
+static int walk(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
+		size_t *n_partial, int every_frame)
 {
 	const struct py_layout *l = &w->layout;
 	const struct py_offsets *o = &l->o;
@@ -98,6 +100,7 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 		return PY_WALK_BAD_READ;
 
 	size_t n = 0;
+	uint64_t below = 0; /* the frame of the step before */
 	*n_partial = 0;
 	/* A new stamp invalidates every slot of the visited set at once; on wrap-around, clear. */
 	if (++w->stamp == 0) {
@@ -114,8 +117,14 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 			return PY_WALK_TOO_DEEP;
 		}
 		/* A frame met twice: a link caught mid-update (a new frame whose previous still
-		 * holds a stale pointer) or corrupt memory. Nothing of this walk can be trusted. */
-		int seen = visit(w, frame);
+		 * holds a stale pointer) or corrupt memory. Nothing of this walk can be trusted.
+		 * Only frames reached by a step up in memory are remembered at first: a loop
+		 * cannot go down all the way round, so it meets one of them again, if only on
+		 * its second round (py_stack_read looks again at a walk that reached the bound).
+		 * 3.11+ callers sit below their callees in the data stack, so a walk there
+		 * remembers one frame or two, not 30 (a tenth of its instructions). */
+		int seen = !every_frame && depth && frame < below ? 0 : visit(w, frame);
+		below = frame;
 		if (seen > 0)
 			return PY_WALK_CYCLE;
 		if (seen < 0) {
@@ -124,7 +133,8 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 			*n_partial = n;
 			return PY_WALK_TOO_DEEP;
 		}
-		if (mem_read(w->mem, frame, buf, (size_t)span) != 0) {
+		const uint8_t *p = mem_view(w->mem, frame, buf, (size_t)span);
+		if (!p) {
 			*n_partial = n;
 			return PY_WALK_BAD_READ;
 		}
@@ -132,17 +142,17 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 		uint64_t next;
 		if (objects) {
 			int32_t lasti;
-			memcpy(&lasti, buf + o->frame_lasti, sizeof lasti);
-			f.code = u64_at(buf, o->frame_code);
+			memcpy(&lasti, p + o->frame_lasti, sizeof lasti);
+			f.code = u64_at(p, o->frame_code);
 			f.index = index_from_lasti(l, lasti);
-			next = u64_at(buf, o->frame_back);
+			next = u64_at(p, o->frame_back);
 			f.outermost_of_call = 1;
 		} else {
-			f.code = u64_at(buf, o->iframe_code) & ~(uint64_t)o->stackref_tag_bits;
-			f.owner = (int8_t)buf[o->iframe_owner];
-			f.outermost_of_call = o->iframe_is_entry >= 0 && buf[o->iframe_is_entry];
-			next = u64_at(buf, o->iframe_previous);
-			uint64_t instr = u64_at(buf, o->iframe_instr);
+			f.code = u64_at(p, o->iframe_code) & ~(uint64_t)o->stackref_tag_bits;
+			f.owner = (int8_t)p[o->iframe_owner];
+			f.outermost_of_call = o->iframe_is_entry >= 0 && p[o->iframe_is_entry];
+			next = u64_at(p, o->iframe_previous);
+			uint64_t instr = u64_at(p, o->iframe_instr);
 			uint64_t start = f.code + (uint64_t)o->code_code_adaptive;
 			/* prev_instr (3.11, 3.12) sits one unit before the first instruction until
 			 * the frame starts; instr_ptr (3.13) points at the current one. Both map
@@ -165,6 +175,15 @@ int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 		out[n++] = f;
 	}
 	return (int)n;
+}
+
+int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
+		  size_t *n_partial)
+{
+	int n = walk(w, frame, out, max, n_partial, 0);
+	/* A loop longer than a third of the bound is not met again before it: the bound
+	 * reached, the walk is made again remembering every frame (deep stacks are rare). */
+	return n == PY_WALK_TOO_DEEP ? walk(w, frame, out, max, n_partial, 1) : n;
 }
 
 int py_frame_code(const struct py_walker *w, struct mem_reader *m, uint64_t frame,
