@@ -118,6 +118,61 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 	return 0;
 }
 
+static void *span_buf(struct cache_reader *c, const struct span *s);
+static void span_got(struct cache_reader *c, const struct span *s);
+
+/* The spans of addrs not held yet, each widened to GRAIN, in one read; a page held in part
+ * is fetched over the part held too (a slot holds one range of its page). */
+static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	struct span spans[SLOTS];
+	size_t ns = 0;
+	for (size_t k = 0; k < n; k++) {
+		uint64_t page = addrs[k] & ~(uint64_t)(PAGE - 1);
+		size_t at = (size_t)(addrs[k] - page), i = (page / PAGE) % SLOTS;
+		if (addrs[k] < PAGE || at + len > PAGE)
+			continue; /* cache_read's, when asked */
+		if (c->tag[i] == page && at >= c->lo[i] && at + len <= c->hi[i])
+			continue;
+		unsigned lo = (unsigned)at & ~(GRAIN - 1);
+		unsigned hi = ((unsigned)(at + len) + GRAIN - 1) & ~(GRAIN - 1);
+		if (c->tag[i] == page) {
+			lo = lo < c->lo[i] ? lo : c->lo[i];
+			hi = hi > c->hi[i] ? hi : c->hi[i];
+		}
+		/* Two addresses of one page, or of one slot: the first slot's span wins. */
+		size_t m = 0;
+		while (m < ns && (spans[m].page / PAGE) % SLOTS != i)
+			m++;
+		if (m < ns) {
+			if (spans[m].page != page)
+				continue;
+			lo = lo < spans[m].lo ? lo : spans[m].lo;
+			hi = hi > spans[m].hi ? hi : spans[m].hi;
+		} else {
+			ns++;
+		}
+		spans[m] = (struct span){ page, (uint16_t)lo, (uint16_t)(hi > PAGE ? PAGE : hi) };
+	}
+	if (!ns)
+		return;
+	uint64_t a[SLOTS];
+	void *bufs[SLOTS];
+	size_t lens[SLOTS];
+	for (size_t m = 0; m < ns; m++) {
+		a[m] = spans[m].page + spans[m].lo;
+		bufs[m] = span_buf(c, &spans[m]);
+		lens[m] = (size_t)(spans[m].hi - spans[m].lo);
+		/* Its bytes are being replaced: whatever the slot held is gone. */
+		c->tag[(spans[m].page / PAGE) % SLOTS] = 0;
+	}
+	size_t got = mem_read_many(c->inner, ns, a, bufs, lens);
+	c->misses++;
+	for (size_t m = 0; m < got; m++)
+		span_got(c, &spans[m]);
+}
+
 /* Bytes held are lent in place; the rest is cache_read's to fetch. */
 static const void *cache_view(struct mem_reader *r, uint64_t addr, size_t len)
 {
@@ -151,6 +206,7 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 	}
 	c->base.read = cache_read;
 	c->base.view = cache_view;
+	c->base.prefetch = cache_prefetch;
 	c->base.free = cache_free;
 	c->inner = inner;
 	return &c->base;

@@ -33,6 +33,9 @@ struct mem_reader {
 	/* Optional: the len bytes at addr where the reader already holds them (a cache's page),
 	 * valid until its next read or clear, or NULL. NULL: mem_view copies them. */
 	const void *(*view)(struct mem_reader *r, uint64_t addr, size_t len);
+	/* Optional: fetches the len bytes at each of addrs[0..n) into the reader's holding (a
+	 * cache's pages) in one go, for reads to come; NULL: they are read when asked for. */
+	void (*prefetch)(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len);
 };
 
 static inline int mem_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
@@ -62,6 +65,14 @@ static inline const void *mem_view(struct mem_reader *r, uint64_t addr, void *bu
 			return p;
 	}
 	return mem_read(r, addr, buf, len) == 0 ? buf : NULL;
+}
+
+/* Fetches ahead, in one system call where the reader can, what reads of len bytes at each of
+ * addrs[0..n) will want (the heads of a tick's code objects: a page each, one call apiece). */
+static inline void mem_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len)
+{
+	if (r->prefetch && n)
+		r->prefetch(r, n, addrs, len);
 }
 
 /* Reads n ranges (lens[i] bytes at addrs[i]), stopping at the first that fails; returns how

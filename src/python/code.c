@@ -100,9 +100,9 @@ static char *read_text(struct py_walker *w, uint64_t addr)
 	return strdup(buf);
 }
 
-static int head_read(struct py_walker *w, uint64_t addr, struct code_head *h)
+/* The bytes of a code object head_read reads. */
+static size_t head_span(const struct py_offsets *o)
 {
-	const struct py_offsets *o = &w->layout.o;
 	int32_t span = 0;
 	const int32_t fields[] = { o->code_filename, o->code_name, o->code_qualname,
 				   o->code_firstlineno, o->code_linetable, o->code_firsttraceable,
@@ -110,8 +110,15 @@ static int head_read(struct py_walker *w, uint64_t addr, struct code_head *h)
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (fields[i] + 8 > span)
 			span = fields[i] + 8;
+	return (size_t)span;
+}
+
+static int head_read(struct py_walker *w, uint64_t addr, struct code_head *h)
+{
+	const struct py_offsets *o = &w->layout.o;
+	size_t span = head_span(o);
 	uint8_t buf[512];
-	if ((size_t)span > sizeof buf || mem_read(w->mem, addr, buf, (size_t)span) != 0)
+	if (span > sizeof buf || mem_read(w->mem, addr, buf, span) != 0)
 		return -1;
 	memset(h, 0, sizeof *h);
 	memcpy(&h->type, buf + o->object_type, 8);
@@ -168,6 +175,19 @@ static struct py_code *code_read(struct py_walker *w, uint64_t addr, const struc
 	return code;
 }
 
+void py_code_prefetch(struct py_walker *w, const uint64_t *addrs, size_t n)
+{
+	struct py_code_cache *c = w->codes;
+	uint64_t want[128];
+	size_t k = 0;
+	for (size_t j = 0; j < n && k < sizeof want / sizeof want[0]; j++) {
+		size_t i = slot_of(c, addrs[j]);
+		if (!(c->epoch && c->slots[i] && c->slots[i]->epoch == c->epoch))
+			want[k++] = addrs[j];
+	}
+	mem_prefetch(w->mem, k, want, head_span(&w->layout.o));
+}
+
 const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 {
 	struct py_code_cache *c = w->codes;
@@ -195,8 +215,11 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr)
 		return fresh;
 	}
 	if (c->n >= CODE_CACHE_MAX) {
-		/* Callers use an entry before asking for the next, so none is held now. */
+		/* Callers use an entry before asking for the next, so none is held now. What
+		 * was known of every address is forgotten: a code object replaced meanwhile could
+		 * no longer be told, so the generation moves as if each one had been. */
 		cache_empty(c);
+		c->generation++;
 		i = slot_of(c, addr);
 	}
 	struct py_code *code = code_read(w, addr, &head);

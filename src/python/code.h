@@ -50,6 +50,10 @@ void py_code_cache_free(struct py_code_cache *c);
  * another. */
 const struct py_code *py_code_get(struct py_walker *w, uint64_t addr);
 
+/* Fetches ahead, in one read where the walker's reader can, the heads that py_code_get of
+ * each of addrs[0..n) will read this epoch (those not checked yet). */
+void py_code_prefetch(struct py_walker *w, const uint64_t *addrs, size_t n);
+
 /* Whether the code object at addr has been read before (no read now: whether it is still the
  * same object is py_code_get's to check). */
 int py_code_cached(const struct py_walker *w, uint64_t addr);
@@ -64,7 +68,8 @@ void py_code_epoch(struct py_walker *w);
 struct py_code_memo *py_code_memo(const struct py_code *code);
 
 /* A count that moves whenever an address the cache knew is found to hold another code object
- * (one freed, another allocated there): what was known by code address may be wrong since. */
+ * (one freed, another allocated there), and when a full cache forgets what it knew: what was
+ * known by code address may be wrong since. */
 uint64_t py_code_generation(const struct py_walker *w);
 
 struct py_raw_frame;

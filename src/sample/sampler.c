@@ -14,6 +14,7 @@
 #include "profile/profile.h"
 #include "python/code.h"
 #include "python/walker.h"
+#include "sample/pending.h"
 #include "sample/schedule.h"
 #include "sample/native_merge.h"
 #include "sample/progress.h"
@@ -341,6 +342,23 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 	return nstacks;
 }
 
+/* The profile's thread (or process) that stack i is counted under, PROF_NO_THREAD for none. */
+static uint32_t stack_thread(const struct proc_target *t, const struct sampler_config *cfg,
+			     struct profile *prof, const struct scratch *s, size_t i)
+{
+	if (s->stacks[i].name >= 0) {
+		const struct thread_name_entry *e = &s->names.v[s->stacks[i].name];
+		/* Without identities, by name alone: one entry however many threads (of one
+		 * process). */
+		int id = cfg->thread_identity;
+		return profile_thread(prof, (uint32_t)t->pid, id ? e->ident : 0,
+				      id ? (uint64_t)e->tid : 0, e->name);
+	}
+	if (cfg->tag_process)
+		return profile_thread(prof, (uint32_t)t->pid, 0, 0, "");
+	return PROF_NO_THREAD;
+}
+
 /* Names and lines for the nstacks stacks read, into prof, with the target running again:
  * code objects do not change while a frame uses them, and most are already cached; so are
  * the names of threads new this tick. A tick with no stack and none lost is idle. */
@@ -354,17 +372,7 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 	uint64_t before = st->errors[SAMPLE_ERR_CODE];
 	int held = 0;
 	for (size_t i = 0; i < nstacks; i++) {
-		uint32_t thread = PROF_NO_THREAD;
-		if (s->stacks[i].name >= 0) {
-			const struct thread_name_entry *e = &s->names.v[s->stacks[i].name];
-			/* Without identities, by name alone: one entry however many threads
-			 * (of one process). */
-			int id = cfg->thread_identity;
-			thread = profile_thread(prof, (uint32_t)t->pid, id ? e->ident : 0,
-						id ? (uint64_t)e->tid : 0, e->name);
-		} else if (cfg->tag_process) {
-			thread = profile_thread(prof, (uint32_t)t->pid, 0, 0, "");
-		}
+		uint32_t thread = stack_thread(t, cfg, prof, s, i);
 		struct sample_natives nat = { 0 };
 		if (s->stacks[i].native_n)
 			nat = (struct sample_natives){ cfg->native, s->native_names,
@@ -425,6 +433,19 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
  * fetched. */
 static void check_codes(struct py_walker *w, struct scratch *s, size_t nstacks)
 {
+	/* Their heads first, in one read with those of the samples pending (pending.h): with
+	 * the ticks between checks not reading them, they are no longer among a tick's pages. */
+	uint64_t codes[128];
+	size_t nc = 0;
+	for (size_t i = 0; i < s->pending.n_codes && nc < sizeof codes / sizeof codes[0]; i++)
+		codes[nc++] = s->pending.codes[i];
+	for (size_t i = 0; i < nstacks; i++)
+		for (size_t k = 0; k < s->stacks[i].n && nc < sizeof codes / sizeof codes[0]; k++) {
+			uint64_t code = s->frames[s->stacks[i].start + k].code;
+			if (!k || code != s->frames[s->stacks[i].start + k - 1].code)
+				codes[nc++] = code;
+		}
+	py_code_prefetch(w, codes, nc);
 	unsigned budget = NEW_CODES_MAX;
 	for (size_t i = 0; i < nstacks; i++)
 		for (size_t k = 0; k < s->stacks[i].n; k++) {
@@ -480,6 +501,34 @@ static void remember_checked(struct scratch *s, size_t nstacks)
 			s->stacks[i].ref = stack_ref(s, i, 1);
 }
 
+/* The GIL holder's stack taken unstopped (s->matched): when the verified set knows what profile
+ * stack it was counted as, it is held (pending.h), its code objects checked with the next few
+ * samples'. Else, or when the held ones are due, the code objects are checked now and what was
+ * held is counted, before this sample is (resolve_stacks). Returns 1 when the sample is held. */
+static int count_matched(struct proc_target *t, struct py_walker *w,
+			 const struct sampler_config *cfg, struct profile *prof, struct scratch *s,
+			 size_t nstacks, uint64_t time_us)
+{
+	uint64_t generation = py_code_generation(w);
+	/* Not when processes share the profile's timeline (-C): another process's samples
+	 * would come in between and after, out of time order. */
+	int may_hold = !(prof->keep_timeline && cfg->tag_process);
+	if (may_hold && nstacks == 1 && s->stacks[0].ref && !s->stacks[0].native_n &&
+	    !s->stacks[0].root.n && !s->released && generation == s->verified.generation) {
+		if (cfg->tag_threads)
+			thread_names_fill(&s->names, w, t->pid);
+		uint32_t stack = verified_stack_of(&s->verified, s->stacks[0].ref, prof->serial,
+						   stack_thread(t, cfg, prof, s, 0));
+		if (stack != INTERN_NONE &&
+		    pending_add(&s->pending, prof, generation, stack, time_us, s->stacks[0].holds_gil,
+			     s->frames + s->stacks[0].start, s->stacks[0].n, clock_now_ns()))
+			return 1;
+	}
+	py_code_epoch(w);
+	check_codes(w, s, nstacks);
+	return 0;
+}
+
 /* One snapshot: pause, read, resume, resolve. Returns 0, or -ESRCH when the target is gone,
  * or -EPERM. */
 static int snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
@@ -522,8 +571,10 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		prof->start_us = time_us;
 	prof->end_us = time_us;
 	/* Code objects are checked anew from here (the --async stage names its frames while
-	 * the target stands still, check_codes the others). */
-	py_code_epoch(w);
+	 * the target stands still, check_codes the others); a stack taken unstopped has its
+	 * checked later, when it is counted (count_matched). */
+	if (!s->matched)
+		py_code_epoch(w);
 	int nt = threads_wanted(t, w, cfg, s);
 	uint64_t torn = prof->torn;
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
@@ -550,7 +601,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		verify_held(s, nstacks);
 	if (cfg->idle_tasks && nt >= 0)
 		async_stage_waiting(&s->async);
-	if (cfg->pause && !s->unpaused)
+	if (cfg->pause && !s->unpaused && !s->matched)
 		check_codes(w, s, nstacks);
 	if (cfg->pause && !s->unpaused) {
 		if (cfg->cache)
@@ -565,6 +616,10 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		st->errors[SAMPLE_ERR_THREADS]++;
 		return 0;
 	}
+	if (s->matched && count_matched(t, w, cfg, prof, s, nstacks, time_us))
+		return 0;
+	/* Samples held are counted (or dropped) before this tick's, in the order taken. */
+	pending_settle(&s->pending, w, prof, st);
 	resolve_stacks(t, w, cfg, prof, st, s, nstacks, lost, time_us);
 	return 0;
 }
@@ -679,6 +734,10 @@ void sampler_close(struct sampler *sp)
 {
 	if (!sp)
 		return;
+	/* The samples still held are checked and counted (a target gone reads nothing, and
+	 * what it ran last stays as it was read). */
+	py_code_epoch(sp->w);
+	pending_settle(&sp->s.pending, sp->w, sp->prof, sp->st);
 	sp->st->stopped_ns += sp->s.pause.held_ns;
 	sp->st->pauses += sp->s.pause.pauses;
 	sp->st->sampled_ns += clock_now_ns() - sp->opened_ns;

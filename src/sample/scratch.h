@@ -15,6 +15,7 @@
 #include "sample/roster.h"
 #include "sample/sampler.h"
 #include "sample/thread_names.h"
+#include "sample/pending.h"
 #include "sample/verified.h"
 
 /* Threads running C code without the GIL followed from one look to the next. */
@@ -91,6 +92,7 @@ struct scratch {
 	verified_ref matched_ref;
 	uint64_t matched_frame;
 	size_t matched_n;
+	struct pending_samples pending; /* matched stacks counted once their codes are checked */
 	int tried; /* this tick read the holder's stack unstopped first, through the cache */
 	int matched_deep; /* ...cut at PY_MAX_DEPTH */
 	int released; /* ...and the stacks read are of threads running C code without the GIL */

@@ -3,7 +3,8 @@
  * one call (only the pages read before mem_cache_mark_hot when it was called), and of each only
  * the part read, widened to 256 bytes (a read outside it fetches the page whole); two caches
  * prefetching together read a page both want once, and refreshed together fetch again what
- * they fetched; failures pass through. */
+ * they fetched; fetching ahead (mem_prefetch) reads only what is not held, in one call;
+ * failures pass through. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -204,6 +205,36 @@ int main(void)
 	CHECK_INT(mem_read(d, BASE + 2 * 4096 + 16, buf, 1), 0, "the page not read since");
 	CHECK_INT(buf[0], f.mem[2 * 4096 + 16], "is fetched again, fresh");
 	CHECK_INT(f.reads, before, "at no read of its own");
+
+	/* Fetching ahead: the spans not held, in one call; those held cost nothing; a page held
+	 * in part is fetched over both parts; reads then come from what was fetched, in place
+	 * (mem_view) as well as copied. */
+	mem_cache_clear(c);
+	mem_read(c, BASE + 5 * 4096 + 8, buf, 8); /* page 5 held whole */
+	uint64_t ahead[4] = { BASE + 3 * 4096 + 600, BASE + 4 * 4096 + 40, BASE + 5 * 4096 + 900,
+			      BASE + 3 * 4096 + 100 };
+	many = f.many_calls;
+	mem_prefetch(c, 4, ahead, 64);
+	CHECK_INT(f.many_calls, many + 1, "fetching ahead is one call");
+	CHECK_INT(f.last_ranges, 2, "of the two pages not held (page 3 once for two addresses)");
+	CHECK_INT(f.last_bytes, 768 + 256, "each the part wanted, widened to 256 bytes");
+	before = f.reads;
+	many = f.many_calls;
+	CHECK_INT(mem_read(c, BASE + 3 * 4096 + 620, buf, 8), 0, "a read of what was fetched");
+	CHECK(memcmp(buf, f.mem + 3 * 4096 + 620, 8) == 0, "...is the target's bytes");
+	const uint8_t *in = mem_view(c, BASE + 4 * 4096 + 40, buf, 16);
+	CHECK(in && in != buf && memcmp(in, f.mem + 4 * 4096 + 40, 16) == 0,
+	      "...and in place, unread, through a view");
+	CHECK(f.reads == before && f.many_calls == many, "reads of the fetched parts cost nothing");
+	mem_prefetch(c, 4, ahead, 64);
+	CHECK_INT(f.many_calls, many, "fetching ahead what is held: no call");
+	uint64_t beyond = BASE + 4 * 4096 + 1000;
+	mem_prefetch(c, 1, &beyond, 64);
+	CHECK_INT(f.last_bytes, 1280, "a page held in part: fetched over both parts, 0 to 1280");
+	before = f.reads;
+	mem_read(c, BASE + 4 * 4096 + 48, buf, 8);
+	mem_read(c, BASE + 4 * 4096 + 1000, buf, 8);
+	CHECK_INT(f.reads, before, "both parts read at no cost");
 
 	mem_reader_free(d);
 	mem_reader_free(c);
