@@ -1,6 +1,7 @@
-/* cache.c: a direct-mapped cache of target pages, each held whole or in part. */
+/* cache.c: a two-way set-associative cache of target pages, each held whole or in part. */
 #include "mem/cache.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,11 @@
  * asyncio target's tasks (at 64 the tasks' pages evicted the stack's); more would only cost
  * memory, since the cache is emptied at every sample. */
 #define SLOTS 128u
+/* Two slots a set: a page may go in either of its set's. Direct mapped, pages 512 KiB apart
+ * shared a slot, and a 3.10 target's frame objects (in arenas of 256 KiB) had two such pages
+ * in its stack: each evicted the other at every tick, two reads more a tick for good. */
+#define WAYS 2u
+#define SETS (SLOTS / WAYS)
 /* A read longer than this goes straight through: it would evict everything for one use. */
 #define DIRECT_MIN (2 * PAGE)
 /* A prefetch copies the part of each page the last sample used, widened to this grain: a tick
@@ -59,11 +65,41 @@ static void note_used(struct cache_reader *c, size_t i, size_t off, size_t n)
 		c->uhi[i] = (uint16_t)(off + n);
 }
 
+/* The first slot of page's set. The page number's higher bits are folded in: pages a power
+ * of two apart (arenas, chunks) would otherwise all fall in one set. */
+static size_t set_of(uint64_t page)
+{
+	uint64_t k = page / PAGE;
+	return (size_t)((k ^ k >> 6 ^ k >> 12) % SETS) * WAYS;
+}
+
+/* The slot holding page (in whole or in part), or SLOTS when none does. */
+static size_t slot_find(const struct cache_reader *c, uint64_t page)
+{
+	size_t i = set_of(page);
+	return c->tag[i] == page ? i : c->tag[i + 1] == page ? i + 1 : SLOTS;
+}
+
+/* The slot for page: the one holding it, else an empty one of its set, else one not read
+ * from since the last clear, else the set's first. Its page is then page, none of it held
+ * yet (lo = hi), for the caller to fill. */
+static size_t slot_take(struct cache_reader *c, uint64_t page)
+{
+	size_t i = slot_find(c, page);
+	if (i == SLOTS) {
+		size_t s = set_of(page);
+		i = !c->tag[s] ? s : !c->tag[s + 1] ? s + 1 : !c->used[s] ? s : !c->used[s + 1] ? s + 1 : s;
+		c->tag[i] = page;
+		c->lo[i] = c->hi[i] = 0;
+	}
+	return i;
+}
+
 /* The bytes [off, off + n) of page, n >= 1 and within it, read whole when not held. */
 static const uint8_t *page_get(struct cache_reader *c, uint64_t page, size_t off, size_t n,
 			       int *err)
 {
-	size_t i = (page / PAGE) % SLOTS;
+	size_t i = slot_take(c, page);
 	note_used(c, i, off, n);
 	if (c->tag[i] == page && off >= c->lo[i] && off + n <= c->hi[i])
 		return c->data[i];
@@ -86,8 +122,8 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 	c->reads++;
 	/* Most reads: a few bytes of one page held (40 a tick, a frame or a field each). */
 	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
-	size_t at = (size_t)(addr - first), i = (first / PAGE) % SLOTS;
-	if (at + len <= PAGE && c->tag[i] == first && at >= c->lo[i] && at + len <= c->hi[i]) {
+	size_t at = (size_t)(addr - first), i = slot_find(c, first);
+	if (at + len <= PAGE && i < SLOTS && at >= c->lo[i] && at + len <= c->hi[i]) {
 		note_used(c, i, at, len);
 		memcpy(buf, c->data[i] + at, len);
 		return 0;
@@ -118,11 +154,9 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 	return 0;
 }
 
-static void *span_buf(struct cache_reader *c, const struct span *s);
-static void span_got(struct cache_reader *c, const struct span *s);
-
 /* The spans of addrs not held yet, each widened to GRAIN, in one read; a page held in part
- * is fetched over the part held too (a slot holds one range of its page). */
+ * is fetched over the part held too (a slot holds one range of its page). A third page of a
+ * set is left to be read when asked for. */
 static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
@@ -130,47 +164,60 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 	size_t ns = 0;
 	for (size_t k = 0; k < n; k++) {
 		uint64_t page = addrs[k] & ~(uint64_t)(PAGE - 1);
-		size_t at = (size_t)(addrs[k] - page), i = (page / PAGE) % SLOTS;
+		size_t at = (size_t)(addrs[k] - page), i = slot_find(c, page);
 		if (addrs[k] < PAGE || at + len > PAGE)
 			continue; /* cache_read's, when asked */
-		if (c->tag[i] == page && at >= c->lo[i] && at + len <= c->hi[i])
+		if (i < SLOTS && at >= c->lo[i] && at + len <= c->hi[i])
 			continue;
 		unsigned lo = (unsigned)at & ~(GRAIN - 1);
 		unsigned hi = ((unsigned)(at + len) + GRAIN - 1) & ~(GRAIN - 1);
-		if (c->tag[i] == page) {
+		if (i < SLOTS && c->hi[i] > c->lo[i]) {
 			lo = lo < c->lo[i] ? lo : c->lo[i];
 			hi = hi > c->hi[i] ? hi : c->hi[i];
 		}
-		/* Two addresses of one page, or of one slot: the first slot's span wins. */
 		size_t m = 0;
-		while (m < ns && (spans[m].page / PAGE) % SLOTS != i)
+		while (m < ns && spans[m].page != page)
 			m++;
 		if (m < ns) {
-			if (spans[m].page != page)
-				continue;
 			lo = lo < spans[m].lo ? lo : spans[m].lo;
 			hi = hi > spans[m].hi ? hi : spans[m].hi;
-		} else {
+		} else if (ns < SLOTS) {
 			ns++;
+		} else {
+			continue;
 		}
 		spans[m] = (struct span){ page, (uint16_t)lo, (uint16_t)(hi > PAGE ? PAGE : hi) };
 	}
-	if (!ns)
-		return;
 	uint64_t a[SLOTS];
 	void *bufs[SLOTS];
-	size_t lens[SLOTS];
+	size_t lens[SLOTS], slot[SLOTS], nr = 0;
+	uint8_t taken[SLOTS] = { 0 };
 	for (size_t m = 0; m < ns; m++) {
-		a[m] = spans[m].page + spans[m].lo;
-		bufs[m] = span_buf(c, &spans[m]);
-		lens[m] = (size_t)(spans[m].hi - spans[m].lo);
-		/* Its bytes are being replaced: whatever the slot held is gone. */
-		c->tag[(spans[m].page / PAGE) % SLOTS] = 0;
+		size_t i = slot_take(c, spans[m].page);
+		if (taken[i])
+			continue;
+		taken[i] = 1;
+		/* Its bytes are being replaced: none of them held until read. */
+		c->lo[i] = c->hi[i] = 0;
+		spans[nr] = spans[m];
+		slot[nr] = i;
+		a[nr] = spans[m].page + spans[m].lo;
+		bufs[nr] = c->data[i] + spans[m].lo;
+		lens[nr] = (size_t)(spans[m].hi - spans[m].lo);
+		nr++;
 	}
-	size_t got = mem_read_many(c->inner, ns, a, bufs, lens);
+	if (!nr)
+		return;
+	size_t got = mem_read_many(c->inner, nr, a, bufs, lens);
 	c->misses++;
-	for (size_t m = 0; m < got; m++)
-		span_got(c, &spans[m]);
+	for (size_t m = 0; m < nr; m++) {
+		if (m < got) {
+			c->lo[slot[m]] = spans[m].lo;
+			c->hi[slot[m]] = spans[m].hi;
+		} else {
+			c->tag[slot[m]] = 0;
+		}
+	}
 }
 
 /* Bytes held are lent in place; the rest is cache_read's to fetch. */
@@ -178,8 +225,8 @@ static const void *cache_view(struct mem_reader *r, uint64_t addr, size_t len)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
-	size_t at = (size_t)(addr - first), i = (first / PAGE) % SLOTS;
-	if (at + len > PAGE || c->tag[i] != first || at < c->lo[i] || at + len > c->hi[i])
+	size_t at = (size_t)(addr - first), i = slot_find(c, first);
+	if (at + len > PAGE || i == SLOTS || at < c->lo[i] || at + len > c->hi[i])
 		return NULL;
 	c->reads++;
 	note_used(c, i, at, len);
@@ -258,24 +305,10 @@ void mem_cache_clear(struct mem_reader *r)
 	empty(c);
 }
 
-/* Where span s of c goes in c's pages. */
-static void *span_buf(struct cache_reader *c, const struct span *s)
-{
-	return c->data[(s->page / PAGE) % SLOTS] + s->lo;
-}
-
-/* Tags span s of c as held. */
-static void span_got(struct cache_reader *c, const struct span *s)
-{
-	size_t i = (s->page / PAGE) % SLOTS;
-	c->tag[i] = s->page;
-	c->lo[i] = s->lo;
-	c->hi[i] = s->hi;
-}
-
-/* One fetch for the hot sets of caches c[0..nc), nc <= 2, over the same reader. A page hot
- * in both is read once, into the first, and copied to the other. Spans after the first that
- * fails are simply read on demand. */
+/* One fetch for the hot sets of caches c[0..nc), nc <= 2, over the same reader, both emptied
+ * since their sets were taken. A page hot in both is read once, into the first, and copied to
+ * the other. A third page of a set, and spans after the first that fails, are read when asked
+ * for. */
 static void fetch_hot(struct cache_reader **c, size_t nc)
 {
 	struct span spans[2 * SLOTS];
@@ -301,8 +334,10 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 			}
 			from[k][j] = m;
 		}
-	/* The buffers: the first cache holding each page. */
-	size_t owner[2 * SLOTS];
+	/* The buffers: the first cache holding each page, in the slot it takes there. */
+	size_t owner[2 * SLOTS], slot[2 * SLOTS], at[2 * SLOTS], nr = 0;
+	uint8_t taken[2][SLOTS];
+	memset(taken, 0, sizeof taken);
 	for (size_t m = 0; m < n; m++)
 		owner[m] = nc;
 	for (size_t k = 0; k < nc; k++)
@@ -310,20 +345,39 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 			if (owner[from[k][j]] == nc)
 				owner[from[k][j]] = k;
 	for (size_t m = 0; m < n; m++) {
-		addrs[m] = spans[m].page + spans[m].lo;
-		bufs[m] = span_buf(c[owner[m]], &spans[m]);
-		lens[m] = (size_t)(spans[m].hi - spans[m].lo);
+		struct cache_reader *o = c[owner[m]];
+		size_t i = slot_take(o, spans[m].page);
+		at[m] = SIZE_MAX;
+		slot[m] = SLOTS;
+		if (taken[owner[m]][i])
+			continue;
+		taken[owner[m]][i] = 1;
+		slot[m] = i;
+		at[m] = nr;
+		addrs[nr] = spans[m].page + spans[m].lo;
+		bufs[nr] = o->data[i] + spans[m].lo;
+		lens[nr] = (size_t)(spans[m].hi - spans[m].lo);
+		nr++;
 	}
-	size_t got = mem_read_many(c[0]->inner, n, addrs, bufs, lens);
+	size_t got = mem_read_many(c[0]->inner, nr, addrs, bufs, lens);
 	c[0]->misses++;
+	for (size_t m = 0; m < n; m++)
+		if (at[m] != SIZE_MAX && at[m] >= got)
+			c[owner[m]]->tag[slot[m]] = 0;
 	for (size_t k = 0; k < nc; k++)
 		for (size_t j = 0; j < c[k]->n_hot; j++) {
-			size_t m = from[k][j];
-			if (m >= got)
+			size_t m = from[k][j], i = slot[m];
+			if (at[m] == SIZE_MAX || at[m] >= got)
 				continue;
-			if (owner[m] != k)
-				memcpy(span_buf(c[k], &spans[m]), bufs[m], lens[m]);
-			span_got(c[k], &spans[m]);
+			if (owner[m] != k) {
+				i = slot_take(c[k], spans[m].page);
+				if (taken[k][i])
+					continue;
+				taken[k][i] = 1;
+				memcpy(c[k]->data[i] + spans[m].lo, bufs[at[m]], lens[at[m]]);
+			}
+			c[k]->lo[i] = spans[m].lo;
+			c[k]->hi[i] = spans[m].hi;
 		}
 }
 

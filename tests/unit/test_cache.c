@@ -12,7 +12,7 @@
 #include "mem/reader.h"
 
 #define BASE 0x100000u
-#define SIZE (8 * 4096u)
+#define SIZE (8 * 4096u + (512u << 10)) /* 8 pages, and room for one 512 KiB on */
 
 struct fake {
 	struct mem_reader r;
@@ -54,7 +54,8 @@ static void fake_free(struct mem_reader *r)
 
 int main(void)
 {
-	struct fake f = { .r = { .read = fake_read, .free = fake_free, .read_many = fake_read_many } };
+	static struct fake f = { .r = { .read = fake_read, .free = fake_free,
+					.read_many = fake_read_many } };
 	for (size_t i = 0; i < SIZE; i++)
 		f.mem[i] = (uint8_t)(i * 13 + 7);
 	struct mem_reader *c = mem_cache_new(&f.r);
@@ -235,6 +236,18 @@ int main(void)
 	mem_read(c, BASE + 4 * 4096 + 48, buf, 8);
 	mem_read(c, BASE + 4 * 4096 + 1000, buf, 8);
 	CHECK_INT(f.reads, before, "both parts read at no cost");
+
+	/* Pages 512 KiB apart (arenas, chunks) are held at once: direct mapped, they shared one
+	 * slot and each evicted the other at every read. */
+	mem_cache_clear(c);
+	uint64_t near = BASE + 4096 + 64, far = near + (512u << 10);
+	mem_read(c, near, buf, 8);
+	mem_read(c, far, buf, 8);
+	before = f.reads;
+	CHECK_INT(mem_read(c, near, buf, 8), 0, "a page, then one 512 KiB on, then the first");
+	CHECK(memcmp(buf, f.mem + (near - BASE), 8) == 0, "...its bytes");
+	CHECK_INT(mem_read(c, far, buf, 8), 0, "...and the second again");
+	CHECK_INT(f.reads, before, "both still held: no read");
 
 	mem_reader_free(d);
 	mem_reader_free(c);
