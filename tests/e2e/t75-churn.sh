@@ -7,16 +7,21 @@ c=$TARGETS/churn.py
 steady="$c:<module>:$(line_of "$c" module);$c:churn:"
 busy=$(busy_stack)
 
-# quiet FILE TOTAL: stderr holds nothing but loss summaries, together at most 1% of TOTAL,
-# and maybe the count of ticks missed (a loaded machine's business, not an error) and the
+# quiet FILE TOTAL [STARTING]: stderr holds nothing but loss summaries, together at most 1% of
+# TOTAL, and maybe the count of ticks missed (a loaded machine's business, not an error) and the
 # share of the run the target stood stopped (said from 1%: at 1 kHz with --threads, always).
 # (Threads that run through a snapshot made 3.13 lose 2% here until pauses checked the kernel's
 # thread count; now none is lost on this machine, and 1% leaves room for a slower one.)
+# STARTING: the target exec()s, so ticks between the exec and the new interpreter's state are
+# lost as "no interpreter state" by right; they are kept apart and bounded by 10% of TOTAL
+# (a start-up takes 5 ms here, but 25 ms beside two busy loops: 12 of 846 samples at 2 ms).
 quiet() {
-	awk -v total="$2" '/^pyflame: [0-9]+ of [0-9]+ samples: / {lost += $2; next}
+	awk -v total="$2" -v starting="${3:-0}" '
+		starting && /^pyflame: [0-9]+ of [0-9]+ samples: no interpreter state / {start += $2; next}
+		/^pyflame: [0-9]+ of [0-9]+ samples: / {lost += $2; next}
 		/^pyflame: [0-9]+ of [0-9]+ ticks missed: / {next}
 		/^pyflame: the target was stopped / {next} {noise++}
-		END {exit !(noise == 0 && lost * 100 <= total)}' "$1"
+		END {exit !(noise == 0 && lost * 100 <= total && start * 10 <= total)}' "$1"
 }
 
 # odd_roots FILE [MORE]: the stacks whose outermost frame is not one a real stack of churn.py
@@ -56,7 +61,7 @@ for label in 2.7 3.9 3.12 3.13 sid-3.14; do
 	after=$(count_of "$WORK/prof" "$busy")
 	# After the exec, the new interpreter's start-up (site, encodings, importlib) is sampled too.
 	odd=$(odd_roots "$WORK/prof" "$TARGETS/busy.py:<module>:|[^;]*/site\.py:|[^;]*/encodings/|<frozen ")
-	if [ $rc -eq 0 ] && quiet "$WORK/err" "$total" && [ "$before" -ge 1 ] && [ "$after" -ge 100 ] && [ -z "$odd" ]; then
+	if [ $rc -eq 0 ] && quiet "$WORK/err" "$total" starting && [ "$before" -ge 1 ] && [ "$after" -ge 100 ] && [ -z "$odd" ]; then
 		ok "churn $label: exec() followed: churn stacks, then $after samples of busy.py's exact stack"
 	else
 		{ echo "exit $rc total $total before $before after $after; odd roots:"; echo "$odd"; cat "$WORK/err" "$WORK/prof"; } | not_ok "churn $label: exec"
@@ -74,7 +79,7 @@ while time.time() < end: pass
 os.execv(sys.executable, [sys.executable, '$TARGETS/busy.py', '', '0.5'])" 2>"$WORK/err"; rc=$?
 	after=$(count_of "$WORK/prof" "$busy")
 	spin_c=$(grep -c "^<string>:<module>:" "$WORK/prof")
-	if [ $rc -eq 0 ] && [ "$after" -ge 100 ] && [ "$spin_c" -ge 1 ] && quiet "$WORK/err" "$(total_count "$WORK/prof")"; then
+	if [ $rc -eq 0 ] && [ "$after" -ge 100 ] && [ "$spin_c" -ge 1 ] && quiet "$WORK/err" "$(total_count "$WORK/prof")" starting; then
 		ok "churn: -t through exec(): the first program's stacks, then $after of busy.py"
 	else
 		{ echo "exit $rc after $after first $spin_c"; cat "$WORK/err" "$WORK/prof"; } | not_ok "churn: -t through exec()"
