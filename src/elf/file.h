@@ -38,9 +38,10 @@ uint64_t elf_file_base_vaddr(const struct elf_file *f);
 /* ET_EXEC (1) or ET_DYN (0). */
 int elf_file_is_exec(const struct elf_file *f);
 
-/* Calls fn for each NUL-terminated printable string of at least min_len bytes in .rodata,
- * stopping when fn returns non-zero (that value is returned). Used for version scans. */
-int elf_file_rodata_strings(const struct elf_file *f, size_t min_len,
+/* Calls fn for each NUL-terminated printable string of at least min_len bytes in .rodata
+ * (with needle: only those that hold it), stopping when fn returns non-zero (that value is
+ * returned). Used for version scans. */
+int elf_file_rodata_strings(const struct elf_file *f, size_t min_len, const char *needle,
 			    int (*fn)(const char *s, size_t len, void *arg), void *arg);
 
 #endif

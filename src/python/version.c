@@ -2,6 +2,7 @@
 #include "python/version.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "elf/file.h"
@@ -177,7 +178,11 @@ static int from_rodata(const struct elf_file *f, const struct py_version *want,
 		       struct py_version *out)
 {
 	struct rodata_scan st = { .want = want };
-	elf_file_rodata_strings(f, 5, rodata_candidate, &st); /* "2.7.1" is the shortest */
+	/* A wanted major.minor is looked for as "M.m.", which every candidate then holds. */
+	char needle[16] = "";
+	if (want)
+		snprintf(needle, sizeof needle, "%d.%d.", want->major, want->minor);
+	elf_file_rodata_strings(f, 5, needle, rodata_candidate, &st); /* "2.7.1" is the shortest */
 	if (!st.found)
 		return -1;
 	*out = st.best;

@@ -70,6 +70,47 @@ static void check_symbol(struct elf_file *f, const char *label, const char *sym,
 		CHECK_INT(v, want, WHAT("%s: symbol %s value", label, sym));
 }
 
+/* The strings a scan passed on, as "offset:length" in one growing text. */
+struct seen {
+	const char *base;
+	const char *needle; /* when set, only strings that hold it are kept */
+	char text[8192];
+	size_t n, count;
+};
+
+static int seen_cb(const char *s, size_t len, void *arg)
+{
+	struct seen *st = arg;
+	if (!st->base)
+		st->base = s;
+	if (st->needle && !memmem(s, len, st->needle, strlen(st->needle)))
+		return 0;
+	/* Offsets from the first string a scan met: both scans' first is ".rodata"'s first. */
+	int w = snprintf(st->text + st->n, sizeof st->text - st->n, "%td:%zu ", s - st->base, len);
+	if (w > 0 && st->n + (size_t)w < sizeof st->text)
+		st->n += (size_t)w;
+	st->count++;
+	return 0;
+}
+
+/* The needle scan (memmem, then the string around each hit) passes on exactly the strings of
+ * the byte-by-byte scan that hold the needle: the install prefix that carries the micro. */
+static void check_needle_scan(struct elf_file *f, const char *label, int major, int minor)
+{
+	char needle[16];
+	snprintf(needle, sizeof needle, "%d.%d.", major, minor);
+	struct seen all = { .needle = needle }, found = { 0 };
+	/* Both need the same base: the whole scan's first string, taken from a pass of its own. */
+	struct seen first = { 0 };
+	elf_file_rodata_strings(f, 5, NULL, seen_cb, &first);
+	all.base = found.base = first.base;
+	elf_file_rodata_strings(f, 5, NULL, seen_cb, &all);
+	elf_file_rodata_strings(f, 5, needle, seen_cb, &found);
+	CHECK(all.count >= 1, WHAT("%s: .rodata holds a string with \"%s\"", label, needle));
+	CHECK_INT(found.count, all.count, WHAT("%s: the needle scan finds as many", label));
+	CHECK_STR(found.text, all.text, WHAT("%s: the needle scan finds the same strings", label));
+}
+
 static void test_lib(const struct lib_case *c)
 {
 	const char *label = c->name;
@@ -137,6 +178,8 @@ static void test_lib(const struct lib_case *c)
 	CHECK_INT(pv.minor, c->minor, WHAT("%s: minor", label));
 	CHECK_INT(pv.micro, c->micro, WHAT("%s: micro", label));
 
+	check_needle_scan(f, label, c->major, c->minor);
+
 	/* Without a name: Py_Version or the .rodata scan alone must still tell. */
 	pv = (struct py_version){ 0, 0, 0 };
 	CHECK_INT(py_version_detect(f, NULL, &pv), 0, WHAT("%s: version detected (no name)", label));
@@ -182,11 +225,11 @@ static void test_debian_python(void)
 	CHECK_INT(hex, 0x030b02f0, "debian python3.11: Py_Version value");
 	/* readelf -p .rodata: a standalone "3.11.2" (PY_VERSION) and "3.2.0" (another version
 	 * string, the trap for a scan that takes the first hit). */
-	CHECK_INT(elf_file_rodata_strings(f, 5, find_string_cb, (void *)"3.11.2"), 7,
+	CHECK_INT(elf_file_rodata_strings(f, 5, NULL, find_string_cb, (void *)"3.11.2"), 7,
 		  "debian python3.11: .rodata holds \"3.11.2\"");
-	CHECK_INT(elf_file_rodata_strings(f, 5, find_string_cb, (void *)"3.2.0"), 7,
+	CHECK_INT(elf_file_rodata_strings(f, 5, NULL, find_string_cb, (void *)"3.2.0"), 7,
 		  "debian python3.11: .rodata holds \"3.2.0\"");
-	CHECK_INT(elf_file_rodata_strings(f, 7, find_string_cb, (void *)"3.11.2"), 0,
+	CHECK_INT(elf_file_rodata_strings(f, 7, NULL, find_string_cb, (void *)"3.11.2"), 0,
 		  "debian python3.11: min_len filters short strings");
 
 	struct py_version pv = { 0, 0, 0 };
@@ -344,7 +387,7 @@ static void poke(struct elf_file *f)
 	(void)elf_file_symbol(f, "Py_Version", &v);
 	(void)elf_file_section(f, ".rodata", &a, &s);
 	(void)elf_file_read_vaddr(f, elf_file_base_vaddr(f), buf, sizeof buf);
-	(void)elf_file_rodata_strings(f, 4, count_cb, &total);
+	(void)elf_file_rodata_strings(f, 4, NULL, count_cb, &total);
 	(void)py_version_detect(f, "libpython3.12.so.1.0", &pv);
 	(void)py_version_detect(f, NULL, &pv);
 }
