@@ -179,7 +179,7 @@ static void describe_outputs(const struct options *o, char *buf, size_t cap)
 	for (int i = 0; i < o->n_outputs && len < cap; i++)
 		len += (size_t)snprintf(buf + len, cap - len, "%s%s",
 					!i ? "" : i + 1 < o->n_outputs ? ", " : " and ",
-					o->outputs[i].path);
+					strcmp(o->outputs[i].path, "-") ? o->outputs[i].path : "stdout");
 }
 
 /* Whether any output's format has one of the OUT_* bits in needs. */
@@ -256,6 +256,17 @@ static int write_image(const char *path, struct mem_reader *rec, const struct py
 
 /* What the options ask that ends the command before any target: help, version, a binary
  * format to a terminal. Returns an exit status, or -1 to go on. */
+/* Whether some output goes to standard output: no -o, or -o - (the format of it, or NULL). */
+static const struct out_writer *stdout_format(const struct options *o)
+{
+	if (!o->n_outputs)
+		return o->format;
+	for (int i = 0; i < o->n_outputs; i++)
+		if (strcmp(o->outputs[i].path, "-") == 0)
+			return o->outputs[i].format;
+	return NULL;
+}
+
 static int answer_early(const struct options *o)
 {
 	if (o->action == OPT_HELP) {
@@ -266,9 +277,10 @@ static int answer_early(const struct options *o)
 		print_version();
 		return 0;
 	}
-	if ((o->format->needs & OUT_BINARY) && !o->n_outputs && isatty(STDOUT_FILENO))
+	const struct out_writer *out = stdout_format(o);
+	if (out && (out->needs & OUT_BINARY) && isatty(STDOUT_FILENO))
 		die("%s is binary and will not go to a terminal: use -o FILE%s or a pipe",
-		    o->format->name, o->format->endings[0]);
+		    out->name, out->endings[0]);
 	cmd_target_check_abi(o);
 	if (o->legacy_pid)
 		fprintf(stderr, "WARNING: giving the PID without -p is deprecated; use "
@@ -449,7 +461,7 @@ int cmd_record(int argc, char **argv)
 	struct sampler_config cfg = sampling_config(&o);
 	/* A person at a terminal sees the run go on, when its output goes elsewhere. */
 	struct progress progress;
-	progress_start(&progress, o.quiet || o.dump || (!o.n_outputs && isatty(STDOUT_FILENO)),
+	progress_start(&progress, o.quiet || o.dump || (stdout_format(&o) && isatty(STDOUT_FILENO)),
 		       o.command != NULL, o.summary && !o.dump);
 	cfg.progress = &progress;
 	struct session session;

@@ -45,8 +45,9 @@ static int probe_dir(const char *tmpl)
 int out_sink_open(struct out_sink *s, const char *path)
 {
 	memset(s, 0, sizeof *s);
-	s->path = path;
-	if (!path) {
+	/* "-" is standard output, as perf and most tools take it (not a file named "-"). */
+	s->path = path && strcmp(path, "-") != 0 ? path : NULL;
+	if (!s->path) {
 		s->f = stdout;
 		return 0;
 	}

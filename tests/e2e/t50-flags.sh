@@ -77,6 +77,11 @@ check "-n: frames as FILE:FUNCTION" test $rc -eq 0 -a "$(cat "$WORK/out")" = "$t
 check "-o: the profile goes to the file, nothing to stdout" \
 	test $rc -eq 0 -a ! -s "$WORK/out" -a "$(cat "$WORK/prof.txt")" = "$stack 1" -a -z "$(ls "$WORK" | grep pyflame-)"
 
+# -o - is stdout, as perf and most tools take it: beside another -o too, and no file named "-".
+(cd "$WORK" && "$PYFLAME" -s 0 -o - -o "$WORK/also.txt" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"); rc=$?
+check "-o -: the profile goes to stdout (and to another -o), no file named '-'" \
+	test $rc -eq 0 -a "$(cat "$WORK/out")" = "$stack 1" -a "$(cat "$WORK/also.txt")" = "$stack 1" -a ! -e "$WORK/-"
+
 # py-spy's format names: raw is the collapsed text (over an -o name that says svg), flamegraph
 # the SVG.
 "$PYFLAME" -s 0 -f raw -o "$WORK/raw.svg" -p "$TARGET_PID" >"$WORK/out" 2>"$WORK/err"; rc=$?
