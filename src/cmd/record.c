@@ -176,10 +176,12 @@ static void describe_outputs(const struct options *o, char *buf, size_t cap)
 	buf[0] = '\0';
 	if (!o->n_outputs)
 		snprintf(buf, cap, "stdout");
-	for (int i = 0; i < o->n_outputs && len < cap; i++)
+	for (int i = 0; i < o->n_outputs && len < cap; i++) {
+		const char *path = o->outputs[i].path;
 		len += (size_t)snprintf(buf + len, cap - len, "%s%s",
 					!i ? "" : i + 1 < o->n_outputs ? ", " : " and ",
-					strcmp(o->outputs[i].path, "-") ? o->outputs[i].path : "stdout");
+					strcmp(path, "-") ? path : "stdout");
+	}
 }
 
 /* Whether any output's format has one of the OUT_* bits in needs. */
@@ -254,8 +256,6 @@ static int write_image(const char *path, struct mem_reader *rec, const struct py
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-/* What the options ask that ends the command before any target: help, version, a binary
- * format to a terminal. Returns an exit status, or -1 to go on. */
 /* Whether some output goes to standard output: no -o, or -o - (the format of it, or NULL). */
 static const struct out_writer *stdout_format(const struct options *o)
 {
@@ -267,6 +267,8 @@ static const struct out_writer *stdout_format(const struct options *o)
 	return NULL;
 }
 
+/* What the options ask that ends the command before any target: help, version, a binary
+ * format to a terminal. Returns an exit status, or -1 to go on. */
 static int answer_early(const struct options *o)
 {
 	if (o->action == OPT_HELP) {
