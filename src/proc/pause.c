@@ -18,11 +18,45 @@
 #include "util/clock.h"
 #include "util/grow.h"
 
+/* Main threads seized that ended before their exit could be reported to us: it comes only
+ * once every other thread of theirs is gone, and until we wait for it their parent cannot
+ * reap them (a multiprocessing parent under -C waited in join() for such a worker for good,
+ * and the -t run with it). Waited for at each poll (proc_pause_reap_owed). */
+#define OWED_MAX 256
+static pid_t owed[OWED_MAX];
+static size_t n_owed;
+
+/* Notes that tid, seized and ended, is still to be waited for. Our own command's main thread
+ * is not: poll_exit waits for it as its parent, and keeps its exit status. */
+static void owe(const struct proc_target *t, pid_t tid)
+{
+	if (tid == t->pid && t->is_child)
+		return;
+	for (size_t i = 0; i < n_owed; i++)
+		if (owed[i] == tid)
+			return;
+	if (n_owed < OWED_MAX)
+		owed[n_owed++] = tid;
+}
+
+void proc_pause_reap_owed(void)
+{
+	for (size_t i = 0; i < n_owed;) {
+		int status;
+		pid_t w = waitpid(owed[i], &status, __WALL | WNOHANG);
+		if (w == owed[i] || (w < 0 && errno == ECHILD))
+			owed[i] = owed[--n_owed];
+		else
+			i++;
+	}
+}
+
 /* Collects a seized thread that died on us (it failed an interrupt or a detach). A traced
  * thread that exits is not reaped by the kernel but left for its tracer to wait for, and
  * until then its process cannot be reaped either: a pyflame -t that forgot one waited for its
  * command forever. A non-leader is waited for (it is dying; the wait is short); the main
- * thread is only reaped if already gone, since its exit is reported after all the others'. */
+ * thread is only reaped if already gone, since its exit is reported after all the others',
+ * and owed a wait otherwise. */
 static void reap_gone(struct proc_target *t, pid_t tid)
 {
 	int status;
@@ -32,6 +66,8 @@ static void reap_gone(struct proc_target *t, pid_t tid)
 	while (w < 0 && errno == EINTR);
 	if (w == tid && (WIFEXITED(status) || WIFSIGNALED(status)))
 		proc_target_note_exit(t, tid, status);
+	else if (w == 0)
+		owe(t, tid);
 }
 
 /* How long to poll for a thread's stop before sleeping between polls. A thread stops some
@@ -70,6 +106,8 @@ static int wait_stopped(struct proc_target *t, pid_t tid, int *sig)
 				 * hold are reaped after this wait: it would never come (a -t run
 				 * of 500 threads hung at exit). */
 				char state = procfs_thread_state(t->pid, tid);
+				if (state == 'Z')
+					owe(t, tid); /* still ours to wait for, later */
 				if (state == 0 || state == 'Z' || state == 'X')
 					return -ESRCH;
 				ptrace(PTRACE_INTERRUPT, tid, 0, 0);
@@ -385,7 +423,11 @@ int proc_check_traceable(pid_t pid)
 	/* A seized thread can only be detached once it is stopped. */
 	struct proc_target t = { .pid = pid };
 	int sig = 0;
-	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) != 0 || wait_stopped(&t, pid, &sig) != 0)
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) != 0) {
+		reap_gone(&t, pid);
+		return -ESRCH;
+	}
+	if (wait_stopped(&t, pid, &sig) != 0)
 		return -ESRCH;
 	ptrace(PTRACE_DETACH, pid, 0, sig);
 	return 0;

@@ -70,6 +70,11 @@ long proc_thread_count(struct proc_target *t, struct proc_pause *p);
 
 void proc_pause_release(struct proc_pause *p);
 
+/* Waits, without blocking, for the main threads seized that ended before their exit could be
+ * reported (it comes after their other threads'): their parents cannot reap them until we
+ * have. Called at each poll of a target. */
+void proc_pause_reap_owed(void);
+
 /* Checks, before anything is touched, that pid can be traced: returns 0, -ESRCH or -EPERM
  * (and -EBUSY when another tracer already holds it). Seizes and releases the main thread. */
 int proc_check_traceable(pid_t pid);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "proc/pause.h"
 #include "proc/procfs.h"
 
 void proc_target_note_exit(struct proc_target *t, pid_t who, int status)
@@ -38,6 +39,7 @@ static int poll_exit(struct proc_target *t)
 
 int proc_target_poll(struct proc_target *t)
 {
+	proc_pause_reap_owed();
 	int gone = poll_exit(t);
 	if (!gone && t->image && proc_image_sig(t->pid) != t->image)
 		t->execed = 1;
