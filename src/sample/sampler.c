@@ -580,6 +580,12 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
 	if (!cfg->pause)
 		skip_seen_checks(w, s, nstacks);
+	/* Threads found in C without the GIL: their code objects are read now, before the look
+	 * that says the GIL is still free, which vouches for them too. Read later, a thread
+	 * that took the GIL back meanwhile may have ended the frame and freed its code (an
+	 * import's module code goes as soon as the import ends): "code object unreadable". */
+	if (s->released && nstacks)
+		check_codes(w, s, nstacks);
 	int checks = s->released && (nstacks || lost);
 	for (size_t i = 0; i < nstacks; i++)
 		checks |= s->stacks[i].check;
