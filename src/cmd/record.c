@@ -180,7 +180,7 @@ static void describe_outputs(const struct options *o, char *buf, size_t cap)
 		const char *path = o->outputs[i].path;
 		len += (size_t)snprintf(buf + len, cap - len, "%s%s",
 					!i ? "" : i + 1 < o->n_outputs ? ", " : " and ",
-					strcmp(path, "-") ? path : "stdout");
+					out_sink_is_stdout(path) ? "stdout" : path);
 	}
 }
 
@@ -262,7 +262,7 @@ static const struct out_writer *stdout_format(const struct options *o)
 	if (!o->n_outputs)
 		return o->format;
 	for (int i = 0; i < o->n_outputs; i++)
-		if (strcmp(o->outputs[i].path, "-") == 0)
+		if (out_sink_is_stdout(o->outputs[i].path))
 			return o->outputs[i].format;
 	return NULL;
 }

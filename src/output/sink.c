@@ -42,11 +42,15 @@ static int probe_dir(const char *tmpl)
 	return 0;
 }
 
+int out_sink_is_stdout(const char *path)
+{
+	return !path || strcmp(path, "-") == 0;
+}
+
 int out_sink_open(struct out_sink *s, const char *path)
 {
 	memset(s, 0, sizeof *s);
-	/* "-" is standard output, as perf and most tools take it (not a file named "-"). */
-	s->path = path && strcmp(path, "-") != 0 ? path : NULL;
+	s->path = out_sink_is_stdout(path) ? NULL : path;
 	if (!s->path) {
 		s->f = stdout;
 		return 0;

@@ -23,6 +23,9 @@ struct out_sink {
  * any sampling. Returns 0, or a negative errno. */
 int out_sink_open(struct out_sink *s, const char *path);
 
+/* Whether path names standard output: none, or "-", as perf and most tools take it. */
+int out_sink_is_stdout(const char *path);
+
 /* The stream to write the profile to (creating the temporary file when it is made late).
  * NULL with errno set when it cannot be created. */
 FILE *out_sink_stream(struct out_sink *s);

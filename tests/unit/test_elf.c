@@ -85,7 +85,7 @@ static int seen_cb(const char *s, size_t len, void *arg)
 		st->base = s;
 	if (st->needle && !memmem(s, len, st->needle, strlen(st->needle)))
 		return 0;
-	/* Offsets from the first string a scan met: both scans' first is ".rodata"'s first. */
+	/* Offsets from the first string the whole scan met (the needle scan is given it). */
 	int w = snprintf(st->text + st->n, sizeof st->text - st->n, "%td:%zu ", s - st->base, len);
 	if (w > 0 && st->n + (size_t)w < sizeof st->text)
 		st->n += (size_t)w;
@@ -93,18 +93,15 @@ static int seen_cb(const char *s, size_t len, void *arg)
 	return 0;
 }
 
-/* The needle scan (memmem, then the string around each hit) passes on exactly the strings of
+/* The needle scan (to each hit, then the string around it) passes on exactly the strings of
  * the byte-by-byte scan that hold the needle: the install prefix that carries the micro. */
 static void check_needle_scan(struct elf_file *f, const char *label, int major, int minor)
 {
 	char needle[16];
 	snprintf(needle, sizeof needle, "%d.%d.", major, minor);
 	struct seen all = { .needle = needle }, found = { 0 };
-	/* Both need the same base: the whole scan's first string, taken from a pass of its own. */
-	struct seen first = { 0 };
-	elf_file_rodata_strings(f, 5, NULL, seen_cb, &first);
-	all.base = found.base = first.base;
 	elf_file_rodata_strings(f, 5, NULL, seen_cb, &all);
+	found.base = all.base; /* offsets from the same place: the whole scan's first string */
 	elf_file_rodata_strings(f, 5, needle, seen_cb, &found);
 	CHECK(all.count >= 1, WHAT("%s: .rodata holds a string with \"%s\"", label, needle));
 	CHECK_INT(found.count, all.count, WHAT("%s: the needle scan finds as many", label));
