@@ -120,6 +120,7 @@ int cmd_target_wait(struct proc_target *t, const char *name, const char *done)
 	 * read /proc/PID/auxv to tell an exec() (50 polls of a command that outlives -s cost
 	 * 2-3 ms of CPU that way). */
 	t->image = 0;
+	t->watch.image = 0; /* t is a copy: its session's target closed the watch */
 	while (!proc_target_poll(t) && clock_now_ns() - since < COMMAND_GRACE_NS)
 		nanosleep(&nap, NULL);
 	if (!t->exited) {

@@ -60,15 +60,9 @@ int procfs_slurp(const char *path, char **out)
 	return 0;
 }
 
-const char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap)
+const char *procfs_stat_read(int fd, char *buf, size_t cap)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	ssize_t n = read(fd, buf, cap - 1);
-	close(fd);
+	ssize_t n = pread(fd, buf, cap - 1, 0);
 	if (n <= 0)
 		return NULL;
 	buf[n] = '\0';
@@ -77,6 +71,28 @@ const char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap)
 	if (!paren || paren[1] != ' ' || !paren[2])
 		return NULL;
 	return paren + 2;
+}
+
+const char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	const char *fields = procfs_stat_read(fd, buf, cap);
+	close(fd);
+	return fields;
+}
+
+uint64_t procfs_stat_field(const char *fields, int n)
+{
+	for (int k = 3; k < n && fields; k++) {
+		fields = strchr(fields, ' ');
+		if (fields)
+			fields++;
+	}
+	return fields ? strtoull(fields, NULL, 10) : 0;
 }
 
 char procfs_thread_state(pid_t pid, pid_t tid)

@@ -14,6 +14,14 @@ int procfs_slurp(const char *path, char **out);
  * command name begin (field 3, the state), or NULL when it cannot be read. */
 const char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap);
 
+/* procfs_stat of a stat file kept open as fd: read again from its start (the kernel makes
+ * its text anew at each read). */
+const char *procfs_stat_read(int fd, char *buf, size_t cap);
+
+/* Field n (numbered as in proc(5), n >= 3) of the fields procfs_stat returned, as a number;
+ * 0 when there are fewer fields. */
+uint64_t procfs_stat_field(const char *fields, int n);
+
 /* The scheduler state letter of a thread ('R', 'S', 'D', 't', ...), or 0 when it is gone.
  * Parsed after the last ')' since comm may contain anything. */
 char procfs_thread_state(pid_t pid, pid_t tid);

@@ -2,8 +2,11 @@
 #include "proc/target.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "proc/pause.h"
 #include "proc/procfs.h"
@@ -37,9 +40,65 @@ static int poll_exit(struct proc_target *t)
 	return t->exited;
 }
 
+void proc_target_unwatch(struct proc_target *t)
+{
+	if (t->watch.image && t->watch.fd >= 0)
+		close(t->watch.fd);
+	t->watch.image = 0;
+	t->watch.fd = -1;
+}
+
+/* Field 28 of stat: where the process's initial stack starts, a property of the address
+ * space it runs in now (read anew at every read of the file). */
+#define STAT_STARTSTACK 28
+
+/* Whether a stat file's fields say the thread runs in the address space watched (at). */
+static int same_space(const char *fields, uint64_t at)
+{
+	return fields && fields[0] != 'Z' && fields[0] != 'X' &&
+	       procfs_stat_field(fields, STAT_STARTSTACK) == at;
+}
+
+/* Opens t's watch on the program t->image names: its main thread's stat file, kept open, and
+ * where its stack starts. An exec() gives the process a new address space, whose stack
+ * starts elsewhere (address space randomization: the same bet proc_image_sig makes). The
+ * image is read again after the stack's start: an exec() between the two shows as another
+ * image, not as a watch on the new program. */
+static void watch_open(struct proc_target *t)
+{
+	char path[64], buf[1024];
+	proc_target_unwatch(t);
+	t->watch.image = t->image;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)t->pid, (int)t->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *fields = fd >= 0 ? procfs_stat_read(fd, buf, sizeof buf) : NULL;
+	t->watch.at = fields ? procfs_stat_field(fields, STAT_STARTSTACK) : 0;
+	if (fd >= 0 && (!t->watch.at || !same_space(fields, t->watch.at) ||
+			proc_image_sig(t->pid) != t->image)) {
+		close(fd);
+		fd = -1;
+	}
+	t->watch.fd = fd;
+}
+
+/* Whether the program t->image names surely still runs, as one read of t's watch says (not
+ * a zombie, the same address space); 0 when the long way must tell. */
+static int watch_alive(struct proc_target *t)
+{
+	char buf[1024];
+	if (!t->image || t->pid <= 0)
+		return 0;
+	if (t->watch.image != t->image)
+		watch_open(t);
+	return t->watch.fd >= 0 &&
+	       same_space(procfs_stat_read(t->watch.fd, buf, sizeof buf), t->watch.at);
+}
+
 int proc_target_poll(struct proc_target *t)
 {
 	proc_pause_reap_owed();
+	if (!t->exited && watch_alive(t))
+		return 0;
 	int gone = poll_exit(t);
 	if (!gone && t->image && proc_image_sig(t->pid) != t->image)
 		t->execed = 1;

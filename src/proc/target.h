@@ -14,13 +14,26 @@ struct proc_target {
 	int exit_status; /* wait status, valid when exited && is_child */
 	uint64_t image;  /* proc_image_sig of the program being sampled, 0: not watched */
 	int execed;      /* set by proc_target_poll when the process ran exec() since */
+	/* The main thread's stat file, kept open by proc_target_poll while the program image
+	 * names runs: valid (and owned) while watch.image is not 0, fd -1 when not open. */
+	struct {
+		uint64_t image;
+		int fd;
+		uint64_t at; /* where that program's initial stack starts */
+	} watch;
 };
 
 /* Notices whether t has ended, without blocking: reaps it when it is our child (keeping its
  * status), otherwise checks that it still exists and is not a zombie. A target with pid 0 is
  * a replayed image and never ends. When t->image is set, also notices an exec() (sets
- * t->execed). Returns t->exited. */
+ * t->execed). Returns t->exited. While t->image is set and its address space still lives,
+ * this is one read of a file kept open: a poll every 50 ms of a 1 kHz run used to open and
+ * read two /proc files. */
 int proc_target_poll(struct proc_target *t);
+
+/* Closes what proc_target_poll keeps open to watch t (done when t is let go of; a copy of t
+ * made before its original was let go of must have its watch.image zeroed, never closed). */
+void proc_target_unwatch(struct proc_target *t);
 
 /* The CPU time every thread of t has used so far, in nanoseconds (the kernel's per-process
  * CPU clock: one system call, no /proc parsing). 0 when it cannot be read. */

@@ -102,6 +102,7 @@ void session_retire(struct session_target *t)
 	native_close(t->native);
 	t->native = NULL;
 	t->cfg.native = NULL;
+	proc_target_unwatch(&t->proc);
 	/* The readers of the root stay: its recording is written at the end (--record). */
 	if (!t->parent)
 		return;
