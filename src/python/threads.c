@@ -113,10 +113,42 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 	return 0;
 }
 
+/* Whether the route w knows still leads where it did: its three words (the first
+ * interpreter, the one after it, that interpreter's GIL) read in one call, where learning
+ * them anew takes one each, as each leads to the next (three of the four system calls of a
+ * 50 ms poll). */
+static int route_unchanged(const struct py_walker *w, struct mem_reader *m)
+{
+	const struct py_offsets *o = &w->layout.o;
+	uint64_t interp = w->gil_route.interp, addrs[3], words[3] = { 0, 0, 0 };
+	void *bufs[3] = { &words[0], &words[1], &words[2] };
+	const size_t lens[3] = { 8, 8, 8 };
+	size_t n = 0;
+	if (w->target.runtime && o->runtime_interpreters_head < 0)
+		return 0;
+	addrs[n++] = w->target.runtime ? w->target.runtime + (uint64_t)o->runtime_interpreters_head
+				       : w->target.interp_head;
+	if (o->interp_next >= 0)
+		addrs[n++] = interp + (uint64_t)o->interp_next;
+	if (w->layout.gil == PY_GIL_INTERP_POINTER) {
+		if (o->interp_ceval_gil < 0)
+			return 0;
+		addrs[n++] = interp + (uint64_t)o->interp_ceval_gil;
+	}
+	if (mem_read_many(m, n, addrs, bufs, lens) != n || words[0] != interp)
+		return 0;
+	n = 1;
+	if (o->interp_next >= 0 && (words[n++] != 0) != w->gil_route.several)
+		return 0;
+	return w->layout.gil != PY_GIL_INTERP_POINTER || words[n] == w->gil_route.gil;
+}
+
 int py_gil_route_learn(struct py_walker *w, struct mem_reader *m)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t interp, next = 0, gil = 0;
+	if (w->gil_route.known && route_unchanged(w, m))
+		return 0;
 	memset(&w->gil_route, 0, sizeof w->gil_route);
 	if (first_interp(w, m, &interp) != 0 || !interp ||
 	    (o->interp_next >= 0 && read_ptr(m, interp, o->interp_next, &next) != 0) ||

@@ -41,6 +41,7 @@ struct probe {
 	struct mem_reader *inner;
 	long countdown;
 	size_t bytes;
+	size_t batches; /* read_many calls, when it offers one */
 };
 
 static int probe_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
@@ -50,6 +51,18 @@ static int probe_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 		return MEM_EFAULT;
 	p->bytes += len;
 	return mem_read(p->inner, addr, buf, len);
+}
+
+/* A reader that reads several ranges in one go, as the live one does. */
+static size_t probe_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
+			      const size_t *lens)
+{
+	struct probe *p = (struct probe *)r;
+	p->batches++;
+	size_t i = 0;
+	while (i < n && mem_read(p->inner, addrs[i], bufs[i], lens[i]) == 0)
+		p->bytes += lens[i++];
+	return i;
 }
 
 static void probe_free(struct mem_reader *r)
@@ -253,7 +266,7 @@ static void check_image(const char *name)
 		CHECK(rc == 0 && h.tstate && holders == 1 && same == 1, what);
 		/* The route to the GIL learned once (as a sampler's polls do), the ticks' reads
 		 * of it find the same holder, and read fewer bytes to do so. */
-		struct probe cnt = { { .read = probe_read, .free = probe_free }, mem, -1, 0 };
+		struct probe cnt = { { .read = probe_read, .free = probe_free }, mem, -1, 0, 0 };
 		struct py_thread routed;
 		w.mem = &cnt.base;
 		py_gil_owner(&w, w.mem, &routed);
@@ -266,6 +279,24 @@ static void check_image(const char *name)
 		CHECK(learned == 0 && rc == 0 && routed.tstate == h.tstate &&
 		      routed.thread_id == h.thread_id && routed.native_id == h.native_id &&
 		      cnt.bytes < full, what);
+		/* The next poll's look: the route known is confirmed by its words, read in one
+		 * go; one gone stale (another interpreter first) is learned anew. */
+		unsigned char route[sizeof w.gil_route];
+		memcpy(route, &w.gil_route, sizeof route);
+		cnt.base.read_many = probe_read_many;
+		cnt.bytes = 0;
+		learned = py_gil_route_learn(&w, w.mem);
+		snprintf(what, sizeof what, "replay %s: a known route confirmed in one read of its "
+			 "words (%zu calls, %zu bytes)", name, cnt.batches, cnt.bytes);
+		CHECK(learned == 0 && memcmp(route, &w.gil_route, sizeof route) == 0 &&
+		      cnt.batches == 1 && cnt.bytes <= 24, what);
+		size_t confirmed = cnt.bytes;
+		w.gil_route.interp ^= 0x1000;
+		cnt.batches = cnt.bytes = 0;
+		learned = py_gil_route_learn(&w, w.mem);
+		snprintf(what, sizeof what, "replay %s: a route gone stale is learned anew", name);
+		CHECK(learned == 0 && memcmp(route, &w.gil_route, sizeof route) == 0 &&
+		      cnt.batches == 1 && cnt.bytes > confirmed, what);
 		w.mem = mem;
 		py_walker_release(&w);
 	}
@@ -288,7 +319,7 @@ static void check_image(const char *name)
 	/* Fail each read in turn: the walk must end cleanly every time. */
 	int injected = 0, completed = 0;
 	for (long n = 0; n < 100000 && !completed; n++) {
-		struct probe f = { { .read = probe_read, .free = probe_free }, mem, n, 0 };
+		struct probe f = { { .read = probe_read, .free = probe_free }, mem, n, 0, 0 };
 		char *text = replay(&f.base, &pt, err, sizeof err);
 		if (f.countdown >= 0) {
 			/* n is past the last read: every failure point has been tried, and the
