@@ -19,21 +19,21 @@ SAN_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc -MMD -MP
 # ncursesw: the live view (src/top/screen.c) alone; linked into the tests too, which never call it.
 LDLIBS   = -lelf -ldw -lz -lm -lncursesw
-# build/pyflame takes libdw, libelf and ncursesw, and what their pkg-config files say they need,
-# from their static archives when every one is installed (STATIC_DEPS=0: never): the dynamic
-# loader mapping and relocating those seven libraries cost 2-3 ms of CPU at each start, as much
-# as the rest of a short run's start-up. glibc's own libraries (libc, libm) stay shared. The
-# tests and the sanitized builds link them all shared. Evaluated only when build/pyflame links.
+# build/pyflame is linked static-pie (glibc included, address space randomization kept) when
+# pkg-config names libdw's, libelf's and ncursesw's needs and every archive, libc's too, is
+# installed (STATIC_DEPS=0: never): no dynamic loader runs at its start. Mapping and relocating
+# seven shared libraries cost 2-3 ms of CPU a start; glibc's alone, 1.5 ms and 26 page faults
+# more (a page fault costs 12-14 us on the VMs this runs on), 30% of a one-tick run. libdw's
+# debuginfod client stays out (src/native/no_debuginfod.c). The tests and the sanitized builds
+# link everything shared. Evaluated only when build/pyflame links.
 STATIC_DEPS ?= 1
 GLIBC_LIBS   = -pthread -lpthread -ldl -lm -lc -lrt
 DEP_FLAGS    = $(shell pkg-config --static --libs libdw libelf ncursesw 2>/dev/null)
 DEP_LIBS     = $(filter-out $(GLIBC_LIBS),$(DEP_FLAGS))
 dep_missing  = $(filter-out /%,$(shell $(CC) -print-file-name=lib$(1:-l%=%).a))
-# Yes when pkg-config named only -l libraries and each one's archive is found.
-STATIC_OK    = $(if $(DEP_LIBS),$(if $(strip $(filter-out -l%,$(DEP_LIBS)) \
-		$(foreach l,$(filter -l%,$(DEP_LIBS)),$(call dep_missing,$(l)))),,yes))
-STATIC_LDLIBS = -Wl,-Bstatic $(DEP_LIBS) -Wl,-Bdynamic -Wl,--as-needed -lm \
-		$(filter $(GLIBC_LIBS),$(DEP_FLAGS)) -Wl,--no-as-needed
+# Yes when pkg-config named only -l libraries and each one's archive is found, and libc's.
+STATIC_OK    = $(if $(DEP_LIBS),$(if $(strip $(filter-out -l%,$(DEP_LIBS)) 		$(foreach l,$(filter -l%,$(DEP_LIBS)) -lc,$(call dep_missing,$(l)))),,yes))
+STATIC_LDLIBS = build/obj/native/no_debuginfod.o -static-pie $(DEP_LIBS) -lm -pthread
 PYFLAME_LDLIBS = $(if $(filter 1,$(STATIC_DEPS)),$(if $(STATIC_OK),$(STATIC_LDLIBS),$(LDLIBS)),$(LDLIBS))
 PREFIX  ?= /usr/local
 
