@@ -47,6 +47,8 @@ struct cache_reader {
 	uint64_t reads, misses;
 	struct span hot[SLOTS]; /* what the last sample used, fetched together next time */
 	size_t n_hot;
+	struct span also[SLOTS]; /* asked for by mem_cache_fetch_also, for the next fetch only */
+	size_t n_also;
 	int marked; /* hot[] was taken by mem_cache_mark_hot since the last clear */
 };
 
@@ -307,6 +309,27 @@ void mem_cache_clear(struct mem_reader *r)
 	empty(c);
 }
 
+/* What mem_cache_fetch_also asked for joins c's hot set, now that the set is taken: a span of a
+ * page the set holds widens it. */
+static void add_also(struct cache_reader *c)
+{
+	for (size_t k = 0; k < c->n_also; k++) {
+		const struct span *a = &c->also[k];
+		size_t j = 0;
+		while (j < c->n_hot && c->hot[j].page != a->page)
+			j++;
+		if (j < c->n_hot) {
+			if (a->lo < c->hot[j].lo)
+				c->hot[j].lo = a->lo;
+			if (a->hi > c->hot[j].hi)
+				c->hot[j].hi = a->hi;
+		} else if (c->n_hot < SLOTS) {
+			c->hot[c->n_hot++] = *a;
+		}
+	}
+	c->n_also = 0;
+}
+
 /* One fetch for the hot sets of caches c[0..nc), nc <= 2, over the same reader, both emptied
  * since their sets were taken. A page hot in both is read once, into the first, and copied to
  * the other. A third page of a set, and spans after the first that fails, are read when asked
@@ -320,6 +343,8 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 	/* For each cache's span: the span of the fetch that holds it. */
 	size_t from[2][SLOTS];
 	size_t n = 0;
+	for (size_t k = 0; k < nc; k++)
+		add_also(c[k]);
 	for (size_t k = 0; k < nc; k++)
 		for (size_t j = 0; j < c[k]->n_hot; j++) {
 			const struct span *s = &c[k]->hot[j];
@@ -381,6 +406,22 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 			c[k]->lo[i] = spans[m].lo;
 			c[k]->hi[i] = spans[m].hi;
 		}
+}
+
+void mem_cache_fetch_also(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	c->n_also = 0;
+	for (size_t k = 0; k < n && c->n_also < SLOTS; k++) {
+		uint64_t page = addrs[k] & ~(uint64_t)(PAGE - 1);
+		size_t at = (size_t)(addrs[k] - page);
+		if (addrs[k] < PAGE || at + len > PAGE)
+			continue; /* cache_read's, when asked */
+		unsigned lo = (unsigned)at & ~(GRAIN - 1);
+		unsigned hi = ((unsigned)(at + len) + GRAIN - 1) & ~(GRAIN - 1);
+		c->also[c->n_also++] = (struct span){ page, (uint16_t)lo,
+						      (uint16_t)(hi > PAGE ? PAGE : hi) };
+	}
 }
 
 void mem_cache_prefetch(struct mem_reader *r)

@@ -7,6 +7,7 @@
 #ifndef PYFLAME_MEM_CACHE_H
 #define PYFLAME_MEM_CACHE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct mem_reader;
@@ -41,6 +42,12 @@ void mem_cache_prefetch_pair(struct mem_reader *a, struct mem_reader *b);
  * and begun again a moment later, each fetching the pages it fetched the first time (those
  * read since, a walk that stopped short, would leave out the rest the tick needs). */
 void mem_cache_refresh_pair(struct mem_reader *a, struct mem_reader *b);
+
+/* Adds to the next fetch of the hot set (a prefetch or refresh, alone or paired) the len bytes
+ * at each of addrs[0..n), len <= one page, for that fetch only: they stay in the set only if
+ * read from. A check due at the next tick rides on its one read, not a call of its own. */
+void mem_cache_fetch_also(struct mem_reader *cache, size_t n, const uint64_t *addrs,
+			  size_t len);
 
 /* Counters for the benchmark: reads asked of the cache, and reads it passed to inner. */
 void mem_cache_stats(const struct mem_reader *cache, uint64_t *reads, uint64_t *misses);

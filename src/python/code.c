@@ -175,6 +175,11 @@ static struct py_code *code_read(struct py_walker *w, uint64_t addr, const struc
 	return code;
 }
 
+size_t py_code_head_len(const struct py_walker *w)
+{
+	return head_span(&w->layout.o);
+}
+
 void py_code_prefetch(struct py_walker *w, const uint64_t *addrs, size_t n)
 {
 	struct py_code_cache *c = w->codes;

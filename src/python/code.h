@@ -54,6 +54,9 @@ const struct py_code *py_code_get(struct py_walker *w, uint64_t addr);
  * each of addrs[0..n) will read this epoch (those not checked yet). */
 void py_code_prefetch(struct py_walker *w, const uint64_t *addrs, size_t n);
 
+/* The bytes of a code object's head that py_code_get reads (from its address). */
+size_t py_code_head_len(const struct py_walker *w);
+
 /* Whether the code object at addr has been read before (no read now: whether it is still the
  * same object is py_code_get's to check). */
 int py_code_cached(const struct py_walker *w, uint64_t addr);

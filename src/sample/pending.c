@@ -15,11 +15,16 @@ static int add_code(struct pending_samples *h, uint64_t code)
 	return 0;
 }
 
+int pending_due(const struct pending_samples *h, uint64_t now_ns)
+{
+	return h->n == PENDING_MAX || (h->n && now_ns - h->since_ns >= PENDING_NS);
+}
+
 int pending_add(struct pending_samples *h, const struct profile *prof, uint64_t generation,
 	     uint32_t stack, uint64_t time_us, int holds_gil, const struct py_raw_frame *f,
 	     size_t n, uint64_t now_ns)
 {
-	if (h->n == PENDING_MAX || (h->n && now_ns - h->since_ns >= PENDING_NS))
+	if (pending_due(h, now_ns))
 		return 0;
 	if (h->n && (generation != h->generation || prof->serial != h->serial))
 		return 0;

@@ -46,6 +46,10 @@ int pending_add(struct pending_samples *h, const struct profile *prof, uint64_t 
 	     uint32_t stack, uint64_t time_us, int holds_gil, const struct py_raw_frame *f,
 	     size_t n, uint64_t now_ns);
 
+/* Whether the samples held are to be checked by a tick at now_ns: no room for another, or the
+ * first held too long ago (pending_add would refuse it). */
+int pending_due(const struct pending_samples *h, uint64_t now_ns);
+
 /* Checks the held samples' code objects (the code cache must be in an epoch begun after the
  * last was held: py_code_epoch) and counts them in prof when none moved and prof is the one
  * they were taken for; else they are dropped as torn. Empties h. Returns how many counted. */

@@ -3,7 +3,8 @@
  * one call (only the pages read before mem_cache_mark_hot when it was called), and of each only
  * the part read, widened to 256 bytes (a read outside it fetches the page whole); two caches
  * prefetching together read a page both want once, and refreshed together fetch again what
- * they fetched; fetching ahead (mem_prefetch) reads only what is not held, in one call;
+ * they fetched; fetching ahead (mem_prefetch) reads only what is not held, in one call; what
+ * mem_cache_fetch_also asks for joins the next fetch, once;
  * failures pass through. */
 #include <stdlib.h>
 
@@ -248,6 +249,27 @@ int main(void)
 	CHECK(memcmp(buf, f.mem + (near - BASE), 8) == 0, "...its bytes");
 	CHECK_INT(mem_read(c, far, buf, 8), 0, "...and the second again");
 	CHECK_INT(f.reads, before, "both still held: no read");
+
+	/* Asked for with the next fetch (a check due then): in its one call, for that fetch only. */
+	mem_cache_clear(c);
+	mem_read(c, BASE + 4096 + 64, buf, 8); /* the hot set: one span of page 1 */
+	mem_cache_clear(c);
+	uint64_t also[2] = { BASE + 6 * 4096 + 300, BASE + 4096 + 1000 };
+	mem_cache_fetch_also(c, 2, also, 40);
+	many = f.many_calls;
+	mem_cache_prefetch(c);
+	CHECK_INT(f.many_calls, many + 1, "what is asked for comes with the hot set, in one call");
+	CHECK_INT(f.last_ranges, 2, "...a page of its own, and the hot page widened");
+	before = f.reads;
+	CHECK(mem_read(c, also[0], buf, 8) == 0 && memcmp(buf, f.mem + (also[0] - BASE), 8) == 0 &&
+	      mem_read(c, also[1], buf, 8) == 0 && memcmp(buf, f.mem + (also[1] - BASE), 8) == 0,
+	      "...and reads as the target's bytes");
+	CHECK_INT(f.reads, before, "...at no cost");
+	mem_cache_clear(c);
+	mem_read(c, BASE + 4096 + 64, buf, 8); /* a tick that reads only its hot page */
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	CHECK_INT(f.last_ranges, 1, "the next fetch but one no longer reads what was not used");
 
 	mem_reader_free(d);
 	mem_reader_free(c);

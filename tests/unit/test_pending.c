@@ -100,9 +100,13 @@ int main(void)
 	while (n < 100 && pending_add(&h, &p, gen, stack, 3000, 0, fr, 30, 3000000))
 		n++;
 	CHECK_INT(n, PENDING_MAX, "at most PENDING_MAX held");
+	CHECK(pending_due(&h, 3000000), "a full hold is due");
 	py_code_epoch(&w);
 	pending_settle(&h, &w, &p, &st);
+	CHECK(!pending_due(&h, 5000000), "an empty hold is not due");
 	CHECK(pending_add(&h, &p, gen, stack, 1, 0, fr, 30, 5000000), "one held");
+	CHECK(!pending_due(&h, 5000000 + PENDING_NS - 1) && pending_due(&h, 5000000 + PENDING_NS),
+	      "one held is due PENDING_NS after it was");
 	CHECK(!pending_add(&h, &p, gen, stack, 2, 0, fr, 30, 5000000 + PENDING_NS),
 	      "not held PENDING_NS after the first");
 	CHECK(!pending_add(&h, &p, gen + 1, stack, 2, 0, fr, 30, 5000001),
