@@ -565,6 +565,11 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	s->released = s->unpaused && cfg->find_released && target_busy(t, s);
 	/* A stack taken unstopped (s->matched) was read from pages fetched this tick. */
 	if (cfg->cache && !(s->unpaused && s->list_ok && !s->released) && !s->matched) {
+		/* A tick that stopped the target checks the samples held: their code heads come
+		 * with its pages. */
+		if (!s->unpaused && s->pending.n)
+			mem_cache_fetch_also(cfg->cache, s->pending.n_codes, s->pending.codes,
+					     py_code_head_len(w));
 		if (s->tried) {
 			mem_cache_refresh(cfg->cache);
 		} else {
