@@ -94,10 +94,18 @@ static void one_child(int shared)
 	snprintf(what, sizeof what, "%s: its exec() is seen", kind);
 	CHECK(poll_until(&t, 1), what);
 
-	/* A new image: the watch follows it, and sees its end. */
+	/* A new image, taken once the exec() is over (sleep asleep: mid-exec, the new address
+	 * space's auxiliary vector may not be written yet): the watch follows it, and sees its
+	 * end. */
 	t.execed = 0;
-	for (int i = 0; i < 2000 && !(t.image = proc_image_sig(pid)); i++)
+	char comm[64] = "";
+	for (int i = 0; i < 5000; i++) {
+		procfs_comm(pid, pid, comm, sizeof comm);
+		if (strcmp(comm, "sleep") == 0 && procfs_thread_state(pid, pid) == 'S')
+			break;
 		nap();
+	}
+	t.image = proc_image_sig(pid);
 	quiet = 1;
 	for (int i = 0; i < 5; i++)
 		quiet &= proc_target_poll(&t) == 0 && !t.execed;
