@@ -32,7 +32,8 @@ DEP_FLAGS    = $(shell pkg-config --static --libs libdw libelf ncursesw 2>/dev/n
 DEP_LIBS     = $(filter-out $(GLIBC_LIBS),$(DEP_FLAGS))
 dep_missing  = $(filter-out /%,$(shell $(CC) -print-file-name=lib$(1:-l%=%).a))
 # Yes when pkg-config named only -l libraries and each one's archive is found, and libc's.
-STATIC_OK    = $(if $(DEP_LIBS),$(if $(strip $(filter-out -l%,$(DEP_LIBS)) 		$(foreach l,$(filter -l%,$(DEP_LIBS)) -lc,$(call dep_missing,$(l)))),,yes))
+STATIC_OK    = $(if $(DEP_LIBS),$(if $(strip $(filter-out -l%,$(DEP_LIBS)) \
+		$(foreach l,$(filter -l%,$(DEP_LIBS)) -lc,$(call dep_missing,$(l)))),,yes))
 STATIC_LDLIBS = build/obj/native/no_debuginfod.o -static-pie $(DEP_LIBS) -lm -pthread
 PYFLAME_LDLIBS = $(if $(filter 1,$(STATIC_DEPS)),$(if $(STATIC_OK),$(STATIC_LDLIBS),$(LDLIBS)),$(LDLIBS))
 PREFIX  ?= /usr/local
