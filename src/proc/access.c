@@ -117,12 +117,7 @@ static unsigned long long start_time(pid_t pid)
 {
 	char buf[1024];
 	const char *p = procfs_stat(pid, pid, buf, sizeof buf);
-	for (int field = 3; p && field < 22; field++) { /* p is at field 3, the state */
-		p = strchr(p, ' ');
-		if (p)
-			p++;
-	}
-	return p ? strtoull(p, NULL, 10) : 0;
+	return p ? procfs_stat_field(p, 22) : 0;
 }
 
 int proc_claim(pid_t pid)

@@ -217,7 +217,5 @@ int procfs_kernel_thread(pid_t pid)
 	 * read, whatever its name looks like. */
 	char buf[1024];
 	const char *p = procfs_stat(pid, pid, buf, sizeof buf);
-	unsigned long flags = 0;
-	return p && sscanf(p, "%*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
-	       (flags & PF_KTHREAD_FLAG);
+	return p && (procfs_stat_field(p, 9) & PF_KTHREAD_FLAG);
 }

@@ -501,6 +501,15 @@ static void remember_checked(struct scratch *s, size_t nstacks)
 			s->stacks[i].ref = stack_ref(s, i, 1);
 }
 
+/* The heads of the held samples' code objects, to come with the next fetch of the tick's
+ * pages (the tick that checks them). */
+static void fetch_pending_heads(struct py_walker *w, const struct sampler_config *cfg,
+				const struct scratch *s)
+{
+	mem_cache_fetch_also(cfg->cache, s->pending.n_codes, s->pending.codes,
+			     py_code_head_len(w));
+}
+
 /* The GIL holder's stack taken unstopped (s->matched): when the verified set knows what profile
  * stack it was counted as, it is held (pending.h), its code objects checked with the next few
  * samples'. Else, or when the held ones are due, the code objects are checked now and what was
@@ -526,8 +535,7 @@ static int count_matched(struct proc_target *t, struct py_walker *w,
 			/* Checked at the next tick: their heads come with its pages, in its one
 			 * read (a read of their own every 16 ticks was a tenth of the calls). */
 			if (pending_due(&s->pending, now + (uint64_t)(cfg->interval * 1e9)))
-				mem_cache_fetch_also(cfg->cache, s->pending.n_codes, s->pending.codes,
-						     py_code_head_len(w));
+				fetch_pending_heads(w, cfg, s);
 			return 1;
 		}
 	}
@@ -568,8 +576,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		/* A tick that stopped the target checks the samples held: their code heads come
 		 * with its pages. */
 		if (!s->unpaused && s->pending.n)
-			mem_cache_fetch_also(cfg->cache, s->pending.n_codes, s->pending.codes,
-					     py_code_head_len(w));
+			fetch_pending_heads(w, cfg, s);
 		if (s->tried) {
 			mem_cache_refresh(cfg->cache);
 		} else {
