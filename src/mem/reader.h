@@ -33,6 +33,11 @@ struct mem_reader {
 	/* Optional: the len bytes at addr where the reader already holds them (a cache's page),
 	 * valid until its next read or clear, or NULL. NULL: mem_view copies them. */
 	const void *(*view)(struct mem_reader *r, uint64_t addr, size_t len);
+	/* Optional: as view, and [*lo, *hi) the bytes around addr's that the reader holds
+	 * alongside them, lent the same way (the returned pointer less addr - *lo is *lo's), all
+	 * of them taken as read. NULL: mem_view_window lends addr's len bytes alone. */
+	const void *(*view_window)(struct mem_reader *r, uint64_t addr, size_t len, uint64_t *lo,
+				   uint64_t *hi);
 	/* Optional: fetches the len bytes at each of addrs[0..n) into the reader's holding (a
 	 * cache's pages) in one go, for reads to come; NULL: they are read when asked for. */
 	void (*prefetch)(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len);
@@ -65,6 +70,22 @@ static inline const void *mem_view(struct mem_reader *r, uint64_t addr, void *bu
 			return p;
 	}
 	return mem_read(r, addr, buf, len) == 0 ? buf : NULL;
+}
+
+/* As mem_view, and [*lo, *hi) the bytes held alongside addr's, lent with them: a walk whose
+ * next frame lies among them takes it without asking the reader (3.11+ frames sit side by
+ * side in the data stack: a look-up a frame was half a walk's instructions). */
+static inline const void *mem_view_window(struct mem_reader *r, uint64_t addr, void *buf,
+					  size_t len, uint64_t *lo, uint64_t *hi)
+{
+	if (r->view_window && addr >= 4096 && addr + len > addr) {
+		const void *p = r->view_window(r, addr, len, lo, hi);
+		if (p)
+			return p;
+	}
+	*lo = addr;
+	*hi = addr + len;
+	return mem_view(r, addr, buf, len);
 }
 
 /* Fetches ahead, in one system call where the reader can, what reads of len bytes at each of

@@ -4,7 +4,8 @@
  * the part read, widened to 256 bytes (a read outside it fetches the page whole); two caches
  * prefetching together read a page both want once, and refreshed together fetch again what
  * they fetched; fetching ahead (mem_prefetch) reads only what is not held, in one call; what
- * mem_cache_fetch_also asks for joins the next fetch, once;
+ * mem_cache_fetch_also asks for joins the next fetch, once; a window (mem_view_window) lends
+ * the part of a page held and counts all of it as read;
  * failures pass through. */
 #include <stdlib.h>
 
@@ -270,6 +271,31 @@ int main(void)
 	mem_cache_clear(c);
 	mem_cache_prefetch(c);
 	CHECK_INT(f.last_ranges, 1, "the next fetch but one no longer reads what was not used");
+
+	/* A window: the part of the page held around the bytes asked for, lent in place, and
+	 * all of it wanted again at the next fetch (a walk reads frames from it unasked). */
+	mem_cache_clear(c);
+	mem_read(c, BASE + 7 * 4096 + 300, buf, 8);
+	mem_read(c, BASE + 7 * 4096 + 900, buf, 8); /* the hot set: page 7, 256 to 1024 */
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	mem_cache_clear(c); /* nothing read: the hot set kept */
+	mem_cache_prefetch(c);
+	uint64_t lo = 0, hi = 0;
+	before = f.reads;
+	in = mem_view_window(c, BASE + 7 * 4096 + 512, buf, 16, &lo, &hi);
+	CHECK(lo == BASE + 7 * 4096 + 256 && hi == BASE + 7 * 4096 + 1024,
+	      "a window is the part of the page held");
+	CHECK(in && in != buf && memcmp(in - 256, f.mem + 7 * 4096 + 256, 768) == 0,
+	      "...lent whole, in place");
+	CHECK_INT(f.reads, before, "...at no cost");
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	CHECK(f.last_ranges == 1 && f.last_bytes == 768, "...and all of it fetched next time");
+	in = mem_view_window(c, BASE + 7 * 4096 + 2000, buf, 16, &lo, &hi);
+	CHECK(in == buf && lo == BASE + 7 * 4096 + 2000 && hi == lo + 16 &&
+	      memcmp(buf, f.mem + 7 * 4096 + 2000, 16) == 0,
+	      "bytes not held: read into the buffer, the window just them");
 
 	mem_reader_free(d);
 	mem_reader_free(c);

@@ -2,11 +2,14 @@
  * starts small and grows as deeper chains show up, so chains of every depth up to the bound
  * come back whole and in order, a chain that loops is refused however deep the loop starts,
  * and a deep walk after shallow ones (and a shallow one after deep ones, and the stamp wrapping
- * around) forgets the frames of the walks before. */
+ * around) forgets the frames of the walks before. Through the page cache, a walk takes frames
+ * from the window of bytes the cache lent with the last one: the same frames as read straight,
+ * across pages and a frame that straddles two, and the next tick's one fetch holds them all. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
+#include "mem/cache.h"
 #include "mem/reader.h"
 #include "python/layout.h"
 #include "python/offsets.h"
@@ -89,6 +92,80 @@ static void check_loop(struct py_walker *w, struct chain *c, struct py_raw_frame
 		       loop_to));
 }
 
+/* A flat span of memory that counts its reads: a 3.11+ data stack laid out as CPython does,
+ * each caller below its callee. */
+#define FLAT_BASE 0x20000000ull
+#define FLAT_SIZE (4 * 4096u)
+struct flat {
+	struct mem_reader r;
+	uint8_t mem[FLAT_SIZE];
+	int reads;
+};
+
+static int flat_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	struct flat *f = (struct flat *)r;
+	f->reads++;
+	if (addr < FLAT_BASE || addr + len > FLAT_BASE + FLAT_SIZE)
+		return MEM_EFAULT;
+	memcpy(buf, f->mem + (addr - FLAT_BASE), len);
+	return 0;
+}
+
+/* n frames 0x90 apart from the top of the span down (frame 0 the innermost), so that they
+ * cross page edges and one straddles them. */
+static uint64_t flat_frame(size_t i)
+{
+	return FLAT_BASE + FLAT_SIZE - 0x100 - i * 0x90;
+}
+
+static void flat_chain(struct flat *f, const struct py_offsets *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *p = f->mem + (flat_frame(i) - FLAT_BASE);
+		uint64_t prev = i + 1 < n ? flat_frame(i + 1) : 0;
+		uint64_t instr = CODE + (uint64_t)o->code_code_adaptive + 2 * i;
+		memcpy(p + o->iframe_previous, &prev, 8);
+		memcpy(p + o->iframe_code, &(uint64_t){ CODE + 0x40 * (i % 3) }, 8);
+		memcpy(p + o->iframe_instr, &instr, 8);
+	}
+}
+
+static void check_through_cache(struct py_walker *w, const struct py_offsets *o)
+{
+	static struct flat f = { .r = { .read = flat_read, .free = chain_free } };
+	const size_t n = 60;
+	flat_chain(&f, o, n);
+	struct py_raw_frame *straight = calloc(PY_MAX_DEPTH, sizeof *straight);
+	struct py_raw_frame *cached = calloc(PY_MAX_DEPTH, sizeof *cached);
+	struct mem_reader *c = mem_cache_new(&f.r);
+	if (!straight || !cached || !c) {
+		CHECK(0, "memory for the walk through the cache");
+		return;
+	}
+	size_t partial = 0;
+	w->mem = &f.r;
+	int a = py_stack_read(w, flat_frame(0), straight, PY_MAX_DEPTH, &partial);
+	w->mem = c;
+	int b = py_stack_read(w, flat_frame(0), cached, PY_MAX_DEPTH, &partial);
+	CHECK_INT(a, (long long)n, "a data stack read straight comes back whole");
+	CHECK_INT(b, a, "...and through the cache, as many frames");
+	CHECK(a == b && memcmp(straight, cached, (size_t)n * sizeof *cached) == 0,
+	      "...the same frames, the one across two pages too");
+	/* The next tick: its one fetch holds every frame the walk takes. */
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	int before = f.reads;
+	memset(cached, 0, (size_t)n * sizeof *cached);
+	b = py_stack_read(w, flat_frame(0), cached, PY_MAX_DEPTH, &partial);
+	CHECK(b == a && memcmp(straight, cached, (size_t)n * sizeof *cached) == 0,
+	      "the next tick's walk through the cache: the same frames");
+	CHECK_INT(f.reads, before, "...every one from the tick's one fetch");
+	mem_reader_free(c);
+	free(straight);
+	free(cached);
+}
+
 int main(void)
 {
 	const struct py_offsets *o = py_offsets_find(3, 12);
@@ -137,6 +214,8 @@ int main(void)
 	w.stamp = UINT32_MAX;
 	check_whole(&w, &c, out, 500);
 	check_loop(&w, &c, out, 500, 250);
+
+	check_through_cache(&w, o);
 
 	free(out);
 	py_walker_release(&w);
