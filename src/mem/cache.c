@@ -235,21 +235,29 @@ static const void *cache_view(struct mem_reader *r, uint64_t addr, size_t len)
 	return c->data[i] + at;
 }
 
-/* The held part of addr's page, lent whole: all of it counted as read, so that it is fetched
- * again next tick (a walk takes the frames it holds without asking: it cannot tell which). */
+/* The held part of addr's page, lent whole; what is read of it beyond addr's bytes is said
+ * after (cache_window_used), so that the next fetch is no wider than what was read. */
 static const void *cache_view_window(struct mem_reader *r, uint64_t addr, size_t len,
 				     uint64_t *lo, uint64_t *hi)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
-	size_t at = (size_t)(addr - first), i = slot_find(c, first);
-	if (at + len > PAGE || i == SLOTS || at < c->lo[i] || at + len > c->hi[i])
+	const uint8_t *p = cache_view(r, addr, len);
+	if (!p)
 		return NULL;
-	c->reads++;
-	note_used(c, i, c->lo[i], (size_t)(c->hi[i] - c->lo[i]));
+	size_t i = slot_find(c, first);
 	*lo = first + c->lo[i];
 	*hi = first + c->hi[i];
-	return c->data[i] + at;
+	return p;
+}
+
+static void cache_window_used(struct mem_reader *r, uint64_t lo, uint64_t hi)
+{
+	struct cache_reader *c = (struct cache_reader *)r;
+	uint64_t first = lo & ~(uint64_t)(PAGE - 1);
+	size_t at = (size_t)(lo - first), i = slot_find(c, first);
+	if (hi - lo <= PAGE - at && i < SLOTS)
+		note_used(c, i, at, (size_t)(hi - lo));
 }
 
 static void cache_free(struct mem_reader *r)
@@ -275,6 +283,7 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 	c->base.read = cache_read;
 	c->base.view = cache_view;
 	c->base.view_window = cache_view_window;
+	c->base.window_used = cache_window_used;
 	c->base.prefetch = cache_prefetch;
 	c->base.free = cache_free;
 	c->inner = inner;

@@ -34,10 +34,14 @@ struct mem_reader {
 	 * valid until its next read or clear, or NULL. NULL: mem_view copies them. */
 	const void *(*view)(struct mem_reader *r, uint64_t addr, size_t len);
 	/* Optional: as view, and [*lo, *hi) the bytes around addr's that the reader holds
-	 * alongside them, lent the same way (the returned pointer less addr - *lo is *lo's), all
-	 * of them taken as read. NULL: mem_view_window lends addr's len bytes alone. */
+	 * alongside them, lent the same way (the returned pointer less addr - *lo is *lo's);
+	 * what the caller reads of them beyond addr's it says with window_used. NULL:
+	 * mem_view_window lends addr's len bytes alone. */
 	const void *(*view_window)(struct mem_reader *r, uint64_t addr, size_t len, uint64_t *lo,
 				   uint64_t *hi);
+	/* Optional, with view_window: the bytes [lo, hi) of a window were read (a cache fetches
+	 * again next time what was read this time). */
+	void (*window_used)(struct mem_reader *r, uint64_t lo, uint64_t hi);
 	/* Optional: fetches the len bytes at each of addrs[0..n) into the reader's holding (a
 	 * cache's pages) in one go, for reads to come; NULL: they are read when asked for. */
 	void (*prefetch)(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len);
@@ -74,7 +78,8 @@ static inline const void *mem_view(struct mem_reader *r, uint64_t addr, void *bu
 
 /* As mem_view, and [*lo, *hi) the bytes held alongside addr's, lent with them: a walk whose
  * next frame lies among them takes it without asking the reader (3.11+ frames sit side by
- * side in the data stack: a look-up a frame was half a walk's instructions). */
+ * side in the data stack: a look-up a frame was half a walk's instructions), and says at the
+ * end what it read of them (mem_window_used). */
 static inline const void *mem_view_window(struct mem_reader *r, uint64_t addr, void *buf,
 					  size_t len, uint64_t *lo, uint64_t *hi)
 {
@@ -86,6 +91,13 @@ static inline const void *mem_view_window(struct mem_reader *r, uint64_t addr, v
 	*lo = addr;
 	*hi = addr + len;
 	return mem_view(r, addr, buf, len);
+}
+
+/* Says that [lo, hi), within a window mem_view_window lent, was read through it. */
+static inline void mem_window_used(struct mem_reader *r, uint64_t lo, uint64_t hi)
+{
+	if (r->window_used && hi > lo)
+		r->window_used(r, lo, hi);
 }
 
 /* Fetches ahead, in one system call where the reader can, what reads of len bytes at each of

@@ -112,10 +112,40 @@ static int frame_fields_of(const struct py_layout *l, struct frame_fields *ff)
 	return ff->span > 8;
 }
 
-/* The walk of py_stack_read; every_frame: every frame remembered for the cycle check, not
- * only those reached by a step up. */
-static int walk(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
-		size_t *n_partial, int every_frame)
+/* The bytes a reader lent with the last frame read (mem_view_window): [lo, hi) of the target,
+ * lo's at p; of them, [used_lo, used_hi) taken so far. */
+struct window {
+	uint64_t lo, hi, used_lo, used_hi;
+	const uint8_t *p;
+};
+
+/* The span bytes of frame: from the window when it holds them, else from the reader (its window
+ * then the new one, the old one's use said). NULL when they do not read. */
+static const uint8_t *frame_bytes(struct mem_reader *m, struct window *win, uint64_t frame,
+				  size_t span, uint8_t *buf)
+{
+	if (frame >= win->lo && frame + span <= win->hi) {
+		if (frame < win->used_lo)
+			win->used_lo = frame;
+		if (frame + span > win->used_hi)
+			win->used_hi = frame + span;
+		return win->p + (frame - win->lo);
+	}
+	mem_window_used(m, win->used_lo, win->used_hi);
+	const uint8_t *p = mem_view_window(m, frame, buf, span, &win->lo, &win->hi);
+	if (!p) {
+		*win = (struct window){ 0 };
+		return NULL;
+	}
+	win->p = p - (frame - win->lo);
+	win->used_lo = frame;
+	win->used_hi = frame + span;
+	return p;
+}
+
+/* The walk of py_stack_read (walk), its frames read through win. */
+static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *restrict out,
+		      size_t max, size_t *n_partial, int every_frame, struct window *win)
 {
 	struct frame_fields ff;
 	uint8_t buf[512];
@@ -124,10 +154,6 @@ static int walk(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, s
 
 	size_t n = 0;
 	uint64_t below = 0; /* the frame of the step before */
-	/* The bytes [win_lo, win_hi) of the target the reader lent with the last frame, at win:
-	 * the next frame, when among them, is taken from there. */
-	uint64_t win_lo = 0, win_hi = 0;
-	const uint8_t *win = NULL;
 	*n_partial = 0;
 	/* A new stamp invalidates every slot of the visited set at once; on wrap-around, clear. */
 	if (++w->stamp == 0) {
@@ -160,16 +186,10 @@ static int walk(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, s
 			*n_partial = n;
 			return PY_WALK_TOO_DEEP;
 		}
-		const uint8_t *p;
-		if (frame >= win_lo && frame + (uint64_t)ff.span <= win_hi) {
-			p = win + (frame - win_lo);
-		} else {
-			p = mem_view_window(w->mem, frame, buf, (size_t)ff.span, &win_lo, &win_hi);
-			if (!p) {
-				*n_partial = n;
-				return PY_WALK_BAD_READ;
-			}
-			win = p - (frame - win_lo);
+		const uint8_t *p = frame_bytes(w->mem, win, frame, (size_t)ff.span, buf);
+		if (!p) {
+			*n_partial = n;
+			return PY_WALK_BAD_READ;
 		}
 		struct py_raw_frame f = { .addr = frame, .owner = -1 };
 		if (ff.objects) {
@@ -202,6 +222,17 @@ static int walk(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, s
 		out[n++] = f;
 	}
 	return (int)n;
+}
+
+/* The walk of py_stack_read; every_frame: every frame remembered for the cycle check, not
+ * only those reached by a step up. */
+static int walk(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
+		size_t *n_partial, int every_frame)
+{
+	struct window win = { 0 };
+	int n = walk_chain(w, frame, out, max, n_partial, every_frame, &win);
+	mem_window_used(w->mem, win.used_lo, win.used_hi);
+	return n;
 }
 
 int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,

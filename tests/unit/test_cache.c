@@ -5,7 +5,7 @@
  * prefetching together read a page both want once, and refreshed together fetch again what
  * they fetched; fetching ahead (mem_prefetch) reads only what is not held, in one call; what
  * mem_cache_fetch_also asks for joins the next fetch, once; a window (mem_view_window) lends
- * the part of a page held and counts all of it as read;
+ * the part of a page held, and what is said to be read of it is fetched next time;
  * failures pass through. */
 #include <stdlib.h>
 
@@ -272,8 +272,9 @@ int main(void)
 	mem_cache_prefetch(c);
 	CHECK_INT(f.last_ranges, 1, "the next fetch but one no longer reads what was not used");
 
-	/* A window: the part of the page held around the bytes asked for, lent in place, and
-	 * all of it wanted again at the next fetch (a walk reads frames from it unasked). */
+	/* A window: the part of the page held around the bytes asked for, lent in place; of it,
+	 * the bytes asked for and those said to be read are wanted again at the next fetch (a
+	 * walk reads frames from it unasked, and says which at its end). */
 	mem_cache_clear(c);
 	mem_read(c, BASE + 7 * 4096 + 300, buf, 8);
 	mem_read(c, BASE + 7 * 4096 + 900, buf, 8); /* the hot set: page 7, 256 to 1024 */
@@ -289,9 +290,18 @@ int main(void)
 	CHECK(in && in != buf && memcmp(in - 256, f.mem + 7 * 4096 + 256, 768) == 0,
 	      "...lent whole, in place");
 	CHECK_INT(f.reads, before, "...at no cost");
+	mem_window_used(c, BASE + 7 * 4096 + 700, BASE + 7 * 4096 + 900);
 	mem_cache_clear(c);
 	mem_cache_prefetch(c);
-	CHECK(f.last_ranges == 1 && f.last_bytes == 768, "...and all of it fetched next time");
+	CHECK(f.last_ranges == 1 && f.last_bytes == 512,
+	      "...and what was read of it fetched next time, widened to 256 bytes: 512 to 1024");
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	in = mem_view_window(c, BASE + 7 * 4096 + 520, buf, 16, &lo, &hi);
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	CHECK(in && f.last_ranges == 1 && f.last_bytes == 256,
+	      "a window of which nothing more was said: its bytes asked for alone, 512 to 768");
 	in = mem_view_window(c, BASE + 7 * 4096 + 2000, buf, 16, &lo, &hi);
 	CHECK(in == buf && lo == BASE + 7 * 4096 + 2000 && hi == lo + 16 &&
 	      memcmp(buf, f.mem + 7 * 4096 + 2000, 16) == 0,
