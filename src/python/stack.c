@@ -20,6 +20,17 @@ static uint64_t u64_at(const uint8_t *buf, int32_t off)
 	return v;
 }
 
+/* Up to 3.10: PyFrameObject, linked by f_back, with f_lasti. */
+static int64_t index_from_lasti(const struct py_layout *l, int32_t lasti)
+{
+	if (lasti < 0)
+		return -1;
+	/* 3.10 counts 2-byte code units in f_lasti; its line table works in bytes. */
+	if (l->version.major == 3 && l->version.minor == 10)
+		return (int64_t)lasti * 2;
+	return lasti;
+}
+
 static size_t visited_slot(const struct py_walker *w, uint64_t frame)
 {
 	return (size_t)((frame >> 3) * 0x9E3779B97F4A7C15ull >> 40) & (w->visited_cap - 1);
@@ -72,46 +83,6 @@ static int visit(struct py_walker *w, uint64_t frame)
 	return 0;
 }
 
-/* What a walk needs of the layout, copied out of it: with the offsets in the walker, each
- * frame written out made the compiler load them again (a store through out may alias them,
- * as far as it knows). */
-struct frame_fields {
-	int objects;  /* PyFrameObject (to 3.10), else _PyInterpreterFrame */
-	int lasti_x2; /* 3.10's f_lasti counts 2-byte units */
-	int32_t span; /* bytes of a frame read: up to its last field used */
-	int32_t back, code, instr, owner, is_entry;
-	int32_t owner_cstack, owner_interpreter;
-	uint64_t code_mask; /* 3.14's tagged references */
-	uint64_t adaptive;  /* the first instruction, from the code object's start */
-};
-
-static int frame_fields_of(const struct py_layout *l, struct frame_fields *ff)
-{
-	const struct py_offsets *o = &l->o;
-	ff->objects = l->frames == PY_FRAME_OBJECTS;
-	ff->lasti_x2 = l->version.major == 3 && l->version.minor == 10;
-	if (ff->objects) {
-		ff->back = o->frame_back;
-		ff->code = o->frame_code;
-		ff->instr = o->frame_lasti;
-		ff->span = max4(o->frame_back, o->frame_code, o->frame_lasti, 0) + 8;
-	} else {
-		ff->back = o->iframe_previous;
-		ff->code = o->iframe_code;
-		ff->instr = o->iframe_instr;
-		ff->span = max4(max4(o->iframe_previous, o->iframe_code, o->iframe_instr,
-				     o->iframe_owner),
-				o->iframe_is_entry, 0, 0) + 8;
-	}
-	ff->owner = o->iframe_owner;
-	ff->is_entry = o->iframe_is_entry;
-	ff->owner_cstack = o->frame_owner_cstack;
-	ff->owner_interpreter = o->frame_owner_interpreter;
-	ff->code_mask = ~(uint64_t)o->stackref_tag_bits;
-	ff->adaptive = (uint64_t)o->code_code_adaptive;
-	return ff->span > 8;
-}
-
 /* The bytes a reader lent with the last frame read (mem_view_window): [lo, hi) of the target,
  * lo's at p; of them, [used_lo, used_hi) taken so far. */
 struct window {
@@ -144,12 +115,18 @@ static const uint8_t *frame_bytes(struct mem_reader *m, struct window *win, uint
 }
 
 /* The walk of py_stack_read (walk), its frames read through win. */
-static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *restrict out,
+static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
 		      size_t max, size_t *n_partial, int every_frame, struct window *win)
 {
-	struct frame_fields ff;
+	const struct py_layout *l = &w->layout;
+	const struct py_offsets *o = &l->o;
+	int objects = l->frames == PY_FRAME_OBJECTS;
+	int32_t span = objects ? max4(o->frame_back, o->frame_code, o->frame_lasti, 0) + 8
+			       : max4(max4(o->iframe_previous, o->iframe_code, o->iframe_instr,
+					   o->iframe_owner),
+				      o->iframe_is_entry, 0, 0) + 8;
 	uint8_t buf[512];
-	if (!frame_fields_of(&w->layout, &ff) || (size_t)ff.span > sizeof buf)
+	if (span <= 8 || (size_t)span > sizeof buf)
 		return PY_WALK_BAD_READ;
 
 	size_t n = 0;
@@ -186,32 +163,38 @@ static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *
 			*n_partial = n;
 			return PY_WALK_TOO_DEEP;
 		}
-		const uint8_t *p = frame_bytes(w->mem, win, frame, (size_t)ff.span, buf);
+		const uint8_t *p = frame_bytes(w->mem, win, frame, (size_t)span, buf);
 		if (!p) {
 			*n_partial = n;
 			return PY_WALK_BAD_READ;
 		}
 		struct py_raw_frame f = { .addr = frame, .owner = -1 };
-		if (ff.objects) {
+		uint64_t next;
+		if (objects) {
 			int32_t lasti;
-			memcpy(&lasti, p + ff.instr, sizeof lasti);
-			f.code = u64_at(p, ff.code);
-			f.index = lasti < 0 ? -1 : ff.lasti_x2 ? (int64_t)lasti * 2 : lasti;
+			memcpy(&lasti, p + o->frame_lasti, sizeof lasti);
+			f.code = u64_at(p, o->frame_code);
+			f.index = index_from_lasti(l, lasti);
+			next = u64_at(p, o->frame_back);
 			f.outermost_of_call = 1;
 		} else {
-			f.code = u64_at(p, ff.code) & ff.code_mask;
-			f.owner = (int8_t)p[ff.owner];
-			f.outermost_of_call = ff.is_entry >= 0 && p[ff.is_entry];
+			f.code = u64_at(p, o->iframe_code) & ~(uint64_t)o->stackref_tag_bits;
+			f.owner = (int8_t)p[o->iframe_owner];
+			f.outermost_of_call = o->iframe_is_entry >= 0 && p[o->iframe_is_entry];
+			next = u64_at(p, o->iframe_previous);
+			uint64_t instr = u64_at(p, o->iframe_instr);
+			uint64_t start = f.code + (uint64_t)o->code_code_adaptive;
 			/* prev_instr (3.11, 3.12) sits one unit before the first instruction until
 			 * the frame starts; instr_ptr (3.13) points at the current one. Both map
 			 * to the same line through the same unit index. */
-			f.index = (int64_t)(u64_at(p, ff.instr) - (f.code + ff.adaptive)) / 2;
+			f.index = (int64_t)(instr - start) / 2;
 		}
-		frame = u64_at(p, ff.back);
+		frame = next;
 		/* 3.12+ pushes an entry frame (the interpreter trampoline, or None as executable
 		 * from 3.13; owned by the C stack, from 3.14 by the interpreter) at each C call
 		 * into the eval loop: not user code. */
-		if (f.owner >= 0 && (f.owner == ff.owner_cstack || f.owner == ff.owner_interpreter)) {
+		if (f.owner >= 0 &&
+		    (f.owner == o->frame_owner_cstack || f.owner == o->frame_owner_interpreter)) {
 			/* ...but it marks where the eval call of the frames above it began. */
 			if (n)
 				out[n - 1].outermost_of_call = 1;
