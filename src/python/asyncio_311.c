@@ -221,8 +221,8 @@ static int all_tasks_311(struct py_async *a, uint64_t **tasks, size_t *n, size_t
 	/* A task moves from the eager set to the scheduled one as its first step suspends: a
 	 * look between the two could see it in both. */
 	size_t k = *n - first;
-	uint64_t *t = *tasks + first;
 	if (k > 1) {
+		uint64_t *t = *tasks + first; /* not before: no task yet, *tasks is NULL */
 		qsort(t, k, sizeof *t, cmp_u64);
 		size_t u = 1;
 		for (size_t i = 1; i < k; i++)

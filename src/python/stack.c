@@ -95,7 +95,8 @@ struct window {
 static const uint8_t *frame_bytes(struct mem_reader *m, struct window *win, uint64_t frame,
 				  size_t span, uint8_t *buf)
 {
-	if (frame >= win->lo && frame + span <= win->hi) {
+	/* Not frame + span <= hi: a corrupt link near the top of the address space would wrap. */
+	if (frame >= win->lo && frame < win->hi && span <= win->hi - frame) {
 		if (frame < win->used_lo)
 			win->used_lo = frame;
 		if (frame + span > win->used_hi)

@@ -161,6 +161,16 @@ static void check_through_cache(struct py_walker *w, const struct py_offsets *o)
 	CHECK(b == a && memcmp(straight, cached, (size_t)n * sizeof *cached) == 0,
 	      "the next tick's walk through the cache: the same frames");
 	CHECK_INT(f.reads, before, "...every one from the tick's one fetch");
+	/* A link near the top of the address space, in a walk through the cache's window: a bad
+	 * read, not bytes from past the window (frame + span wraps around). */
+	uint8_t *last = f.mem + (flat_frame(n - 1) - FLAT_BASE);
+	uint64_t wild = UINT64_MAX - 0x10;
+	memcpy(last + o->iframe_previous, &wild, 8);
+	mem_cache_clear(c);
+	mem_cache_prefetch(c);
+	b = py_stack_read(w, flat_frame(0), cached, PY_MAX_DEPTH, &partial);
+	CHECK(b == PY_WALK_BAD_READ && partial == n,
+	      "a link to the top of the address space: a bad read, the frames before it kept");
 	mem_reader_free(c);
 	free(straight);
 	free(cached);
