@@ -30,6 +30,40 @@ struct span {
 	uint16_t lo, hi;
 };
 
+/* The span of the len bytes at addr, widened to GRAIN; 0 when they are not within one page
+ * past the first (those are cache_read's, when asked). */
+static inline int grain_span(uint64_t addr, size_t len, struct span *s)
+{
+	uint64_t page = addr & ~(uint64_t)(PAGE - 1);
+	size_t at = (size_t)(addr - page);
+	if (addr < PAGE || at + len > PAGE)
+		return 0;
+	unsigned lo = (unsigned)at & ~(GRAIN - 1);
+	unsigned hi = ((unsigned)(at + len) + GRAIN - 1) & ~(GRAIN - 1);
+	*s = (struct span){ page, (uint16_t)lo, (uint16_t)(hi > PAGE ? PAGE : hi) };
+	return 1;
+}
+
+/* Adds s to spans[0..*n): widens the span of its page, or appends it when there is room.
+ * Returns the index it went to, or cap when there was no room. */
+static inline size_t span_merge(struct span *spans, size_t *n, size_t cap, const struct span *s)
+{
+	size_t m = 0;
+	while (m < *n && spans[m].page != s->page)
+		m++;
+	if (m < *n) {
+		if (s->lo < spans[m].lo)
+			spans[m].lo = s->lo;
+		if (s->hi > spans[m].hi)
+			spans[m].hi = s->hi;
+	} else if (*n < cap) {
+		spans[(*n)++] = *s;
+	} else {
+		return cap;
+	}
+	return m;
+}
+
 /* The slots' tags apart from their pages: a clear or a look-up touches small arrays, not a
  * line of each of 128 pages (clearing those was 4% of a sample's CPU, and their first touch a
  * page fault each at start-up), and a page never filled is never touched at all. */
@@ -82,6 +116,16 @@ static size_t slot_find(const struct cache_reader *c, uint64_t page)
 	return c->tag[i] == page ? i : c->tag[i + 1] == page ? i + 1 : SLOTS;
 }
 
+/* The slot holding all of the len bytes at addr, or SLOTS. */
+static inline size_t slot_holding(const struct cache_reader *c, uint64_t addr, size_t len)
+{
+	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
+	size_t at = (size_t)(addr - first), i = slot_find(c, first);
+	if (at + len > PAGE || i == SLOTS || at < c->lo[i] || at + len > c->hi[i])
+		return SLOTS;
+	return i;
+}
+
 /* The slot for page: the one holding it, else an empty one of its set, else one not read
  * from since the last clear, else the set's first. Its page is then page, none of it held
  * yet (lo = hi), for the caller to fill. */
@@ -123,9 +167,9 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 	struct cache_reader *c = (struct cache_reader *)r;
 	c->reads++;
 	/* Most reads: a few bytes of one page held (40 a tick, a frame or a field each). */
-	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
-	size_t at = (size_t)(addr - first), i = slot_find(c, first);
-	if (at + len <= PAGE && i < SLOTS && at >= c->lo[i] && at + len <= c->hi[i]) {
+	size_t i = slot_holding(c, addr, len);
+	if (i < SLOTS) {
+		size_t at = (size_t)(addr & (PAGE - 1));
 		note_used(c, i, at, len);
 		memcpy(buf, c->data[i] + at, len);
 		return 0;
@@ -165,30 +209,15 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 	struct span spans[SLOTS];
 	size_t ns = 0;
 	for (size_t k = 0; k < n; k++) {
-		uint64_t page = addrs[k] & ~(uint64_t)(PAGE - 1);
-		size_t at = (size_t)(addrs[k] - page), i = slot_find(c, page);
-		if (addrs[k] < PAGE || at + len > PAGE)
-			continue; /* cache_read's, when asked */
-		if (i < SLOTS && at >= c->lo[i] && at + len <= c->hi[i])
+		struct span want;
+		if (!grain_span(addrs[k], len, &want) || slot_holding(c, addrs[k], len) < SLOTS)
 			continue;
-		unsigned lo = (unsigned)at & ~(GRAIN - 1);
-		unsigned hi = ((unsigned)(at + len) + GRAIN - 1) & ~(GRAIN - 1);
+		size_t i = slot_find(c, want.page);
 		if (i < SLOTS && c->hi[i] > c->lo[i]) {
-			lo = lo < c->lo[i] ? lo : c->lo[i];
-			hi = hi > c->hi[i] ? hi : c->hi[i];
+			want.lo = want.lo < c->lo[i] ? want.lo : c->lo[i];
+			want.hi = want.hi > c->hi[i] ? want.hi : c->hi[i];
 		}
-		size_t m = 0;
-		while (m < ns && spans[m].page != page)
-			m++;
-		if (m < ns) {
-			lo = lo < spans[m].lo ? lo : spans[m].lo;
-			hi = hi > spans[m].hi ? hi : spans[m].hi;
-		} else if (ns < SLOTS) {
-			ns++;
-		} else {
-			continue;
-		}
-		spans[m] = (struct span){ page, (uint16_t)lo, (uint16_t)(hi > PAGE ? PAGE : hi) };
+		span_merge(spans, &ns, SLOTS, &want);
 	}
 	uint64_t a[SLOTS];
 	void *bufs[SLOTS];
@@ -226,9 +255,8 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 static const void *cache_view(struct mem_reader *r, uint64_t addr, size_t len)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
-	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
-	size_t at = (size_t)(addr - first), i = slot_find(c, first);
-	if (at + len > PAGE || i == SLOTS || at < c->lo[i] || at + len > c->hi[i])
+	size_t i = slot_holding(c, addr, len), at = (size_t)(addr & (PAGE - 1));
+	if (i == SLOTS)
 		return NULL;
 	c->reads++;
 	note_used(c, i, at, len);
@@ -242,13 +270,14 @@ static const void *cache_view_window(struct mem_reader *r, uint64_t addr, size_t
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
-	const uint8_t *p = cache_view(r, addr, len);
-	if (!p)
+	size_t i = slot_holding(c, addr, len), at = (size_t)(addr - first);
+	if (i == SLOTS)
 		return NULL;
-	size_t i = slot_find(c, first);
+	c->reads++;
+	note_used(c, i, at, len);
 	*lo = first + c->lo[i];
 	*hi = first + c->hi[i];
-	return p;
+	return c->data[i] + at;
 }
 
 static void cache_window_used(struct mem_reader *r, uint64_t lo, uint64_t hi)
@@ -340,20 +369,8 @@ void mem_cache_clear(struct mem_reader *r)
  * page the set holds widens it. */
 static void add_also(struct cache_reader *c)
 {
-	for (size_t k = 0; k < c->n_also; k++) {
-		const struct span *a = &c->also[k];
-		size_t j = 0;
-		while (j < c->n_hot && c->hot[j].page != a->page)
-			j++;
-		if (j < c->n_hot) {
-			if (a->lo < c->hot[j].lo)
-				c->hot[j].lo = a->lo;
-			if (a->hi > c->hot[j].hi)
-				c->hot[j].hi = a->hi;
-		} else if (c->n_hot < SLOTS) {
-			c->hot[c->n_hot++] = *a;
-		}
-	}
+	for (size_t k = 0; k < c->n_also; k++)
+		span_merge(c->hot, &c->n_hot, SLOTS, &c->also[k]);
 	c->n_also = 0;
 }
 
@@ -373,21 +390,8 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 	for (size_t k = 0; k < nc; k++)
 		add_also(c[k]);
 	for (size_t k = 0; k < nc; k++)
-		for (size_t j = 0; j < c[k]->n_hot; j++) {
-			const struct span *s = &c[k]->hot[j];
-			size_t m = 0;
-			while (m < n && spans[m].page != s->page)
-				m++;
-			if (m == n) {
-				spans[n++] = *s;
-			} else {
-				if (s->lo < spans[m].lo)
-					spans[m].lo = s->lo;
-				if (s->hi > spans[m].hi)
-					spans[m].hi = s->hi;
-			}
-			from[k][j] = m;
-		}
+		for (size_t j = 0; j < c[k]->n_hot; j++)
+			from[k][j] = span_merge(spans, &n, 2 * SLOTS, &c[k]->hot[j]);
 	/* The buffers: the first cache holding each page, in the slot it takes there. */
 	size_t owner[2 * SLOTS], slot[2 * SLOTS], at[2 * SLOTS], nr = 0;
 	uint8_t taken[2][SLOTS];
@@ -439,16 +443,8 @@ void mem_cache_fetch_also(struct mem_reader *r, size_t n, const uint64_t *addrs,
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	c->n_also = 0;
-	for (size_t k = 0; k < n && c->n_also < SLOTS; k++) {
-		uint64_t page = addrs[k] & ~(uint64_t)(PAGE - 1);
-		size_t at = (size_t)(addrs[k] - page);
-		if (addrs[k] < PAGE || at + len > PAGE)
-			continue; /* cache_read's, when asked */
-		unsigned lo = (unsigned)at & ~(GRAIN - 1);
-		unsigned hi = ((unsigned)(at + len) + GRAIN - 1) & ~(GRAIN - 1);
-		c->also[c->n_also++] = (struct span){ page, (uint16_t)lo,
-						      (uint16_t)(hi > PAGE ? PAGE : hi) };
-	}
+	for (size_t k = 0; k < n && c->n_also < SLOTS; k++)
+		c->n_also += (size_t)grain_span(addrs[k], len, &c->also[c->n_also]);
 }
 
 void mem_cache_prefetch(struct mem_reader *r)
