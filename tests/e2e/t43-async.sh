@@ -122,8 +122,8 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 		if [ $rc -eq 0 ] && no_errors "$WORK/err" && [ "$l" -ge 10 ] && [ "$bad" -le 2 ]; then
 			ok "record --async -p $label: leaf $l samples under Task-1, outer, middle; $bad elsewhere"
 		else
-			{ echo "exit $rc leaf=$l bad=$bad"; cat "$WORK/err"; bad_roots "$WORK/p" | head -3; } |
-				not_ok "record --async -p $label"
+			{ echo "exit $rc leaf=$l bad=$bad"; cat "$WORK/err"; bad_roots "$WORK/p" | head -3
+		  sort -t' ' -k2 -n "$WORK/p" | tail -8; } | not_ok "record --async -p $label"
 		fi
 		timeout 60 "$PYFLAME" top --async --batch 1 -p "$TARGET_PID" >"$WORK/top" 2>"$WORK/err"; rc=$?
 		# Its rows: each task a row of its own, Task-1 under nearly everything.
