@@ -203,8 +203,10 @@ int main(void)
 	/* _PyCFrame (cpython/pystate.h), 3.11-3.12 */
 #if PY_VERSION_HEX >= 0x030b0000 && PY_VERSION_HEX < 0x030d0000
 	put("cframe_current_frame", offsetof(_PyCFrame, current_frame));
+	put("cframe_previous", offsetof(_PyCFrame, previous));
 #else
 	put("cframe_current_frame", ABSENT);
+	put("cframe_previous", ABSENT);
 #endif
 
 	/* PyFrameObject up to 3.10; from 3.11 it is a lazily made wrapper, and the walk uses

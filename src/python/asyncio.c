@@ -119,7 +119,7 @@ static int read_chain(struct py_async *a, uint64_t coro, struct py_raw_frame **o
 		size_t partial = 0;
 		/* One frame: a suspended coroutine's frame links to nothing, a running one to its
 		 * caller, which is not part of this chain. */
-		int k = py_stack_read(a->w, frame, *out + *n, 1, &partial);
+		int k = py_stack_read(a->w, frame, NULL, *out + *n, 1, &partial);
 		if (k == PY_WALK_TOO_DEEP)
 			k = (int)partial;
 		if (k == 1)

@@ -44,6 +44,7 @@ struct py_offsets {
 
 	/* _PyCFrame (3.11-3.12) */
 	int32_t cframe_current_frame;
+	int32_t cframe_previous; /* the cframe of the C call into the eval loop before */
 
 	/* PyFrameObject, up to 3.10 */
 	int32_t frame_back;

@@ -115,9 +115,12 @@ static const uint8_t *frame_bytes(struct mem_reader *m, struct window *win, uint
 	return p;
 }
 
-/* The walk of py_stack_read (walk), its frames read through win. */
-static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *out,
-		      size_t max, size_t *n_partial, int every_frame, struct window *win)
+/* The walk of py_stack_read (walk), its frames read through win. With link, *unlinked is
+ * set when the walk shows the moment struct py_link tells of: its first entry frame links
+ * elsewhere, or the walk ends or fails before one. */
+static int walk_chain(struct py_walker *w, uint64_t frame, const struct py_link *link,
+		      struct py_raw_frame *out, size_t max, size_t *n_partial, int every_frame,
+		      struct window *win, int *unlinked)
 {
 	const struct py_layout *l = &w->layout;
 	const struct py_offsets *o = &l->o;
@@ -156,8 +159,10 @@ static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *
 		 * remembers one frame or two, not 30 (a tenth of its instructions). */
 		int seen = !every_frame && depth && frame < below ? 0 : visit(w, frame);
 		below = frame;
-		if (seen > 0)
+		if (seen > 0) {
+			*unlinked |= link != NULL;
 			return PY_WALK_CYCLE;
+		}
 		if (seen < 0) {
 			/* No memory to check this frame for a cycle: keep what was read, as for a
 			 * chain past the bound. */
@@ -166,6 +171,7 @@ static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *
 		}
 		const uint8_t *p = frame_bytes(w->mem, win, frame, (size_t)span, buf);
 		if (!p) {
+			*unlinked |= link != NULL;
 			*n_partial = n;
 			return PY_WALK_BAD_READ;
 		}
@@ -191,6 +197,12 @@ static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *
 			f.index = (int64_t)(instr - start) / 2;
 		}
 		frame = next;
+		/* The first frame a C call into the eval loop began with (3.11's is_entry, 3.12's
+		 * entry frame) links to the frame that call was made from. */
+		if (link && (f.outermost_of_call || (f.owner >= 0 && f.owner == o->frame_owner_cstack))) {
+			*unlinked = next != link->frame;
+			link = NULL; /* the walk goes on: py_stack_read decides */
+		}
 		/* 3.12+ pushes an entry frame (the interpreter trampoline, or None as executable
 		 * from 3.13; owned by the C stack, from 3.14 by the interpreter) at each C call
 		 * into the eval loop: not user code. */
@@ -205,27 +217,59 @@ static int walk_chain(struct py_walker *w, uint64_t frame, struct py_raw_frame *
 			continue;
 		out[n++] = f;
 	}
+	*unlinked |= link != NULL;
 	return (int)n;
 }
 
 /* The walk of py_stack_read; every_frame: every frame remembered for the cycle check, not
  * only those reached by a step up. */
-static int walk(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
-		size_t *n_partial, int every_frame)
+static int walk(struct py_walker *w, uint64_t frame, const struct py_link *link,
+		struct py_raw_frame *out, size_t max, size_t *n_partial, int every_frame,
+		int *unlinked)
 {
 	struct window win = { 0 };
-	int n = walk_chain(w, frame, out, max, n_partial, every_frame, &win);
+	*unlinked = 0;
+	int n = walk_chain(w, frame, link, out, max, n_partial, every_frame, &win, unlinked);
 	mem_window_used(w->mem, win.used_lo, win.used_hi);
 	return n;
 }
 
-int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
-		  size_t *n_partial)
+/* Counts one link check of a stopped thread, failed or not, and judges the process's links by
+ * them. Returns whether they are trusted: a failure then shows the moment they look for. */
+static int link_counted(struct py_walker *w, int failed)
 {
-	int n = walk(w, frame, out, max, n_partial, 0);
+	uint32_t checked = ++w->links.checked;
+	uint32_t failures = w->links.failed += failed != 0;
+	if (failures > PY_LINK_BURST && failures > checked / PY_LINK_DISTRUST)
+		w->links.distrusted = 1;
+	if (checked >= PY_LINK_WINDOW) {
+		w->links.distrusted = failures > checked / PY_LINK_DISTRUST;
+		w->links.checked = w->links.failed = 0;
+	}
+	return !w->links.distrusted;
+}
+
+int py_stack_read(struct py_walker *w, uint64_t frame, const struct py_link *link,
+		  struct py_raw_frame *out, size_t max, size_t *n_partial)
+{
+	if (link && !link->known)
+		link = NULL;
+	int unlinked;
+	int n = walk(w, frame, link, out, max, n_partial, 0, &unlinked);
 	/* A loop longer than a third of the bound is not met again before it: the bound
 	 * reached, the walk is made again remembering every frame (deep stacks are rare). */
-	return n == PY_WALK_TOO_DEEP ? walk(w, frame, out, max, n_partial, 1) : n;
+	if (n == PY_WALK_TOO_DEEP)
+		n = walk(w, frame, link, out, max, n_partial, 1, &unlinked);
+	if (!link || n == PY_WALK_TOO_DEEP)
+		return n;
+	/* Stopped threads' checks are counted while distrusted too, so that a process whose
+	 * failures were a burst is trusted again. */
+	int trusted = link->stopped ? link_counted(w, unlinked) : !w->links.distrusted;
+	if (!unlinked || !trusted)
+		return n;
+	/* The thread was caught entering the eval loop: its stack is the one the call was
+	 * made from (the frame about to run has not started). */
+	return link->frame ? py_stack_read(w, link->frame, NULL, out, max, n_partial) : 0;
 }
 
 int py_frame_code(const struct py_walker *w, struct mem_reader *m, uint64_t frame,

@@ -162,11 +162,35 @@ int py_gil_route_learn(struct py_walker *w, struct mem_reader *m)
 	return 0;
 }
 
+/* 3.11-3.12: the current frame of cframe, and with link what a walk from it checks it by (the
+ * current frame of the cframe before; none for the outermost cframe). The link is a check, not
+ * the stack: when it does not read (a recorded image holds only what an older pyflame read)
+ * the frame alone is read, unchecked. */
+static int cframe_frame(const struct py_offsets *o, struct mem_reader *m, uint64_t cframe,
+			uint64_t *frame, struct py_link *link)
+{
+	int32_t cur = o->cframe_current_frame, prev = o->cframe_previous;
+	/* Both fields in one read: they sit side by side. */
+	int32_t lo = cur < prev ? cur : prev, hi = cur < prev ? prev : cur;
+	uint8_t buf[64];
+	uint64_t previous;
+	if (!link || lo < 0 || hi - lo + 8 > (int32_t)sizeof buf ||
+	    mem_read(m, cframe + (uint64_t)lo, buf, (size_t)(hi - lo + 8)) != 0)
+		return read_ptr(m, cframe, cur, frame);
+	memcpy(frame, buf + (cur - lo), 8);
+	memcpy(&previous, buf + (prev - lo), 8);
+	if (previous && read_ptr(m, previous, cur, &link->frame) == 0)
+		link->known = 1;
+	return 0;
+}
+
 int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
-		    uint64_t *frame)
+		    uint64_t *frame, struct py_link *link)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t cframe;
+	if (link)
+		*link = (struct py_link){ 0 };
 	switch (w->layout.tstate_frame) {
 	case PY_TSTATE_FRAME:
 		return read_ptr(m, tstate, o->tstate_frame, frame);
@@ -177,7 +201,7 @@ int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t ts
 			*frame = 0;
 			return 0;
 		}
-		return read_ptr(m, cframe, o->cframe_current_frame, frame);
+		return cframe_frame(o, m, cframe, frame, link);
 	case PY_TSTATE_CURRENT_FRAME:
 		return read_ptr(m, tstate, o->tstate_current_frame, frame);
 	}
@@ -208,7 +232,7 @@ int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_t
 			memset(t, 0, sizeof *t);
 			t->tstate = ts;
 			if (read_ptr(m, ts, o->tstate_thread_id, &t->thread_id) != 0 ||
-			    py_thread_frame(w, m, ts, &t->frame) != 0)
+			    py_thread_frame(w, m, ts, &t->frame, &t->link) != 0)
 				return PY_WALK_BAD_READ;
 			if (o->tstate_native_thread_id >= 0)
 				read_ptr(m, ts, o->tstate_native_thread_id, &t->native_id);

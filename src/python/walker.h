@@ -57,7 +57,23 @@ struct py_walker {
 		int known, several;
 		uint64_t interp, gil;
 	} gil_route;
+	/* The link checks of py_stack_read (struct py_link) on stopped threads: how many were
+	 * made and how many failed, over the last PY_LINK_WINDOW; distrusted: a process where
+	 * they fail too often for the moment they look for (a library moving frames between
+	 * cframes its own way, say), whose links are no longer acted on. */
+	struct {
+		uint32_t checked, failed;
+		int distrusted;
+	} links;
 };
+
+/* The moment the link checks catch is a few instructions of each C call into the eval loop: a
+ * stop lands there seldom. More than PY_LINK_BURST failures, and more than one check in
+ * PY_LINK_DISTRUST, distrust the process's links at once; every PY_LINK_WINDOW checks they are
+ * judged again on that window's share alone. */
+#define PY_LINK_WINDOW 256
+#define PY_LINK_BURST 4
+#define PY_LINK_DISTRUST 8
 
 /* Sets up a walker over mem for a discovered target (builds the layout, reading the debug
  * offsets on 3.13+). Returns 0, or -1 with a reason in err. Release with py_walker_release. */
@@ -66,11 +82,27 @@ int py_walker_init(struct py_walker *w, struct mem_reader *mem, const struct py_
 void py_walker_release(struct py_walker *w);
 
 /* One thread state, as read from the interpreter's list. */
+/* 3.11 and 3.12: what the first entry frame below a thread's innermost frame must link to (the
+ * frame its C call into the eval loop was made from, cframe->previous->current_frame). The eval
+ * loop points tstate->cframe at its new cframe a few statements before it sets that cframe's
+ * current_frame: a thread caught in between shows as innermost frame whatever the C stack held
+ * there, often a stale frame whose chain still reads. A walk whose first entry frame does not
+ * link here (or that fails before it gets there) was such a moment, and the stack of that
+ * moment is the one this frame starts (docs/CPYTHON.md §2). */
+struct py_link {
+	uint64_t frame;
+	int known;   /* 0: nothing to check (other versions, the outermost C call, not read) */
+	int stopped; /* the caller's: the thread stands stopped, so a check that fails is that
+		      * moment or a process whose links say nothing (a read of a running thread
+		      * also fails when the thread moves under it) */
+};
+
 struct py_thread {
 	uint64_t tstate;
 	uint64_t thread_id; /* pthread_t, == threading.get_ident() */
 	uint64_t native_id; /* the OS TID, 3.11+; 0 when the version does not record it */
 	uint64_t frame;     /* the innermost frame pointer; 0 when no Python code runs */
+	struct py_link link; /* frame's check, read with it */
 	int holds_gil;
 };
 
@@ -106,9 +138,10 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
  * Returns 0, or a py_walk_error with the route forgotten. */
 int py_gil_route_learn(struct py_walker *w, struct mem_reader *m);
 
-/* The innermost frame pointer of thread state tstate. Returns 0 or PY_WALK_BAD_READ. */
+/* The innermost frame pointer of thread state tstate, and with link (NULL: not wanted) what a
+ * walk from it checks it by. Returns 0 or PY_WALK_BAD_READ. */
 int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
-		    uint64_t *frame);
+		    uint64_t *frame, struct py_link *link);
 
 /* The code object pointer of the frame at frame. Returns 0 or PY_WALK_BAD_READ. */
 int py_frame_code(const struct py_walker *w, struct mem_reader *m, uint64_t frame,
@@ -127,11 +160,13 @@ struct py_raw_frame {
 };
 
 /* Walks the frame chain starting at frame (a struct py_thread's frame), innermost first,
- * skipping the frames CPython itself never shows (3.12+ C-stack entry frames). Returns the
- * number of frames written (at most max) or a py_walk_error (PY_WALK_CYCLE: a loop, the sample
- * is not to be trusted); on PY_WALK_TOO_DEEP the frames
- * read so far are still written and the count is in *n_partial. */
-int py_stack_read(struct py_walker *w, uint64_t frame, struct py_raw_frame *out, size_t max,
-		  size_t *n_partial);
+ * skipping the frames CPython itself never shows (3.12+ C-stack entry frames). With a known
+ * link (NULL: none) a chain whose first entry frame does not link there is taken for the
+ * moment struct py_link tells of, and the walk starts again at the link. Returns the number
+ * of frames written (at most max) or a py_walk_error (PY_WALK_CYCLE: a loop, the sample is not
+ * to be trusted); on PY_WALK_TOO_DEEP the frames read so far are still written and the count
+ * is in *n_partial. */
+int py_stack_read(struct py_walker *w, uint64_t frame, const struct py_link *link,
+		  struct py_raw_frame *out, size_t max, size_t *n_partial);
 
 #endif

@@ -137,8 +137,9 @@ int sample_snapshot(struct proc_target *t, struct py_walker *w, struct profile *
 		d->tid = e ? e->tid : thread_tid(&threads[i], &pause, names.foreign_ns);
 		snprintf(d->name, sizeof d->name, "%s", e ? e->name : "?");
 		size_t partial;
-		int nf = threads[i].frame ? py_stack_read(w, threads[i].frame, sc.frames,
-							  PY_MAX_DEPTH, &partial)
+		threads[i].link.stopped = 1; /* the process stands still */
+		int nf = threads[i].frame ? py_stack_read(w, threads[i].frame, &threads[i].link,
+							  sc.frames, PY_MAX_DEPTH, &partial)
 					  : 0;
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;

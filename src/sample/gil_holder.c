@@ -156,10 +156,11 @@ static struct mem_reader *begin_looks(const struct py_walker *w,
 static int read_unstopped(struct py_walker *w, struct scratch *s, const struct py_thread *h)
 {
 	uint64_t frame = 0;
+	struct py_link link;
 	size_t partial;
 	int n = -1;
-	if (py_thread_frame(w, w->mem, h->tstate, &frame) == 0 && frame)
-		n = py_stack_read(w, frame, s->frames, PY_MAX_DEPTH, &partial);
+	if (py_thread_frame(w, w->mem, h->tstate, &frame, &link) == 0 && frame)
+		n = py_stack_read(w, frame, &link, s->frames, PY_MAX_DEPTH, &partial);
 	int deep = n == PY_WALK_TOO_DEEP;
 	if (deep)
 		n = (int)partial;
@@ -269,7 +270,9 @@ int holder_read(struct py_walker *w, struct py_thread *th)
 		return PY_WALK_BAD_READ;
 	if (!th->tstate)
 		return 0;
-	return py_thread_frame(w, w->mem, th->tstate, &th->frame) == 0 ? 1 : PY_WALK_BAD_READ;
+	if (py_thread_frame(w, w->mem, th->tstate, &th->frame, &th->link) != 0)
+		return PY_WALK_BAD_READ;
+	return 1;
 }
 
 /* The OS thread running th, when it can be told without reading its registers: its thread
@@ -396,7 +399,7 @@ int released_threads(struct proc_target *t, struct py_walker *w,
 			struct py_thread th = { .tstate = e->tstate, .thread_id = e->thread_id,
 						.native_id = e->native_id };
 			if (e->tid <= 0 || procfs_thread_state(t->pid, e->tid) != 'R' ||
-			    py_thread_frame(w, w->mem, e->tstate, &th.frame) != 0 || !th.frame)
+			    py_thread_frame(w, w->mem, e->tstate, &th.frame, &th.link) != 0 || !th.frame)
 				continue;
 			int before = 0;
 			for (size_t j = 0; fresh && j < s->n_running; j++)

@@ -162,8 +162,8 @@ static int stack_unchanged(struct py_walker *w, struct mem_reader *now,
 			   const struct py_thread *th, uint64_t code)
 {
 	uint64_t frame_now = 0, code_now = 0;
-	return py_thread_frame(w, now, th->tstate, &frame_now) == 0 && frame_now == th->frame &&
-	       (code == 0 ||
+	return py_thread_frame(w, now, th->tstate, &frame_now, NULL) == 0 &&
+	       frame_now == th->frame && (code == 0 ||
 		(py_frame_code(w, now, frame_now, &code_now) == 0 && code_now == code));
 }
 
@@ -219,7 +219,8 @@ static int threads_wanted(struct proc_target *t, struct py_walker *w,
 		nt = 1;
 	} else if (s->holder && !cfg->all_threads) {
 		s->threads[0] = s->held;
-		nt = py_thread_frame(w, w->mem, s->holder, &s->threads[0].frame) == 0 ? 1 : -1;
+		struct py_thread *th = &s->threads[0];
+		nt = py_thread_frame(w, w->mem, s->holder, &th->frame, &th->link) == 0 ? 1 : -1;
 	} else if (!cfg->all_threads) {
 		nt = holder_read(w, s->threads);
 	}
@@ -280,11 +281,13 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 			       sizeof *s->frames) != 0)
 			break;
 		size_t partial = s->matched_n;
+		struct py_link link = th->link;
+		link.stopped = !checked;
 		/* A stack taken unstopped is the one its digest was made of, already in frames. */
 		int n = s->matched && used == 0
 				? (s->matched_deep ? PY_WALK_TOO_DEEP : (int)s->matched_n)
-				: py_stack_read(w, th->frame, s->frames + used, PY_MAX_DEPTH,
-						&partial);
+				: py_stack_read(w, th->frame, &link, s->frames + used,
+						PY_MAX_DEPTH, &partial);
 		if (n < 0 && checked) {
 			/* Read while the target ran: a broken chain means it changed under us. */
 			prof->torn++;

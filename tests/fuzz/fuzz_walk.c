@@ -43,7 +43,7 @@ static void read_locals(struct py_walker *w)
 	size_t partial;
 	int nt = l ? py_threads_read(w, w->mem, th, 16) : 0;
 	for (int i = 0; i < nt; i++) {
-		int nf = th[i].frame ? py_stack_read(w, th[i].frame, fr, 64, &partial) : 0;
+		int nf = th[i].frame ? py_stack_read(w, th[i].frame, &th[i].link, fr, 64, &partial) : 0;
 		if (nf == PY_WALK_TOO_DEEP)
 			nf = (int)partial;
 		for (int k = 0; k < nf; k++) {

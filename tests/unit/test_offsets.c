@@ -48,6 +48,7 @@ static const struct field_span spans[] = {
 	SPAN(tstate_thread_id, 0, ANY_MAX),
 	SPAN(tstate_native_thread_id, V(3, 11), ANY_MAX),
 	SPAN(cframe_current_frame, V(3, 11), V(3, 12)),
+	SPAN(cframe_previous, V(3, 11), V(3, 12)),
 	SPAN(frame_back, 0, V(3, 10)),
 	SPAN(frame_code, 0, V(3, 10)),
 	SPAN(frame_lasti, 0, V(3, 10)),
@@ -397,6 +398,7 @@ static void test_known_values(void)
 		CHECK_INT(r->interp_tstate_head, 16, "3.11 threads.head");
 		CHECK_INT(r->tstate_cframe, 56, "3.11 tstate cframe");
 		CHECK_INT(r->cframe_current_frame, 8, "3.11 _PyCFrame current_frame");
+		CHECK_INT(r->cframe_previous, 16, "3.11 _PyCFrame previous");
 		CHECK_INT(r->iframe_code, 32, "3.11 f_code");
 		CHECK_INT(r->iframe_previous, 48, "3.11 previous");
 		CHECK_INT(r->iframe_instr, 56, "3.11 prev_instr");
@@ -412,6 +414,7 @@ static void test_known_values(void)
 	if ((r = py_offsets_find(3, 12))) {
 		CHECK_INT(r->interp_tstate_head, 72, "3.12 threads.head");
 		CHECK_INT(r->cframe_current_frame, 0, "3.12 _PyCFrame current_frame");
+		CHECK_INT(r->cframe_previous, 8, "3.12 _PyCFrame previous");
 		CHECK_INT(r->interp_ceval_gil, 384, "3.12 ceval.gil");
 		CHECK_INT(r->gil_last_holder, 8, "3.12 gil last_holder");
 		CHECK_INT(r->gil_locked, 16, "3.12 gil locked");

@@ -73,7 +73,7 @@ static void check_whole(struct py_walker *w, struct chain *c, struct py_raw_fram
 	c->len = len;
 	c->loop_to = -1;
 	size_t partial = 0;
-	int n = py_stack_read(w, frame_at(0), out, PY_MAX_DEPTH, &partial);
+	int n = py_stack_read(w, frame_at(0), NULL, out, PY_MAX_DEPTH, &partial);
 	CHECK_INT(n, (long long)len, WHAT("a chain of %zu frames is read whole", len));
 	size_t bad = 0;
 	for (size_t i = 0; n > 0 && i < (size_t)n; i++)
@@ -87,7 +87,7 @@ static void check_loop(struct py_walker *w, struct chain *c, struct py_raw_frame
 	c->len = len;
 	c->loop_to = loop_to;
 	size_t partial = 0;
-	CHECK_INT(py_stack_read(w, frame_at(0), out, PY_MAX_DEPTH, &partial), PY_WALK_CYCLE,
+	CHECK_INT(py_stack_read(w, frame_at(0), NULL, out, PY_MAX_DEPTH, &partial), PY_WALK_CYCLE,
 		  WHAT("a chain of %zu frames looping back to frame %ld is a cycle", len,
 		       loop_to));
 }
@@ -145,9 +145,9 @@ static void check_through_cache(struct py_walker *w, const struct py_offsets *o)
 	}
 	size_t partial = 0;
 	w->mem = &f.r;
-	int a = py_stack_read(w, flat_frame(0), straight, PY_MAX_DEPTH, &partial);
+	int a = py_stack_read(w, flat_frame(0), NULL, straight, PY_MAX_DEPTH, &partial);
 	w->mem = c;
-	int b = py_stack_read(w, flat_frame(0), cached, PY_MAX_DEPTH, &partial);
+	int b = py_stack_read(w, flat_frame(0), NULL, cached, PY_MAX_DEPTH, &partial);
 	CHECK_INT(a, (long long)n, "a data stack read straight comes back whole");
 	CHECK_INT(b, a, "...and through the cache, as many frames");
 	CHECK(a == b && memcmp(straight, cached, (size_t)n * sizeof *cached) == 0,
@@ -157,7 +157,7 @@ static void check_through_cache(struct py_walker *w, const struct py_offsets *o)
 	mem_cache_prefetch(c);
 	int before = f.reads;
 	memset(cached, 0, (size_t)n * sizeof *cached);
-	b = py_stack_read(w, flat_frame(0), cached, PY_MAX_DEPTH, &partial);
+	b = py_stack_read(w, flat_frame(0), NULL, cached, PY_MAX_DEPTH, &partial);
 	CHECK(b == a && memcmp(straight, cached, (size_t)n * sizeof *cached) == 0,
 	      "the next tick's walk through the cache: the same frames");
 	CHECK_INT(f.reads, before, "...every one from the tick's one fetch");
@@ -168,7 +168,7 @@ static void check_through_cache(struct py_walker *w, const struct py_offsets *o)
 	memcpy(last + o->iframe_previous, &wild, 8);
 	mem_cache_clear(c);
 	mem_cache_prefetch(c);
-	b = py_stack_read(w, flat_frame(0), cached, PY_MAX_DEPTH, &partial);
+	b = py_stack_read(w, flat_frame(0), NULL, cached, PY_MAX_DEPTH, &partial);
 	CHECK(b == PY_WALK_BAD_READ && partial == n,
 	      "a link to the top of the address space: a bad read, the frames before it kept");
 	mem_reader_free(c);
@@ -215,7 +215,7 @@ int main(void)
 	c.len = PY_MAX_DEPTH + 5;
 	c.loop_to = -1;
 	size_t partial = 0;
-	CHECK_INT(py_stack_read(&w, frame_at(0), out, PY_MAX_DEPTH, &partial), PY_WALK_TOO_DEEP,
+	CHECK_INT(py_stack_read(&w, frame_at(0), NULL, out, PY_MAX_DEPTH, &partial), PY_WALK_TOO_DEEP,
 		  "a chain past the bound is too deep");
 	CHECK_INT(partial, PY_MAX_DEPTH, "a chain past the bound keeps the frames up to it");
 	/* A shallow walk after the deep ones sees none of their frames. */
