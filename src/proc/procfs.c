@@ -102,6 +102,24 @@ char procfs_thread_state(pid_t pid, pid_t tid)
 	return fields ? fields[0] : 0;
 }
 
+int procfs_thread_cpu_ns(pid_t pid, pid_t tid, uint64_t *ns)
+{
+	char path[64], buf[96];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	int err = n < 0 ? -errno : 0;
+	close(fd);
+	if (n <= 0)
+		return err ? err : -ENODATA;
+	buf[n] = '\0';
+	char *end;
+	*ns = strtoull(buf, &end, 10);
+	return end == buf ? -ENODATA : 0;
+}
+
 int procfs_tasks(pid_t pid, pid_t **tids)
 {
 	char path[64];

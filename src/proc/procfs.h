@@ -26,6 +26,11 @@ uint64_t procfs_stat_field(const char *fields, int n);
  * Parsed after the last ')' since comm may contain anything. */
 char procfs_thread_state(pid_t pid, pid_t tid);
 
+/* The CPU time a thread has run, in ns, from /proc/PID/task/TID/schedstat (the kernel adds a
+ * running thread's time up at its scheduler ticks and when it leaves the CPU). Returns 0, or a
+ * negative errno (gone, or a kernel without schedstat). */
+int procfs_thread_cpu_ns(pid_t pid, pid_t tid, uint64_t *ns);
+
 /* The thread ids of pid, from /proc/PID/task. Returns the count (>= 0) with *tids malloc'd,
  * or a negative errno. */
 int procfs_tasks(pid_t pid, pid_t **tids);

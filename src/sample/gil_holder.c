@@ -382,7 +382,12 @@ int released_threads(struct proc_target *t, struct py_walker *w,
 	/* Running at two looks in a row: C work lasts, while a thread seen
 	 * running once may be in the GIL's handover or just woken from a sleep (2.7's threads
 	 * hand the GIL over every 100 instructions: a fifth of the ticks of two busy threads
-	 * found one running with the GIL free). */
+	 * found one running with the GIL free). And its CPU time moved since the first of them:
+	 * "running" is also a thread waiting for a CPU, as one woken from a sleep (by our own
+	 * stop, say) waits on a loaded machine for tens of ms; t30 saw a sleeping 2.7, 3.7 and
+	 * 3.9 sampled as C work in a run's second and third ticks, right after the first tick
+	 * stopped them. The kernel adds up a running thread's time at its scheduler ticks, so
+	 * C work is counted from its second look a few ms in. */
 	uint64_t now = clock_now_ns();
 	int fresh = now - s->running_at < 2 * CPU_RECENT_NS;
 	size_t seen = 0, i = 0;
@@ -401,18 +406,30 @@ int released_threads(struct proc_target *t, struct py_walker *w,
 			if (e->tid <= 0 || procfs_thread_state(t->pid, e->tid) != 'R' ||
 			    py_thread_frame(w, w->mem, e->tstate, &th.frame, &th.link) != 0 || !th.frame)
 				continue;
+			uint64_t cpu = RUNNING_CPU_UNKNOWN, since;
+			if (procfs_thread_cpu_ns(t->pid, e->tid, &cpu) != 0)
+				cpu = RUNNING_CPU_UNKNOWN;
+			since = cpu;
 			int before = 0;
 			for (size_t j = 0; fresh && j < s->n_running; j++)
-				before |= s->running[j] == th.tstate;
-			if (seen < RUNNING_MAX)
+				if (s->running[j] == th.tstate) {
+					before = 1;
+					since = s->running_cpu[j];
+				}
+			if (seen < RUNNING_MAX) {
+				s->running_cpu_next[seen] = since;
 				s->running_next[seen++] = th.tstate;
-			if (before && k < RUNNING_MAX) {
+			}
+			int ran = since == RUNNING_CPU_UNKNOWN || cpu == RUNNING_CPU_UNKNOWN ||
+				  cpu > since;
+			if (before && ran && k < RUNNING_MAX) {
 				s->released_tid[k] = e->tid;
 				s->threads[k++] = th;
 			}
 		}
 	}
 	memcpy(s->running, s->running_next, seen * sizeof *s->running);
+	memcpy(s->running_cpu, s->running_cpu_next, seen * sizeof *s->running_cpu);
 	s->n_running = seen;
 	s->running_at = now;
 	return k;

@@ -21,6 +21,8 @@
 /* Threads running C code without the GIL followed from one look to the next. */
 #define RUNNING_MAX 64
 
+#define RUNNING_CPU_UNKNOWN UINT64_MAX
+
 /* GIL holders remembered, the first suspects when the GIL is found free: a thread that runs C
  * code without the GIL let it go. */
 #define HOLDERS_MAX 8
@@ -103,6 +105,9 @@ struct scratch {
 	/* The thread states seen running at the last such look, and when; the OS threads of
 	 * those sampled now */
 	uint64_t running[RUNNING_MAX], running_next[RUNNING_MAX];
+	/* ...and each one's CPU time when it was first seen running in that row of looks
+	 * (RUNNING_CPU_UNKNOWN: not read) */
+	uint64_t running_cpu[RUNNING_MAX], running_cpu_next[RUNNING_MAX];
 	pid_t released_tid[RUNNING_MAX];
 	size_t n_running;
 	uint64_t running_at;
