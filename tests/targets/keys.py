@@ -8,7 +8,9 @@ import time
 
 
 def key(x):
-    return x  # @key
+    for _ in range(4):  # a little work, so that samples land in it too
+        x = x ^ 1  # @key
+    return x
 
 
 def sort_many(ready, end):
