@@ -199,7 +199,8 @@ static int walk_chain(struct py_walker *w, uint64_t frame, const struct py_link 
 		frame = next;
 		/* The first frame a C call into the eval loop began with (3.11's is_entry, 3.12's
 		 * entry frame) links to the frame that call was made from. */
-		if (link && (f.outermost_of_call || (f.owner >= 0 && f.owner == o->frame_owner_cstack))) {
+		int entry = f.outermost_of_call || (f.owner >= 0 && f.owner == o->frame_owner_cstack);
+		if (link && entry) {
 			*unlinked = next != link->frame;
 			link = NULL; /* the walk goes on: py_stack_read decides */
 		}
