@@ -573,7 +573,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	 * GIL free reads nothing more, and keeps the set of pages for the next one. */
 	/* With the GIL free, threads running C code are looked for while the target uses CPU
 	 * (target_busy). */
-	s->released = s->unpaused && cfg->find_released && target_busy(t, s);
+	s->released = s->unpaused && !s->frameless && cfg->find_released && target_busy(t, s);
 	/* A stack taken unstopped (s->matched) was read from pages fetched this tick. */
 	if (cfg->cache && !(s->unpaused && s->list_ok && !s->released) && !s->matched) {
 		/* A tick that stopped the target checks the samples held: their code heads come

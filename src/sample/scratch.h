@@ -80,10 +80,13 @@ struct scratch {
 	int relearn;         /* the holder's pthread_t was not in idents: learn at a full pause */
 	unsigned unmapped;   /* learnings in a row after which the holder was still not found */
 	unsigned probes;     /* ident_map_probe calls that did not find where the TID is kept */
+	unsigned strays;     /* GIL_PAUSE_NATIVE: holders in a row whose TID was not the target's */
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
-	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts */
+	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts,
+		       * or its holder ran no Python code (frameless) */
+	int frameless; /* ...the latter: the GIL is held, so no thread runs without it */
 	/* The GIL holder's stacks read while they stood stopped (verified.h), and whether this
 	 * tick's, read with the holder running, was one of them: nothing is stopped then, held
 	 * is the holder, matched_frame its innermost frame, and its matched_n frames are at the
@@ -132,8 +135,8 @@ struct mem_reader *look_now(const struct py_walker *w, const struct sampler_conf
 			    struct mem_reader *look);
 
 /* gil_holder.c: stops what one consistent snapshot needs (the GIL holder alone when it can be
- * told, else every thread), or nothing when the GIL is free and only its holder is sampled
- * (s->unpaused). Returns as proc_pause_all. */
+ * told, else every thread), or nothing when only the holder is sampled and the GIL is free or
+ * its holder runs no Python code (s->unpaused). Returns as proc_pause_all. */
 int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		   struct scratch *s);
 
