@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/grow.h"
@@ -162,6 +163,17 @@ uint64_t proc_image_sig(pid_t pid)
 	for (ssize_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
 	return n > 0 ? h | 1 : 0;
+}
+
+int procfs_tid_elsewhere(pid_t pid, pid_t tid)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%d/task/%d", (int)pid, (int)tid);
+	if (stat(path, &st) == 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d", (int)tid);
+	return stat(path, &st) == 0;
 }
 
 int procfs_same_pid_ns(pid_t pid)

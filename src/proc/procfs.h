@@ -31,6 +31,10 @@ char procfs_thread_state(pid_t pid, pid_t tid);
  * negative errno (gone, or a kernel without schedstat). */
 int procfs_thread_cpu_ns(pid_t pid, pid_t tid, uint64_t *ns);
 
+/* Whether thread tid lives in another process than pid: the kernel knows it (/proc/TID) and it
+ * is not among pid's threads. 0 when it is pid's, or when it is gone (a thread that exited). */
+int procfs_tid_elsewhere(pid_t pid, pid_t tid);
+
 /* The thread ids of pid, from /proc/PID/task. Returns the count (>= 0) with *tids malloc'd,
  * or a negative errno. */
 int procfs_tasks(pid_t pid, pid_t **tids);

@@ -24,11 +24,12 @@
  * TIDs: a process that had one thread at the first probe may have more at the next. */
 #define PROBES_MAX 8
 
-/* Holders in a row whose recorded TID names no thread of the target, after which the TID is
+/* Holders in a row whose recorded TID is a thread of another process, after which the TID is
  * told by pthread_t instead (GIL_PAUSE_IDENT). A thread state keeps the TID of the thread that
  * made it: a process forked from C after the interpreter started, as uWSGI forks its workers
  * (it calls PyOS_AfterFork_Child only when asked to), still shows its parent's in its main
- * thread. Its pthread_t is right: the child's thread has the control block it forked with. */
+ * thread. Its pthread_t is right: the child's thread has the control block it forked with. A
+ * holder that exited meanwhile is not counted: its TID is gone, not elsewhere. */
 #define STRAYS_MAX 4
 
 /* Reads of the GIL holder, each followed by an attempt to stop it alone, before a tick stops
@@ -97,10 +98,11 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		if (tid <= 0 || (i == 1 && tid == tids[0]))
 			continue;
 		int rc = proc_pause_thread(t, &s->pause, tid);
-		if (s->gil_pause == GIL_PAUSE_NATIVE) {
-			s->strays = rc == -ESRCH ? s->strays + 1 : 0;
-			if (s->strays >= STRAYS_MAX)
-				s->gil_pause = GIL_PAUSE_IDENT;
+		if (s->gil_pause == GIL_PAUSE_NATIVE && rc == 0) {
+			s->strays = 0;
+		} else if (s->gil_pause == GIL_PAUSE_NATIVE && rc == -ESRCH &&
+			   procfs_tid_elsewhere(t->pid, tid) && ++s->strays >= STRAYS_MAX) {
+			s->gil_pause = GIL_PAUSE_IDENT;
 		}
 		if (rc != 0)
 			continue;

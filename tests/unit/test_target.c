@@ -129,6 +129,16 @@ int main(void)
 	CHECK_INT(procfs_stat_field(fields, 4), getppid(), "field 4 of stat is the parent");
 	CHECK_INT(procfs_stat_field(fields, 999), 0, "a field past the last is 0");
 
+	/* A TID recorded by another process (uWSGI's worker keeps its master's): elsewhere; one
+	 * of ours, or one that is gone, is not. */
+	CHECK_INT(procfs_tid_elsewhere(getpid(), getpid()), 0, "our own thread is not elsewhere");
+	CHECK_INT(procfs_tid_elsewhere(getpid(), getppid()), 1, "our parent's thread is elsewhere");
+	pid_t gone = fork();
+	if (gone == 0)
+		_exit(0);
+	waitpid(gone, NULL, 0);
+	CHECK_INT(procfs_tid_elsewhere(getpid(), gone), 0, "a reaped child's TID is not elsewhere");
+
 	one_child(0);
 	one_child(1);
 	return check_exit();
