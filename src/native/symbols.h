@@ -25,6 +25,9 @@ struct native_symbol {
 			       * file addresses, or pc itself when no module holds it */
 	const char *source;   /* the source file as the debug info records it; NULL without */
 	int line;             /* 0 without debug info */
+	/* The named function's extent in the target, [function_start, function_end): every
+	 * address in it has that name; both 0 when no symbol covers the address. */
+	uint64_t function_start, function_end;
 	/* The frame a profile shows: its file, the source file's name when a line is known, else
 	 * the module; its function, the symbol, else "module+0xOFFSET" (or "?+0xADDRESS"). */
 	const char *frame_file;

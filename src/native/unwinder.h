@@ -23,6 +23,15 @@ struct native_symcache_entry {
 	const char *module, *function, *source;
 	uint64_t offset;
 	int line;
+	uint64_t start, end; /* the function's extent; 0, 0 without one */
+};
+
+/* A function's extent, as its symbol gave it: an address in it is named without a search of
+ * the module's symbols. */
+struct native_function {
+	uint64_t start, end;
+	Dwfl_Module *mod;
+	const char *module, *name;
 };
 
 struct native_unwinder {
@@ -47,6 +56,9 @@ struct native_unwinder {
 
 	struct native_symcache_entry *cache; /* open addressing, NATIVE_SYMCACHE_SIZE slots */
 	size_t cache_used;
+	struct native_function *functions; /* sorted by start; emptied with the cache when the
+					    * modules change */
+	size_t n_functions, functions_cap;
 	char **names; /* symbol names without their version ("memcpy" of "memcpy@GLIBC_2.2.5") */
 	size_t n_names, names_cap;
 	char text[320]; /* frame_function for an unnamed address */
@@ -68,7 +80,8 @@ void native_modules_callbacks(Dwfl_Callbacks *cb);
  * starts) for addresses in the gap, and the module below for its end address. */
 Dwfl_Module *native_module_at(struct native_unwinder *u, uint64_t addr);
 
-/* Empties the symbol cache (the modules changed); frees it when release is set. */
+/* Empties the symbol cache and the known functions (the modules changed); frees them when
+ * release is set. */
 void native_symcache_clear(struct native_unwinder *u, int release);
 
 #endif

@@ -172,6 +172,9 @@ struct trace {
 	char text[MAXF][300];    /* native_symbol_format */
 	uint8_t named[MAXF];     /* a symbol named it */
 	uint64_t offsets[MAXF];
+	/* A named frame's function extent holds its address, and its first and last bytes are
+	 * named the same (from the functions already known), the byte past it not. */
+	uint8_t extent_ok[MAXF];
 };
 
 static void print_trace(const struct trace *tr)
@@ -206,6 +209,19 @@ static int trace_child(struct native_unwinder *u, pid_t pid, size_t max, struct 
 		native_symbol_format(&s, tr->text[i], sizeof tr->text[i]);
 		tr->named[i] = s.function != NULL;
 		tr->offsets[i] = s.offset;
+		tr->extent_ok[i] = !s.function;
+		uint64_t at = tr->act[i] ? tr->pcs[i] : tr->pcs[i] - 1;
+		if (s.function && s.function_start <= at && at < s.function_end) {
+			struct native_symbol first, last, past;
+			char name[160];
+			snprintf(name, sizeof name, "%s", s.function);
+			native_symbolize(u, s.function_start, 1, &first);
+			native_symbolize(u, s.function_end - 1, 1, &last);
+			native_symbolize(u, s.function_end, 1, &past);
+			tr->extent_ok[i] = first.function && strcmp(first.function, name) == 0 &&
+					   last.function && strcmp(last.function, name) == 0 &&
+					   (!past.function || strcmp(past.function, name) != 0);
+		}
 	}
 	print_trace(tr);
 	return 0;
@@ -286,6 +302,11 @@ static void test_chain(pid_t pid)
 		CHECK(tr.n > 5 && strcmp(tr.names[tr.n - 1], "_start") == 0,
 		      "the outermost frame is _start");
 		CHECK_INT(tr.status, NATIVE_UNWIND_COMPLETE, "the unwind reaches the end of the stack");
+		int extents = 1;
+		for (int i = 0; i < tr.n; i++)
+			extents &= tr.extent_ok[i];
+		CHECK(extents, "each named frame's function extent holds it, its first and last "
+			       "bytes are named the same, the byte past it not");
 
 		struct trace cut;
 		if (trace_live(pid, 3, 0, &cut) == 0) {
