@@ -174,25 +174,33 @@ static struct mem_reader *begin_looks(const struct py_walker *w,
  * its time at 1 kHz, and under load the stop of a thread asleep in accept() took far longer.
  * 3.11-3.12: a thread entering the eval loop may show no frame yet while the cframe before
  * holds its caller's (struct py_link): that is not empty. */
+static int frameless(uint64_t frame, const struct py_link *link)
+{
+	return !frame && (!link->known || !link->frame);
+}
+
 static int holder_frameless(struct py_walker *w, struct mem_reader *m, const struct py_thread *h)
 {
 	uint64_t frame = 0;
 	struct py_link link;
-	return py_thread_frame(w, m, h->tstate, &frame, &link) == 0 && !frame &&
-	       (!link.known || !link.frame);
+	return py_thread_frame(w, m, h->tstate, &frame, &link) == 0 && frameless(frame, &link);
 }
 
 /* Reads the stack of GIL holder h while it runs, through the walker's cache as begin_looks
  * filled it. Returns 1 when it is one read while the holder stood stopped: then it is taken
- * as it is and nothing is stopped (s->matched). */
+ * as it is and nothing is stopped (s->matched); -1 when the holder runs no Python code
+ * (holder_frameless, from the same read); else 0. */
 static int read_unstopped(struct py_walker *w, struct scratch *s, const struct py_thread *h)
 {
 	uint64_t frame = 0;
 	struct py_link link;
 	size_t partial;
 	int n = -1;
-	if (py_thread_frame(w, w->mem, h->tstate, &frame, &link) == 0 && frame)
+	if (py_thread_frame(w, w->mem, h->tstate, &frame, &link) == 0) {
+		if (frameless(frame, &link))
+			return -1;
 		n = py_stack_read(w, frame, &link, s->frames, PY_MAX_DEPTH, &partial);
+	}
 	int deep = n == PY_WALK_TOO_DEEP;
 	if (deep)
 		n = (int)partial;
@@ -213,7 +221,9 @@ static int read_unstopped(struct py_walker *w, struct scratch *s, const struct p
  * of the verified stacks, up to UNSTOPPED_READS in all, the GIL and stack looked at anew each
  * time: what misses after the stacks are learned is mostly a moment a stop seldom lands on (a
  * call being made, a frame being pushed), over a moment later. Returns 1 when a stack was
- * taken. */
+ * taken, -1 when the holder runs no Python code, else 0. An empty stack is not a try: a
+ * worker idle most of the time would make tries look hopeless (one tick in 16) when it is
+ * busy. */
 static int try_unstopped(struct py_walker *w, const struct sampler_config *cfg,
 			 struct scratch *s, const struct py_thread *h)
 {
@@ -225,7 +235,8 @@ static int try_unstopped(struct py_walker *w, const struct sampler_config *cfg,
 			break;
 		taken = read_unstopped(w, s, &again);
 	}
-	verified_tried(&s->verified, taken);
+	if (taken >= 0)
+		verified_tried(&s->verified, taken);
 	return taken;
 }
 
@@ -245,7 +256,8 @@ static void remember_holder(struct scratch *s, uint64_t tstate)
  * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
  * thread cost the target 2.7x at 1 kHz). The holder is read without stopping anything, then
  * stopped alone (stop_holder); when that fails twice, every thread is stopped. When the GIL is
- * free and only its holder is sampled, nothing is stopped and the sample is idle. With
+ * free, or its holder runs no Python code (holder_frameless), and only the holder is sampled,
+ * nothing is stopped and the sample is idle. With
  * --threads, a tick that finds the GIL free, or its holder just letting it go, stops every
  * thread: any may run Python code then, and the check of a stack read while its thread runs is
  * not proof enough for a pausing profile (2.7 reuses a code object's frame object, so a new
@@ -277,16 +289,16 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			return 0;
 		}
 		s->tried |= trying;
-		/* Trying, through the walker's cache, fetched with the look: no read more. Before
-		 * the try, which would count the empty stack a miss, and a worker idle most of
-		 * the time would make tries look hopeless (one tick in 16) when it is busy. */
-		if (known && h.tstate && !cfg->all_threads &&
-		    holder_frameless(w, trying ? w->mem : look, &h)) {
+		int tried = known && h.tstate && trying ? try_unstopped(w, cfg, s, &h) : 0;
+		if (tried > 0)
+			return 0;
+		/* A try looked at the frame already; without one, a look at it through the
+		 * look's pages. */
+		if (tried < 0 || (known && h.tstate && !trying && !cfg->all_threads &&
+				  holder_frameless(w, look, &h))) {
 			s->unpaused = s->frameless = 1;
 			return 0;
 		}
-		if (known && h.tstate && trying && try_unstopped(w, cfg, s, &h))
-			return 0;
 		if (known && h.tstate && stop_holder(t, w, cfg, s, &h)) {
 			s->holder = h.tstate;
 			s->held = h;
