@@ -136,7 +136,9 @@ static int trying_unstopped(struct py_walker *w, const struct sampler_config *cf
 	if (!unstopped_ok(cfg))
 		return 0;
 	verified_sync(&s->verified, py_code_generation(w));
-	return s->verified.n && verified_try_now(&s->verified);
+	/* With no stack verified yet, a try only tells a holder with no Python frame (one
+	 * read, in the call that reads the GIL): an idle uWSGI worker never gets one. */
+	return !s->verified.n || verified_try_now(&s->verified);
 }
 
 /* Starts the tick's look at the GIL and, when trying, the read of its holder's stack through
@@ -167,9 +169,9 @@ static struct mem_reader *begin_looks(const struct py_walker *w,
 	return cfg->now_gil;
 }
 
-/* Whether GIL holder h shows no Python frame in the look m: C code that holds the GIL outside
- * any Python call, as a uWSGI worker waiting for a request does (it keeps the GIL unless its
- * threads are enabled). One pointer read as empty is consistent by itself, so the tick is idle
+/* Whether a GIL holder whose frame pointer reads frame, checked by link, runs no Python code:
+ * C code that holds the GIL outside any Python call, as a uWSGI worker waiting for a request
+ * does (it keeps the GIL unless its threads are enabled). One pointer read as empty is consistent by itself, so the tick is idle
  * without a stop, as a stop would find it: an idle worker was stopped at every tick, 3.7% of
  * its time at 1 kHz, and under load the stop of a thread asleep in accept() took far longer.
  * 3.11-3.12: a thread entering the eval loop may show no frame yet while the cframe before
@@ -179,17 +181,10 @@ static int frameless(uint64_t frame, const struct py_link *link)
 	return !frame && (!link->known || !link->frame);
 }
 
-static int holder_frameless(struct py_walker *w, struct mem_reader *m, const struct py_thread *h)
-{
-	uint64_t frame = 0;
-	struct py_link link;
-	return py_thread_frame(w, m, h->tstate, &frame, &link) == 0 && frameless(frame, &link);
-}
-
 /* Reads the stack of GIL holder h while it runs, through the walker's cache as begin_looks
  * filled it. Returns 1 when it is one read while the holder stood stopped: then it is taken
  * as it is and nothing is stopped (s->matched); -1 when the holder runs no Python code
- * (holder_frameless, from the same read); else 0. */
+ * (frameless, from the same read); else 0. */
 static int read_unstopped(struct py_walker *w, struct scratch *s, const struct py_thread *h)
 {
 	uint64_t frame = 0;
@@ -228,6 +223,8 @@ static int try_unstopped(struct py_walker *w, const struct sampler_config *cfg,
 			 struct scratch *s, const struct py_thread *h)
 {
 	int taken = read_unstopped(w, s, h);
+	if (!s->verified.n)
+		return taken < 0 ? -1 : 0; /* nothing to match: a miss is sure, and no try */
 	struct py_thread again;
 	for (int k = 1; !taken && k < UNSTOPPED_READS; k++) {
 		if (py_gil_owner(w, begin_looks(w, cfg, 1, 1), &again) != 0 ||
@@ -256,8 +253,8 @@ static void remember_holder(struct scratch *s, uint64_t tstate)
  * idle threads is then not woken whole at every tick (32 idle threads made a pause of every
  * thread cost the target 2.7x at 1 kHz). The holder is read without stopping anything, then
  * stopped alone (stop_holder); when that fails twice, every thread is stopped. When the GIL is
- * free, or its holder runs no Python code (holder_frameless), and only the holder is sampled,
- * nothing is stopped and the sample is idle. With
+ * free, or a try finds that its holder runs no Python code (frameless), and only the holder
+ * is sampled, nothing is stopped and the sample is idle. With
  * --threads, a tick that finds the GIL free, or its holder just letting it go, stops every
  * thread: any may run Python code then, and the check of a stack read while its thread runs is
  * not proof enough for a pausing profile (2.7 reuses a code object's frame object, so a new
@@ -280,8 +277,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
 	     attempt++) {
 		int trying = !attempt && trying_unstopped(w, cfg, s);
-		struct mem_reader *look = begin_looks(w, cfg, trying, 0);
-		int known = py_gil_owner(w, look, &h) == 0;
+		int known = py_gil_owner(w, begin_looks(w, cfg, trying, 0), &h) == 0;
 		if (known && h.tstate)
 			remember_holder(s, h.tstate);
 		if (known && !h.tstate && !cfg->all_threads) {
@@ -292,10 +288,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 		int tried = known && h.tstate && trying ? try_unstopped(w, cfg, s, &h) : 0;
 		if (tried > 0)
 			return 0;
-		/* A try looked at the frame already; without one, a look at it through the
-		 * look's pages. */
-		if (tried < 0 || (known && h.tstate && !trying && !cfg->all_threads &&
-				  holder_frameless(w, look, &h))) {
+		if (tried < 0) {
 			s->unpaused = s->frameless = 1;
 			return 0;
 		}
