@@ -171,11 +171,12 @@ static struct mem_reader *begin_looks(const struct py_walker *w,
 
 /* Whether a GIL holder whose frame pointer reads frame, checked by link, runs no Python code:
  * C code that holds the GIL outside any Python call, as a uWSGI worker waiting for a request
- * does (it keeps the GIL unless its threads are enabled). One pointer read as empty is consistent by itself, so the tick is idle
- * without a stop, as a stop would find it: an idle worker was stopped at every tick, 3.7% of
- * its time at 1 kHz, and under load the stop of a thread asleep in accept() took far longer.
- * 3.11-3.12: a thread entering the eval loop may show no frame yet while the cframe before
- * holds its caller's (struct py_link): that is not empty. */
+ * does (it keeps the GIL unless its threads are enabled). One pointer read as empty is
+ * consistent by itself, so the tick is idle without a stop, as a stop would find it: an idle
+ * worker was stopped at every tick, 3.7% of its time at 1 kHz, and under load the stop of a
+ * thread asleep in accept() took far longer. 3.11-3.12: a thread entering the eval loop may
+ * show no frame yet while the cframe before holds its caller's (struct py_link): that is not
+ * empty. */
 static int frameless(uint64_t frame, const struct py_link *link)
 {
 	return !frame && (!link->known || !link->frame);

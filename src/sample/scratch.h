@@ -80,7 +80,7 @@ struct scratch {
 	int relearn;         /* the holder's pthread_t was not in idents: learn at a full pause */
 	unsigned unmapped;   /* learnings in a row after which the holder was still not found */
 	unsigned probes;     /* ident_map_probe calls that did not find where the TID is kept */
-	unsigned strays;     /* GIL_PAUSE_NATIVE: holders in a row whose TID was not the target's */
+	unsigned strays;     /* GIL_PAUSE_NATIVE: holders in a row whose TID was another's */
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
