@@ -29,8 +29,10 @@ struct native_names {
 	size_t n;
 	/* The eval loops found, each with the one slot that names any address in it: a thread
 	 * running Python code is inside one at a new address nearly every sample (the loop is
-	 * tens of KiB of machine code), and each first sight cost a search of the module's
-	 * symbols, linear in libdwfl: 71% of --native's instructions on 3.12 before. */
+	 * tens of KiB of machine code). Named through symbols.c, each new address costs a
+	 * line-table lookup and a slot here and there (the function itself is known after the
+	 * first: symbols.c keeps extents too); an eval loop's frame is never shown, so its kind
+	 * is all that is wanted. */
 	struct {
 		uint64_t start, end;
 		struct name_slot slot;
