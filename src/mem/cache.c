@@ -8,15 +8,19 @@
 #include "mem/reader.h"
 
 #define PAGE 4096u
-/* 128 pages (512 KiB) cover a deep 3.11+ data stack, the code objects of a sample and an
- * asyncio target's tasks (at 64 the tasks' pages evicted the stack's); more would only cost
- * memory, since the cache is emptied at every sample. */
-#define SLOTS 128u
+/* 1,024 pages (4 MiB, touched only as filled) cover a deep 3.11+ data stack, the code objects
+ * of a sample, an asyncio target's tasks (at 64 the tasks' pages evicted the stack's) and, with
+ * --threads, the 2 or 3 pages of each of 100 threads: at 128, a tick of 100 threads made 300
+ * reads of a page each while the target stood stopped (12-19% of a 100 Hz run); at 512, 30
+ * (sets overfull by chance); at 1,024, 8. */
+#define SLOTS 1024u
 /* Two slots a set: a page may go in either of its set's. Direct mapped, pages 512 KiB apart
  * shared a slot, and a 3.10 target's frame objects (in arenas of 256 KiB) had two such pages
  * in its stack: each evicted the other at every tick, two reads more a tick for good. */
 #define WAYS 2u
+#define SET_BITS 9u
 #define SETS (SLOTS / WAYS)
+_Static_assert(SETS == 1u << SET_BITS, "SET_BITS counts the sets");
 /* A read longer than this goes straight through: it would evict everything for one use. */
 #define DIRECT_MIN (2 * PAGE)
 /* A prefetch copies the part of each page the last sample used, widened to this grain: a tick
@@ -65,16 +69,19 @@ static inline size_t span_merge(struct span *spans, size_t *n, size_t cap, const
 }
 
 /* The slots' tags apart from their pages: a clear or a look-up touches small arrays, not a
- * line of each of 128 pages (clearing those was 4% of a sample's CPU, and their first touch a
+ * line of each of the pages (clearing those was 4% of a sample's CPU, and their first touch a
  * page fault each at start-up), and a page never filled is never touched at all. */
 struct cache_reader {
 	struct mem_reader base;
 	struct mem_reader *inner;
 	uint64_t tag[SLOTS];        /* page address held; 0 = empty (page 0 is never readable) */
+	uint16_t filled_list[SLOTS]; /* the slots given a page since the last clear: a clear
+				      * empties them, not every slot (4 KiB a tick at 512) */
+	size_t n_filled;
 	uint16_t lo[SLOTS], hi[SLOTS]; /* ...and which bytes of it: [lo, hi) */
 	uint8_t used[SLOTS]; /* read from since the last clear, so wanted again next time */
 	uint16_t ulo[SLOTS], uhi[SLOTS]; /* ...those bytes of it */
-	uint8_t used_list[SLOTS]; /* the slots used, in the order first used: the hot set is
+	uint16_t used_list[SLOTS]; /* the slots used, in the order first used: the hot set is
 				   * taken from them, not from a scan of every slot at each clear */
 	size_t n_used;
 	uint8_t (*data)[PAGE];
@@ -84,13 +91,34 @@ struct cache_reader {
 	struct span also[SLOTS]; /* asked for by mem_cache_fetch_also, for the next fetch only */
 	size_t n_also;
 	int marked; /* hot[] was taken by mem_cache_mark_hot since the last clear */
+	uint8_t taken[SLOTS]; /* slots one fetch fills (claim_slot); all 0 between fetches */
+	uint16_t taken_list[SLOTS];
+	size_t n_taken;
 };
+
+/* Claims slot i for one fetch: 1, or 0 when the fetch gave it a page already. */
+static int claim_slot(struct cache_reader *c, size_t i)
+{
+	if (c->taken[i])
+		return 0;
+	c->taken[i] = 1;
+	c->taken_list[c->n_taken++] = (uint16_t)i;
+	return 1;
+}
+
+/* Ends a fetch: every slot claimed is free to claim again. */
+static void release_slots(struct cache_reader *c)
+{
+	for (size_t k = 0; k < c->n_taken; k++)
+		c->taken[c->taken_list[k]] = 0;
+	c->n_taken = 0;
+}
 
 static void note_used(struct cache_reader *c, size_t i, size_t off, size_t n)
 {
 	if (!c->used[i]) {
 		c->used[i] = 1;
-		c->used_list[c->n_used++] = (uint8_t)i;
+		c->used_list[c->n_used++] = (uint16_t)i;
 		c->ulo[i] = (uint16_t)off;
 		c->uhi[i] = (uint16_t)(off + n);
 		return;
@@ -101,12 +129,14 @@ static void note_used(struct cache_reader *c, size_t i, size_t off, size_t n)
 		c->uhi[i] = (uint16_t)(off + n);
 }
 
-/* The first slot of page's set. The page number's higher bits are folded in: pages a power
- * of two apart (arenas, chunks) would otherwise all fall in one set. */
+/* The first slot of page's set: the top bits of the page number times 2^64 / phi, which spread
+ * pages a fixed distance apart over the sets. Threads' C stacks lie 8 MiB and a guard page
+ * apart: taking the number's low bits with higher ones folded in put 100 threads' stack pages
+ * in too few sets, which evicted one another at every tick. */
 static size_t set_of(uint64_t page)
 {
 	uint64_t k = page / PAGE;
-	return (size_t)((k ^ k >> 6 ^ k >> 12) % SETS) * WAYS;
+	return (size_t)((k * 0x9E3779B97F4A7C15ull) >> (64 - SET_BITS)) * WAYS;
 }
 
 /* The slot holding page (in whole or in part), or SLOTS when none does. */
@@ -135,6 +165,10 @@ static size_t slot_take(struct cache_reader *c, uint64_t page)
 	if (i == SLOTS) {
 		size_t s = set_of(page);
 		i = !c->tag[s] ? s : !c->tag[s + 1] ? s + 1 : !c->used[s] ? s : !c->used[s + 1] ? s + 1 : s;
+		/* A slot emptied by a failed read and filled again is listed twice: a full list
+		 * (never, short of that at most slots) makes the clear empty every slot. */
+		if (!c->tag[i] && c->n_filled < SLOTS)
+			c->filled_list[c->n_filled++] = (uint16_t)i;
 		c->tag[i] = page;
 		c->lo[i] = c->hi[i] = 0;
 	}
@@ -222,12 +256,10 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 	uint64_t a[SLOTS];
 	void *bufs[SLOTS];
 	size_t lens[SLOTS], slot[SLOTS], nr = 0;
-	uint8_t taken[SLOTS] = { 0 };
 	for (size_t m = 0; m < ns; m++) {
 		size_t i = slot_take(c, spans[m].page);
-		if (taken[i])
+		if (!claim_slot(c, i))
 			continue;
-		taken[i] = 1;
 		/* Its bytes are being replaced: none of them held until read. */
 		c->lo[i] = c->hi[i] = 0;
 		spans[nr] = spans[m];
@@ -237,6 +269,7 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 		lens[nr] = (size_t)(spans[m].hi - spans[m].lo);
 		nr++;
 	}
+	release_slots(c);
 	if (!nr)
 		return;
 	size_t got = mem_read_many(c->inner, nr, a, bufs, lens);
@@ -343,7 +376,12 @@ static void take_hot(struct cache_reader *c)
 /* Empties every slot and forgets which were used. */
 static void empty(struct cache_reader *c)
 {
-	memset(c->tag, 0, sizeof c->tag);
+	if (c->n_filled == SLOTS)
+		memset(c->tag, 0, sizeof c->tag);
+	else
+		for (size_t k = 0; k < c->n_filled; k++)
+			c->tag[c->filled_list[k]] = 0;
+	c->n_filled = 0;
 	for (size_t k = 0; k < c->n_used; k++)
 		c->used[c->used_list[k]] = 0;
 	c->n_used = 0;
@@ -394,8 +432,6 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 			from[k][j] = span_merge(spans, &n, 2 * SLOTS, &c[k]->hot[j]);
 	/* The buffers: the first cache holding each page, in the slot it takes there. */
 	size_t owner[2 * SLOTS], slot[2 * SLOTS], at[2 * SLOTS], nr = 0;
-	uint8_t taken[2][SLOTS];
-	memset(taken, 0, sizeof taken);
 	for (size_t m = 0; m < n; m++)
 		owner[m] = nc;
 	for (size_t k = 0; k < nc; k++)
@@ -407,9 +443,8 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 		size_t i = slot_take(o, spans[m].page);
 		at[m] = SIZE_MAX;
 		slot[m] = SLOTS;
-		if (taken[owner[m]][i])
+		if (!claim_slot(o, i))
 			continue;
-		taken[owner[m]][i] = 1;
 		slot[m] = i;
 		at[m] = nr;
 		addrs[nr] = spans[m].page + spans[m].lo;
@@ -429,14 +464,15 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 				continue;
 			if (owner[m] != k) {
 				i = slot_take(c[k], spans[m].page);
-				if (taken[k][i])
+				if (!claim_slot(c[k], i))
 					continue;
-				taken[k][i] = 1;
 				memcpy(c[k]->data[i] + spans[m].lo, bufs[at[m]], lens[at[m]]);
 			}
 			c[k]->lo[i] = spans[m].lo;
 			c[k]->hi[i] = spans[m].hi;
 		}
+	for (size_t k = 0; k < nc; k++)
+		release_slots(c[k]);
 }
 
 void mem_cache_fetch_also(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len)
