@@ -164,10 +164,12 @@ int main(void)
 	put("interp_ceval_gil", offsetof(PyInterpreterState, ceval.gil));
 	put("gil_locked", offsetof(struct _gil_runtime_state, locked));
 	put("gil_last_holder", offsetof(struct _gil_runtime_state, last_holder));
+	put("gil_switch_number", offsetof(struct _gil_runtime_state, switch_number));
 #else
 	put("interp_ceval_gil", ABSENT);
 	put("gil_locked", ABSENT);
 	put("gil_last_holder", ABSENT);
+	put("gil_switch_number", ABSENT);
 #endif
 
 	/* PyThreadState: 2.7 has no prev link. */

@@ -31,6 +31,8 @@ struct py_offsets {
 	/* struct _gil_runtime_state (3.12+, reached through interp_ceval_gil) */
 	int32_t gil_locked;
 	int32_t gil_last_holder;
+	int32_t gil_switch_number; /* bumped by each take of the GIL by another thread than its
+				    * last holder; not in _Py_DebugOffsets: the table's from 3.13 */
 
 	/* PyThreadState */
 	int32_t tstate_prev;

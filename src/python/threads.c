@@ -113,6 +113,45 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 	return 0;
 }
 
+int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *holder,
+		    uint64_t *switches)
+{
+	const struct py_offsets *o = &w->layout.o;
+	*holder = *switches = 0;
+	if (w->layout.gil != PY_GIL_INTERP_POINTER || o->gil_switch_number < 0 ||
+	    o->gil_locked < 0 || o->gil_last_holder < 0)
+		return 1;
+	uint64_t interp, gil = 0;
+	if (w->gil_route.known) {
+		if (w->gil_route.several)
+			return PY_WALK_BAD_READ;
+		interp = w->gil_route.interp;
+		gil = w->gil_route.gil;
+	} else if (first_interp(w, m, &interp) != 0 || !interp) {
+		return PY_WALK_BAD_READ;
+	}
+	if (!gil && read_ptr(m, interp, o->interp_ceval_gil, &gil) != 0)
+		return PY_WALK_BAD_READ;
+	if (!gil)
+		return PY_WALK_BAD_READ;
+	/* The three fields in one read: they lie within a few words of each other. */
+	int32_t lo = o->gil_locked, hi = o->gil_locked + 4;
+	const int32_t at[2] = { o->gil_last_holder, o->gil_switch_number };
+	for (int i = 0; i < 2; i++) {
+		lo = at[i] < lo ? at[i] : lo;
+		hi = at[i] + 8 > hi ? at[i] + 8 : hi;
+	}
+	uint8_t buf[64];
+	if (hi - lo > (int32_t)sizeof buf || mem_read(m, gil + (uint64_t)lo, buf, (size_t)(hi - lo)))
+		return PY_WALK_BAD_READ;
+	int32_t locked;
+	memcpy(&locked, buf + (o->gil_locked - lo), sizeof locked);
+	memcpy(switches, buf + (o->gil_switch_number - lo), sizeof *switches);
+	if (locked)
+		memcpy(holder, buf + (o->gil_last_holder - lo), sizeof *holder);
+	return 0;
+}
+
 /* Whether the route w knows still leads where it did: its three words (the first
  * interpreter, the one after it, that interpreter's GIL) read in one call, where learning
  * them anew takes one each, as each leads to the next (three of the four system calls of a

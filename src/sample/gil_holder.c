@@ -107,13 +107,19 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		if (rc != 0)
 			continue;
 		struct py_thread again;
+		struct mem_reader *now = cfg->all_threads ? look_now(w, cfg, cfg->now_gil) : NULL;
 		if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h->thread_id)) &&
 		    (!cfg->all_threads ||
-		     (py_gil_owner(w, look_now(w, cfg, cfg->now_gil), &again) == 0 &&
-		      again.tstate == h->tstate))) {
+		     (py_gil_owner(w, now, &again) == 0 && again.tstate == h->tstate))) {
 			if (i == 1)
 				ident_map_set(&s->idents, h->thread_id, tid);
 			s->held_tid = tid;
+			/* The count read with the holder from the same fetch: as the GIL was at
+			 * one moment after the stop. */
+			uint64_t last;
+			s->gil_switches_known = now && py_gil_switches(w, now, &last,
+								       &s->gil_switches) == 0 &&
+						last == h->tstate;
 			return 1;
 		}
 		proc_resume_all(t, &s->pause);
@@ -122,6 +128,15 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 	if (s->gil_pause == GIL_PAUSE_IDENT && !s->idents.tid_off)
 		s->relearn = 1;
 	return 0;
+}
+
+int others_held_still(const struct py_walker *w, const struct sampler_config *cfg,
+		      const struct scratch *s)
+{
+	uint64_t last, switches;
+	return s->holder && s->gil_switches_known &&
+	       py_gil_switches(w, look_now(w, cfg, cfg->now_gil), &last, &switches) == 0 &&
+	       last == s->holder && switches == s->gil_switches;
 }
 
 int unstopped_ok(const struct sampler_config *cfg)
@@ -266,6 +281,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			  const struct sampler_config *cfg, struct scratch *s)
 {
 	s->holder = 0;
+	s->gil_switches_known = 0;
 	s->unpaused = 0;
 	s->frameless = 0;
 	s->matched = 0;

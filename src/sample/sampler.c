@@ -608,6 +608,12 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	 * import's module code goes as soon as the import ends): "code object unreadable". */
 	if (s->released && nstacks)
 		check_codes(w, s, nstacks);
+	/* --threads with the holder stopped alone: when no other thread took the GIL meanwhile,
+	 * none ran Python code while its stack was read (one look at the GIL, not one at each
+	 * thread's frames: at 100 threads, most of the time the holder stood stopped). */
+	if (cfg->all_threads && s->holder && !s->released && nstacks && others_held_still(w, cfg, s))
+		for (size_t i = 0; i < nstacks; i++)
+			s->stacks[i].check = 0;
 	int checks = s->released && (nstacks || lost);
 	for (size_t i = 0; i < nstacks; i++)
 		checks |= s->stacks[i].check;

@@ -84,6 +84,11 @@ struct scratch {
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
+	/* With --threads, the GIL's count of switches read once the holder stood stopped (3.12+;
+	 * gil_switches_known 0: not read): the same count after the other threads' stacks were
+	 * read vouches for them (others_held_still). */
+	uint64_t gil_switches;
+	int gil_switches_known;
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts,
 		       * or its holder ran no Python code (frameless) */
 	int frameless; /* ...the latter: the GIL is held, so no thread runs without it */
@@ -139,6 +144,13 @@ struct mem_reader *look_now(const struct py_walker *w, const struct sampler_conf
  * its holder runs no Python code (s->unpaused). Returns as proc_pause_all. */
 int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct sampler_config *cfg,
 		   struct scratch *s);
+
+/* gil_holder.c: with --threads and the GIL holder stopped alone, whether the GIL shows that no
+ * other thread took it since the stop (its holder and count of switches as then): then no
+ * other thread's frames moved while they were read, and none needs a look of its own again.
+ * One look at the GIL; 0 when it cannot tell (before 3.12, a failed read). */
+int others_held_still(const struct py_walker *w, const struct sampler_config *cfg,
+		      const struct scratch *s);
 
 /* gil_holder.c: whether stacks read while the holder runs may be taken when they match one
  * read while it stood stopped (verified.h): without --threads, --native or --async, whose

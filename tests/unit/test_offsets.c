@@ -39,6 +39,7 @@ static const struct field_span spans[] = {
 	SPAN(interp_ceval_gil, V(3, 12), ANY_MAX), /* per-interpreter GIL */
 	SPAN(gil_locked, V(3, 12), ANY_MAX),
 	SPAN(gil_last_holder, V(3, 12), ANY_MAX),
+	SPAN(gil_switch_number, V(3, 12), ANY_MAX),
 	SPAN(tstate_prev, V(3, 0), ANY_MAX), /* 2.7's list is singly linked */
 	SPAN(tstate_next, 0, ANY_MAX),
 	SPAN(tstate_interp, 0, ANY_MAX),
@@ -418,6 +419,7 @@ static void test_known_values(void)
 		CHECK_INT(r->interp_ceval_gil, 384, "3.12 ceval.gil");
 		CHECK_INT(r->gil_last_holder, 8, "3.12 gil last_holder");
 		CHECK_INT(r->gil_locked, 16, "3.12 gil locked");
+		CHECK_INT(r->gil_switch_number, 24, "3.12 gil switch_number");
 		CHECK_INT(r->unicode_ascii_size, 40, "3.12 sizeof(PyASCIIObject)");
 		CHECK_INT(r->unicode_compact_size, 56, "3.12 sizeof(PyCompactUnicodeObject)");
 		CHECK_INT(r->managed_dict_before, 24, "3.12 PyDictOrValues at obj - 3 words");
