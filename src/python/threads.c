@@ -104,20 +104,18 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 		return PY_WALK_BAD_READ;
 	if (!ts)
 		return 0;
-	if (read_ptr(m, ts, o->tstate_thread_id, &holder->thread_id) != 0 ||
-	    (o->tstate_native_thread_id >= 0 &&
-	     read_ptr(m, ts, o->tstate_native_thread_id, &holder->native_id) != 0))
+	if (py_thread_idents(w, m, ts, holder) != 0)
 		return PY_WALK_BAD_READ;
-	holder->tstate = ts;
 	holder->holds_gil = 1;
 	return 0;
 }
 
-int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *holder,
-		    uint64_t *switches)
+int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *last,
+		    int *locked, uint64_t *switches)
 {
 	const struct py_offsets *o = &w->layout.o;
-	*holder = *switches = 0;
+	*last = *switches = 0;
+	*locked = 0;
 	if (w->layout.gil != PY_GIL_INTERP_POINTER || o->gil_switch_number < 0 ||
 	    o->gil_locked < 0 || o->gil_last_holder < 0)
 		return 1;
@@ -144,11 +142,24 @@ int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *h
 	uint8_t buf[64];
 	if (hi - lo > (int32_t)sizeof buf || mem_read(m, gil + (uint64_t)lo, buf, (size_t)(hi - lo)))
 		return PY_WALK_BAD_READ;
-	int32_t locked;
-	memcpy(&locked, buf + (o->gil_locked - lo), sizeof locked);
+	int32_t is_locked;
+	memcpy(&is_locked, buf + (o->gil_locked - lo), sizeof is_locked);
+	*locked = is_locked != 0;
 	memcpy(switches, buf + (o->gil_switch_number - lo), sizeof *switches);
-	if (locked)
-		memcpy(holder, buf + (o->gil_last_holder - lo), sizeof *holder);
+	memcpy(last, buf + (o->gil_last_holder - lo), sizeof *last);
+	return 0;
+}
+
+int py_thread_idents(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
+		     struct py_thread *th)
+{
+	const struct py_offsets *o = &w->layout.o;
+	memset(th, 0, sizeof *th);
+	if (!tstate || read_ptr(m, tstate, o->tstate_thread_id, &th->thread_id) != 0 ||
+	    (o->tstate_native_thread_id >= 0 &&
+	     read_ptr(m, tstate, o->tstate_native_thread_id, &th->native_id) != 0))
+		return PY_WALK_BAD_READ;
+	th->tstate = tstate;
 	return 0;
 }
 

@@ -133,15 +133,20 @@ int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_t
  * from 3.12 each may have its own GIL). */
 int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thread *holder);
 
-/* The GIL of a process with one interpreter as one look at its struct (3.12+), into *holder
- * (its last holder's tstate, 0 when the GIL is free) and *switches (its count of takes by
- * another thread than the last holder). Two looks with the same holder and count mean that no
- * other thread took the GIL between them: with the holder stopped, no other thread's frames
- * moved, though its last holder may have set last_holder a moment after taking it (the reason
- * py_gil_owner alone does not vouch for the other threads). Returns 0, 1 when the layout has no
- * switch count (before 3.12), or PY_WALK_BAD_READ. */
-int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *holder,
-		    uint64_t *switches);
+/* The GIL of a process with one interpreter as one look at its struct (3.12+): *last, the
+ * tstate that took it last (holding it while *locked), and *switches, its count of takes by a
+ * thread other than the last. Two looks with the same last and count mean that no other
+ * thread took the GIL between them: with the last one's OS thread stopped throughout, no
+ * frame chain moved (py_gil_owner alone cannot vouch for that: a thread that has just taken
+ * the GIL sets last_holder a moment later). Returns 0, 1 when the layout keeps no count
+ * (before 3.12), or PY_WALK_BAD_READ. */
+int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *last,
+		    int *locked, uint64_t *switches);
+
+/* The thread state tstate as a struct py_thread (tstate, thread_id, native_id; the frame not
+ * read, holds_gil 0). Returns 0 or PY_WALK_BAD_READ. */
+int py_thread_idents(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
+		     struct py_thread *th);
 
 /* Reads through m the pointers that lead to the GIL, which py_gil_owner then takes as they are
  * (a sampler learns them again every 50 ms: a subinterpreter started meanwhile is seen then).

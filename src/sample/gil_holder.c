@@ -73,6 +73,24 @@ static pid_t mapped_tid(struct proc_target *t, const struct sampler_config *cfg,
 	return tid;
 }
 
+/* --threads, h's OS thread just stopped: whether every frame chain holds still while it stays
+ * stopped. So when h holds the GIL: no other thread can run Python code. On 3.12+ also when h
+ * took the GIL last and has let it go: another thread taking it then adds to the count of
+ * switches, which others_held_still reads again once the stacks are read (recorded here, as
+ * read in the same look). */
+static int still_with(const struct py_walker *w, struct mem_reader *now, struct scratch *s,
+		      const struct py_thread *h)
+{
+	uint64_t last;
+	int locked;
+	s->gil_switches_known = py_gil_switches(w, now, &last, &locked, &s->gil_switches) == 0 &&
+				last == h->tstate;
+	if (s->gil_switches_known)
+		return 1;
+	struct py_thread again;
+	return py_gil_owner(w, now, &again) == 0 && again.tstate == h->tstate;
+}
+
 /* Stops the GIL holder h alone, at the TID it runs on: the one its thread state records
  * (3.11+), or by its pthread_t the map's entry, else the TID its control block holds (a
  * thread new since the map was learned; a TID read from memory is only a guess, checked on the
@@ -106,20 +124,11 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 		}
 		if (rc != 0)
 			continue;
-		struct py_thread again;
-		struct mem_reader *now = cfg->all_threads ? look_now(w, cfg, cfg->now_gil) : NULL;
 		if ((s->gil_pause == GIL_PAUSE_NATIVE || ident_runs(tid, h->thread_id)) &&
-		    (!cfg->all_threads ||
-		     (py_gil_owner(w, now, &again) == 0 && again.tstate == h->tstate))) {
+		    (!cfg->all_threads || still_with(w, look_now(w, cfg, cfg->now_gil), s, h))) {
 			if (i == 1)
 				ident_map_set(&s->idents, h->thread_id, tid);
 			s->held_tid = tid;
-			/* The count read with the holder from the same fetch: as the GIL was at
-			 * one moment after the stop. */
-			uint64_t last;
-			s->gil_switches_known = now && py_gil_switches(w, now, &last,
-								       &s->gil_switches) == 0 &&
-						last == h->tstate;
 			return 1;
 		}
 		proc_resume_all(t, &s->pause);
@@ -134,9 +143,40 @@ int others_held_still(const struct py_walker *w, const struct sampler_config *cf
 		      const struct scratch *s)
 {
 	uint64_t last, switches;
+	int locked;
 	return s->holder && s->gil_switches_known &&
-	       py_gil_switches(w, look_now(w, cfg, cfg->now_gil), &last, &switches) == 0 &&
+	       py_gil_switches(w, look_now(w, cfg, cfg->now_gil), &last, &locked, &switches) == 0 &&
 	       last == s->holder && switches == s->gil_switches;
+}
+
+/* --threads with the GIL free, 3.12+: its last holder alone is stopped, the one thread that can
+ * take it back without adding to the count of switches (still_with, others_held_still), where
+ * stopping every thread woke each of a server's idle threads at every tick. The last holder
+ * must be a thread of the list the last tick read (one that ended leaves its tstate in the
+ * GIL, and what its freed memory holds for its OS thread is no TID to stop). Not with
+ * --native, whose threads' registers are read only when stopped, nor --async. Returns 1 with
+ * it held as s->holder, else 0. */
+static int stop_last_holder(struct proc_target *t, struct py_walker *w,
+			    const struct sampler_config *cfg, struct scratch *s)
+{
+	uint64_t last, switches;
+	int locked;
+	if (cfg->native || cfg->async ||
+	    py_gil_switches(w, look_now(w, cfg, cfg->now_gil), &last, &locked, &switches) != 0 ||
+	    !last)
+		return 0;
+	int k = 0;
+	while (k < s->n_threads && s->threads[k].tstate != last)
+		k++;
+	if (k == s->n_threads)
+		return 0;
+	struct py_thread l = s->threads[k];
+	l.holds_gil = 0;
+	if (!stop_holder(t, w, cfg, s, &l))
+		return 0;
+	s->holder = l.tstate;
+	s->held = l;
+	return 1;
 }
 
 int unstopped_ok(const struct sampler_config *cfg)
@@ -272,10 +312,10 @@ static void remember_holder(struct scratch *s, uint64_t tstate)
  * free, or a try finds that its holder runs no Python code (frameless), and only the holder
  * is sampled, nothing is stopped and the sample is idle. With
  * --threads, a tick that finds the GIL free, or its holder just letting it go, stops every
- * thread: any may run Python code then, and the check of a stack read while its thread runs is
- * not proof enough for a pausing profile (2.7 reuses a code object's frame object, so a new
- * call can look like the old one; the churn test caught such a stack, a thread's own frames
- * under another thread's root).
+ * thread (on 3.12+ its last holder alone, stop_last_holder): any may run Python code then,
+ * and the check of a stack read while its thread runs is not proof enough for a pausing
+ * profile (2.7 reuses a code object's frame object, so a new call can look like the old one;
+ * the churn test caught such a stack, a thread's own frames under another thread's root).
  * Returns as proc_pause_all. */
 int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			  const struct sampler_config *cfg, struct scratch *s)
@@ -314,6 +354,8 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			s->held = h;
 			return 0;
 		}
+		if (known && !h.tstate && cfg->all_threads && stop_last_holder(t, w, cfg, s))
+			return 0;
 		if (!known || !h.tstate)
 			break;
 	}

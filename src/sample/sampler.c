@@ -598,6 +598,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	if (!s->matched)
 		py_code_epoch(w);
 	int nt = threads_wanted(t, w, cfg, s);
+	s->n_threads = nt > 0 ? nt : 0;
 	uint64_t torn = prof->torn;
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
 	if (!cfg->pause)

@@ -51,6 +51,7 @@ enum {
  * before shows up. */
 struct scratch {
 	struct py_thread *threads; /* PY_MAX_THREADS */
+	int n_threads; /* how many the last tick read (with --threads, the whole list) */
 	struct py_raw_frame *frames;
 	size_t frames_cap;
 	struct {

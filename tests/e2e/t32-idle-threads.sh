@@ -4,6 +4,8 @@
 # the blocked threads are not woken at every tick. Counted with the kernel's context-switch
 # counters of the blocked threads. Three shapes: the main thread busy; a relay of busy
 # threads, each a new OS thread often on the last one's pthread_t; and every thread waiting.
+# And --threads on 3.12+ with every thread waiting: only the GIL's last holder is stopped (the
+# GIL's count of switches vouches for the others), where every thread was stopped at each tick.
 . "$(dirname "$0")/lib.sh"
 
 t=$TARGETS/idle_threads.py
@@ -45,8 +47,8 @@ for label in $ALL_PYTHONS; do
 			busy=$(( $(count_of "$WORK/prof" "$want") + $(count_of "$WORK/prof" "$want;(native, GIL released)") ))
 		elif [ $mode = idle ]; then
 			# Every thread waits: nothing holds the GIL, every tick is idle (but for
-			# a waiting thread caught awake), and nothing is stopped. (With --threads
-			# every thread is stopped then: any may take the GIL and run while read.)
+			# a waiting thread caught awake), and nothing is stopped. (--threads: the
+			# last part.)
 			busy=$((idle + released)) idle=0
 		else
 			busy=$(awk -v w="$t:work_for:$(line_of "$t" relay)" '{c = $NF; sub(/ [0-9]+$/, "")}
@@ -73,4 +75,32 @@ for label in $ALL_PYTHONS; do
 		fi
 		stop_target
 	done
+done
+
+# --threads, every thread waiting, 100 ticks: each stack every tick, all waiting in
+# Event.wait. Stopping every thread wakes each of the 16 about 200 times (3200): so before
+# 3.12, whose GIL keeps no count of switches. From 3.12 only the last holder (the main thread,
+# not counted, or one of the 16: 200) is stopped.
+for label in $ALL_PYTHONS; do
+	use_python "$label" "--threads, idle" || continue
+	counted=$("$py" -c 'import sys; print(int(sys.version_info >= (3, 12)))')
+	limit=$([ "$counted" = 1 ] && echo 300 || echo 100000)
+	start_target "$py" "$t" 16 idle ||
+		{ echo "not ok - --threads idle $label: target did not start"; continue; }
+	switches "$TARGET_PID" >"$WORK/before"
+	"$PYFLAME" --threads -p "$TARGET_PID" -s 0.5 -r 0.005 -o "$WORK/prof" 2>"$WORK/err"; rc=$?
+	switches "$TARGET_PID" >"$WORK/after"
+	n=$(woken "$WORK/before" "$WORK/after")
+	total=$(total_count "$WORK/prof")
+	# Event.wait (plain wait before 3.11, which names functions without their class).
+	waits=$(awk '/threading\.py:(Event\.)?wait:[0-9]+/ {n += $NF} END {print n + 0}' "$WORK/prof")
+	ticks=$((total / 17))
+	if [ $rc -eq 0 ] && [ "$ticks" -ge 20 ] && [ "$waits" -eq "$total" ] && no_errors "$WORK/err" &&
+		[ "$n" -le "$limit" ] && [ "$(tracer_of "$TARGET_PID")" = 0 ]; then
+		ok "--threads idle $label: $total stacks ($ticks ticks of 17 threads), each in Event.wait; $([ "$counted" = 1 ] && echo "only the GIL's last holder paused" || echo "every thread paused (no count of switches before 3.12)"): blocked threads woken $n times"
+	else
+		{ echo "exit $rc total $total waits $waits woken $n (limit $limit)"; cat "$WORK/err"; head -5 "$WORK/prof"; } |
+			not_ok "--threads idle $label"
+	fi
+	stop_target
 done

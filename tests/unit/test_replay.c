@@ -267,12 +267,13 @@ static void check_image(const char *name)
 		/* 3.12+: the GIL's own look names the same holder, and a count of switches the
 		 * first take made 1 at least; before 3.12 there is no count to read. */
 		uint64_t last = 0, switches = 0;
-		int sw = py_gil_switches(&w, w.mem, &last, &switches);
+		int locked = 0;
+		int sw = py_gil_switches(&w, w.mem, &last, &locked, &switches);
 		int counted = pt.version.major == 3 && pt.version.minor >= 12;
 		snprintf(what, sizeof what, "replay %s: the GIL's switch count %s (rc %d, holder %s, "
 			 "%llu switches)", name, counted ? "read" : "not kept", sw,
 			 last == h.tstate ? "the same" : "another", (unsigned long long)switches);
-		CHECK(counted ? sw == 0 && last == h.tstate && switches >= 1 : sw == 1, what);
+		CHECK(counted ? sw == 0 && locked && last == h.tstate && switches >= 1 : sw == 1, what);
 		/* The route to the GIL learned once (as a sampler's polls do), the ticks' reads
 		 * of it find the same holder, and read fewer bytes to do so. */
 		struct probe cnt = { { .read = probe_read, .free = probe_free }, mem, -1, 0, 0 };
