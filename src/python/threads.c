@@ -110,14 +110,20 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 	return 0;
 }
 
+int py_gil_counts_switches(const struct py_walker *w)
+{
+	const struct py_offsets *o = &w->layout.o;
+	return w->layout.gil == PY_GIL_INTERP_POINTER && o->gil_switch_number >= 0 &&
+	       o->gil_locked >= 0 && o->gil_last_holder >= 0;
+}
+
 int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *last,
 		    int *locked, uint64_t *switches)
 {
 	const struct py_offsets *o = &w->layout.o;
 	*last = *switches = 0;
 	*locked = 0;
-	if (w->layout.gil != PY_GIL_INTERP_POINTER || o->gil_switch_number < 0 ||
-	    o->gil_locked < 0 || o->gil_last_holder < 0)
+	if (!py_gil_counts_switches(w))
 		return 1;
 	uint64_t interp, gil = 0;
 	if (w->gil_route.known) {

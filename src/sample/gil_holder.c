@@ -161,7 +161,7 @@ static int stop_last_holder(struct proc_target *t, struct py_walker *w,
 {
 	uint64_t last, switches;
 	int locked;
-	if (cfg->native || cfg->async ||
+	if (cfg->native || cfg->async || !py_gil_counts_switches(w) ||
 	    py_gil_switches(w, look_now(w, cfg, cfg->now_gil), &last, &locked, &switches) != 0 ||
 	    !last)
 		return 0;
