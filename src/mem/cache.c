@@ -8,19 +8,20 @@
 #include "mem/reader.h"
 
 #define PAGE 4096u
-/* 1,024 pages (4 MiB, touched only as filled) cover a deep 3.11+ data stack, the code objects
- * of a sample, an asyncio target's tasks (at 64 the tasks' pages evicted the stack's) and, with
- * --threads, the 2 or 3 pages of each of 100 threads: at 128, a tick of 100 threads made 300
- * reads of a page each while the target stood stopped (12-19% of a 100 Hz run); at 512, 30
- * (sets overfull by chance); at 1,024, 8. */
+/* 128 pages (512 KiB) cover a deep 3.11+ data stack, the code objects of a sample and an
+ * asyncio target's tasks (at 64 the tasks' pages evicted the stack's). A cache whose pages of
+ * one tick evict each other more than GROW_EVICTIONS times grows to 1,024 (4 MiB, touched
+ * only as filled): with --threads, 100 threads take 2 or 3 pages each. At 128, a tick of 100
+ * threads made 300 reads of a page each while the target stood stopped (12-19% of a 100 Hz
+ * run); at 512, 30 (sets overfull by chance); at 1,024, 8. Not 1,024 from the start: the
+ * slots' arrays then spread over 10 pages a cache, 35 page faults more a run. */
+#define SLOTS_FIRST 128u
 #define SLOTS 1024u
+#define GROW_EVICTIONS 8u
 /* Two slots a set: a page may go in either of its set's. Direct mapped, pages 512 KiB apart
  * shared a slot, and a 3.10 target's frame objects (in arenas of 256 KiB) had two such pages
  * in its stack: each evicted the other at every tick, two reads more a tick for good. */
 #define WAYS 2u
-#define SET_BITS 9u
-#define SETS (SLOTS / WAYS)
-_Static_assert(SETS == 1u << SET_BITS, "SET_BITS counts the sets");
 /* A read longer than this goes straight through: it would evict everything for one use. */
 #define DIRECT_MIN (2 * PAGE)
 /* A prefetch copies the part of each page the last sample used, widened to this grain: a tick
@@ -74,27 +75,75 @@ static inline size_t span_merge(struct span *spans, size_t *n, size_t cap, const
 struct cache_reader {
 	struct mem_reader base;
 	struct mem_reader *inner;
-	uint64_t tag[SLOTS];        /* page address held; 0 = empty (page 0 is never readable) */
-	uint16_t filled_list[SLOTS]; /* the slots given a page since the last clear: a clear
-				      * empties them, not every slot (4 KiB a tick at 512) */
+	size_t slots;      /* SLOTS_FIRST, or SLOTS once grown (empty) */
+	unsigned set_bits; /* log2 of slots / WAYS */
+	/* The arrays below hold slots entries each, in one block (slots_alloc). */
+	uint64_t *tag;         /* page address held; 0 = empty (page 0 is never readable) */
+	uint16_t *filled_list; /* the slots given a page since the last clear: a clear empties
+				* them, not every slot (8 KiB a tick at 1,024) */
 	size_t n_filled;
-	uint16_t lo[SLOTS], hi[SLOTS]; /* ...and which bytes of it: [lo, hi) */
-	uint8_t used[SLOTS]; /* read from since the last clear, so wanted again next time */
-	uint16_t ulo[SLOTS], uhi[SLOTS]; /* ...those bytes of it */
-	uint16_t used_list[SLOTS]; /* the slots used, in the order first used: the hot set is
-				   * taken from them, not from a scan of every slot at each clear */
+	uint16_t *lo, *hi; /* ...and which bytes of it: [lo, hi) */
+	uint8_t *used;     /* read from since the last clear, so wanted again next time */
+	uint16_t *ulo, *uhi; /* ...those bytes of it */
+	uint16_t *used_list; /* the slots used, in the order first used: the hot set is taken
+			      * from them, not from a scan of every slot at each clear */
 	size_t n_used;
+	size_t evictions; /* pages used since the last clear evicted by others since then */
 	uint8_t (*data)[PAGE];
 	uint64_t reads, misses;
-	struct span hot[SLOTS]; /* what the last sample used, fetched together next time */
+	struct span *hot; /* what the last sample used, fetched together next time */
 	size_t n_hot;
-	struct span also[SLOTS]; /* asked for by mem_cache_fetch_also, for the next fetch only */
+	struct span *also; /* asked for by mem_cache_fetch_also, for the next fetch only */
 	size_t n_also;
 	int marked; /* hot[] was taken by mem_cache_mark_hot since the last clear */
-	uint8_t taken[SLOTS]; /* slots one fetch fills (claim_slot); all 0 between fetches */
-	uint16_t taken_list[SLOTS];
+	uint8_t *taken; /* slots one fetch fills (claim_slot); all 0 between fetches */
+	uint16_t *taken_list;
 	size_t n_taken;
 };
+
+/* Gives c n slots (a power of two), empty, their arrays in one block, keeping the hot set and
+ * what is asked for next (pages, not slots). Returns 0, or -1 with c as it was. */
+static int slots_alloc(struct cache_reader *c, size_t n)
+{
+	size_t per = sizeof *c->tag + 3 * sizeof *c->filled_list + 4 * sizeof *c->lo +
+		     2 * sizeof *c->used + 2 * sizeof *c->hot;
+	uint8_t *block = calloc(n, per);
+	uint8_t (*data)[PAGE] = block ? aligned_alloc(PAGE, n * sizeof *data) : NULL;
+	if (!data) {
+		free(block);
+		return -1;
+	}
+	/* The widest first, so that each array is aligned for its type. */
+	struct span *hot = (struct span *)block, *also = hot + n;
+	uint64_t *tag = (uint64_t *)(also + n);
+	uint16_t *u16 = (uint16_t *)(tag + n);
+	uint8_t *u8 = (uint8_t *)(u16 + 7 * n);
+	if (c->hot) {
+		memcpy(hot, c->hot, c->n_hot * sizeof *hot);
+		memcpy(also, c->also, c->n_also * sizeof *also);
+	}
+	free(c->hot);
+	free(c->data);
+	c->hot = hot;
+	c->also = also;
+	c->tag = tag;
+	c->filled_list = u16;
+	c->lo = u16 + n;
+	c->hi = u16 + 2 * n;
+	c->ulo = u16 + 3 * n;
+	c->uhi = u16 + 4 * n;
+	c->used_list = u16 + 5 * n;
+	c->taken_list = u16 + 6 * n;
+	c->used = u8;
+	c->taken = u8 + n;
+	c->data = data;
+	c->slots = n;
+	c->set_bits = 0;
+	while ((size_t)WAYS << c->set_bits < n)
+		c->set_bits++;
+	c->n_filled = c->n_used = c->n_taken = 0;
+	return 0;
+}
 
 /* Claims slot i for one fetch: 1, or 0 when the fetch gave it a page already. */
 static int claim_slot(struct cache_reader *c, size_t i)
@@ -133,26 +182,26 @@ static void note_used(struct cache_reader *c, size_t i, size_t off, size_t n)
  * pages a fixed distance apart over the sets. Threads' C stacks lie 8 MiB and a guard page
  * apart: taking the number's low bits with higher ones folded in put 100 threads' stack pages
  * in too few sets, which evicted one another at every tick. */
-static size_t set_of(uint64_t page)
+static size_t set_of(const struct cache_reader *c, uint64_t page)
 {
 	uint64_t k = page / PAGE;
-	return (size_t)((k * 0x9E3779B97F4A7C15ull) >> (64 - SET_BITS)) * WAYS;
+	return (size_t)((k * 0x9E3779B97F4A7C15ull) >> (64 - c->set_bits)) * WAYS;
 }
 
-/* The slot holding page (in whole or in part), or SLOTS when none does. */
+/* The slot holding page (in whole or in part), or c->slots when none does. */
 static size_t slot_find(const struct cache_reader *c, uint64_t page)
 {
-	size_t i = set_of(page);
-	return c->tag[i] == page ? i : c->tag[i + 1] == page ? i + 1 : SLOTS;
+	size_t i = set_of(c, page);
+	return c->tag[i] == page ? i : c->tag[i + 1] == page ? i + 1 : c->slots;
 }
 
-/* The slot holding all of the len bytes at addr, or SLOTS. */
+/* The slot holding all of the len bytes at addr, or c->slots. */
 static inline size_t slot_holding(const struct cache_reader *c, uint64_t addr, size_t len)
 {
 	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
 	size_t at = (size_t)(addr - first), i = slot_find(c, first);
-	if (at + len > PAGE || i == SLOTS || at < c->lo[i] || at + len > c->hi[i])
-		return SLOTS;
+	if (at + len > PAGE || i == c->slots || at < c->lo[i] || at + len > c->hi[i])
+		return c->slots;
 	return i;
 }
 
@@ -162,12 +211,13 @@ static inline size_t slot_holding(const struct cache_reader *c, uint64_t addr, s
 static size_t slot_take(struct cache_reader *c, uint64_t page)
 {
 	size_t i = slot_find(c, page);
-	if (i == SLOTS) {
-		size_t s = set_of(page);
+	if (i == c->slots) {
+		size_t s = set_of(c, page);
 		i = !c->tag[s] ? s : !c->tag[s + 1] ? s + 1 : !c->used[s] ? s : !c->used[s + 1] ? s + 1 : s;
+		c->evictions += c->tag[i] && c->used[i];
 		/* A slot emptied by a failed read and filled again is listed twice: a full list
 		 * (never, short of that at most slots) makes the clear empty every slot. */
-		if (!c->tag[i] && c->n_filled < SLOTS)
+		if (!c->tag[i] && c->n_filled < c->slots)
 			c->filled_list[c->n_filled++] = (uint16_t)i;
 		c->tag[i] = page;
 		c->lo[i] = c->hi[i] = 0;
@@ -202,7 +252,7 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 	c->reads++;
 	/* Most reads: a few bytes of one page held (40 a tick, a frame or a field each). */
 	size_t i = slot_holding(c, addr, len);
-	if (i < SLOTS) {
+	if (i < c->slots) {
 		size_t at = (size_t)(addr & (PAGE - 1));
 		note_used(c, i, at, len);
 		memcpy(buf, c->data[i] + at, len);
@@ -244,14 +294,14 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 	size_t ns = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct span want;
-		if (!grain_span(addrs[k], len, &want) || slot_holding(c, addrs[k], len) < SLOTS)
+		if (!grain_span(addrs[k], len, &want) || slot_holding(c, addrs[k], len) < c->slots)
 			continue;
 		size_t i = slot_find(c, want.page);
-		if (i < SLOTS && c->hi[i] > c->lo[i]) {
+		if (i < c->slots && c->hi[i] > c->lo[i]) {
 			want.lo = want.lo < c->lo[i] ? want.lo : c->lo[i];
 			want.hi = want.hi > c->hi[i] ? want.hi : c->hi[i];
 		}
-		span_merge(spans, &ns, SLOTS, &want);
+		span_merge(spans, &ns, c->slots, &want);
 	}
 	uint64_t a[SLOTS];
 	void *bufs[SLOTS];
@@ -289,7 +339,7 @@ static const void *cache_view(struct mem_reader *r, uint64_t addr, size_t len)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	size_t i = slot_holding(c, addr, len), at = (size_t)(addr & (PAGE - 1));
-	if (i == SLOTS)
+	if (i == c->slots)
 		return NULL;
 	c->reads++;
 	note_used(c, i, at, len);
@@ -304,7 +354,7 @@ static const void *cache_view_window(struct mem_reader *r, uint64_t addr, size_t
 	struct cache_reader *c = (struct cache_reader *)r;
 	uint64_t first = addr & ~(uint64_t)(PAGE - 1);
 	size_t i = slot_holding(c, addr, len), at = (size_t)(addr - first);
-	if (i == SLOTS)
+	if (i == c->slots)
 		return NULL;
 	c->reads++;
 	note_used(c, i, at, len);
@@ -318,7 +368,7 @@ static void cache_window_used(struct mem_reader *r, uint64_t lo, uint64_t hi)
 	struct cache_reader *c = (struct cache_reader *)r;
 	uint64_t first = lo & ~(uint64_t)(PAGE - 1);
 	size_t at = (size_t)(lo - first), i = slot_find(c, first);
-	if (hi - lo <= PAGE - at && i < SLOTS)
+	if (hi - lo <= PAGE - at && i < c->slots)
 		note_used(c, i, at, (size_t)(hi - lo));
 }
 
@@ -326,6 +376,7 @@ static void cache_free(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	free(c->data);
+	free(c->hot); /* the slots' block */
 	free(c);
 }
 
@@ -334,11 +385,11 @@ struct mem_reader *mem_cache_new(struct mem_reader *inner)
 	struct cache_reader *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	/* Not zeroed: a page's bytes are only read once its tag says it was filled. Aligned to
-	 * pages: each slot a page of its own, so filling one faults in one page, not two (a
-	 * page fault costs 12-14 us on the VMs this runs on; a run's first tick fills 20-30). */
-	c->data = aligned_alloc(PAGE, SLOTS * sizeof *c->data);
-	if (!c->data) {
+	/* Its pages not zeroed: a page's bytes are only read once its tag says it was filled.
+	 * Aligned to pages: each slot a page of its own, so filling one faults in one page, not
+	 * two (a page fault costs 10-14 us on the VMs this runs on; a run's first tick fills
+	 * 20-30). */
+	if (slots_alloc(c, SLOTS_FIRST) != 0) {
 		free(c);
 		return NULL;
 	}
@@ -376,8 +427,8 @@ static void take_hot(struct cache_reader *c)
 /* Empties every slot and forgets which were used. */
 static void empty(struct cache_reader *c)
 {
-	if (c->n_filled == SLOTS)
-		memset(c->tag, 0, sizeof c->tag);
+	if (c->n_filled == c->slots)
+		memset(c->tag, 0, c->slots * sizeof *c->tag);
 	else
 		for (size_t k = 0; k < c->n_filled; k++)
 			c->tag[c->filled_list[k]] = 0;
@@ -385,6 +436,11 @@ static void empty(struct cache_reader *c)
 	for (size_t k = 0; k < c->n_used; k++)
 		c->used[c->used_list[k]] = 0;
 	c->n_used = 0;
+	/* Emptied, the slots may grow: the hot set is kept as pages, not slots. When memory is
+	 * short the cache stays as it was. */
+	if (c->evictions > GROW_EVICTIONS && c->slots < SLOTS)
+		slots_alloc(c, SLOTS);
+	c->evictions = 0;
 }
 
 void mem_cache_mark_hot(struct mem_reader *r)
@@ -408,7 +464,7 @@ void mem_cache_clear(struct mem_reader *r)
 static void add_also(struct cache_reader *c)
 {
 	for (size_t k = 0; k < c->n_also; k++)
-		span_merge(c->hot, &c->n_hot, SLOTS, &c->also[k]);
+		span_merge(c->hot, &c->n_hot, c->slots, &c->also[k]);
 	c->n_also = 0;
 }
 
@@ -479,7 +535,7 @@ void mem_cache_fetch_also(struct mem_reader *r, size_t n, const uint64_t *addrs,
 {
 	struct cache_reader *c = (struct cache_reader *)r;
 	c->n_also = 0;
-	for (size_t k = 0; k < n && c->n_also < SLOTS; k++)
+	for (size_t k = 0; k < n && c->n_also < c->slots; k++)
 		c->n_also += (size_t)grain_span(addrs[k], len, &c->also[c->n_also]);
 }
 
