@@ -96,17 +96,14 @@ struct cache_reader {
 	struct span *also; /* asked for by mem_cache_fetch_also, for the next fetch only */
 	size_t n_also;
 	int marked; /* hot[] was taken by mem_cache_mark_hot since the last clear */
-	uint8_t *taken; /* slots one fetch fills (claim_slot); all 0 between fetches */
-	uint16_t *taken_list;
-	size_t n_taken;
 };
 
 /* Gives c n slots (a power of two), empty, their arrays in one block, keeping the hot set and
  * what is asked for next (pages, not slots). Returns 0, or -1 with c as it was. */
 static int slots_alloc(struct cache_reader *c, size_t n)
 {
-	size_t per = sizeof *c->tag + 3 * sizeof *c->filled_list + 4 * sizeof *c->lo +
-		     2 * sizeof *c->used + 2 * sizeof *c->hot;
+	size_t per = sizeof *c->tag + 2 * sizeof *c->filled_list + 4 * sizeof *c->lo +
+		     sizeof *c->used + 2 * sizeof *c->hot;
 	uint8_t *block = calloc(n, per);
 	uint8_t (*data)[PAGE] = block ? aligned_alloc(PAGE, n * sizeof *data) : NULL;
 	if (!data) {
@@ -117,7 +114,7 @@ static int slots_alloc(struct cache_reader *c, size_t n)
 	struct span *hot = (struct span *)block, *also = hot + n;
 	uint64_t *tag = (uint64_t *)(also + n);
 	uint16_t *u16 = (uint16_t *)(tag + n);
-	uint8_t *u8 = (uint8_t *)(u16 + 7 * n);
+	uint8_t *u8 = (uint8_t *)(u16 + 6 * n);
 	if (c->hot) {
 		memcpy(hot, c->hot, c->n_hot * sizeof *hot);
 		memcpy(also, c->also, c->n_also * sizeof *also);
@@ -133,34 +130,14 @@ static int slots_alloc(struct cache_reader *c, size_t n)
 	c->ulo = u16 + 3 * n;
 	c->uhi = u16 + 4 * n;
 	c->used_list = u16 + 5 * n;
-	c->taken_list = u16 + 6 * n;
 	c->used = u8;
-	c->taken = u8 + n;
 	c->data = data;
 	c->slots = n;
 	c->set_bits = 0;
 	while ((size_t)WAYS << c->set_bits < n)
 		c->set_bits++;
-	c->n_filled = c->n_used = c->n_taken = 0;
+	c->n_filled = c->n_used = 0;
 	return 0;
-}
-
-/* Claims slot i for one fetch: 1, or 0 when the fetch gave it a page already. */
-static int claim_slot(struct cache_reader *c, size_t i)
-{
-	if (c->taken[i])
-		return 0;
-	c->taken[i] = 1;
-	c->taken_list[c->n_taken++] = (uint16_t)i;
-	return 1;
-}
-
-/* Ends a fetch: every slot claimed is free to claim again. */
-static void release_slots(struct cache_reader *c)
-{
-	for (size_t k = 0; k < c->n_taken; k++)
-		c->taken[c->taken_list[k]] = 0;
-	c->n_taken = 0;
 }
 
 static void note_used(struct cache_reader *c, size_t i, size_t off, size_t n)
@@ -306,10 +283,13 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 	uint64_t a[SLOTS];
 	void *bufs[SLOTS];
 	size_t lens[SLOTS], slot[SLOTS], nr = 0;
+	uint8_t taken[SLOTS]; /* slots this fetch fills: a third page of a set waits */
+	memset(taken, 0, c->slots);
 	for (size_t m = 0; m < ns; m++) {
 		size_t i = slot_take(c, spans[m].page);
-		if (!claim_slot(c, i))
+		if (taken[i])
 			continue;
+		taken[i] = 1;
 		/* Its bytes are being replaced: none of them held until read. */
 		c->lo[i] = c->hi[i] = 0;
 		spans[nr] = spans[m];
@@ -319,7 +299,6 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 		lens[nr] = (size_t)(spans[m].hi - spans[m].lo);
 		nr++;
 	}
-	release_slots(c);
 	if (!nr)
 		return;
 	size_t got = mem_read_many(c->inner, nr, a, bufs, lens);
@@ -488,6 +467,9 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 			from[k][j] = span_merge(spans, &n, 2 * SLOTS, &c[k]->hot[j]);
 	/* The buffers: the first cache holding each page, in the slot it takes there. */
 	size_t owner[2 * SLOTS], slot[2 * SLOTS], at[2 * SLOTS], nr = 0;
+	uint8_t taken[2][SLOTS]; /* per cache, the slots this fetch fills */
+	for (size_t k = 0; k < nc; k++)
+		memset(taken[k], 0, c[k]->slots);
 	for (size_t m = 0; m < n; m++)
 		owner[m] = nc;
 	for (size_t k = 0; k < nc; k++)
@@ -499,8 +481,9 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 		size_t i = slot_take(o, spans[m].page);
 		at[m] = SIZE_MAX;
 		slot[m] = SLOTS;
-		if (!claim_slot(o, i))
+		if (taken[owner[m]][i])
 			continue;
+		taken[owner[m]][i] = 1;
 		slot[m] = i;
 		at[m] = nr;
 		addrs[nr] = spans[m].page + spans[m].lo;
@@ -520,15 +503,14 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 				continue;
 			if (owner[m] != k) {
 				i = slot_take(c[k], spans[m].page);
-				if (!claim_slot(c[k], i))
+				if (taken[k][i])
 					continue;
+				taken[k][i] = 1;
 				memcpy(c[k]->data[i] + spans[m].lo, bufs[at[m]], lens[at[m]]);
 			}
 			c[k]->lo[i] = spans[m].lo;
 			c[k]->hi[i] = spans[m].hi;
 		}
-	for (size_t k = 0; k < nc; k++)
-		release_slots(c[k]);
 }
 
 void mem_cache_fetch_also(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len)

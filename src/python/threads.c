@@ -104,13 +104,17 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 		return PY_WALK_BAD_READ;
 	if (!ts)
 		return 0;
-	if (py_thread_idents(w, m, ts, holder) != 0)
+	if (read_ptr(m, ts, o->tstate_thread_id, &holder->thread_id) != 0 ||
+	    (o->tstate_native_thread_id >= 0 &&
+	     read_ptr(m, ts, o->tstate_native_thread_id, &holder->native_id) != 0))
 		return PY_WALK_BAD_READ;
+	holder->tstate = ts;
 	holder->holds_gil = 1;
 	return 0;
 }
 
-int py_gil_counts_switches(const struct py_walker *w)
+/* Whether the layout has the GIL's count of switches (3.12+). */
+static int counts_switches(const struct py_walker *w)
 {
 	const struct py_offsets *o = &w->layout.o;
 	return w->layout.gil == PY_GIL_INTERP_POINTER && o->gil_switch_number >= 0 &&
@@ -123,7 +127,7 @@ int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *l
 	const struct py_offsets *o = &w->layout.o;
 	*last = *switches = 0;
 	*locked = 0;
-	if (!py_gil_counts_switches(w))
+	if (!counts_switches(w))
 		return 1;
 	uint64_t interp, gil = 0;
 	if (w->gil_route.known) {
@@ -153,19 +157,6 @@ int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *l
 	*locked = is_locked != 0;
 	memcpy(switches, buf + (o->gil_switch_number - lo), sizeof *switches);
 	memcpy(last, buf + (o->gil_last_holder - lo), sizeof *last);
-	return 0;
-}
-
-int py_thread_idents(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
-		     struct py_thread *th)
-{
-	const struct py_offsets *o = &w->layout.o;
-	memset(th, 0, sizeof *th);
-	if (!tstate || read_ptr(m, tstate, o->tstate_thread_id, &th->thread_id) != 0 ||
-	    (o->tstate_native_thread_id >= 0 &&
-	     read_ptr(m, tstate, o->tstate_native_thread_id, &th->native_id) != 0))
-		return PY_WALK_BAD_READ;
-	th->tstate = tstate;
 	return 0;
 }
 

@@ -143,14 +143,6 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *last,
 		    int *locked, uint64_t *switches);
 
-/* Whether py_gil_switches can read the count in w's target (3.12+), without reading. */
-int py_gil_counts_switches(const struct py_walker *w);
-
-/* The thread state tstate as a struct py_thread (tstate, thread_id, native_id; the frame not
- * read, holds_gil 0). Returns 0 or PY_WALK_BAD_READ. */
-int py_thread_idents(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
-		     struct py_thread *th);
-
 /* Reads through m the pointers that lead to the GIL, which py_gil_owner then takes as they are
  * (a sampler learns them again every 50 ms: a subinterpreter started meanwhile is seen then).
  * Returns 0, or a py_walk_error with the route forgotten. */

@@ -154,16 +154,17 @@ int others_held_still(const struct py_walker *w, const struct sampler_config *cf
  * stopping every thread woke each of a server's idle threads at every tick. The last holder
  * must be a thread of the list the last tick read (one that ended leaves its tstate in the
  * GIL, and what its freed memory holds for its OS thread is no TID to stop). Not with
- * --native, whose threads' registers are read only when stopped, nor --async. Returns 1 with
- * it held as s->holder, else 0. */
+ * --native, whose threads' registers are read only when stopped, nor --async. The last holder
+ * is read through look, the tick's look that found the GIL free (its pages hold the GIL's
+ * struct: no read more). Returns 1 with it held as s->holder, else 0. */
 static int stop_last_holder(struct proc_target *t, struct py_walker *w,
-			    const struct sampler_config *cfg, struct scratch *s)
+			    const struct sampler_config *cfg, struct scratch *s,
+			    struct mem_reader *look)
 {
 	uint64_t last, switches;
 	int locked;
-	if (cfg->native || cfg->async || !py_gil_counts_switches(w) ||
-	    py_gil_switches(w, look_now(w, cfg, cfg->now_gil), &last, &locked, &switches) != 0 ||
-	    !last)
+	if (cfg->native || cfg->async ||
+	    py_gil_switches(w, look, &last, &locked, &switches) != 0 || locked || !last)
 		return 0;
 	int k = 0;
 	while (k < s->n_threads && s->threads[k].tstate != last)
@@ -334,7 +335,8 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 	for (int attempt = 0; attempt < HOLDER_ATTEMPTS && s->gil_pause != GIL_PAUSE_OFF;
 	     attempt++) {
 		int trying = !attempt && trying_unstopped(w, cfg, s);
-		int known = py_gil_owner(w, begin_looks(w, cfg, trying, 0), &h) == 0;
+		struct mem_reader *look = begin_looks(w, cfg, trying, 0);
+		int known = py_gil_owner(w, look, &h) == 0;
 		if (known && h.tstate)
 			remember_holder(s, h.tstate);
 		if (known && !h.tstate && !cfg->all_threads) {
@@ -354,7 +356,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			s->held = h;
 			return 0;
 		}
-		if (known && !h.tstate && cfg->all_threads && stop_last_holder(t, w, cfg, s))
+		if (known && !h.tstate && cfg->all_threads && stop_last_holder(t, w, cfg, s, look))
 			return 0;
 		if (!known || !h.tstate)
 			break;
