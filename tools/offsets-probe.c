@@ -143,8 +143,12 @@ int main(void)
 #endif
 #if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x030c0000
 	put("runtime_gilstate_tstate_current", offsetof(_PyRuntimeState, gilstate.tstate_current));
+	/* 3.7-3.11: one GIL, in the runtime (3.10's per-interpreter one is an experimental
+	 * build option, off in release builds). */
+	put("runtime_ceval_gil", offsetof(_PyRuntimeState, ceval.gil));
 #else
 	put("runtime_gilstate_tstate_current", ABSENT);
+	put("runtime_ceval_gil", ABSENT);
 #endif
 
 	/* PyInterpreterState */
@@ -162,11 +166,14 @@ int main(void)
 	/* 3.12: the GIL became per interpreter, and ceval.gil points at it. */
 #if PY_VERSION_HEX >= 0x030c0000
 	put("interp_ceval_gil", offsetof(PyInterpreterState, ceval.gil));
+#else
+	put("interp_ceval_gil", ABSENT);
+#endif
+#if PY_VERSION_HEX >= 0x03070000
 	put("gil_locked", offsetof(struct _gil_runtime_state, locked));
 	put("gil_last_holder", offsetof(struct _gil_runtime_state, last_holder));
 	put("gil_switch_number", offsetof(struct _gil_runtime_state, switch_number));
 #else
-	put("interp_ceval_gil", ABSENT);
 	put("gil_locked", ABSENT);
 	put("gil_last_holder", ABSENT);
 	put("gil_switch_number", ABSENT);

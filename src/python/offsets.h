@@ -21,6 +21,7 @@ struct py_offsets {
 	/* _PyRuntimeState (3.7+) */
 	int32_t runtime_interpreters_head;      /* _PyRuntime.interpreters.head */
 	int32_t runtime_gilstate_tstate_current; /* _PyRuntime.gilstate.tstate_current, 3.7-3.11 */
+	int32_t runtime_ceval_gil; /* _PyRuntime.ceval.gil, 3.7-3.11: struct _gil_runtime_state */
 
 	/* PyInterpreterState */
 	int32_t interp_next;
@@ -28,7 +29,8 @@ struct py_offsets {
 	int32_t interp_modules;     /* modules up to 3.11, imports.modules from 3.12 */
 	int32_t interp_ceval_gil;   /* 3.12+: ceval.gil, a pointer to struct _gil_runtime_state */
 
-	/* struct _gil_runtime_state (3.12+, reached through interp_ceval_gil) */
+	/* struct _gil_runtime_state: in _PyRuntime at runtime_ceval_gil (3.7-3.11), reached through
+	 * interp_ceval_gil (3.12+). The same fields, the same take_gil counting the switches. */
 	int32_t gil_locked;
 	int32_t gil_last_holder;
 	int32_t gil_switch_number; /* bumped by each take of the GIL by another thread than its

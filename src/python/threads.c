@@ -113,12 +113,16 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 	return 0;
 }
 
-/* Whether the layout has the GIL's count of switches (3.12+). */
+/* Whether the layout has the GIL's count of switches (3.7+): in the runtime up to 3.11, through
+ * the interpreter from 3.12. */
 static int counts_switches(const struct py_walker *w)
 {
 	const struct py_offsets *o = &w->layout.o;
-	return w->layout.gil == PY_GIL_INTERP_POINTER && o->gil_switch_number >= 0 &&
-	       o->gil_locked >= 0 && o->gil_last_holder >= 0;
+	int reached = w->layout.gil == PY_GIL_INTERP_POINTER ||
+		      (w->layout.gil == PY_GIL_GILSTATE && o->runtime_ceval_gil >= 0 &&
+		       w->target.runtime);
+	return reached && o->gil_switch_number >= 0 && o->gil_locked >= 0 &&
+	       o->gil_last_holder >= 0;
 }
 
 int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *last,
@@ -130,7 +134,10 @@ int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *l
 	if (!counts_switches(w))
 		return 1;
 	uint64_t interp, gil = 0;
-	if (w->gil_route.known) {
+	if (w->layout.gil == PY_GIL_GILSTATE) {
+		/* Up to 3.11 the one GIL of the process lies in the runtime itself. */
+		gil = w->target.runtime + (uint64_t)o->runtime_ceval_gil;
+	} else if (w->gil_route.known) {
 		if (w->gil_route.several)
 			return PY_WALK_BAD_READ;
 		interp = w->gil_route.interp;

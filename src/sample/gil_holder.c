@@ -74,7 +74,7 @@ static pid_t mapped_tid(struct proc_target *t, const struct sampler_config *cfg,
 }
 
 /* --threads, h's OS thread just stopped: whether every frame chain holds still while it stays
- * stopped. So when h holds the GIL: no other thread can run Python code. On 3.12+ also when h
+ * stopped. So when h holds the GIL: no other thread can run Python code. On 3.7+ also when h
  * took the GIL last and has let it go: another thread taking it then adds to the count of
  * switches, which others_held_still reads again once the stacks are read (recorded here, as
  * read in the same look). */
@@ -149,7 +149,7 @@ int others_held_still(const struct py_walker *w, const struct sampler_config *cf
 	       last == s->holder && switches == s->gil_switches;
 }
 
-/* --threads with the GIL free, 3.12+: its last holder alone is stopped, the one thread that can
+/* --threads with the GIL free, 3.7+: its last holder alone is stopped, the one thread that can
  * take it back without adding to the count of switches (still_with, others_held_still), where
  * stopping every thread woke each of a server's idle threads at every tick. The last holder
  * must be a thread of the list the last tick read (one that ended leaves its tstate in the
@@ -313,7 +313,7 @@ static void remember_holder(struct scratch *s, uint64_t tstate)
  * free, or a try finds that its holder runs no Python code (frameless), and only the holder
  * is sampled, nothing is stopped and the sample is idle. With
  * --threads, a tick that finds the GIL free, or its holder just letting it go, stops every
- * thread (on 3.12+ its last holder alone, stop_last_holder): any may run Python code then,
+ * thread (on 3.7+ its last holder alone, stop_last_holder): any may run Python code then,
  * and the check of a stack read while its thread runs is not proof enough for a pausing
  * profile (2.7 reuses a code object's frame object, so a new call can look like the old one;
  * the churn test caught such a stack, a thread's own frames under another thread's root).

@@ -85,7 +85,7 @@ struct scratch {
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
-	/* With --threads, the GIL's count of switches read once the holder stood stopped (3.12+;
+	/* With --threads, the GIL's count of switches read once the holder stood stopped (3.7+;
 	 * gil_switches_known 0: not read): the same count after the other threads' stacks were
 	 * read vouches for them (others_held_still). */
 	uint64_t gil_switches;
@@ -149,7 +149,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct samp
 /* gil_holder.c: with --threads and the GIL holder stopped alone, whether the GIL shows that no
  * other thread took it since the stop (its holder and count of switches as then): then no
  * other thread's frames moved while they were read, and none needs a look of its own again.
- * One look at the GIL; 0 when it cannot tell (before 3.12, a failed read). */
+ * One look at the GIL; 0 when it cannot tell (2.7, 3.6, a failed read). */
 int others_held_still(const struct py_walker *w, const struct sampler_config *cfg,
 		      const struct scratch *s);
 

@@ -4,7 +4,7 @@
 # the blocked threads are not woken at every tick. Counted with the kernel's context-switch
 # counters of the blocked threads. Three shapes: the main thread busy; a relay of busy
 # threads, each a new OS thread often on the last one's pthread_t; and every thread waiting.
-# And --threads on 3.12+ with every thread waiting: only the GIL's last holder is stopped (the
+# And --threads on 3.7+ with every thread waiting: only the GIL's last holder is stopped (the
 # GIL's count of switches vouches for the others), where every thread was stopped at each tick.
 . "$(dirname "$0")/lib.sh"
 
@@ -78,12 +78,12 @@ for label in $ALL_PYTHONS; do
 done
 
 # --threads, every thread waiting, 100 ticks: each stack every tick, all waiting in
-# Event.wait. Stopping every thread wakes each of the 16 about 200 times (3200): so before
-# 3.12, whose GIL keeps no count of switches. From 3.12 only the last holder (the main thread,
-# not counted, or one of the 16: 200) is stopped.
+# Event.wait. Stopping every thread wakes each of the 16 about 200 times (3200): so on 2.7 and
+# 3.6, whose GIL's count of switches is not to be read. From 3.7 only the last holder (the
+# main thread, not counted, or one of the 16: 200) is stopped.
 for label in $ALL_PYTHONS; do
 	use_python "$label" "--threads, idle" || continue
-	counted=$("$py" -c 'import sys; print(int(sys.version_info >= (3, 12)))')
+	counted=$("$py" -c 'import sys; print(int(sys.version_info >= (3, 7)))')
 	limit=$([ "$counted" = 1 ] && echo 300 || echo 100000)
 	start_target "$py" "$t" 16 idle ||
 		{ echo "not ok - --threads idle $label: target did not start"; continue; }
@@ -97,7 +97,7 @@ for label in $ALL_PYTHONS; do
 	ticks=$((total / 17))
 	if [ $rc -eq 0 ] && [ "$ticks" -ge 20 ] && [ "$waits" -eq "$total" ] && no_errors "$WORK/err" &&
 		[ "$n" -le "$limit" ] && [ "$(tracer_of "$TARGET_PID")" = 0 ]; then
-		ok "--threads idle $label: $total stacks ($ticks ticks of 17 threads), each in Event.wait; $([ "$counted" = 1 ] && echo "only the GIL's last holder paused" || echo "every thread paused (no count of switches before 3.12)"): blocked threads woken $n times"
+		ok "--threads idle $label: $total stacks ($ticks ticks of 17 threads), each in Event.wait; $([ "$counted" = 1 ] && echo "only the GIL's last holder paused" || echo "every thread paused (no count of switches to read before 3.7)"): blocked threads woken $n times"
 	else
 		{ echo "exit $rc total $total waits $waits woken $n (limit $limit)"; cat "$WORK/err"; head -5 "$WORK/prof"; } |
 			not_ok "--threads idle $label"

@@ -33,13 +33,14 @@ struct field_span {
 static const struct field_span spans[] = {
 	SPAN(runtime_interpreters_head, V(3, 7), ANY_MAX), /* _PyRuntime appeared in 3.7 */
 	SPAN(runtime_gilstate_tstate_current, V(3, 7), V(3, 11)), /* a thread-local from 3.12 */
+	SPAN(runtime_ceval_gil, V(3, 7), V(3, 11)), /* per interpreter from 3.12 */
 	SPAN(interp_next, 0, ANY_MAX),
 	SPAN(interp_tstate_head, 0, ANY_MAX),
 	SPAN(interp_modules, 0, ANY_MAX),
 	SPAN(interp_ceval_gil, V(3, 12), ANY_MAX), /* per-interpreter GIL */
-	SPAN(gil_locked, V(3, 12), ANY_MAX),
-	SPAN(gil_last_holder, V(3, 12), ANY_MAX),
-	SPAN(gil_switch_number, V(3, 12), ANY_MAX),
+	SPAN(gil_locked, V(3, 7), ANY_MAX), /* in the runtime, then through the interpreter */
+	SPAN(gil_last_holder, V(3, 7), ANY_MAX),
+	SPAN(gil_switch_number, V(3, 7), ANY_MAX),
 	SPAN(tstate_prev, V(3, 0), ANY_MAX), /* 2.7's list is singly linked */
 	SPAN(tstate_next, 0, ANY_MAX),
 	SPAN(tstate_interp, 0, ANY_MAX),
@@ -386,6 +387,8 @@ static void test_known_values(void)
 	if ((r = py_offsets_find(3, 7))) {
 		CHECK_INT(r->runtime_interpreters_head, 24, "3.7 interpreters.head");
 		CHECK_INT(r->runtime_gilstate_tstate_current, 1480, "3.7 gilstate.tstate_current");
+		CHECK_INT(r->runtime_ceval_gil, 1264, "3.7 ceval.gil");
+		CHECK_INT(r->gil_switch_number, 24, "3.7 gil switch_number");
 	}
 	if ((r = py_offsets_find(3, 9))) {
 		CHECK_INT(r->runtime_interpreters_head, 32, "3.9 interpreters.head");

@@ -264,12 +264,14 @@ static void check_image(const char *name)
 		snprintf(what, sizeof what, "replay %s: the GIL holder read alone is the one thread "
 			 "the list marks (%d threads, %d marked)", name, n, holders);
 		CHECK(rc == 0 && h.tstate && holders == 1 && same == 1, what);
-		/* 3.12+: the GIL's own look names the same holder, and a count of switches the
-		 * first take made 1 at least; before 3.12 there is no count to read. */
+		/* 3.7+: the GIL's own look names the same holder, and a count of switches the
+		 * first take made 1 at least (in the runtime up to 3.11, through the interpreter
+		 * from 3.12); 3.6 keeps its GIL in statics, no symbol to find them by, and 2.7's
+		 * counts no switches. */
 		uint64_t last = 0, switches = 0;
 		int locked = 0;
 		int sw = py_gil_switches(&w, w.mem, &last, &locked, &switches);
-		int counted = pt.version.major == 3 && pt.version.minor >= 12;
+		int counted = pt.version.major == 3 && pt.version.minor >= 7;
 		snprintf(what, sizeof what, "replay %s: the GIL's switch count %s (rc %d, holder %s, "
 			 "%llu switches)", name, counted ? "read" : "not kept", sw,
 			 last == h.tstate ? "the same" : "another", (unsigned long long)switches);
