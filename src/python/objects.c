@@ -675,6 +675,23 @@ static int main_interp(struct py_objects *c, uint64_t *interp)
 	return PY_WALK_BAD_READ; /* longer than any real list: a cycle */
 }
 
+int py_modules_count(struct py_objects *c, int64_t *n)
+{
+	uint64_t interp, modules;
+	*n = 0;
+	int rc = main_interp(c, &interp);
+	if (rc != 0)
+		return rc;
+	if (py_obj_read_ptr(c, interp, c->o->interp_modules, &modules) != 0)
+		return PY_WALK_BAD_READ;
+	if (modules == 0)
+		return 0;
+	if (c->o->dict_used < 0 ||
+	    mem_read(c->w->mem, modules + (uint64_t)c->o->dict_used, n, sizeof *n) != 0)
+		return PY_WALK_BAD_READ;
+	return 0;
+}
+
 int py_module_find(struct py_objects *c, const char *name, uint64_t *module)
 {
 	struct py_dict_view v;

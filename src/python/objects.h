@@ -79,6 +79,11 @@ int py_set_items_scan(struct py_objects *c, uint64_t obj, uint64_t *keys, size_t
  * (no interpreter yet) or PY_WALK_BAD_READ. */
 int py_module_find(struct py_objects *c, const char *name, uint64_t *module);
 
+/* How many modules the main interpreter's sys.modules holds, into *n (0 when it is not made
+ * yet, or gone): three reads, where py_module_find scans it. Returns 0, PY_WALK_NOT_READY or
+ * PY_WALK_BAD_READ. */
+int py_modules_count(struct py_objects *c, int64_t *n);
+
 /* The value of the float at obj. Returns 0 or PY_WALK_BAD_READ. */
 int py_float_value(struct py_objects *c, uint64_t obj, double *out);
 

@@ -28,6 +28,7 @@ struct async_span {
 struct async_stage {
 	struct py_async *a;   /* NULL until asyncio is found loaded */
 	uint64_t looked_ns;   /* when it was last looked for */
+	int64_t modules;      /* how many modules sys.modules held then, -1: unknown */
 	int given_up;         /* this process's tasks cannot be read: said once */
 	uint64_t failing_since_ns; /* when looking for them began to fail, 0: it does not */
 	struct py_async_chain chain;
@@ -48,8 +49,9 @@ void async_stage_init(struct async_stage *as);
 void async_stage_release(struct async_stage *as);
 
 /* At the start of a tick: forgets the last tick's ids and makes sure the tasks' reader is
- * open, looking for asyncio again every 20 ms while the process has not loaded it. Returns 1
- * when the tasks can be read this tick. */
+ * open, looking for asyncio again every 20 ms while the process has not loaded it, and at once
+ * when sys.modules has grown or shrunk since the last look. Returns 1 when the tasks can be
+ * read this tick. */
 int async_stage_begin(struct async_stage *as, struct py_walker *w, struct profile *prof,
 		      pid_t pid);
 
