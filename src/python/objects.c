@@ -675,17 +675,25 @@ static int main_interp(struct py_objects *c, uint64_t *interp)
 	return PY_WALK_BAD_READ; /* longer than any real list: a cycle */
 }
 
-int py_modules_count(struct py_objects *c, int64_t *n)
+/* The main interpreter's sys.modules into *modules (0 when not made yet, or gone). Returns 0,
+ * PY_WALK_NOT_READY or PY_WALK_BAD_READ. */
+static int modules_dict(struct py_objects *c, uint64_t *modules)
 {
-	uint64_t interp, modules;
-	*n = 0;
+	uint64_t interp;
 	int rc = main_interp(c, &interp);
 	if (rc != 0)
 		return rc;
-	if (py_obj_read_ptr(c, interp, c->o->interp_modules, &modules) != 0)
-		return PY_WALK_BAD_READ;
-	if (modules == 0)
-		return 0;
+	return py_obj_read_ptr(c, interp, c->o->interp_modules, modules) == 0 ? 0
+									       : PY_WALK_BAD_READ;
+}
+
+int py_modules_count(struct py_objects *c, int64_t *n)
+{
+	uint64_t modules;
+	*n = 0;
+	int rc = modules_dict(c, &modules);
+	if (rc != 0 || modules == 0)
+		return rc;
 	if (c->o->dict_used < 0 ||
 	    mem_read(c->w->mem, modules + (uint64_t)c->o->dict_used, n, sizeof *n) != 0)
 		return PY_WALK_BAD_READ;
@@ -695,12 +703,10 @@ int py_modules_count(struct py_objects *c, int64_t *n)
 int py_module_find(struct py_objects *c, const char *name, uint64_t *module)
 {
 	struct py_dict_view v;
-	uint64_t interp, modules;
-	int rc = main_interp(c, &interp);
+	uint64_t modules;
+	int rc = modules_dict(c, &modules);
 	if (rc != 0)
 		return rc;
-	if (py_obj_read_ptr(c, interp, c->o->interp_modules, &modules) != 0)
-		return PY_WALK_BAD_READ;
 	if (modules == 0)
 		return 0; /* sys.modules not made yet (start-up) or gone (finalization) */
 	if (py_dict_view(c, modules, &v) != 0)
