@@ -62,6 +62,7 @@ void scratch_release(struct scratch *s)
 	async_stage_release(&s->async);
 	roster_release(&s->roster);
 	verified_release(&s->verified);
+	kept_release(&s->kept);
 }
 
 /* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
@@ -254,6 +255,29 @@ static void unwind_stack(const struct sampler_config *cfg, struct scratch *s,
 	s->pcs_used += n;
 }
 
+/* Whether this run keeps vouched stacks from tick to tick (kept.h): --threads, pausing, and not
+ * --async (its stacks are cut at their task) nor --native (its stacks end in native frames). */
+static int kept_wanted(const struct sampler_config *cfg)
+{
+	return cfg->all_threads && cfg->pause && !cfg->async && !cfg->native;
+}
+
+/* Keeps this tick's nstacks stacks, which the GIL's count vouched for, for the next tick; not
+ * those cut at PY_MAX_DEPTH (read again, so that each tick counts the cut). */
+static void keep_stacks(const struct sampler_config *cfg, struct scratch *s, size_t nstacks)
+{
+	if (!kept_wanted(cfg)) {
+		kept_forget(&s->kept);
+		return;
+	}
+	kept_begin(&s->kept, s->gil_switches, s->holder);
+	for (size_t i = 0; i < nstacks; i++)
+		if (!s->stacks[i].deep &&
+		    kept_add(&s->kept, &s->threads[s->stacks[i].thread],
+			     s->frames + s->stacks[i].start, s->stacks[i].n) != 0)
+			return;
+}
+
 /* Reads the raw stacks of the nt threads in s->threads (the target held as the pause left
  * it) into s->stacks; stacks read while their thread may run are checked, and dropped as torn
  * when they changed. Returns how many stacks were kept; *lost counts the threads that had a
@@ -268,6 +292,10 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 	 * tells the holder by the GIL's last_holder, set a moment after the GIL is taken). */
 	int checked_all = !cfg->pause || s->unpaused ||
 			  (!s->pause.complete && !s->holder && !s->matched);
+	/* --threads, the same thread stopped and the GIL's count as when the last tick's stacks
+	 * were vouched for: the others' are taken from then (kept.h). */
+	int reuse = !checked_all && kept_wanted(cfg) && s->holder && s->gil_switches_known &&
+		    kept_usable(&s->kept, s->gil_switches, s->holder);
 	size_t nstacks = 0, used = 0;
 	s->pcs_used = 0;
 	*lost = 0;
@@ -280,21 +308,33 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		if (grow_array((void **)&s->frames, &s->frames_cap, used + PY_MAX_DEPTH,
 			       sizeof *s->frames) != 0)
 			break;
-		size_t partial = s->matched_n;
+		size_t partial = s->matched_n, n_kept;
+		const struct py_raw_frame *kept =
+			reuse && th->tstate != s->holder ? kept_find(&s->kept, th, &n_kept) : NULL;
 		struct py_link link = th->link;
 		link.stopped = !checked;
-		/* A stack taken unstopped is the one its digest was made of, already in frames. */
-		int n = s->matched && used == 0
-				? (s->matched_deep ? PY_WALK_TOO_DEEP : (int)s->matched_n)
-				: py_stack_read(w, th->frame, &link, s->frames + used,
-						PY_MAX_DEPTH, &partial);
+		int n;
+		if (kept) {
+			/* As it was at the last tick: it ran no Python code since. */
+			memcpy(s->frames + used, kept, n_kept * sizeof *kept);
+			n = (int)n_kept;
+			checked = 0;
+		} else {
+			/* A stack taken unstopped is the one its digest was made of, already in
+			 * frames. */
+			n = s->matched && used == 0
+				    ? (s->matched_deep ? PY_WALK_TOO_DEEP : (int)s->matched_n)
+				    : py_stack_read(w, th->frame, &link, s->frames + used,
+						    PY_MAX_DEPTH, &partial);
+		}
 		if (n < 0 && checked) {
 			/* Read while the target ran: a broken chain means it changed under us. */
 			prof->torn++;
 			(*lost)++;
 			continue;
 		}
-		if (n == PY_WALK_TOO_DEEP) {
+		int deep = n == PY_WALK_TOO_DEEP;
+		if (deep) {
 			st->errors[SAMPLE_ERR_TOO_DEEP]++;
 			n = (int)partial;
 		} else if (n < 0) {
@@ -304,6 +344,7 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		}
 		/* Checked once every stack is read (drop_changed). */
 		s->stacks[nstacks].check = checked;
+		s->stacks[nstacks].deep = deep;
 		s->stacks[nstacks].thread = i;
 		s->stacks[nstacks].code = n > 0 ? s->frames[used].code : 0;
 		s->stacks[nstacks].start = used;
@@ -612,9 +653,13 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	/* --threads with the holder stopped alone: when no other thread took the GIL meanwhile,
 	 * none ran Python code while its stack was read (one look at the GIL, not one at each
 	 * thread's frames: at 100 threads, most of the time the holder stood stopped). */
-	if (cfg->all_threads && s->holder && !s->released && nstacks && others_held_still(w, cfg, s))
+	if (cfg->all_threads && s->holder && !s->released && nstacks && others_held_still(w, cfg, s)) {
 		for (size_t i = 0; i < nstacks; i++)
 			s->stacks[i].check = 0;
+		keep_stacks(cfg, s, nstacks);
+	} else {
+		kept_forget(&s->kept);
+	}
 	int checks = s->released && (nstacks || lost);
 	for (size_t i = 0; i < nstacks; i++)
 		checks |= s->stacks[i].check;

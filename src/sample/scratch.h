@@ -11,6 +11,7 @@
 #include "proc/idents.h"
 #include "proc/pause.h"
 #include "sample/async_stage.h"
+#include "sample/kept.h"
 #include "python/walker.h"
 #include "sample/roster.h"
 #include "sample/sampler.h"
@@ -62,6 +63,7 @@ struct scratch {
 		int holds_gil;                 /* its thread held the GIL */
 		struct async_span root;        /* --async: its task chain in async.ids */
 		int check;     /* read while its thread may run: kept if unchanged (drop_changed) */
+		int deep;      /* cut at PY_MAX_DEPTH */
 		int thread;    /* its thread in threads */
 		uint64_t code; /* its innermost frame's code as read, 0: no frame read */
 		/* the same stack in verified (one read stopped, or re-checked), 0: none */
@@ -90,6 +92,7 @@ struct scratch {
 	 * read vouches for them (others_held_still). */
 	uint64_t gil_switches;
 	int gil_switches_known;
+	struct kept_stacks kept; /* --threads: the last tick's stacks that count vouched for */
 	int unpaused; /* this tick stopped nothing: the GIL was free and only its holder counts,
 		       * or its holder ran no Python code (frameless) */
 	int frameless; /* ...the latter: the GIL is held, so no thread runs without it */

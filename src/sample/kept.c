@@ -1,0 +1,77 @@
+/* kept.c: with --threads, the stacks of the last tick that a look at the GIL vouched for. */
+#include "sample/kept.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/grow.h"
+
+int kept_usable(const struct kept_stacks *k, uint64_t switches, uint64_t holder)
+{
+	return k->valid && k->switches == switches && k->holder == holder;
+}
+
+static int same_thread(const struct kept_stack *e, const struct py_thread *th)
+{
+	return e->tstate == th->tstate && e->frame == th->frame &&
+	       e->link.known == th->link.known && (!e->link.known || e->link.frame == th->link.frame);
+}
+
+const struct py_raw_frame *kept_find(struct kept_stacks *k, const struct py_thread *th,
+				     size_t *n)
+{
+	if (!k->valid || !k->n)
+		return NULL;
+	/* From where the last find ended, round once: the list comes in the order it was kept. */
+	for (size_t step = 0; step < k->n; step++) {
+		size_t i = (k->cursor + step) % k->n;
+		if (k->v[i].tstate != th->tstate)
+			continue;
+		k->cursor = (i + 1) % k->n;
+		if (!same_thread(&k->v[i], th))
+			return NULL;
+		*n = k->v[i].n;
+		return k->frames + k->v[i].start;
+	}
+	return NULL;
+}
+
+void kept_begin(struct kept_stacks *k, uint64_t switches, uint64_t holder)
+{
+	k->valid = 1;
+	k->switches = switches;
+	k->holder = holder;
+	k->n = 0;
+	k->cursor = 0;
+	k->frames_used = 0;
+}
+
+int kept_add(struct kept_stacks *k, const struct py_thread *th, const struct py_raw_frame *f,
+	     size_t n)
+{
+	if (!k->valid)
+		return -1;
+	if (grow_array((void **)&k->v, &k->cap, k->n + 1, sizeof *k->v) != 0 ||
+	    grow_array((void **)&k->frames, &k->frames_cap, k->frames_used + n,
+		       sizeof *k->frames) != 0) {
+		k->valid = 0;
+		return -1;
+	}
+	k->v[k->n++] = (struct kept_stack){ .tstate = th->tstate, .frame = th->frame,
+					    .link = th->link, .start = k->frames_used, .n = n };
+	memcpy(k->frames + k->frames_used, f, n * sizeof *f);
+	k->frames_used += n;
+	return 0;
+}
+
+void kept_forget(struct kept_stacks *k)
+{
+	k->valid = 0;
+}
+
+void kept_release(struct kept_stacks *k)
+{
+	free(k->v);
+	free(k->frames);
+	memset(k, 0, sizeof *k);
+}

@@ -1,0 +1,57 @@
+/* kept.h: with --threads, the stacks of the last tick that a look at the GIL vouched for,
+ * taken again for the threads that cannot have run Python code since.
+ *
+ * With the GIL's holder (or, the GIL free, its last holder) stopped alone, a tick reads every
+ * other thread's stack while it may run; a second look at the GIL that finds its count of
+ * switches and its last holder as they were at the stop says that no other thread took it
+ * meanwhile (others_held_still), so those stacks are one moment's. When the next tick stops
+ * the same thread and finds the same count, no thread but it has taken the GIL since that
+ * look either: every other thread's frames are as they were, and those whose frame pointer
+ * reads as then are taken from here, not walked again (a server's 99 waiting threads were
+ * walked at every tick, their data stacks' pages read while the holder stood stopped). A
+ * count that moved, another holder, or a tick the look did not vouch for: every stack is
+ * read. Private to src/sample/.
+ */
+#ifndef PYFLAME_SAMPLE_KEPT_H
+#define PYFLAME_SAMPLE_KEPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "python/walker.h"
+
+struct kept_stacks {
+	int valid;
+	uint64_t switches, holder; /* the GIL's count and last holder that vouched for them */
+	struct kept_stack {
+		uint64_t tstate, frame; /* the thread, and its innermost frame as the list read it */
+		struct py_link link;    /* ...and its link (3.11, 3.12) */
+		size_t start, n;        /* its frames in frames[] */
+	} *v;
+	size_t n, cap;
+	size_t cursor; /* where the last find ended: the list is read in the same order */
+	struct py_raw_frame *frames;
+	size_t frames_used, frames_cap;
+};
+
+/* Whether the stacks kept may be taken at a tick that stopped holder and read switches then. */
+int kept_usable(const struct kept_stacks *k, uint64_t switches, uint64_t holder);
+
+/* The frames kept for th (*n of them), when its thread state and frame pointer read as when
+ * they were kept; else NULL. */
+const struct py_raw_frame *kept_find(struct kept_stacks *k, const struct py_thread *th,
+				     size_t *n);
+
+/* Begins a new set, vouched for by switches and holder (the old one is forgotten). */
+void kept_begin(struct kept_stacks *k, uint64_t switches, uint64_t holder);
+
+/* Adds th's stack f[0..n). Returns 0, or -1 out of memory (the set is then invalid). */
+int kept_add(struct kept_stacks *k, const struct py_thread *th, const struct py_raw_frame *f,
+	     size_t n);
+
+/* Forgets the set: the next tick reads every stack. */
+void kept_forget(struct kept_stacks *k);
+
+void kept_release(struct kept_stacks *k);
+
+#endif
