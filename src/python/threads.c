@@ -238,32 +238,50 @@ static int cframe_frame(const struct py_offsets *o, struct mem_reader *m, uint64
 	return 0;
 }
 
-int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
-		    uint64_t *frame, struct py_link *link)
+/* py_thread_frame, and *cframe the cframe pointer (3.11, 3.12; else 0), the frame and link
+ * taken from known when it vouches for them. */
+static int thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
+			uint64_t *frame, struct py_link *link, uint64_t *cframe,
+			py_frame_known known, void *arg)
 {
 	const struct py_offsets *o = &w->layout.o;
-	uint64_t cframe;
+	*cframe = 0;
 	if (link)
 		*link = (struct py_link){ 0 };
 	switch (w->layout.tstate_frame) {
 	case PY_TSTATE_FRAME:
 		return read_ptr(m, tstate, o->tstate_frame, frame);
 	case PY_TSTATE_CFRAME:
-		if (read_ptr(m, tstate, o->tstate_cframe, &cframe) != 0)
+		if (read_ptr(m, tstate, o->tstate_cframe, cframe) != 0)
 			return PY_WALK_BAD_READ;
-		if (cframe == 0) {
+		if (*cframe == 0) {
 			*frame = 0;
 			return 0;
 		}
-		return cframe_frame(o, m, cframe, frame, link);
+		if (known && link && known(arg, tstate, *cframe, frame, link))
+			return 0;
+		return cframe_frame(o, m, *cframe, frame, link);
 	case PY_TSTATE_CURRENT_FRAME:
 		return read_ptr(m, tstate, o->tstate_current_frame, frame);
 	}
 	return PY_WALK_BAD_READ;
 }
 
+int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
+		    uint64_t *frame, struct py_link *link)
+{
+	uint64_t cframe;
+	return thread_frame(w, m, tstate, frame, link, &cframe, NULL, NULL);
+}
+
 int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
 		    size_t max)
+{
+	return py_threads_read_known(w, m, out, max, NULL, NULL);
+}
+
+int py_threads_read_known(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
+			  size_t max, py_frame_known known, void *arg)
 {
 	const struct py_offsets *o = &w->layout.o;
 	uint64_t interp;
@@ -286,7 +304,7 @@ int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_t
 			memset(t, 0, sizeof *t);
 			t->tstate = ts;
 			if (read_ptr(m, ts, o->tstate_thread_id, &t->thread_id) != 0 ||
-			    py_thread_frame(w, m, ts, &t->frame, &t->link) != 0)
+			    thread_frame(w, m, ts, &t->frame, &t->link, &t->cframe, known, arg) != 0)
 				return PY_WALK_BAD_READ;
 			if (o->tstate_native_thread_id >= 0)
 				read_ptr(m, ts, o->tstate_native_thread_id, &t->native_id);

@@ -103,8 +103,16 @@ struct py_thread {
 	uint64_t native_id; /* the OS TID, 3.11+; 0 when the version does not record it */
 	uint64_t frame;     /* the innermost frame pointer; 0 when no Python code runs */
 	struct py_link link; /* frame's check, read with it */
+	uint64_t cframe;    /* 3.11, 3.12: tstate->cframe, where frame was read from; else 0 */
 	int holds_gil;
 };
+
+/* What a caller of py_threads_read_known knows already of a thread's frame (3.11, 3.12): given
+ * its thread state and cframe pointer as read now, it fills *frame and *link and returns 1 when
+ * they cannot have changed since it learned them; 0 when they are to be read (a cframe sits on
+ * its thread's C stack: a page a thread). */
+typedef int (*py_frame_known)(void *arg, uint64_t tstate, uint64_t cframe, uint64_t *frame,
+			      struct py_link *link);
 
 /* util/errors.h: beyond every errno, so a walk error and a -errno share one int safely. */
 enum py_walk_error {
@@ -124,6 +132,10 @@ enum py_walk_error {
  * keeps them), and which one holds the GIL. Returns the count (>= 0) or a py_walk_error. */
 int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
 		    size_t max);
+
+/* As py_threads_read, taking from known (when not NULL) the frames it vouches for. */
+int py_threads_read_known(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
+			  size_t max, py_frame_known known, void *arg);
 
 /* Who holds the GIL of a process with one interpreter, read now, into *holder: its tstate (0
  * when the GIL is free), thread_id (pthread_t) and native_id (the OS thread id as the target's

@@ -17,23 +17,44 @@ static int same_thread(const struct kept_stack *e, const struct py_thread *th)
 	       e->link.known == th->link.known && (!e->link.known || e->link.frame == th->link.frame);
 }
 
-const struct py_raw_frame *kept_find(struct kept_stacks *k, const struct py_thread *th,
-				     size_t *n)
+/* The entry of tstate, or NULL. From where the last look ended, round once: the list comes in
+ * the order it was kept. */
+static const struct kept_stack *entry_of(struct kept_stacks *k, uint64_t tstate)
 {
 	if (!k->valid || !k->n)
 		return NULL;
-	/* From where the last find ended, round once: the list comes in the order it was kept. */
 	for (size_t step = 0; step < k->n; step++) {
 		size_t i = (k->cursor + step) % k->n;
-		if (k->v[i].tstate != th->tstate)
-			continue;
-		k->cursor = (i + 1) % k->n;
-		if (!same_thread(&k->v[i], th))
-			return NULL;
-		*n = k->v[i].n;
-		return k->frames + k->v[i].start;
+		if (k->v[i].tstate == tstate) {
+			k->cursor = (i + 1) % k->n;
+			return &k->v[i];
+		}
 	}
 	return NULL;
+}
+
+const struct py_raw_frame *kept_find(struct kept_stacks *k, const struct py_thread *th,
+				     size_t *n)
+{
+	const struct kept_stack *e = entry_of(k, th->tstate);
+	if (!e || !same_thread(e, th))
+		return NULL;
+	*n = e->n;
+	return k->frames + e->start;
+}
+
+int kept_frame_known(void *arg, uint64_t tstate, uint64_t cframe, uint64_t *frame,
+		     struct py_link *link)
+{
+	struct kept_stacks *k = arg;
+	if (tstate == k->holder)
+		return 0;
+	const struct kept_stack *e = entry_of(k, tstate);
+	if (!e || !e->cframe || e->cframe != cframe)
+		return 0;
+	*frame = e->frame;
+	*link = e->link;
+	return 1;
 }
 
 void kept_begin(struct kept_stacks *k, uint64_t switches, uint64_t holder)
@@ -58,7 +79,8 @@ int kept_add(struct kept_stacks *k, const struct py_thread *th, const struct py_
 		return -1;
 	}
 	k->v[k->n++] = (struct kept_stack){ .tstate = th->tstate, .frame = th->frame,
-					    .link = th->link, .start = k->frames_used, .n = n };
+					    .link = th->link, .cframe = th->cframe,
+					    .start = k->frames_used, .n = n };
 	memcpy(k->frames + k->frames_used, f, n * sizeof *f);
 	k->frames_used += n;
 	return 0;

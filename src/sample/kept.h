@@ -26,6 +26,7 @@ struct kept_stacks {
 	struct kept_stack {
 		uint64_t tstate, frame; /* the thread, and its innermost frame as the list read it */
 		struct py_link link;    /* ...and its link (3.11, 3.12) */
+		uint64_t cframe;        /* ...and where they were read from (3.11, 3.12) */
 		size_t start, n;        /* its frames in frames[] */
 	} *v;
 	size_t n, cap;
@@ -41,6 +42,13 @@ int kept_usable(const struct kept_stacks *k, uint64_t switches, uint64_t holder)
  * they were kept; else NULL. */
 const struct py_raw_frame *kept_find(struct kept_stacks *k, const struct py_thread *th,
 				     size_t *n);
+
+/* A py_frame_known over the set k (arg): the frame and link of a thread other than the one
+ * held, whose cframe reads as when kept, cannot have moved (3.11, 3.12: the read of each
+ * thread's cframe, on its own C stack, was a page a thread at every tick). The caller has
+ * checked kept_usable. */
+int kept_frame_known(void *k, uint64_t tstate, uint64_t cframe, uint64_t *frame,
+		     struct py_link *link);
 
 /* Begins a new set, vouched for by switches and holder (the old one is forgotten). */
 void kept_begin(struct kept_stacks *k, uint64_t switches, uint64_t holder);

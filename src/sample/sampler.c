@@ -203,6 +203,37 @@ static uint32_t released_frame(struct profile *prof, struct scratch *s)
 	return s->released_frame;
 }
 
+/* Whether this run keeps vouched stacks from tick to tick (kept.h): --threads, pausing, and not
+ * --async (its stacks are cut at their task) nor --native (its stacks end in native frames). */
+static int kept_wanted(const struct sampler_config *cfg)
+{
+	return cfg->all_threads && cfg->pause && !cfg->async && !cfg->native;
+}
+
+/* Whether this tick takes the kept stacks: the same thread stopped and the GIL's count as when
+ * they were vouched for. */
+static int kept_reusable(const struct sampler_config *cfg, struct scratch *s)
+{
+	return kept_wanted(cfg) && s->holder && s->gil_switches_known && !s->unpaused &&
+	       kept_usable(&s->kept, s->gil_switches, s->holder);
+}
+
+/* Keeps this tick's nstacks stacks, which the GIL's count vouched for, for the next tick; not
+ * those cut at PY_MAX_DEPTH (read again, so that each tick counts the cut). */
+static void keep_stacks(const struct sampler_config *cfg, struct scratch *s, size_t nstacks)
+{
+	if (!kept_wanted(cfg)) {
+		kept_forget(&s->kept);
+		return;
+	}
+	kept_begin(&s->kept, s->gil_switches, s->holder);
+	for (size_t i = 0; i < nstacks; i++)
+		if (!s->stacks[i].deep &&
+		    kept_add(&s->kept, &s->threads[s->stacks[i].thread],
+			     s->frames + s->stacks[i].start, s->stacks[i].n) != 0)
+			return;
+}
+
 /* The threads whose stacks this tick wants into s->threads: the GIL holder alone (as held, or
  * read from the GIL), none when the GIL is free, or the whole list. Returns their count or a
  * py_walk_error. */
@@ -225,8 +256,13 @@ static int threads_wanted(struct proc_target *t, struct py_walker *w,
 	} else if (!cfg->all_threads) {
 		nt = holder_read(w, s->threads);
 	}
+	/* The frames of the threads whose stacks are kept come with them (3.11, 3.12: not read
+	 * through each one's cframe again). */
 	if (nt < 0)
-		nt = py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS);
+		nt = kept_reusable(cfg, s)
+			     ? py_threads_read_known(w, w->mem, s->threads, PY_MAX_THREADS,
+						     kept_frame_known, &s->kept)
+			     : py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS);
 	return nt;
 }
 
@@ -255,29 +291,6 @@ static void unwind_stack(const struct sampler_config *cfg, struct scratch *s,
 	s->pcs_used += n;
 }
 
-/* Whether this run keeps vouched stacks from tick to tick (kept.h): --threads, pausing, and not
- * --async (its stacks are cut at their task) nor --native (its stacks end in native frames). */
-static int kept_wanted(const struct sampler_config *cfg)
-{
-	return cfg->all_threads && cfg->pause && !cfg->async && !cfg->native;
-}
-
-/* Keeps this tick's nstacks stacks, which the GIL's count vouched for, for the next tick; not
- * those cut at PY_MAX_DEPTH (read again, so that each tick counts the cut). */
-static void keep_stacks(const struct sampler_config *cfg, struct scratch *s, size_t nstacks)
-{
-	if (!kept_wanted(cfg)) {
-		kept_forget(&s->kept);
-		return;
-	}
-	kept_begin(&s->kept, s->gil_switches, s->holder);
-	for (size_t i = 0; i < nstacks; i++)
-		if (!s->stacks[i].deep &&
-		    kept_add(&s->kept, &s->threads[s->stacks[i].thread],
-			     s->frames + s->stacks[i].start, s->stacks[i].n) != 0)
-			return;
-}
-
 /* Reads the raw stacks of the nt threads in s->threads (the target held as the pause left
  * it) into s->stacks; stacks read while their thread may run are checked, and dropped as torn
  * when they changed. Returns how many stacks were kept; *lost counts the threads that had a
@@ -294,8 +307,7 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 			  (!s->pause.complete && !s->holder && !s->matched);
 	/* --threads, the same thread stopped and the GIL's count as when the last tick's stacks
 	 * were vouched for: the others' are taken from then (kept.h). */
-	int reuse = !checked_all && kept_wanted(cfg) && s->holder && s->gil_switches_known &&
-		    kept_usable(&s->kept, s->gil_switches, s->holder);
+	int reuse = !checked_all && kept_reusable(cfg, s);
 	size_t nstacks = 0, used = 0;
 	s->pcs_used = 0;
 	*lost = 0;
