@@ -41,7 +41,8 @@ int py_async_supported(int major, int minor);
 extern const char py_async_versions[];
 
 /* Finds how process pid (read through w) keeps its asyncio tasks. Returns 0 with *out set, 1
- * when asyncio is not loaded yet (*out NULL: look again later), or -1 with a reason in err
+ * when asyncio is not loaded yet (*out NULL: look again later), 2 when it is being loaded (its
+ * tasks module there, not all of it set yet: look again soon), or -1 with a reason in err
  * (a version it cannot read among them). Reads the maps and ELF files on 3.14, the target's
  * memory before: call it with the target stopped, or be ready for a failure to retry. */
 int py_async_open(struct py_walker *w, pid_t pid, struct py_async **out, char *err,

@@ -121,12 +121,13 @@ static int open_311(struct py_async *a, pid_t pid, char *err, size_t errlen)
 	}
 	im->l = l;
 	const char *all_name = a->w->layout.version.minor == 11 ? "_all_tasks" : "_scheduled_tasks";
-	/* asyncio.tasks half-imported (its globals not all set yet) reads as not loaded. */
+	/* asyncio.tasks half-imported (its globals not all set yet), or read so through pages
+	 * of a moment before: being loaded. */
 	if (module_attr(a, tasks, all_name, &im->all) != 1 ||
 	    module_attr(a, tasks, "_current_tasks", &im->current) != 1 ||
 	    module_attr(a, tasks, "Task", &im->task_type) != 1) {
 		free(im);
-		return 1;
+		return 2;
 	}
 	if (a->w->layout.version.minor >= 12 && module_attr(a, tasks, "_eager_tasks", &im->eager) != 1)
 		im->eager = 0;

@@ -29,6 +29,7 @@ struct async_stage {
 	struct py_async *a;   /* NULL until asyncio is found loaded */
 	uint64_t looked_ns;   /* when it was last looked for */
 	int64_t modules;      /* how many modules sys.modules held then, -1: unknown */
+	int loading;          /* ...and asyncio was being loaded: looked at again next tick */
 	int given_up;         /* this process's tasks cannot be read: said once */
 	uint64_t failing_since_ns; /* when looking for them began to fail, 0: it does not */
 	struct py_async_chain chain;
