@@ -182,15 +182,25 @@ static inline size_t slot_holding(const struct cache_reader *c, uint64_t addr, s
 	return i;
 }
 
-/* The slot for page: the one holding it, else an empty one of its set, else one not read
- * from since the last clear, else the set's first. Its page is then page, none of it held
- * yet (lo = hi), for the caller to fill. */
-static size_t slot_take(struct cache_reader *c, uint64_t page)
+/* The slot page would go to: the one holding it, else an empty one of its set, else one not
+ * read from since the last clear, else the set's first. Nothing is changed: a fetch asks this
+ * first, and leaves a page whose slot it has already given to another (a third page of a
+ * set) for later. */
+static size_t slot_pick(const struct cache_reader *c, uint64_t page)
 {
 	size_t i = slot_find(c, page);
-	if (i == c->slots) {
-		size_t s = set_of(c, page);
-		i = !c->tag[s] ? s : !c->tag[s + 1] ? s + 1 : !c->used[s] ? s : !c->used[s + 1] ? s + 1 : s;
+	if (i < c->slots)
+		return i;
+	size_t s = set_of(c, page);
+	return !c->tag[s] ? s : !c->tag[s + 1] ? s + 1 : !c->used[s] ? s : !c->used[s + 1] ? s + 1 : s;
+}
+
+/* The slot for page (slot_pick's). Its page is then page, none of it held yet (lo = hi) when
+ * it held another, for the caller to fill. */
+static size_t slot_take(struct cache_reader *c, uint64_t page)
+{
+	size_t i = slot_pick(c, page);
+	if (c->tag[i] != page) {
 		c->evictions += c->tag[i] && c->used[i];
 		/* A slot emptied by a failed read and filled again is listed twice: a full list
 		 * (never, short of that at most slots) makes the clear empty every slot. */
@@ -286,9 +296,10 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 	uint8_t taken[SLOTS]; /* slots this fetch fills: a third page of a set waits */
 	memset(taken, 0, c->slots);
 	for (size_t m = 0; m < ns; m++) {
-		size_t i = slot_take(c, spans[m].page);
+		size_t i = slot_pick(c, spans[m].page);
 		if (taken[i])
 			continue;
+		slot_take(c, spans[m].page);
 		taken[i] = 1;
 		/* Its bytes are being replaced: none of them held until read. */
 		c->lo[i] = c->hi[i] = 0;
@@ -478,11 +489,14 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 				owner[from[k][j]] = k;
 	for (size_t m = 0; m < n; m++) {
 		struct cache_reader *o = c[owner[m]];
-		size_t i = slot_take(o, spans[m].page);
+		/* A slot this fetch fills already is left alone: taken, its tag would name this
+		 * page over the other's bytes. */
+		size_t i = slot_pick(o, spans[m].page);
 		at[m] = SIZE_MAX;
 		slot[m] = SLOTS;
 		if (taken[owner[m]][i])
 			continue;
+		slot_take(o, spans[m].page);
 		taken[owner[m]][i] = 1;
 		slot[m] = i;
 		at[m] = nr;
@@ -502,9 +516,10 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 			if (at[m] == SIZE_MAX || at[m] >= got)
 				continue;
 			if (owner[m] != k) {
-				i = slot_take(c[k], spans[m].page);
+				i = slot_pick(c[k], spans[m].page);
 				if (taken[k][i])
 					continue;
+				slot_take(c[k], spans[m].page);
 				taken[k][i] = 1;
 				memcpy(c[k]->data[i] + spans[m].lo, bufs[at[m]], lens[at[m]]);
 			}

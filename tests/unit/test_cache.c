@@ -7,7 +7,8 @@
  * mem_cache_fetch_also asks for joins the next fetch, once; a window (mem_view_window) lends
  * the part of a page held, and what is said to be read of it is fetched next time;
  * failures pass through; the pages of 100 threads (--threads: each thread's C stack, 8 MiB and a
- * guard page from the next, and its frames) are held together. */
+ * guard page from the next, and its frames) are held together; a fetch of more pages than a
+ * set has slots reads each page as it is, never another's bytes under its address. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -137,8 +138,85 @@ static void many_threads(void)
 	mem_reader_free(c);
 }
 
+/* As many pages as the cache's first slots: a fetch takes that many at most. */
+#define CROWD 128
+
+/* A wide target whose bytes differ from page to page at the same offset (wide_byte's do not:
+ * it leaves out the page number's bits). */
+static uint8_t paged_byte(uint64_t addr)
+{
+	return (uint8_t)((addr >> 12) * 131 + addr);
+}
+
+static int paged_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	((struct wide *)r)->reads++;
+	for (size_t i = 0; i < len; i++)
+		((uint8_t *)buf)[i] = paged_byte(addr + i);
+	return 0;
+}
+
+static size_t paged_read_many(struct mem_reader *r, size_t n, const uint64_t *addrs, void **bufs,
+			      const size_t *lens)
+{
+	((struct wide *)r)->many_calls++;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < lens[k]; i++)
+			((uint8_t *)bufs[k])[i] = paged_byte(addrs[k] + i);
+	return n;
+}
+
+static uint64_t crowd_at(uint64_t k)
+{
+	return 0x7f2000000000ull + k * 0x11000 + 0x120;
+}
+
+/* Whether a byte at each of the CROWD addresses reads as the target holds it: the last first
+ * (a page read on its own after the fetch may take a slot back from a later one). */
+static int crowd_right(struct mem_reader *c)
+{
+	int right = 1;
+	for (uint64_t k = CROWD; k-- > 0;) {
+		uint8_t b = 0;
+		right &= mem_read(c, crowd_at(k), &b, 1) == 0 && b == paged_byte(crowd_at(k));
+	}
+	return right;
+}
+
+/* A fetch of more pages than the cache has slots (a deep stack's code objects, fetched ahead
+ * at once): a page whose set's two slots this fetch already fills waits to be read when asked
+ * for. It took one of them all the same, its tag over the other page's bytes: a read of it
+ * then gave the other page's, a code object read as garbage while the target stood stopped. */
+static void crowded_sets(void)
+{
+	static struct wide w = { .r = { .read = paged_read, .free = fake_free,
+					.read_many = paged_read_many } };
+	struct mem_reader *c = mem_cache_new(&w.r);
+	CHECK(c != NULL, "a cache over a wide target");
+	if (!c)
+		return;
+	uint64_t addrs[CROWD];
+	for (uint64_t k = 0; k < CROWD; k++)
+		addrs[k] = crowd_at(k);
+	mem_prefetch(c, CROWD, addrs, 64);
+	CHECK(crowd_right(c), "128 pages fetched ahead at once into 128 slots all read right");
+	mem_reader_free(c);
+	/* The same through a tick's fetch, of a cache new again (what was asked to come with
+	 * it). */
+	c = mem_cache_new(&w.r);
+	CHECK(c != NULL, "a second cache");
+	if (!c)
+		return;
+	mem_cache_clear(c);
+	mem_cache_fetch_also(c, CROWD, addrs, 64);
+	mem_cache_prefetch(c);
+	CHECK(crowd_right(c), "...and asked to come with a tick's fetch");
+	mem_reader_free(c);
+}
+
 int main(void)
 {
+	crowded_sets();
 	static struct fake f = { .r = { .read = fake_read, .free = fake_free,
 					.read_many = fake_read_many } };
 	for (size_t i = 0; i < SIZE; i++)
