@@ -318,3 +318,40 @@ int py_threads_read_known(const struct py_walker *w, struct mem_reader *m, struc
 	}
 	return (int)n;
 }
+
+int py_threads_mark(const struct py_walker *w, struct mem_reader *m, struct py_list_mark *mark)
+{
+	const struct py_offsets *o = &w->layout.o;
+	uint64_t next = 0;
+	memset(mark, 0, sizeof *mark);
+	if (first_interp(w, m, &mark->interp) != 0 || !mark->interp ||
+	    (o->interp_next >= 0 && (read_ptr(m, mark->interp, o->interp_next, &next) != 0 || next)) ||
+	    read_ptr(m, mark->interp, o->interp_tstate_head, &mark->head) != 0) {
+		memset(mark, 0, sizeof *mark);
+		return PY_WALK_BAD_READ;
+	}
+	return 0;
+}
+
+int py_threads_again(const struct py_walker *w, struct mem_reader *m,
+		     const struct py_list_mark *mark, uint64_t held, struct py_thread *list,
+		     size_t n)
+{
+	struct py_list_mark now;
+	uint64_t holder;
+	if (!mark->interp || py_threads_mark(w, m, &now) != 0 || now.interp != mark->interp ||
+	    now.head != mark->head || gil_holder(w, m, now.interp, &holder) != 0)
+		return PY_WALK_BAD_READ;
+	size_t k = 0;
+	while (k < n && list[k].tstate != held)
+		k++;
+	if (k == n)
+		return PY_WALK_BAD_READ;
+	struct py_thread *t = &list[k];
+	if (thread_frame(w, m, held, &t->frame, &t->link, &t->cframe, NULL, NULL) != 0 ||
+	    !t->frame)
+		return PY_WALK_BAD_READ;
+	for (size_t i = 0; i < n; i++)
+		list[i].holds_gil = list[i].tstate == holder;
+	return (int)n;
+}

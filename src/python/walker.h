@@ -137,6 +137,27 @@ int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_t
 int py_threads_read_known(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
 			  size_t max, py_frame_known known, void *arg);
 
+/* Where a process with one interpreter keeps its thread list: the interpreter, and the newest
+ * thread state, at the list's head (a thread state is added there). */
+struct py_list_mark {
+	uint64_t interp, head;
+};
+
+/* Reads the mark of the list. Returns 0, or PY_WALK_BAD_READ (also with several
+ * interpreters). */
+int py_threads_mark(const struct py_walker *w, struct mem_reader *m, struct py_list_mark *mark);
+
+/* The n threads of list, as py_threads_read read them when the list's mark read as mark, taken
+ * again without reading each thread state: while the mark reads the same (no thread state
+ * added, nor the newest deleted) and thread state held, stopped, runs Python code (so it is
+ * in no thread's exit, nor in finalization, which delete thread states), the others could be
+ * deleted only by a thread that took the GIL since; the caller checks that none did. Reads
+ * held's frame (and link, cframe) anew, and which thread holds the GIL. Returns n, or
+ * PY_WALK_BAD_READ when the list is to be read whole. */
+int py_threads_again(const struct py_walker *w, struct mem_reader *m,
+		     const struct py_list_mark *mark, uint64_t held, struct py_thread *list,
+		     size_t n);
+
 /* Who holds the GIL of a process with one interpreter, read now, into *holder: its tstate (0
  * when the GIL is free), thread_id (pthread_t) and native_id (the OS thread id as the target's
  * PID namespace numbers it; 0 before 3.11, which do not record it); frame is not read. While

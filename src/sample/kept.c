@@ -65,6 +65,19 @@ void kept_begin(struct kept_stacks *k, uint64_t switches, uint64_t holder)
 	k->n = 0;
 	k->cursor = 0;
 	k->frames_used = 0;
+	k->list_n = 0;
+}
+
+int kept_list(struct kept_stacks *k, const struct py_thread *list, size_t n,
+	      const struct py_list_mark *mark)
+{
+	k->list_n = 0;
+	if (!k->valid || !n || grow_array((void **)&k->list, &k->list_cap, n, sizeof *list) != 0)
+		return -1;
+	memcpy(k->list, list, n * sizeof *list);
+	k->list_n = n;
+	k->mark = *mark;
+	return 0;
 }
 
 int kept_add(struct kept_stacks *k, const struct py_thread *th, const struct py_raw_frame *f,
@@ -95,5 +108,6 @@ void kept_release(struct kept_stacks *k)
 {
 	free(k->v);
 	free(k->frames);
+	free(k->list);
 	memset(k, 0, sizeof *k);
 }

@@ -10,7 +10,10 @@
  * reads as then are taken from here, not walked again (a server's 99 waiting threads were
  * walked at every tick, their data stacks' pages read while the holder stood stopped). A
  * count that moved, another holder, or a tick the look did not vouch for: every stack is
- * read. Private to src/sample/.
+ * read. The thread list itself is kept too: with 100 threads its read was a page a thread at
+ * every tick (their thread states lie apart), and while its head reads the same and the
+ * thread stopped runs Python code, no thread state can have come or gone. Private to
+ * src/sample/.
  */
 #ifndef PYFLAME_SAMPLE_KEPT_H
 #define PYFLAME_SAMPLE_KEPT_H
@@ -33,6 +36,12 @@ struct kept_stacks {
 	size_t cursor; /* where the last find ended: the list is read in the same order */
 	struct py_raw_frame *frames;
 	size_t frames_used, frames_cap;
+	/* The whole thread list of that tick and its mark, read with the holder stopped
+	 * (list_n 0: not kept): taken again, not read, while it cannot have changed
+	 * (py_threads_again). */
+	struct py_thread *list;
+	size_t list_n, list_cap;
+	struct py_list_mark mark;
 };
 
 /* Whether the stacks kept may be taken at a tick that stopped holder and read switches then. */
@@ -56,6 +65,11 @@ void kept_begin(struct kept_stacks *k, uint64_t switches, uint64_t holder);
 /* Adds th's stack f[0..n). Returns 0, or -1 out of memory (the set is then invalid). */
 int kept_add(struct kept_stacks *k, const struct py_thread *th, const struct py_raw_frame *f,
 	     size_t n);
+
+/* Keeps the n threads of list, read when the list's mark read as mark, with the set begun.
+ * Returns 0, or -1 out of memory (no list kept). */
+int kept_list(struct kept_stacks *k, const struct py_thread *list, size_t n,
+	      const struct py_list_mark *mark);
 
 /* Forgets the set: the next tick reads every stack. */
 void kept_forget(struct kept_stacks *k);

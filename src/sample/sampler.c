@@ -220,7 +220,8 @@ static int kept_reusable(const struct sampler_config *cfg, struct scratch *s)
 
 /* Keeps this tick's nstacks stacks, which the GIL's count vouched for, for the next tick; not
  * those cut at PY_MAX_DEPTH (read again, so that each tick counts the cut). */
-static void keep_stacks(const struct sampler_config *cfg, struct scratch *s, size_t nstacks)
+static void keep_stacks(struct py_walker *w, const struct sampler_config *cfg, struct scratch *s,
+			size_t nstacks)
 {
 	if (!kept_wanted(cfg)) {
 		kept_forget(&s->kept);
@@ -232,6 +233,21 @@ static void keep_stacks(const struct sampler_config *cfg, struct scratch *s, siz
 		    kept_add(&s->kept, &s->threads[s->stacks[i].thread],
 			     s->frames + s->stacks[i].start, s->stacks[i].n) != 0)
 			return;
+	/* The mark through the tick's pages: the list was read from them. */
+	struct py_list_mark mark;
+	if (s->n_threads > 0 && py_threads_mark(w, w->mem, &mark) == 0)
+		kept_list(&s->kept, s->threads, (size_t)s->n_threads, &mark);
+}
+
+/* The thread list kept with the stacks, into s->threads, when it cannot have changed since
+ * (py_threads_again); else a py_walk_error. */
+static int threads_kept(struct py_walker *w, struct scratch *s)
+{
+	const struct kept_stacks *k = &s->kept;
+	if (!k->list_n || k->list_n > PY_MAX_THREADS)
+		return PY_WALK_BAD_READ;
+	memcpy(s->threads, k->list, k->list_n * sizeof *s->threads);
+	return py_threads_again(w, w->mem, &k->mark, s->holder, s->threads, k->list_n);
 }
 
 /* The threads whose stacks this tick wants into s->threads: the GIL holder alone (as held, or
@@ -256,13 +272,16 @@ static int threads_wanted(struct proc_target *t, struct py_walker *w,
 	} else if (!cfg->all_threads) {
 		nt = holder_read(w, s->threads);
 	}
-	/* The frames of the threads whose stacks are kept come with them (3.11, 3.12: not read
+	/* With the stacks kept, the list they were kept from when it cannot have changed; else
+	 * the frames of the threads whose stacks are kept come with them (3.11, 3.12: not read
 	 * through each one's cframe again). */
+	int reuse = nt < 0 && kept_reusable(cfg, s);
+	if (reuse)
+		nt = threads_kept(w, s);
 	if (nt < 0)
-		nt = kept_reusable(cfg, s)
-			     ? py_threads_read_known(w, w->mem, s->threads, PY_MAX_THREADS,
-						     kept_frame_known, &s->kept)
-			     : py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS);
+		nt = reuse ? py_threads_read_known(w, w->mem, s->threads, PY_MAX_THREADS,
+						   kept_frame_known, &s->kept)
+			   : py_threads_read(w, w->mem, s->threads, PY_MAX_THREADS);
 	return nt;
 }
 
@@ -668,7 +687,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	if (cfg->all_threads && s->holder && !s->released && nstacks && others_held_still(w, cfg, s)) {
 		for (size_t i = 0; i < nstacks; i++)
 			s->stacks[i].check = 0;
-		keep_stacks(cfg, s, nstacks);
+		keep_stacks(w, cfg, s, nstacks);
 	} else {
 		kept_forget(&s->kept);
 	}

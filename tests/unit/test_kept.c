@@ -3,7 +3,7 @@
  * its thread state, frame pointer and link read as when kept, found whatever the order of the
  * list; forgotten on demand; nothing taken from an empty or forgotten set. The frame and link
  * of a thread other than the one held are vouched for (3.11, 3.12) while its cframe pointer reads
- * as when kept. */
+ * as when kept. The thread list is kept as a copy with its mark, only with a set begun. */
 #include "check.h"
 #include "sample/kept.h"
 
@@ -85,6 +85,18 @@ int main(void)
 	kept_forget(&k);
 	CHECK(!kept_usable(&k, 7, 0x2000), "forgotten: not usable");
 	CHECK(!kept_find(&k, &c, &n), "forgotten: nothing");
+	/* The whole list, with its mark: kept with a set begun, gone with the next begin. */
+	struct py_thread list[3] = { a, b, c };
+	struct py_list_mark mark = { 0x500, 0x3000 };
+	CHECK_INT(kept_list(&k, list, 3, &mark), -1, "no list kept with the set forgotten");
+	kept_begin(&k, 8, 0x1000);
+	CHECK_INT(kept_list(&k, list, 3, &mark), 0, "a list kept with a set");
+	list[0].frame = 0;
+	CHECK(k.list_n == 3 && k.list[0].tstate == 0x1000 && k.list[0].frame == 0x7000 &&
+		      k.list[2].tstate == 0x3000 && k.mark.interp == 0x500 && k.mark.head == 0x3000,
+	      "...a copy of it, and its mark");
+	kept_begin(&k, 9, 0x1000);
+	CHECK_INT((int)k.list_n, 0, "a set begun again has no list until one is kept");
 	kept_release(&k);
 	return check_exit();
 }
