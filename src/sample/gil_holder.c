@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mem/cache.h"
+#include "proc/asleep.h"
 #include "proc/pause.h"
 #include "proc/target.h"
 #include "proc/procfs.h"
@@ -140,23 +141,59 @@ static int stop_holder(struct proc_target *t, struct py_walker *w,
 }
 
 int others_held_still(const struct py_walker *w, const struct sampler_config *cfg,
-		      const struct scratch *s)
+		      struct scratch *s)
 {
 	uint64_t last, switches;
 	int locked;
 	return s->holder && s->gil_switches_known &&
 	       py_gil_switches(w, look_now(w, cfg, cfg->now_gil), &last, &locked, &switches) == 0 &&
-	       last == s->holder && switches == s->gil_switches;
+	       last == s->holder && switches == s->gil_switches &&
+	       (!s->held_asleep || proc_asleep_still(&s->asleep));
 }
 
-/* --threads with the GIL free, 3.7+: its last holder alone is stopped, the one thread that can
- * take it back without adding to the count of switches (still_with, others_held_still), where
- * stopping every thread woke each of a server's idle threads at every tick. The last holder
- * must be a thread of the list the last tick read (one that ended leaves its tstate in the
- * GIL, and what its freed memory holds for its OS thread is no TID to stop). Not with
- * --native, whose threads' registers are read only when stopped, nor --async. The last holder
- * is read through look, the tick's look that found the GIL free (its pages hold the GIL's
- * struct: no read more). Returns 1 with it held as s->holder, else 0. */
+/* --threads with the GIL free, 3.11+ (the TID its thread state records): its last holder l
+ * not stopped when it is off the CPU (proc/asleep.h), as it is when it has let the GIL go to
+ * wait for something, most of the time in a server's idle process. Off the CPU from now until
+ * others_held_still checks that it stayed so, its frames hold still as if it were stopped;
+ * so do the others' while the GIL's count does not move. A stop woke it at every tick: a
+ * tick's longest part, and the only time an idle target stood stopped. switches: the count
+ * the look that found the GIL free read, with l its last holder. Returns 1 with l watched as
+ * s->holder. */
+static int watch_last_holder(struct proc_target *t, struct scratch *s, const struct py_thread *l,
+			     uint64_t switches)
+{
+	if (s->gil_pause != GIL_PAUSE_NATIVE || !l->native_id ||
+	    !proc_asleep_begin(&s->asleep, t->pid, (pid_t)l->native_id))
+		return 0;
+	s->holder = l->tstate;
+	s->held = *l;
+	s->held_tid = (pid_t)l->native_id;
+	s->held_asleep = 1;
+	s->gil_switches = switches;
+	s->gil_switches_known = 1;
+	return 1;
+}
+
+/* The index of thread state ts in the s->n_threads threads of s->threads, or -1. */
+static int thread_index(const struct scratch *s, uint64_t ts)
+{
+	for (int k = 0; k < s->n_threads; k++)
+		if (s->threads[k].tstate == ts)
+			return k;
+	return -1;
+}
+
+/* --threads with the GIL free, 3.7+: its last holder alone is stopped (or only watched:
+ * watch_last_holder), the one thread that can take it back without adding to the count of
+ * switches (still_with, others_held_still), where stopping every thread woke each of a
+ * server's idle threads at every tick. The last holder must be a thread of the list (one that
+ * ended leaves its tstate in the GIL, and what its freed memory holds for its OS thread is no
+ * TID to stop): the one the last tick read, or when it is not there (the first tick, a thread
+ * new since) the list as a look of its own reads it now, not a stop of every thread (the
+ * first tick over 100 waiting threads held them all for 57 ms). Not with --native, whose
+ * threads' registers are read only when stopped, nor --async. The last holder is read
+ * through look, the tick's look that found the GIL free (its pages hold the GIL's struct: no
+ * read more). Returns 1 with it held as s->holder, else 0. */
 static int stop_last_holder(struct proc_target *t, struct py_walker *w,
 			    const struct sampler_config *cfg, struct scratch *s,
 			    struct mem_reader *look)
@@ -166,13 +203,19 @@ static int stop_last_holder(struct proc_target *t, struct py_walker *w,
 	if (cfg->native || cfg->async ||
 	    py_gil_switches(w, look, &last, &locked, &switches) != 0 || locked || !last)
 		return 0;
-	int k = 0;
-	while (k < s->n_threads && s->threads[k].tstate != last)
-		k++;
-	if (k == s->n_threads)
+	int k = thread_index(s, last);
+	if (k < 0) {
+		int n = py_threads_read(w, look_now(w, cfg, cfg->now_stacks), s->threads,
+					PY_MAX_THREADS);
+		s->n_threads = n > 0 ? n : 0;
+		k = thread_index(s, last);
+	}
+	if (k < 0)
 		return 0;
 	struct py_thread l = s->threads[k];
 	l.holds_gil = 0;
+	if (watch_last_holder(t, s, &l, switches))
+		return 1;
 	if (!stop_holder(t, w, cfg, s, &l))
 		return 0;
 	s->holder = l.tstate;
@@ -322,6 +365,7 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w,
 			  const struct sampler_config *cfg, struct scratch *s)
 {
 	s->holder = 0;
+	s->held_asleep = 0;
 	s->gil_switches_known = 0;
 	s->unpaused = 0;
 	s->frameless = 0;

@@ -43,6 +43,7 @@ int scratch_init(struct scratch *s)
 	s->frames_cap = 2 * PY_MAX_DEPTH;
 	s->frames = malloc(s->frames_cap * sizeof *s->frames);
 	async_stage_init(&s->async);
+	proc_asleep_init(&s->asleep);
 	return s->threads && s->stacks && s->buf.ids && s->buf.call_end && s->frames ? 0 : -ENOMEM;
 }
 
@@ -63,6 +64,7 @@ void scratch_release(struct scratch *s)
 	roster_release(&s->roster);
 	verified_release(&s->verified);
 	kept_release(&s->kept);
+	proc_asleep_release(&s->asleep);
 }
 
 /* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
@@ -186,6 +188,23 @@ static size_t drop_changed(struct py_walker *w, struct mem_reader *now, struct p
 	for (size_t i = 0; i < nstacks; i++) {
 		if (s->stacks[i].check &&
 		    !stack_unchanged(w, now, &s->threads[s->stacks[i].thread], s->stacks[i].code)) {
+			prof->torn++;
+			(*lost)++;
+			continue;
+		}
+		s->stacks[kept++] = s->stacks[i];
+	}
+	return kept;
+}
+
+/* Drops the stack of the last holder watched, not stopped (held_asleep), which ran while the
+ * stacks were read: torn, as a stack read while its thread runs and found changed is. Returns
+ * the stacks left. */
+static size_t drop_watched(struct profile *prof, struct scratch *s, size_t nstacks, size_t *lost)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < nstacks; i++) {
+		if (s->threads[s->stacks[i].thread].tstate == s->holder) {
 			prof->torn++;
 			(*lost)++;
 			continue;
@@ -675,11 +694,12 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	size_t lost = 0, nstacks = nt > 0 ? read_stacks(t, w, cfg, prof, st, s, nt, &lost) : 0;
 	if (!cfg->pause)
 		skip_seen_checks(w, s, nstacks);
-	/* Threads found in C without the GIL: their code objects are read now, before the look
-	 * that says the GIL is still free, which vouches for them too. Read later, a thread
+	/* Threads found in C without the GIL, or a last holder watched, not stopped: their code
+	 * objects are read now, before the look that says the GIL is still free (and the
+	 * watched one still off the CPU), which vouches for them too. Read later, a thread
 	 * that took the GIL back meanwhile may have ended the frame and freed its code (an
 	 * import's module code goes as soon as the import ends): "code object unreadable". */
-	if (s->released && nstacks)
+	if ((s->released || s->held_asleep) && nstacks)
 		check_codes(w, s, nstacks);
 	/* --threads with the holder stopped alone: when no other thread took the GIL meanwhile,
 	 * none ran Python code while its stack was read (one look at the GIL, not one at each
@@ -690,6 +710,8 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 		keep_stacks(w, cfg, s, nstacks);
 	} else {
 		kept_forget(&s->kept);
+		if (s->held_asleep && !proc_asleep_still(&s->asleep))
+			nstacks = drop_watched(prof, s, nstacks, &lost);
 	}
 	int checks = s->released && (nstacks || lost);
 	for (size_t i = 0; i < nstacks; i++)

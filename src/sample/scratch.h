@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "proc/asleep.h"
 #include "proc/idents.h"
 #include "proc/pause.h"
 #include "sample/async_stage.h"
@@ -87,6 +88,11 @@ struct scratch {
 	uint64_t holder; /* the thread state held stopped alone this tick, 0: none */
 	struct py_thread held; /* that thread, as read before it was stopped (frame not read) */
 	pid_t held_tid;        /* and the OS thread stopped, checked to run it */
+	/* ...or, with --threads and the GIL free (3.11+), its last holder not stopped but
+	 * watched: seen off the CPU, and checked to have stayed so once the stacks are read
+	 * (others_held_still) */
+	int held_asleep;
+	struct proc_asleep asleep;
 	/* With --threads, the GIL's count of switches read once the holder stood stopped (3.7+;
 	 * gil_switches_known 0: not read): the same count after the other threads' stacks were
 	 * read vouches for them (others_held_still). */
@@ -152,9 +158,10 @@ int pause_snapshot(struct proc_target *t, struct py_walker *w, const struct samp
 /* gil_holder.c: with --threads and the GIL holder stopped alone, whether the GIL shows that no
  * other thread took it since the stop (its holder and count of switches as then): then no
  * other thread's frames moved while they were read, and none needs a look of its own again.
- * One look at the GIL; 0 when it cannot tell (2.7, 3.6, a failed read). */
+ * A last holder watched, not stopped (held_asleep), must also have stayed off the CPU. One
+ * look at the GIL; 0 when it cannot tell (2.7, 3.6, a failed read). */
 int others_held_still(const struct py_walker *w, const struct sampler_config *cfg,
-		      const struct scratch *s);
+		      struct scratch *s);
 
 /* gil_holder.c: whether stacks read while the holder runs may be taken when they match one
  * read while it stood stopped (verified.h): without --threads, --native or --async, whose
