@@ -151,23 +151,40 @@ int others_held_still(const struct py_walker *w, const struct sampler_config *cf
 	       (!s->held_asleep || proc_asleep_still(&s->asleep));
 }
 
-/* --threads with the GIL free, 3.11+ (the TID its thread state records): its last holder l
- * not stopped when it is off the CPU (proc/asleep.h), as it is when it has let the GIL go to
- * wait for something, most of the time in a server's idle process. Off the CPU from now until
- * others_held_still checks that it stayed so, its frames hold still as if it were stopped;
- * so do the others' while the GIL's count does not move. A stop woke it at every tick: a
- * tick's longest part, and the only time an idle target stood stopped. switches: the count
- * the look that found the GIL free read, with l its last holder. Returns 1 with l watched as
- * s->holder. */
-static int watch_last_holder(struct proc_target *t, struct scratch *s, const struct py_thread *l,
-			     uint64_t switches)
+/* The OS thread running l, when it can be told for sure without stopping it: the TID its
+ * thread state records (3.11+), or up to 3.10 the one the pthread_t map learned off a
+ * stopped thread's registers when its control block records the same now (a map entry alone
+ * may be stale: a pthread_t is reused by the next thread; the control block's TID alone is
+ * read through an offset learned by probing). 0 when not. */
+static pid_t watch_tid(const struct sampler_config *cfg, struct scratch *s,
+		       const struct py_thread *l)
 {
-	if (s->gil_pause != GIL_PAUSE_NATIVE || !l->native_id ||
-	    !proc_asleep_begin(&s->asleep, t->pid, (pid_t)l->native_id))
+	if (s->gil_pause == GIL_PAUSE_NATIVE)
+		return (pid_t)l->native_id;
+	if (s->gil_pause != GIL_PAUSE_IDENT || !s->idents.tid_off)
+		return 0;
+	pid_t mapped = ident_map_find(&s->idents, l->thread_id);
+	return mapped > 0 && ident_map_read_tid(&s->idents, cfg->fresh, l->thread_id) == mapped
+		       ? mapped
+		       : 0;
+}
+
+/* --threads with the GIL free, 3.7+: its last holder l not stopped when it is off the CPU
+ * (proc/asleep.h), as it is when it has let the GIL go to wait for something, most of the
+ * time in a server's idle process. Off the CPU from now until others_held_still checks that
+ * it stayed so, its frames hold still as if it were stopped; so do the others' while the
+ * GIL's count does not move. A stop woke it at every tick: a tick's longest part, and the only
+ * time an idle target stood stopped. switches: the count the look that found the GIL free
+ * read, with l its last holder. Returns 1 with l watched as s->holder. */
+static int watch_last_holder(struct proc_target *t, const struct sampler_config *cfg,
+			     struct scratch *s, const struct py_thread *l, uint64_t switches)
+{
+	pid_t tid = watch_tid(cfg, s, l);
+	if (tid <= 0 || !proc_asleep_begin(&s->asleep, t->pid, tid))
 		return 0;
 	s->holder = l->tstate;
 	s->held = *l;
-	s->held_tid = (pid_t)l->native_id;
+	s->held_tid = tid;
 	s->held_asleep = 1;
 	s->gil_switches = switches;
 	s->gil_switches_known = 1;
@@ -214,7 +231,7 @@ static int stop_last_holder(struct proc_target *t, struct py_walker *w,
 		return 0;
 	struct py_thread l = s->threads[k];
 	l.holds_gil = 0;
-	if (watch_last_holder(t, s, &l, switches))
+	if (watch_last_holder(t, cfg, s, &l, switches))
 		return 1;
 	if (!stop_holder(t, w, cfg, s, &l))
 		return 0;

@@ -79,17 +79,19 @@ done
 
 # --threads, every thread waiting, 100 ticks: each stack every tick, all waiting in
 # Event.wait. Stopping every thread wakes each of the 16 about 200 times (3200): so on 2.7 and
-# 3.6, whose GIL's count of switches is not to be read. From 3.7 only the last holder (the
-# main thread, not counted, or one of the 16: 200) is stopped; from 3.11, whose thread states
-# record their TIDs, not even it: seen off the CPU before the stacks are read and after, it is
+# 3.6, whose GIL's count of switches is not to be read. From 3.7 the count vouches for all but
+# the last holder (the main thread, not counted, or one of the 16: stopped at each tick, 200),
+# and not even it is stopped: seen off the CPU before the stacks are read and after, it is
 # only watched, and nothing is stopped (not even at the first tick, which finds it in the list
-# read without a stop), but for a tick or two that caught a thread still on its way into its
-# wait, running (the main thread, just after it made the ready file).
+# read without a stop), but for the few ticks that caught a thread still on its way into its
+# wait, running or waiting for a CPU (the main thread, just after it made the ready file: on
+# a loaded machine, for some milliseconds). Up to 3.10 the thread's TID must be known first
+# (from a stop, or a probe of a few threads), and its control block must still say it: a
+# few stops at the start.
 for label in $ALL_PYTHONS; do
 	use_python "$label" "--threads, idle" || continue
-	counted=$("$py" -c 'import sys; print(int(sys.version_info >= (3, 7)))')
-	watched=$("$py" -c 'import sys; print(int(sys.version_info >= (3, 11)))')
-	limit=$([ "$watched" = 1 ] && echo 20 || { [ "$counted" = 1 ] && echo 300 || echo 100000; })
+	watched=$("$py" -c 'import sys; print(int(sys.version_info >= (3, 7)))')
+	limit=$([ "$watched" = 1 ] && echo 20 || echo 100000)
 	start_target "$py" "$t" 16 idle ||
 		{ echo "not ok - --threads idle $label: target did not start"; continue; }
 	switches "$TARGET_PID" >"$WORK/before"
@@ -106,8 +108,8 @@ for label in $ALL_PYTHONS; do
 	ticks=$((total / 17))
 	if [ $rc -eq 0 ] && [ "$ticks" -ge 20 ] && [ "$waits" -eq "$total" ] && no_errors "$WORK/err" &&
 		[ "$n" -le "$limit" ] && [ "$(tracer_of "$TARGET_PID")" = 0 ] &&
-		{ [ "$watched" = 0 ] || [ "${paused:-99}" -le 3 ]; }; then
-		ok "--threads idle $label: $total stacks ($ticks ticks of 17 threads), each in Event.wait; $([ "$watched" = 1 ] && echo "the GIL's last holder watched, paused at $paused ticks" || { [ "$counted" = 1 ] && echo "only the GIL's last holder paused" || echo "every thread paused (no count of switches to read before 3.7)"; }): blocked threads woken $n times"
+		{ [ "$watched" = 0 ] || [ "${paused:-99}" -le 10 ]; }; then
+		ok "--threads idle $label: $total stacks ($ticks ticks of 17 threads), each in Event.wait; $([ "$watched" = 1 ] && echo "the GIL's last holder watched, paused at $paused ticks" || echo "every thread paused (no count of switches to read before 3.7)"): blocked threads woken $n times"
 	else
 		{ echo "exit $rc total $total waits $waits woken $n (limit $limit) pauses $paused"; cat "$WORK/err"; head -5 "$WORK/prof"; } |
 			not_ok "--threads idle $label"
