@@ -3,9 +3,10 @@
 # of the time. --idle B adds B threads that stay blocked (a server's idle pool). Runs under
 # Python 2.7 and 3.x.
 # --print-time prints how long the work itself took ("work SECONDS", its own clock), so that
-# start-up (the profiler's, and starting B threads) is not counted.
+# start-up (the profiler's, and starting B threads) is not counted. --wait: no work at all, the
+# main thread waits too, at depth N (an idle server: every thread blocked), until killed.
 #   work.py [--depth N] [--threads T] [--idle B] [--seconds S | --iterations K] [--shares]
-#           [--ready FILE] [--print-time]
+#           [--wait] [--ready FILE] [--print-time]
 import sys
 import threading
 import time
@@ -81,6 +82,8 @@ for w in workers:
 if READY:
     open(READY, "w").close()
 started = time.time()
+if "--wait" in args:
+    descend(DEPTH, never.wait)
 descend(DEPTH, body)
 if "--print-time" in args:
     sys.stdout.write("work %.6f\n" % (time.time() - started))
