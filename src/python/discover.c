@@ -83,6 +83,16 @@ static int find_state(const struct elf_file *f, const struct py_version *v, uint
 	if (elf_file_symbol(f, "interp_head", &a) != 0 && interp_head_from_code(f, &a) != 0)
 		return -1;
 	out->interp_head = a + bias;
+	/* 3.6's GIL counts its switches too, in statics: with them, --threads stops (or watches)
+	 * only the GIL's last holder. All three or none (2.7's GIL has none of them). */
+	uint64_t locked, last, switches;
+	if (v->major == 3 && elf_file_symbol(f, "gil_locked", &locked) == 0 &&
+	    elf_file_symbol(f, "gil_last_holder", &last) == 0 &&
+	    elf_file_symbol(f, "gil_switch_number", &switches) == 0) {
+		out->gil_locked = locked + bias;
+		out->gil_last_holder = last + bias;
+		out->gil_switch_number = switches + bias;
+	}
 	return 0;
 }
 
@@ -185,9 +195,11 @@ int py_target_format(const struct py_target *t, char *buf, size_t cap)
 {
 	int n = snprintf(buf, cap,
 			 "version %d.%d.%d\nruntime 0x%" PRIx64 "\ninterp_head 0x%" PRIx64
-			 "\ntstate_current 0x%" PRIx64 "\ncode_type 0x%" PRIx64 "\nbinary %s\n",
+			 "\ntstate_current 0x%" PRIx64 "\ncode_type 0x%" PRIx64
+			 "\ngil_statics 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\nbinary %s\n",
 			 t->version.major, t->version.minor, t->version.micro, t->runtime,
-			 t->interp_head, t->tstate_current, t->code_type, t->binary);
+			 t->interp_head, t->tstate_current, t->code_type, t->gil_locked,
+			 t->gil_last_holder, t->gil_switch_number, t->binary);
 	return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
@@ -210,6 +222,8 @@ int py_target_parse(const char *text, struct py_target *out)
 			sscanf(l, "interp_head %" SCNx64, &out->interp_head);
 			sscanf(l, "tstate_current %" SCNx64, &out->tstate_current);
 			sscanf(l, "code_type %" SCNx64, &out->code_type);
+			sscanf(l, "gil_statics %" SCNx64 " %" SCNx64 " %" SCNx64, &out->gil_locked,
+			       &out->gil_last_holder, &out->gil_switch_number);
 			if (strncmp(l, "binary ", 7) == 0) {
 				/* Paths longer than the field are cut; the name is informative. */
 				size_t bl = strlen(l + 7);

@@ -19,6 +19,9 @@ struct py_target {
 	uint64_t interp_head;    /* &interp_head (2.7, 3.6), else 0 */
 	uint64_t tstate_current; /* &_PyThreadState_Current (2.7, 3.6), else 0 */
 	uint64_t code_type;      /* &PyCode_Type, to vet code objects; 0 when unknown */
+	/* 3.6's GIL, in statics of ceval_gil.h found in .symtab (from 3.7 it lies in
+	 * _PyRuntime): &gil_locked, &gil_last_holder, &gil_switch_number; 0 when unknown */
+	uint64_t gil_locked, gil_last_holder, gil_switch_number;
 	char binary[512];        /* the file the state was found in, as the maps name it */
 };
 

@@ -113,11 +113,21 @@ int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thre
 	return 0;
 }
 
-/* Whether the layout has the GIL's count of switches (3.7+): in the runtime up to 3.11, through
- * the interpreter from 3.12. */
+/* 3.6: the GIL's statics, all found. */
+static int gil_statics(const struct py_walker *w)
+{
+	return w->layout.gil == PY_GIL_TSTATE_CURRENT && w->target.gil_locked &&
+	       w->target.gil_last_holder && w->target.gil_switch_number;
+}
+
+/* Whether the layout has the GIL's count of switches: 3.6's statics when its .symtab names
+ * them, and from 3.7 in the runtime up to 3.11, through the interpreter from 3.12. */
+
 static int counts_switches(const struct py_walker *w)
 {
 	const struct py_offsets *o = &w->layout.o;
+	if (gil_statics(w))
+		return 1;
 	int reached = w->layout.gil == PY_GIL_INTERP_POINTER ||
 		      (w->layout.gil == PY_GIL_GILSTATE && o->runtime_ceval_gil >= 0 &&
 		       w->target.runtime);
@@ -133,6 +143,16 @@ int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *l
 	*locked = 0;
 	if (!counts_switches(w))
 		return 1;
+	if (gil_statics(w)) {
+		/* 3.6: an int, a tstate pointer and an unsigned long, each a static of its own. */
+		int32_t is_locked;
+		if (mem_read(m, w->target.gil_locked, &is_locked, sizeof is_locked) != 0 ||
+		    mem_read_u64(m, w->target.gil_last_holder, last) != 0 ||
+		    mem_read_u64(m, w->target.gil_switch_number, switches) != 0)
+			return PY_WALK_BAD_READ;
+		*locked = is_locked > 0;
+		return 0;
+	}
 	uint64_t interp, gil = 0;
 	if (w->layout.gil == PY_GIL_GILSTATE) {
 		/* Up to 3.11 the one GIL of the process lies in the runtime itself. */

@@ -167,13 +167,14 @@ int py_threads_again(const struct py_walker *w, struct mem_reader *m,
 int py_gil_owner(const struct py_walker *w, struct mem_reader *m, struct py_thread *holder);
 
 /* The GIL as one look at its struct (3.7+; from 3.12, of a process with one interpreter,
- * whose GIL is then the only one; up to 3.11 one GIL serves them all): *last, the
+ * whose GIL is then the only one; up to 3.11 one GIL serves them all), or at 3.6's statics
+ * (when its .symtab names them: struct py_target): *last, the
  * tstate that took it last (holding it while *locked), and *switches, its count of takes by a
  * thread other than the last. Two looks with the same last and count mean that no other
  * thread took the GIL between them: with the last one's OS thread stopped throughout, no
  * frame chain moved (py_gil_owner alone cannot vouch for that: a thread that has just taken
  * the GIL sets last_holder a moment later). Returns 0, 1 when the layout keeps no count
- * (2.7, 3.6), or PY_WALK_BAD_READ. */
+ * (2.7; 3.6 without its symbols), or PY_WALK_BAD_READ. */
 int py_gil_switches(const struct py_walker *w, struct mem_reader *m, uint64_t *last,
 		    int *locked, uint64_t *switches);
 

@@ -266,8 +266,8 @@ static void check_image(const char *name)
 		CHECK(rc == 0 && h.tstate && holders == 1 && same == 1, what);
 		/* 3.7+: the GIL's own look names the same holder, and a count of switches the
 		 * first take made 1 at least (in the runtime up to 3.11, through the interpreter
-		 * from 3.12); 3.6 keeps its GIL in statics, no symbol to find them by, and 2.7's
-		 * counts no switches. */
+		 * from 3.12); 3.6 keeps its GIL in statics, which its image was recorded without
+		 * (test_gil_statics reads them), and 2.7's counts no switches. */
 		uint64_t last = 0, switches = 0;
 		int locked = 0;
 		int sw = py_gil_switches(&w, w.mem, &last, &locked, &switches);
