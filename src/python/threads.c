@@ -122,7 +122,6 @@ static int gil_statics(const struct py_walker *w)
 
 /* Whether the layout has the GIL's count of switches: 3.6's statics when its .symtab names
  * them, and from 3.7 in the runtime up to 3.11, through the interpreter from 3.12. */
-
 static int counts_switches(const struct py_walker *w)
 {
 	const struct py_offsets *o = &w->layout.o;

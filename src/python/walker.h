@@ -149,9 +149,10 @@ int py_threads_mark(const struct py_walker *w, struct mem_reader *m, struct py_l
 
 /* The n threads of list, as py_threads_read read them when the list's mark read as mark, taken
  * again without reading each thread state: while the mark reads the same (no thread state
- * added, nor the newest deleted) and thread state held, stopped, runs Python code (so it is
- * in no thread's exit, nor in finalization, which delete thread states), the others could be
- * deleted only by a thread that took the GIL since; the caller checks that none did. Reads
+ * added, nor the newest deleted) and thread state held (stopped, or watched off the CPU)
+ * runs Python code (so it is in no thread's exit, nor in finalization, which delete thread
+ * states), the others could be deleted only by a thread that took the GIL since; the caller
+ * checks that none did. Reads
  * held's frame (and link, cframe) anew, and which thread holds the GIL. Returns n, or
  * PY_WALK_BAD_READ when the list is to be read whole. */
 int py_threads_again(const struct py_walker *w, struct mem_reader *m,

@@ -1,7 +1,8 @@
 /* kept.h: with --threads, the stacks of the last tick that a look at the GIL vouched for,
  * taken again for the threads that cannot have run Python code since.
  *
- * With the GIL's holder (or, the GIL free, its last holder) stopped alone, a tick reads every
+ * With the GIL's holder (or, the GIL free, its last holder) stopped alone, or watched off the
+ * CPU (gil_holder.c: watch_last_holder), a tick reads every
  * other thread's stack while it may run; a second look at the GIL that finds its count of
  * switches and its last holder as they were at the stop says that no other thread took it
  * meanwhile (others_held_still), so those stacks are one moment's. When the next tick stops
@@ -36,9 +37,9 @@ struct kept_stacks {
 	size_t cursor; /* where the last find ended: the list is read in the same order */
 	struct py_raw_frame *frames;
 	size_t frames_used, frames_cap;
-	/* The whole thread list of that tick and its mark, read with the holder stopped
-	 * (list_n 0: not kept): taken again, not read, while it cannot have changed
-	 * (py_threads_again). */
+	/* The whole thread list of that tick and its mark, read with the holder stopped or
+	 * watched off the CPU (list_n 0: not kept): taken again, not read, while it cannot
+	 * have changed (py_threads_again). */
 	struct py_thread *list;
 	size_t list_n, list_cap;
 	struct py_list_mark mark;
