@@ -80,7 +80,7 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 	# such reading was counted for 44 ticks, until the next.
 	early_re="^((crunch-a|crunch-b);$t:crunch:$crunch_def|outer;$t:outer:$outer_def|Task-1;$t:main:$gather);\(waiting\) "
 	early=$(grep -E "$early_re" "$WORK/idle" | awk '{ n += $NF } END { print n + 0 }')
-	others=$(grep -F ';(waiting) ' "$WORK/idle" | grep -v -E "^idle-[0-9]+;" |
+	grep -F ';(waiting) ' "$WORK/idle" | grep -v -E "^idle-[0-9]+;" |
 		grep -v -E "$early_re" |
 		grep -v -E "^(Task-1;$t:main:$gather;(crunch-a|crunch-b|outer;.*;leaf)|ready);" |
 		grep -v -E "^$main_root;outer;$t:outer:$outer_def;\(waiting\) " |
@@ -88,8 +88,9 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 		grep -v -E "^Task-1;$t:main:$end;idle-[0-9]+;$t:park:$park;" |
 		grep -v -E "^[^;]+;$t:park:$park_def;\\(waiting\\) " |
 		grep -v -E "^$main_root;outer;$t:outer:$outer;middle;$t:middle:$middle_def;\(waiting\) " |
-		grep -v -E "^$main_root;outer;$t:outer:$outer(;middle;$t:middle:$middle)?;\(waiting\) " |
-		wc -l)
+		grep -v -E "^$main_root;outer;$t:outer:$outer(;middle;$t:middle:$middle)?;\(waiting\) " \
+		>"$WORK/others"
+	others=$(wc -l <"$WORK/others")
 	# ...those of the end: one reading of the waiting tasks, counted at each tick until the
 	# next, saw middle so in 1 run of 6 (49 ticks); a few readings' worth at most, not a run's
 	# (1,000 ticks), which an awaited task missed by the reader would make.
@@ -100,7 +101,8 @@ print("%s:Event.wait:%d" % (l.__file__, first + n))')
 		[ "$late" -le 200 ] && [ "$early" -le 200 ] && [ "$a" -ge 10 ]; then
 		ok "record --async --idle-tasks $label: each of the 2000 parked tasks a (waiting) stack at $t:park:$park under $wait_frame, counted 30+ times; no awaited task counted as a leaf (but $late counts of outer or middle at its await once the task it awaited ended, $early of the tasks Task-1 gathers before it did); the running ones as before"
 	else
-		{ echo "exit $rc parked=$parked others=$others late=$late early=$early a=$a"; cat "$WORK/err"
+		{ echo "exit $rc parked=$parked others=$others late=$late early=$early a=$a"
+		  sed 's/^/other: /' "$WORK/others"; cat "$WORK/err"
 		  grep -F ';(waiting) ' "$WORK/idle" | grep -v '^idle-' | head -5; } |
 			not_ok "record --async --idle-tasks $label"
 	fi
