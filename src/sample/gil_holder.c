@@ -174,12 +174,20 @@ static pid_t watch_tid(const struct sampler_config *cfg, struct scratch *s,
  * time in a server's idle process. Off the CPU from now until others_held_still checks that
  * it stayed so, its frames hold still as if it were stopped; so do the others' while the
  * GIL's count does not move. A stop woke it at every tick: a tick's longest part, and the only
- * time an idle target stood stopped. switches: the count the look that found the GIL free
- * read, with l its last holder. Returns 1 with l watched as s->holder. */
+ * time an idle target stood stopped. Only while the GIL's count has not moved since the last
+ * look that found it free: threads that hand the GIL to one another (a last holder waiting to
+ * take it back, off the CPU for microseconds) would take it while the stacks are read, and
+ * the checks that follow drop what moved as torn, where a stop of the last holder fails at
+ * once and every thread is stopped (t30: a torn sample in 90). switches: the count the look
+ * that found the GIL free read, with l its last holder. Returns 1 with l watched as
+ * s->holder. */
 static int watch_last_holder(struct proc_target *t, const struct sampler_config *cfg,
 			     struct scratch *s, const struct py_thread *l, uint64_t switches)
 {
-	pid_t tid = watch_tid(cfg, s, l);
+	int settled = s->free_seen && s->free_switches == switches;
+	s->free_seen = 1;
+	s->free_switches = switches;
+	pid_t tid = settled ? watch_tid(cfg, s, l) : 0;
 	if (tid <= 0 || !proc_asleep_begin(&s->asleep, t->pid, tid))
 		return 0;
 	s->holder = l->tstate;

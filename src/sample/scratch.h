@@ -93,6 +93,10 @@ struct scratch {
 	 * (others_held_still) */
 	int held_asleep;
 	struct proc_asleep asleep;
+	/* The GIL's count of switches at the last look that found it free (free_seen 0: none
+	 * yet): a last holder is watched only when it has not moved since (watch_last_holder) */
+	uint64_t free_switches;
+	int free_seen;
 	/* With --threads, the GIL's count of switches read once the holder stood stopped (3.7+;
 	 * gil_switches_known 0: not read): the same count after the other threads' stacks were
 	 * read vouches for them (others_held_still). */
