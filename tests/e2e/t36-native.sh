@@ -56,12 +56,14 @@ for label in $ALL_PYTHONS; do
 	# One snapshot: without the eval loop named, it may as well be taken in Python code,
 	# with no C frame to show; the Python frames must be there all the same. A snapshot can
 	# also land between two sorts (building the next array, in _ctypes, once in a few hundred
-	# runs): up to three are taken, and each must succeed as a run.
+	# runs), or in ctypes' own call before qsort is reached (under the caller's line all the
+	# same: PyCFuncPtr_call, PyObject_stgdict): up to three are taken until one shows both,
+	# and each must succeed as a run.
 	want_c=qsort; [ $exported = no ] && want_c=
 	for try in 1 2 3; do
 		"$PYFLAME" --native -d -p "$TARGET_PID" >"$WORK/dump" 2>"$WORK/err"; rc=$?
 		[ $rc -ne 0 ] && break
-		grep -q -x "  $caller" "$WORK/dump" && break
+		grep -q -x "  $caller" "$WORK/dump" && grep -q -E "^  .*$want_c" "$WORK/dump" && break
 	done
 	if [ $rc -eq 0 ] && grep -q -E "^  .*$want_c" "$WORK/dump" && grep -q -x "  $caller" "$WORK/dump"; then
 		ok "native $label: -d --native shows ${want_c:-the Python frames, the C ones where named,} in the dump"
