@@ -8,12 +8,6 @@
 
 #include "proc/procfs.h"
 
-void proc_asleep_init(struct proc_asleep *a)
-{
-	memset(a, 0, sizeof *a);
-	a->stat_fd = a->sched_fd = -1;
-}
-
 /* Its files are open while tid is set (a zeroed struct holds none). */
 static void close_files(struct proc_asleep *a)
 {

@@ -25,8 +25,6 @@ struct proc_asleep {
 	int watching;            /* proc_asleep_begin said 1, and nothing moved since */
 };
 
-void proc_asleep_init(struct proc_asleep *a);
-
 /* Begins a watch of thread tid of process pid: reads its schedstat, then its state. Returns
  * 1 when it is off the CPU (any state but R: running or waiting for a CPU), 0 when it may
  * run, is gone, is not pid's, or the kernel keeps no schedstat. */

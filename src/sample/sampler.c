@@ -43,7 +43,6 @@ int scratch_init(struct scratch *s)
 	s->frames_cap = 2 * PY_MAX_DEPTH;
 	s->frames = malloc(s->frames_cap * sizeof *s->frames);
 	async_stage_init(&s->async);
-	proc_asleep_init(&s->asleep);
 	return s->threads && s->stacks && s->buf.ids && s->buf.call_end && s->frames ? 0 : -ENOMEM;
 }
 

@@ -51,8 +51,7 @@ int main(void)
 	CHECK(fcntl(0, F_GETFD) != -1, "a zeroed watch released, fd 0 left open");
 
 	pid_t pid = getpid();
-	struct proc_asleep a;
-	proc_asleep_init(&a);
+	struct proc_asleep a = { 0 }; /* zeroed: watching nothing */
 	CHECK_INT(proc_asleep_still(&a), 0, "no watch begun: nothing said");
 
 	if (pipe(pipe_fds) != 0)
