@@ -208,6 +208,11 @@ int main(void)
 #else
 	put("tstate_native_thread_id", ABSENT);
 #endif
+#if PY_VERSION_HEX >= 0x030b0000 && PY_VERSION_HEX < 0x030d0000
+	put("tstate_root_cframe", offsetof(PyThreadState, root_cframe));
+#else
+	put("tstate_root_cframe", ABSENT);
+#endif
 
 	/* _PyCFrame (cpython/pystate.h), 3.11-3.12 */
 #if PY_VERSION_HEX >= 0x030b0000 && PY_VERSION_HEX < 0x030d0000

@@ -45,6 +45,8 @@ struct py_offsets {
 	int32_t tstate_current_frame; /* 3.13+: _PyInterpreterFrame *current_frame */
 	int32_t tstate_thread_id;
 	int32_t tstate_native_thread_id; /* 3.11+ */
+	int32_t tstate_root_cframe; /* 3.11-3.12: the _PyCFrame under a thread's first C call into
+				     * the eval loop, kept in its thread state */
 
 	/* _PyCFrame (3.11-3.12) */
 	int32_t cframe_current_frame;

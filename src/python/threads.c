@@ -239,8 +239,8 @@ int py_gil_route_learn(struct py_walker *w, struct mem_reader *m)
  * current frame of the cframe before; none for the outermost cframe). The link is a check, not
  * the stack: when it does not read (a recorded image holds only what an older pyflame read)
  * the frame alone is read, unchecked. */
-static int cframe_frame(const struct py_offsets *o, struct mem_reader *m, uint64_t cframe,
-			uint64_t *frame, struct py_link *link)
+static int cframe_frame(const struct py_offsets *o, struct mem_reader *m, uint64_t tstate,
+			uint64_t cframe, uint64_t *frame, struct py_link *link)
 {
 	int32_t cur = o->cframe_current_frame, prev = o->cframe_previous;
 	/* Both fields in one read: they sit side by side. */
@@ -252,8 +252,15 @@ static int cframe_frame(const struct py_offsets *o, struct mem_reader *m, uint64
 		return read_ptr(m, cframe, cur, frame);
 	memcpy(frame, buf + (cur - lo), 8);
 	memcpy(&previous, buf + (prev - lo), 8);
-	if (previous && read_ptr(m, previous, cur, &link->frame) == 0)
+	/* The thread's root cframe lies under its first C call into the eval loop: CPython
+	 * sets no frame in it, so that call's entry frame links to none. Not read: it sat in a
+	 * page of its own at each tick (the main thread's state, in _PyRuntime, spans two). */
+	if (o->tstate_root_cframe > 0 && previous == tstate + (uint64_t)o->tstate_root_cframe) {
+		link->frame = 0;
 		link->known = 1;
+	} else if (previous && read_ptr(m, previous, cur, &link->frame) == 0) {
+		link->known = 1;
+	}
 	return 0;
 }
 
@@ -279,7 +286,7 @@ static int thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_
 		}
 		if (known && link && known(arg, tstate, *cframe, frame, link))
 			return 0;
-		return cframe_frame(o, m, *cframe, frame, link);
+		return cframe_frame(o, m, tstate, *cframe, frame, link);
 	case PY_TSTATE_CURRENT_FRAME:
 		return read_ptr(m, tstate, o->tstate_current_frame, frame);
 	}

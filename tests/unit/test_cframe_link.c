@@ -140,6 +140,18 @@ static void one_version(int minor)
 	fake_put64(&x.f, x.tstate, x.o->tstate_cframe, x.c0);
 	check_stack(&x, "one call deep: P0 under P1, linked to the root's no frame", 2, CODE_P0,
 		    CODE_P1, 0);
+	/* The outermost call's cframe before is the thread's root, in its thread state: CPython
+	 * sets no frame in it, and it is not read (a page a tick). What its slot holds here, a
+	 * stale frame's address, would fail the link if it were. */
+	if (x.o->tstate_root_cframe > 0) {
+		uint64_t root = x.tstate + (uint64_t)x.o->tstate_root_cframe;
+		fake_put64(&x.f, root, x.o->cframe_current_frame, x.s0);
+		fake_put64(&x.f, x.c0, x.o->cframe_previous, root);
+		check_stack(&x, "one call deep, over the root in the thread state: not read", 2,
+			    CODE_P0, CODE_P1, 0);
+		fake_put64(&x.f, x.c0, x.o->cframe_previous, x.root);
+	}
+	CHECK(x.o->tstate_root_cframe > 0, WHAT("3.%d has a root cframe's offset", minor));
 	/* A cframe with no previous: nothing to check, the chain read as it is. */
 	uint64_t lone = cframe(&x, x.s0, 0);
 	fake_put64(&x.f, x.tstate, x.o->tstate_cframe, lone);

@@ -49,6 +49,7 @@ static const struct field_span spans[] = {
 	SPAN(tstate_current_frame, V(3, 13), ANY_MAX),
 	SPAN(tstate_thread_id, 0, ANY_MAX),
 	SPAN(tstate_native_thread_id, V(3, 11), ANY_MAX),
+	SPAN(tstate_root_cframe, V(3, 11), V(3, 12)),
 	SPAN(cframe_current_frame, V(3, 11), V(3, 12)),
 	SPAN(cframe_previous, V(3, 11), V(3, 12)),
 	SPAN(frame_back, 0, V(3, 10)),
@@ -401,6 +402,7 @@ static void test_known_values(void)
 	if ((r = py_offsets_find(3, 11))) {
 		CHECK_INT(r->interp_tstate_head, 16, "3.11 threads.head");
 		CHECK_INT(r->tstate_cframe, 56, "3.11 tstate cframe");
+		CHECK_INT(r->tstate_root_cframe, 336, "3.11 tstate root_cframe");
 		CHECK_INT(r->cframe_current_frame, 8, "3.11 _PyCFrame current_frame");
 		CHECK_INT(r->cframe_previous, 16, "3.11 _PyCFrame previous");
 		CHECK_INT(r->iframe_code, 32, "3.11 f_code");
