@@ -254,7 +254,12 @@ int py_code_line(const struct py_code *code, int64_t index)
 
 int py_code_cached(const struct py_walker *w, uint64_t addr)
 {
-	return w->codes->slots[slot_of(w->codes, addr)] != NULL;
+	return py_code_peek(w, addr) != NULL;
+}
+
+const struct py_code *py_code_peek(const struct py_walker *w, uint64_t addr)
+{
+	return w->codes->slots[slot_of(w->codes, addr)];
 }
 
 struct py_code_memo *py_code_memo(const struct py_code *code)

@@ -83,6 +83,10 @@ struct py_raw_frame;
 int py_frame_hidden(const struct py_walker *w, const struct py_raw_frame *f,
 		    const struct py_code *code);
 
+/* The entry for the code object at addr when the cache holds one, as it was last read: no
+ * read, no check of its head (what a sample held for its code check may use). NULL when not. */
+const struct py_code *py_code_peek(const struct py_walker *w, uint64_t addr);
+
 /* The line of instruction index in code: what traceback would print. */
 int py_code_line(const struct py_code *code, int64_t index);
 

@@ -306,6 +306,20 @@ static int frameless(uint64_t frame, const struct py_link *link)
 	return !frame && (!link->known || !link->frame);
 }
 
+/* Whether frames a and b (one address, one code) print alike: their instructions on one line
+ * of the code as last read, or both frames left out (verified_add_alike). A code object not
+ * held says no. */
+static int print_alike(void *arg, const struct py_raw_frame *a, const struct py_raw_frame *b)
+{
+	const struct py_walker *w = arg;
+	const struct py_code *code = py_code_peek(w, a->code);
+	if (!code)
+		return 0;
+	int hidden = py_frame_hidden(w, a, code);
+	return hidden == py_frame_hidden(w, b, code) &&
+	       (hidden || py_code_line(code, a->index) == py_code_line(code, b->index));
+}
+
 /* Reads the stack of GIL holder h while it runs, through the walker's cache as begin_looks
  * filled it. Returns 1 when it is one read while the holder stood stopped: then it is taken
  * as it is and nothing is stopped (s->matched); -1 when the holder runs no Python code
@@ -325,6 +339,9 @@ static int read_unstopped(struct py_walker *w, struct scratch *s, const struct p
 	if (deep)
 		n = (int)partial;
 	verified_ref ref = n > 0 ? verified_find(&s->verified, h->tstate, s->frames, (size_t)n) : 0;
+	if (!ref && n > 0)
+		ref = verified_add_alike(&s->verified, h->tstate, s->frames, (size_t)n, print_alike,
+					 w);
 	int taken = ref != 0;
 	if (taken) {
 		s->matched = 1;

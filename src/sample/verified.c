@@ -173,6 +173,41 @@ verified_ref verified_add(struct verified_set *v, uint64_t tstate, const struct 
 	return ref_of(v, i);
 }
 
+/* Whether stored frames b print as f do (verified_add_alike). */
+static int frames_alike(const struct py_raw_frame *f, const struct py_raw_frame *b, size_t n,
+			verified_alike_fn same, void *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].addr != b[i].addr || f[i].code != b[i].code || f[i].owner != b[i].owner ||
+		    f[i].outermost_of_call != b[i].outermost_of_call)
+			return 0;
+		if (f[i].index != b[i].index && !same(arg, &f[i], &b[i]))
+			return 0;
+	}
+	return 1;
+}
+
+verified_ref verified_add_alike(struct verified_set *v, uint64_t tstate,
+				const struct py_raw_frame *f, size_t n, verified_alike_fn same,
+				void *arg)
+{
+	if (!v->n || !n)
+		return 0;
+	for (size_t k = 0; k < v->cap; k++) {
+		const struct verified_stack *e = &v->slots[k];
+		if (!e->hash || e->tstate != tstate || e->n != n ||
+		    !frames_alike(f, v->frames + e->start, n, same, arg))
+			continue;
+		/* Kept before the add, which may move the slots. */
+		struct verified_stack like = *e;
+		verified_ref ref = verified_add(v, tstate, f, n);
+		if (ref && like.serial)
+			verified_remember(v, ref, like.serial, like.thread, like.stack);
+		return ref;
+	}
+	return 0;
+}
+
 uint32_t verified_stack_of(const struct verified_set *v, verified_ref ref, uint64_t serial,
 			   uint32_t thread)
 {

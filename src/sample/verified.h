@@ -53,6 +53,22 @@ typedef uint64_t verified_ref;
 verified_ref verified_find(const struct verified_set *v, uint64_t tstate,
 			   const struct py_raw_frame *f, size_t n);
 
+/* Whether frames a and b, of the same address and code, print alike: an instruction of the
+ * same line (or both left out of a printed stack). */
+typedef int (*verified_alike_fn)(void *arg, const struct py_raw_frame *a,
+				 const struct py_raw_frame *b);
+
+/* When the set holds a stack of thread tstate that the n frames f print alike (same(arg)
+ * says so of every frame whose instruction differs; every address, code, owner and call
+ * boundary the same), adds f as a stack of its own, counted as that one was, and returns it;
+ * else 0. A loop's innermost frame stands at each instruction of a line in turn: a stop for
+ * each one taught nothing a person reads (nine stops, not two, on a one-line loop). What was
+ * read is a stack that printed the same while the thread stood still. Looks at every stack
+ * of the set: for a tick that would stop a thread otherwise. */
+verified_ref verified_add_alike(struct verified_set *v, uint64_t tstate,
+				const struct py_raw_frame *f, size_t n, verified_alike_fn same,
+				void *arg);
+
 /* Adds that stack (n > 0) unless held already; the set begins anew when full. Returns it, or
  * 0 out of memory. */
 verified_ref verified_add(struct verified_set *v, uint64_t tstate, const struct py_raw_frame *f,

@@ -3,15 +3,92 @@
  * boundary, the thread and the depth are one such stack's; a stack remembers the profile stack
  * it was counted as; the set starts small and grows; it begins anew when code objects moved, or
  * when full, and references from before a growth or a new beginning are worth nothing; tries grow rare while they fail and come back when they
- * are taken. */
+ * are taken; a stack that prints as one of them (every instruction that differs on the same
+ * line, or left out) is taken as a stack of its own, counted as that one. */
 #include <stdio.h>
 
 #include "check.h"
 #include "profile/intern.h"
 #include "sample/verified.h"
 
+/* Made-up lines: code 0x1000's instructions 10-19 are one line, 20-29 the next; a frame of
+ * code 0x1100 before instruction 5 is left out of a printed stack (CPython's own setup). */
+static int calls;
+static int fake_alike(void *arg, const struct py_raw_frame *x, const struct py_raw_frame *y)
+{
+	(void)arg;
+	calls++;
+	if (x->code == 0x1100)
+		return (x->index < 5) == (y->index < 5) && (x->index < 5 || x->index == y->index);
+	return x->code == 0x1000 && x->index / 10 == y->index / 10;
+}
+
+/* A stack that prints as one read stopped is taken as one of its own, counted as that one. */
+static void alike(void)
+{
+	struct py_raw_frame a[2] = {
+		{ .addr = 0x7000, .code = 0x1000, .index = 12, .owner = 0 },
+		{ .addr = 0x6f00, .code = 0x1100, .index = 3, .owner = 0, .outermost_of_call = 1 },
+	};
+	struct py_raw_frame b[2] = { a[0], a[1] };
+	struct verified_set v = { 0 };
+	CHECK(!verified_add_alike(&v, 0x500, b, 2, fake_alike, NULL), "an empty set: nothing");
+	verified_ref r = verified_add(&v, 0x500, a, 2);
+	verified_remember(&v, r, 7, 0, 42);
+
+	b[0].index = 17;
+	calls = 0;
+	CHECK(!verified_find(&v, 0x500, b, 2), "another instruction of the line: not the same");
+	verified_ref r2 = verified_add_alike(&v, 0x500, b, 2, fake_alike, NULL);
+	CHECK(r2 != 0 && r2 != r, "...but alike: added as a stack of its own");
+	CHECK_INT(calls, 1, "the lines asked of the one frame whose instruction differs");
+	CHECK_INT(verified_stack_of(&v, r2, 7, 0), 42, "counted as the one it prints like");
+	CHECK_INT(verified_find(&v, 0x500, b, 2), r2, "found as it is from then on");
+	CHECK_INT(v.n, 2, "two stacks held");
+
+	b[1].index = 4; /* the outer frame still left out */
+	CHECK(verified_add_alike(&v, 0x500, b, 2, fake_alike, NULL) != 0,
+	      "a frame left out at another instruction: alike");
+	b[1].index = 6;
+	CHECK(!verified_add_alike(&v, 0x500, b, 2, fake_alike, NULL),
+	      "that frame shown now: not alike");
+	b[1].index = 3;
+	b[0].index = 21;
+	CHECK(!verified_add_alike(&v, 0x500, b, 2, fake_alike, NULL), "the next line: not alike");
+	b[0].index = 12;
+	const char *what[4] = { "address", "code", "owner", "call boundary" };
+	for (int f = 0; f < 4; f++) {
+		struct py_raw_frame c[2] = { b[0], b[1] };
+		c[0].index = 15;
+		if (f == 0)
+			c[1].addr += 0x40;
+		else if (f == 1)
+			c[1].code += 0x10;
+		else if (f == 2)
+			c[1].owner = 1;
+		else
+			c[1].outermost_of_call = 0;
+		char msg[80];
+		snprintf(msg, sizeof msg, "an outer frame's %s differs: not alike", what[f]);
+		CHECK(!verified_add_alike(&v, 0x500, c, 2, fake_alike, NULL), msg);
+	}
+	b[0].index = 15;
+	CHECK(!verified_add_alike(&v, 0x600, b, 2, fake_alike, NULL), "another thread's: not alike");
+	CHECK(!verified_add_alike(&v, 0x500, b, 1, fake_alike, NULL), "cut short: not alike");
+
+	/* One not counted yet gives an alike one nothing to be counted as. */
+	struct py_raw_frame d[1] = { { .addr = 0x9000, .code = 0x1000, .index = 10, .owner = 0 } };
+	verified_add(&v, 0x500, d, 1);
+	d[0].index = 11;
+	verified_ref r3 = verified_add_alike(&v, 0x500, d, 1, fake_alike, NULL);
+	CHECK(r3 != 0 && verified_stack_of(&v, r3, 7, 0) == INTERN_NONE,
+	      "alike one not counted yet: taken, to be named as any new stack is");
+	verified_release(&v);
+}
+
 int main(void)
 {
+	alike();
 	struct py_raw_frame a[3] = {
 		{ .addr = 0x7000, .code = 0x1000, .index = 12, .owner = 0 },
 		{ .addr = 0x6f00, .code = 0x1100, .index = 40, .owner = 0 },
