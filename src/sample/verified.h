@@ -7,7 +7,9 @@
  * loop shows a handful of stacks, so after a few stops most ticks stop nothing. The frames are
  * compared field by field, not by a digest: no two stacks can be taken for one another. Each
  * stack also remembers what the profile made of it, so that a stack seen again is counted
- * without naming its frames anew. Private to src/sample/.
+ * without naming its frames anew. A stack that differs from one of them only in instructions
+ * that print as the same line prints as a stack that existed, and is taken too (as a stack of
+ * its own, verified_add_alike). Private to src/sample/.
  */
 #ifndef PYFLAME_SAMPLE_VERIFIED_H
 #define PYFLAME_SAMPLE_VERIFIED_H
