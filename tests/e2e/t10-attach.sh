@@ -38,6 +38,18 @@ attach_one() {
 		{ echo "exit $rc, lines $n, total $total, want: $want"; cat "$WORK/prof" "$WORK/err"; } | not_ok "attach $label -s 0.5"
 	fi
 
+	# busy.py's loop is one line: its stack is learned in a stop or two, whichever of the
+	# line's instructions the stops land on; the others print alike, and are taken without a
+	# stop (src/sample/verified.c). Stopping for each instruction made 3 to 15 pauses here.
+	"$PYFLAME" -p "$TARGET_PID" -s 1 -r 0.001 --summary >"$WORK/prof" 2>"$WORK/err"; rc=$?
+	n=$(sed -n 's/^pyflame: [0-9]* samples .* in \([0-9]*\) pauses\?$/\1/p' "$WORK/err")
+	stack=$(sed 's/ [0-9]*$//' "$WORK/prof")
+	if [ $rc -eq 0 ] && [ "$stack" = "$want" ] && [ -n "$n" ] && [ "$n" -ge 1 ] && [ "$n" -le 3 ]; then
+		ok "attach $label 1 kHz: $(total_count "$WORK/prof") samples of the one stack, in $n pauses"
+	else
+		{ echo "exit $rc, pauses '$n' (1 to 3 wanted), want: $want"; cat "$WORK/prof" "$WORK/err"; } | not_ok "attach $label 1 kHz pauses"
+	fi
+
 	# --nonblocking never stops the target: the same exact stack, and at most a "(torn) N"
 	# line for stacks that changed while being read (never a made-up stack).
 	"$PYFLAME" --nonblocking -p "$TARGET_PID" -s 0.3 -r 0.01 >"$WORK/nb" 2>"$WORK/err"; rc=$?
