@@ -321,9 +321,9 @@ static int print_alike(void *arg, const struct py_raw_frame *a, const struct py_
 }
 
 /* Reads the stack of GIL holder h while it runs, through the walker's cache as begin_looks
- * filled it. Returns 1 when it is one read while the holder stood stopped: then it is taken
- * as it is and nothing is stopped (s->matched); -1 when the holder runs no Python code
- * (frameless, from the same read); else 0. */
+ * filled it. Returns 1 when it is one read while the holder stood stopped, or prints as one
+ * (verified_add_alike): then it is taken as it is and nothing is stopped (s->matched); -1
+ * when the holder runs no Python code (frameless, from the same read); else 0. */
 static int read_unstopped(struct py_walker *w, struct scratch *s, const struct py_thread *h)
 {
 	uint64_t frame = 0;
