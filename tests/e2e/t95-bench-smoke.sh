@@ -40,6 +40,7 @@ assert waiting and waiting[0]["mode"] == "pausing" and waiting[0]["cost_per_tick
 assert all(isinstance(g["met"], bool) for g in d["goals"])
 assert any(r["mode"] == "native" for r in d["slowdown"])
 assert all(r.get("pyflame_native_us") is not None for r in d["cost_per_sample"] if r["depth"] == 30), "--native cost without samples"
+assert all(r.get("pauses_per_run") is not None and r["pauses_per_run"] >= 1 for r in d["cost_per_sample"]), "a pausing cost run whose pauses were not said"
 assert len(d["many_threads"]) == 8, "many threads: 2 rates x 2 modes x 2 thread counts"
 assert all(r["ratio"] is not None for r in d["many_threads"]), "a many-threads run without its time"
 assert 0 <= d["accuracy"]["worst_error_points"] <= 100
