@@ -178,6 +178,18 @@ static int walk_chain(struct py_walker *w, uint64_t frame, const struct py_link 
 		struct py_raw_frame f = { .addr = frame, .owner = -1 };
 		uint64_t next;
 		if (objects) {
+			/* A frame object nothing refers to was freed (its ob_refcnt, at its
+			 * start, is 0): CPython keeps freed frames for reuse, in a free list
+			 * linked through f_back, their code and lasti as they were. A walk
+			 * that reaches one began at a frame that ended meanwhile, and would go
+			 * on through frames freed before it, in the order they were freed: a
+			 * made-up stack (2.7's churn test saw one, a thread's frames upside
+			 * down). An executing frame is held by its caller's call (and its
+			 * callee's f_back). */
+			if (u64_at(p, 0) == 0) {
+				*n_partial = n;
+				return PY_WALK_BAD_READ;
+			}
 			int32_t lasti;
 			memcpy(&lasti, p + o->frame_lasti, sizeof lasti);
 			f.code = u64_at(p, o->frame_code);

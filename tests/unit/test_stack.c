@@ -4,7 +4,8 @@
  * and a deep walk after shallow ones (and a shallow one after deep ones, and the stamp wrapping
  * around) forgets the frames of the walks before. Through the page cache, a walk takes frames
  * from the window of bytes the cache lent with the last one: the same frames as read straight,
- * across pages and a frame that straddles two, and the next tick's one fetch holds them all. */
+ * across pages and a frame that straddles two, and the next tick's one fetch holds them all.
+ * Up to 3.10, a chain of frame objects that meets a freed one (ob_refcnt 0) is no stack. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -90,6 +91,68 @@ static void check_loop(struct py_walker *w, struct chain *c, struct py_raw_frame
 	CHECK_INT(py_stack_read(w, frame_at(0), NULL, out, PY_MAX_DEPTH, &partial), PY_WALK_CYCLE,
 		  WHAT("a chain of %zu frames looping back to frame %ld is a cycle", len,
 		       loop_to));
+}
+
+/* Frame objects (up to 3.10) at the chain's addresses, each referred to once, but frame
+ * `dead`, which was freed: its ob_refcnt 0, its fields as they were (CPython keeps freed
+ * frames in a free list linked through f_back). */
+struct objects {
+	struct mem_reader r;
+	const struct py_offsets *o;
+	size_t len;
+	long dead;
+};
+
+static int objects_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	struct objects *c = (struct objects *)r;
+	if (addr < BASE || (addr - BASE) % STRIDE || len > STRIDE)
+		return MEM_EFAULT;
+	size_t i = (size_t)((addr - BASE) / STRIDE);
+	if (i >= c->len)
+		return MEM_EFAULT;
+	memset(buf, 0, len);
+	put64(buf, len, 0, (long)i == c->dead ? 0 : 1);
+	put64(buf, len, c->o->frame_back, i + 1 < c->len ? frame_at(i + 1) : 0);
+	put64(buf, len, c->o->frame_code, CODE);
+	int32_t lasti = (int32_t)(2 * i);
+	if (c->o->frame_lasti >= 0 && (size_t)c->o->frame_lasti + 4 <= len)
+		memcpy((uint8_t *)buf + c->o->frame_lasti, &lasti, 4);
+	return 0;
+}
+
+/* 2.7 and 3.9: a chain of live frame objects is read whole; one that meets a freed frame,
+ * first or further up, is no stack. */
+static void check_objects(int major, int minor)
+{
+	const struct py_offsets *o = py_offsets_find(major, minor);
+	if (!o) {
+		check_skip("frame objects", "no row for this version in the offsets table");
+		return;
+	}
+	struct objects c = { .r = { .read = objects_read, .free = chain_free }, .o = o, .len = 5,
+			     .dead = -1 };
+	struct py_walker w;
+	memset(&w, 0, sizeof w);
+	struct py_version v = { major, minor, 0 };
+	char err[256];
+	if (py_layout_init(&w.layout, &v, &c.r, 0, err, sizeof err) != 0) {
+		CHECK(0, err);
+		return;
+	}
+	w.mem = &c.r;
+	struct py_raw_frame out[8];
+	size_t partial = 0;
+	CHECK_INT(py_stack_read(&w, frame_at(0), NULL, out, 8, &partial), 5,
+		  WHAT("%d.%d: five live frame objects, read whole", major, minor));
+	c.dead = 0;
+	CHECK_INT(py_stack_read(&w, frame_at(0), NULL, out, 8, &partial), PY_WALK_BAD_READ,
+		  WHAT("%d.%d: the innermost frame freed (the thread returned from it): no stack",
+		       major, minor));
+	c.dead = 3;
+	CHECK_INT(py_stack_read(&w, frame_at(0), NULL, out, 8, &partial), PY_WALK_BAD_READ,
+		  WHAT("%d.%d: a frame further up freed: no stack", major, minor));
+	py_walker_release(&w);
 }
 
 /* A flat span of memory that counts its reads: a 3.11+ data stack laid out as CPython does,
@@ -226,6 +289,8 @@ int main(void)
 	check_loop(&w, &c, out, 500, 250);
 
 	check_through_cache(&w, o);
+	check_objects(2, 7);
+	check_objects(3, 9);
 
 	free(out);
 	py_walker_release(&w);
