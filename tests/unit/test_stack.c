@@ -40,16 +40,23 @@ static void put64(uint8_t *buf, size_t len, int32_t off, uint64_t v)
 		memcpy(buf + off, &v, 8);
 }
 
+/* Which of n frames a read of len bytes at addr starts at, or -1 when none. */
+static long frame_index(uint64_t addr, size_t len, size_t n)
+{
+	if (addr < BASE || (addr - BASE) % STRIDE || len > STRIDE || (addr - BASE) / STRIDE >= n)
+		return -1;
+	return (long)((addr - BASE) / STRIDE);
+}
+
 /* Lays out the frame the read starts at, whatever the read's length (the walker reads one
  * frame's fields at once, from its start). */
 static int chain_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
 {
 	struct chain *c = (struct chain *)r;
-	if (addr < BASE || (addr - BASE) % STRIDE || len > STRIDE)
+	long at = frame_index(addr, len, c->len);
+	if (at < 0)
 		return MEM_EFAULT;
-	size_t i = (size_t)((addr - BASE) / STRIDE);
-	if (i >= c->len)
-		return MEM_EFAULT;
+	size_t i = (size_t)at;
 	uint64_t prev = i + 1 < c->len ? frame_at(i + 1)
 		      : c->loop_to >= 0 ? frame_at((size_t)c->loop_to) : 0;
 	memset(buf, 0, len);
@@ -106,11 +113,10 @@ struct objects {
 static int objects_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
 {
 	struct objects *c = (struct objects *)r;
-	if (addr < BASE || (addr - BASE) % STRIDE || len > STRIDE)
+	long at = frame_index(addr, len, c->len);
+	if (at < 0)
 		return MEM_EFAULT;
-	size_t i = (size_t)((addr - BASE) / STRIDE);
-	if (i >= c->len)
-		return MEM_EFAULT;
+	size_t i = (size_t)at;
 	memset(buf, 0, len);
 	put64(buf, len, 0, (long)i == c->dead ? 0 : 1);
 	put64(buf, len, c->o->frame_back, i + 1 < c->len ? frame_at(i + 1) : 0);
