@@ -152,9 +152,8 @@ int py_threads_mark(const struct py_walker *w, struct mem_reader *m, struct py_l
  * added, nor the newest deleted) and thread state held (stopped, or watched off the CPU)
  * runs Python code (so it is in no thread's exit, nor in finalization, which delete thread
  * states), the others could be deleted only by a thread that took the GIL since; the caller
- * checks that none did. Reads
- * held's frame (and link, cframe) anew, and which thread holds the GIL. Returns n, or
- * PY_WALK_BAD_READ when the list is to be read whole. */
+ * checks that none did. Reads held's frame (and link, cframe) anew, and which thread holds
+ * the GIL. Returns n, or PY_WALK_BAD_READ when the list is to be read whole. */
 int py_threads_again(const struct py_walker *w, struct mem_reader *m,
 		     const struct py_list_mark *mark, uint64_t held, struct py_thread *list,
 		     size_t n);

@@ -2,8 +2,8 @@
  * taken again for the threads that cannot have run Python code since.
  *
  * With the GIL's holder (or, the GIL free, its last holder) stopped alone, or watched off the
- * CPU (gil_holder.c: watch_last_holder), a tick reads every
- * other thread's stack while it may run; a second look at the GIL that finds its count of
+ * CPU (gil_holder.c: watch_last_holder), a tick reads every other thread's stack while it
+ * may run; a second look at the GIL that finds its count of
  * switches and its last holder as they were at the stop says that no other thread took it
  * meanwhile (others_held_still), so those stacks are one moment's. When the next tick stops
  * the same thread and finds the same count, no thread but it has taken the GIL since that
