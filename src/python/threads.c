@@ -300,6 +300,26 @@ int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t ts
 	return thread_frame(w, m, tstate, frame, link, &cframe, NULL, NULL);
 }
 
+int py_thread_entering(const struct py_walker *w, struct mem_reader *m, uint64_t tstate)
+{
+	const struct py_offsets *o = &w->layout.o;
+	uint64_t c;
+	if (w->layout.tstate_frame != PY_TSTATE_CFRAME || o->tstate_root_cframe <= 0 ||
+	    o->cframe_previous < 0 || read_ptr(m, tstate, o->tstate_cframe, &c) != 0 || !c)
+		return 0;
+	/* Every cframe CPython makes links, through the ones of the C calls around it, to the
+	 * root in the thread state (greenlet's too): a chain that ends, or reads nothing,
+	 * before it was caught with the new cframe's fields not yet written. */
+	uint64_t root = tstate + (uint64_t)o->tstate_root_cframe;
+	for (int k = 0; k < PY_MAX_DEPTH; k++) {
+		if (c == root)
+			return 0;
+		if (!c || read_ptr(m, c, o->cframe_previous, &c) != 0)
+			return 1;
+	}
+	return 1;
+}
+
 int py_threads_read(const struct py_walker *w, struct mem_reader *m, struct py_thread *out,
 		    size_t max)
 {

@@ -188,6 +188,14 @@ int py_gil_route_learn(struct py_walker *w, struct mem_reader *m);
 int py_thread_frame(const struct py_walker *w, struct mem_reader *m, uint64_t tstate,
 		    uint64_t *frame, struct py_link *link);
 
+/* 3.11 and 3.12: whether the thread of tstate, stopped, was caught entering the eval loop
+ * before the new cframe's fields were written. The eval loop points tstate->cframe at the
+ * cframe on its C stack first (3.12 from pyenv: 30 instructions before one store writes both
+ * fields), so both hold whatever the stack held there; a walk from them may fail where the
+ * link cannot help (struct py_link), the link being stale too. Told by the cframe chain not
+ * leading to the thread's root cframe. 0 for other versions, and when it cannot be told. */
+int py_thread_entering(const struct py_walker *w, struct mem_reader *m, uint64_t tstate);
+
 /* The code object pointer of the frame at frame. Returns 0 or PY_WALK_BAD_READ. */
 int py_frame_code(const struct py_walker *w, struct mem_reader *m, uint64_t frame,
 		  uint64_t *code);

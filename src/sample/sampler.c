@@ -386,6 +386,13 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		if (deep) {
 			st->errors[SAMPLE_ERR_TOO_DEEP]++;
 			n = (int)partial;
+		} else if (n < 0 && py_thread_entering(w, w->mem, th->tstate)) {
+			/* Stopped a few instructions into a C call into the eval loop: the
+			 * thread's frame pointers were half written, as a running thread's
+			 * are when it moves under a read. */
+			prof->torn++;
+			(*lost)++;
+			continue;
 		} else if (n < 0) {
 			st->errors[SAMPLE_ERR_STACK]++;
 			(*lost)++; /* not idle either: this thread had a stack, unreadable */

@@ -6,7 +6,9 @@
  * stack read is the caller's, as the cframe before holds it; a thread in its steady state reads
  * its own stack whole; a process whose links fail every time on stopped threads is read as
  * before after a few, a running thread's failures are acted on but not counted; and without a
- * link (a cframe with no previous, or one that does not read) nothing is checked. */
+ * link (a cframe with no previous, or one that does not read) nothing is checked. A stopped
+ * thread whose walk failed is told caught entering (py_thread_entering) when its cframe chain
+ * does not lead to its root. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -196,9 +198,74 @@ static void one_version(int minor)
 	py_walker_release(&x.w);
 }
 
+/* py_thread_entering, for a stopped thread whose walk failed: the cframe chain from tstate
+ * leads to the root in the thread state, or the thread was caught before its new cframe's
+ * fields were written (both hold what the C stack held there: an address of nothing, none, a
+ * word of code, or a cframe of an earlier call). */
+static void entering(int minor)
+{
+	struct world x;
+	world_open(&x, minor);
+	const struct py_offsets *o = x.o;
+	uint64_t root = x.tstate + (uint64_t)o->tstate_root_cframe;
+	fake_put64(&x.f, x.c0, o->cframe_previous, root);
+	CHECK_INT(py_thread_entering(&x.w, x.w.mem, x.tstate), 0,
+		  WHAT("3.%d two C calls deep, the chain down to the root: not entering", minor));
+	fake_put64(&x.f, x.tstate, o->tstate_cframe, root);
+	CHECK_INT(py_thread_entering(&x.w, x.w.mem, x.tstate), 0,
+		  WHAT("3.%d the root itself: not entering", minor));
+	/* The new cframe, its fields as the stack left them. */
+	uint64_t fresh = cframe(&x, 0xdead0000u, 0xdead1000u);
+	fake_put64(&x.f, x.tstate, o->tstate_cframe, fresh);
+	CHECK_INT(py_thread_entering(&x.w, x.w.mem, x.tstate), 1,
+		  WHAT("3.%d a previous that reads nothing: entering", minor));
+	fake_put64(&x.f, fresh, o->cframe_previous, 0);
+	CHECK_INT(py_thread_entering(&x.w, x.w.mem, x.tstate), 1,
+		  WHAT("3.%d no previous: entering", minor));
+	/* A word of code as previous, read as a cframe: its own previous leads nowhere. */
+	uint64_t code_words = fake_alloc(&x.f, 64, 0);
+	fake_put64(&x.f, code_words, o->cframe_previous, 0xc085480824548b48ull);
+	fake_put64(&x.f, fresh, o->cframe_previous, code_words);
+	CHECK_INT(py_thread_entering(&x.w, x.w.mem, x.tstate), 1,
+		  WHAT("3.%d a previous that is not a cframe: entering", minor));
+	/* Two cframes that link to each other never reach the root: the walk is bounded. */
+	uint64_t a = cframe(&x, 0, 0), b = cframe(&x, 0, a);
+	fake_put64(&x.f, a, o->cframe_previous, b);
+	fake_put64(&x.f, fresh, o->cframe_previous, a);
+	CHECK_INT(py_thread_entering(&x.w, x.w.mem, x.tstate), 1,
+		  WHAT("3.%d a cycle of cframes: entering", minor));
+	/* The stack held an earlier sibling call's cframe: its previous is the caller's, so the
+	 * chain is sound (the link check deals with that moment). */
+	fake_put64(&x.f, fresh, o->cframe_previous, x.c1);
+	CHECK_INT(py_thread_entering(&x.w, x.w.mem, x.tstate), 0,
+		  WHAT("3.%d a stale previous that is a real cframe: not entering", minor));
+	free(x.f.mem);
+	py_walker_release(&x.w);
+}
+
+/* Versions without cframes (or without a root cframe's offset) never say entering. */
+static void entering_other(int minor)
+{
+	struct fake f;
+	struct py_walker w;
+	const struct py_offsets *o = py_offsets_find(3, minor);
+	if (!o || fake_open(&f) != 0)
+		exit(2);
+	fake_walker(&f, o, &w);
+	uint64_t tstate = fake_alloc(&f, 512, 0);
+	CHECK_INT(py_thread_entering(&w, w.mem, tstate), 0,
+		  WHAT("3.%d (no cframe): never entering", minor));
+	free(f.mem);
+	py_walker_release(&w);
+}
+
 int main(void)
 {
 	one_version(11);
 	one_version(12);
+	entering(11);
+	entering(12);
+	entering_other(10);
+	entering_other(13);
 	return check_exit();
 }
