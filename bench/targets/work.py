@@ -3,10 +3,14 @@
 # of the time. --idle B adds B threads that stay blocked (a server's idle pool). Runs under
 # Python 2.7 and 3.x.
 # --print-time prints how long the work itself took ("work SECONDS", its own clock), so that
-# start-up (the profiler's, and starting B threads) is not counted. --wait: no work at all, the
+# start-up (the profiler's, and starting B threads) is not counted. --progress FILE: the work
+# keeps its count of spin(1000) calls done in FILE's first 8 bytes (little-endian, mapped), for
+# a reader that compares its rate in phases profiled and not, within one run. --wait: no work at all, the
 # main thread waits too, at depth N (an idle server: every thread blocked), until killed.
 #   work.py [--depth N] [--threads T] [--idle B] [--seconds S | --iterations K] [--shares]
-#           [--wait] [--ready FILE] [--print-time]
+#           [--wait] [--ready FILE] [--print-time] [--progress FILE]
+import mmap
+import struct
 import sys
 import threading
 import time
@@ -26,6 +30,7 @@ IDLE = opt("--idle", 0)
 SECONDS = opt("--seconds", 0.0)
 ITERATIONS = opt("--iterations", 0)
 READY = opt("--ready", "")
+PROGRESS = opt("--progress", "")
 
 
 def spin(n):
@@ -41,8 +46,25 @@ def descend(depth, fn):
     return descend(depth - 1, fn)
 
 
+def progress_counter():
+    """The count's store: a function that writes k into PROGRESS's first 8 bytes."""
+    with open(PROGRESS, "wb") as f:
+        f.write(b"\0" * 4096)
+    with open(PROGRESS, "r+b") as f:
+        shared = mmap.mmap(f.fileno(), 4096)
+    return lambda k: struct.pack_into("<q", shared, 0, k)
+
+
 def busy():
     # Either a wall-clock budget or a fixed amount of work (for slowdown measurements).
+    if PROGRESS:
+        count, k = progress_counter(), 0
+        end = time.time() + (SECONDS or 1e9)
+        while time.time() < end:
+            spin(1000)
+            k += 1
+            count(k)
+        return
     if ITERATIONS:
         for _ in range(ITERATIONS):
             spin(1000)

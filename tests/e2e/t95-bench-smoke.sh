@@ -43,6 +43,10 @@ assert all(r.get("pyflame_native_us") is not None for r in d["cost_per_sample"] 
 assert all(r.get("pauses_per_run") is not None and r["pauses_per_run"] >= 1 for r in d["cost_per_sample"]), "a pausing cost run whose pauses were not said"
 assert len(d["many_threads"]) == 8, "many threads: 2 rates x 2 modes x 2 thread counts"
 assert all(r["ratio"] is not None for r in d["many_threads"]), "a many-threads run without its time"
+phases = d["many_threads_phases"]
+assert [(r["mode"], r["idle_threads"]) for r in phases] == [(m, n) for m in ("pausing", "nonblocking") for n in (0, 10)], phases
+assert all(r["ratio"] and r["pairs"] == 2 for r in phases), "a slowdown by phases without its pairs: %r" % phases
+assert any(g["goal"] == "slowdown, blocked - none" for g in d["goals"]), "the blocked - none goal not judged"
 assert 0 <= d["accuracy"]["worst_error_points"] <= 100
 assert d["peak_rss"]["kib"] > 0
 assert d["formats"]["ratio"] is not None, "writing all formats gave no samples"
