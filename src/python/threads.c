@@ -308,8 +308,9 @@ int py_thread_entering(const struct py_walker *w, struct mem_reader *m, uint64_t
 	    o->cframe_previous < 0 || read_ptr(m, tstate, o->tstate_cframe, &c) != 0 || !c)
 		return 0;
 	/* Every cframe CPython makes links, through the ones of the C calls around it, to the
-	 * root in the thread state (greenlet's too): a chain that ends, or reads nothing,
-	 * before it was caught with the new cframe's fields not yet written. */
+	 * root in the thread state (greenlet's too). A chain that ends or reads nothing before
+	 * the root was caught with the new cframe's fields not yet written. A cframe a frame at
+	 * most: a walk's bound bounds this one. */
 	uint64_t root = tstate + (uint64_t)o->tstate_root_cframe;
 	for (int k = 0; k < PY_MAX_DEPTH; k++) {
 		if (c == root)
