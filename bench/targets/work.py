@@ -58,7 +58,7 @@ def progress_counter():
 def busy():
     # Either a wall-clock budget or a fixed amount of work (for slowdown measurements).
     if PROGRESS:
-        count, k = progress_counter(), 0
+        count, k = COUNT, 0
         end = time.time() + (SECONDS or 1e9)
         while time.time() < end:
             spin(1000)
@@ -101,6 +101,8 @@ workers += [threading.Thread(target=never.wait) for _ in range(IDLE)]
 for w in workers:
     w.daemon = True
     w.start()
+# Made before READY says the target is ready, so that a reader finds it then.
+COUNT = progress_counter() if PROGRESS else None
 if READY:
     open(READY, "w").close()
 started = time.time()
