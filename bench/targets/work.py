@@ -5,8 +5,9 @@
 # --print-time prints how long the work itself took ("work SECONDS", its own clock), so that
 # start-up (the profiler's, and starting B threads) is not counted. --progress FILE: the work
 # keeps its count of spin(1000) calls done in FILE's first 8 bytes (little-endian, mapped), for
-# a reader that compares its rate in phases profiled and not, within one run. --wait: no work at all, the
-# main thread waits too, at depth N (an idle server: every thread blocked), until killed.
+# a reader that compares its rate in phases profiled and not, within one run. --wait: no work
+# at all, the main thread waits too, at depth N (an idle server: every thread blocked), until
+# killed.
 #   work.py [--depth N] [--threads T] [--idle B] [--seconds S | --iterations K] [--shares]
 #           [--wait] [--ready FILE] [--print-time] [--progress FILE]
 import mmap
