@@ -3,7 +3,7 @@
 # of the time. --idle B adds B threads that stay blocked (a server's idle pool). Runs under
 # Python 2.7 and 3.x.
 # --print-time prints how long the work itself took ("work SECONDS", its own clock), so that
-# start-up (the profiler's, and starting B threads) is not counted. --progress FILE: the work
+# start-up (the profiler's, and starting B threads) is not counted. --progress FILE: timed work
 # keeps its count of spin(1000) calls done in FILE's first 8 bytes (little-endian, mapped), for
 # a reader that compares its rate in phases profiled and not, within one run. --wait: no work
 # at all, the main thread waits too, at depth N (an idle server: every thread blocked), until
@@ -58,21 +58,17 @@ def progress_counter():
 
 def busy():
     # Either a wall-clock budget or a fixed amount of work (for slowdown measurements).
-    if PROGRESS:
-        count, k = COUNT, 0
-        end = time.time() + (SECONDS or 1e9)
-        while time.time() < end:
-            spin(1000)
-            k += 1
-            count(k)
-        return
     if ITERATIONS:
         for _ in range(ITERATIONS):
             spin(1000)
         return
     end = time.time() + (SECONDS or 1e9)
+    done = 0
     while time.time() < end:
         spin(1000)
+        if COUNT:
+            done += 1
+            COUNT(done)
 
 
 def share_a():
