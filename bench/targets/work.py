@@ -11,6 +11,7 @@
 #   work.py [--depth N] [--threads T] [--idle B] [--seconds S | --iterations K] [--shares]
 #           [--wait] [--ready FILE] [--print-time] [--progress FILE]
 import mmap
+import os
 import struct
 import sys
 import threading
@@ -92,14 +93,26 @@ def shares():
 
 
 body = shares if "--shares" in args else busy
+# Made before any worker runs busy() and before READY says the target is ready.
+COUNT = progress_counter() if PROGRESS else None
+
+
+def fatal(hook):
+    # A worker's exception ends the whole target, so that the bench sees it die (an exit
+    # status) rather than measure a process whose busy threads are gone.
+    sys.stderr.write("work.py: worker %s failed: %r\n" % (hook.thread.name, hook.exc_value))
+    sys.stderr.flush()
+    os._exit(3)
+
+
+if hasattr(threading, "excepthook"):  # 3.8+
+    threading.excepthook = fatal
 workers = [threading.Thread(target=descend, args=(DEPTH, body)) for _ in range(THREADS - 1)]
 never = threading.Event()
 workers += [threading.Thread(target=never.wait) for _ in range(IDLE)]
 for w in workers:
     w.daemon = True
     w.start()
-# Made before READY says the target is ready, so that a reader finds it then.
-COUNT = progress_counter() if PROGRESS else None
 if READY:
     open(READY, "w").close()
 started = time.time()
