@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mem/reader.h"
+#include "util/grow.h"
 
 #define PAGE 4096u
 /* 128 pages (512 KiB) cover a deep 3.11+ data stack, the code objects of a sample and an
@@ -84,6 +85,7 @@ struct cache_reader {
 	size_t n_filled;
 	uint16_t *lo, *hi; /* ...and which bytes of it: [lo, hi) */
 	uint8_t *used;     /* read from since the last clear, so wanted again next time */
+	uint8_t *taken;    /* filled by the fetch being made: a third page of a set waits */
 	uint16_t *ulo, *uhi; /* ...those bytes of it */
 	uint16_t *used_list; /* the slots used, in the order first used: the hot set is taken
 			      * from them, not from a scan of every slot at each clear */
@@ -96,14 +98,47 @@ struct cache_reader {
 	struct span *also; /* asked for by mem_cache_fetch_also, for the next fetch only */
 	size_t n_also;
 	int marked; /* hot[] was taken by mem_cache_mark_hot since the last clear */
+	void *plan;       /* a fetch's working arrays (struct plan), plan_cap entries each */
+	size_t plan_cap;
 };
+
+/* A fetch's working arrays, one entry a range, carved from one block that the cache keeps and
+ * grows to the largest fetch yet. A tick fetches a few ranges, so it touches one page of them:
+ * as arrays for every slot on the stack (146 KiB in fetch_hot, 49 KiB in cache_prefetch) a
+ * tick touched a page of each array, 16 pages, and each was a page fault at a run's start. */
+struct plan {
+	struct span *spans;
+	uint64_t *addrs;
+	void **bufs;
+	size_t *lens, *owner, *slot, *at, *from;
+};
+
+#define PLAN_ENTRY (sizeof(struct span) + sizeof(uint64_t) + sizeof(void *) + 5 * sizeof(size_t))
+
+/* Room in c's block for n entries of each array, into *p. Returns 0, or -1 when memory is
+ * short (the fetch is then not made: what it would have fetched is read when asked for). */
+static int plan_get(struct cache_reader *c, size_t n, struct plan *p)
+{
+	if (grow_array(&c->plan, &c->plan_cap, n, PLAN_ENTRY) != 0)
+		return -1;
+	size_t cap = c->plan_cap;
+	p->spans = c->plan;
+	p->addrs = (uint64_t *)(p->spans + cap);
+	p->bufs = (void **)(p->addrs + cap);
+	p->lens = (size_t *)(p->bufs + cap);
+	p->owner = p->lens + cap;
+	p->slot = p->owner + cap;
+	p->at = p->slot + cap;
+	p->from = p->at + cap;
+	return 0;
+}
 
 /* Gives c n slots (a power of two), empty, their arrays in one block, keeping the hot set and
  * what is asked for next (pages, not slots). Returns 0, or -1 with c as it was. */
 static int slots_alloc(struct cache_reader *c, size_t n)
 {
 	size_t per = sizeof *c->tag + 2 * sizeof *c->filled_list + 4 * sizeof *c->lo +
-		     sizeof *c->used + 2 * sizeof *c->hot;
+		     sizeof *c->used + sizeof *c->taken + 2 * sizeof *c->hot;
 	uint8_t *block = calloc(n, per);
 	uint8_t (*data)[PAGE] = block ? aligned_alloc(PAGE, n * sizeof *data) : NULL;
 	if (!data) {
@@ -131,6 +166,7 @@ static int slots_alloc(struct cache_reader *c, size_t n)
 	c->uhi = u16 + 4 * n;
 	c->used_list = u16 + 5 * n;
 	c->used = u8;
+	c->taken = u8 + n;
 	c->data = data;
 	c->slots = n;
 	c->set_bits = 0;
@@ -277,8 +313,11 @@ static int cache_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len
 static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs, size_t len)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
-	struct span spans[SLOTS];
-	size_t ns = 0;
+	size_t cap = n < c->slots ? n : c->slots, ns = 0;
+	struct plan p;
+	if (!cap || plan_get(c, cap, &p) != 0)
+		return;
+	struct span *spans = p.spans;
 	for (size_t k = 0; k < n; k++) {
 		struct span want;
 		if (!grain_span(addrs[k], len, &want) || slot_holding(c, addrs[k], len) < c->slots)
@@ -288,19 +327,18 @@ static void cache_prefetch(struct mem_reader *r, size_t n, const uint64_t *addrs
 			want.lo = want.lo < c->lo[i] ? want.lo : c->lo[i];
 			want.hi = want.hi > c->hi[i] ? want.hi : c->hi[i];
 		}
-		span_merge(spans, &ns, c->slots, &want);
+		span_merge(spans, &ns, cap, &want);
 	}
-	uint64_t a[SLOTS];
-	void *bufs[SLOTS];
-	size_t lens[SLOTS], slot[SLOTS], nr = 0;
-	uint8_t taken[SLOTS]; /* slots this fetch fills: a third page of a set waits */
-	memset(taken, 0, c->slots);
+	uint64_t *a = p.addrs;
+	void **bufs = p.bufs;
+	size_t *lens = p.lens, *slot = p.slot, nr = 0;
+	memset(c->taken, 0, c->slots);
 	for (size_t m = 0; m < ns; m++) {
 		size_t i = slot_pick(c, spans[m].page);
-		if (taken[i])
+		if (c->taken[i])
 			continue;
 		slot_take(c, spans[m].page);
-		taken[i] = 1;
+		c->taken[i] = 1;
 		/* Its bytes are being replaced: none of them held until read. */
 		c->lo[i] = c->hi[i] = 0;
 		spans[nr] = spans[m];
@@ -365,6 +403,7 @@ static void cache_window_used(struct mem_reader *r, uint64_t lo, uint64_t hi)
 static void cache_free(struct mem_reader *r)
 {
 	struct cache_reader *c = (struct cache_reader *)r;
+	free(c->plan);
 	free(c->data);
 	free(c->hot); /* the slots' block */
 	free(c);
@@ -464,23 +503,26 @@ static void add_also(struct cache_reader *c)
  * for. */
 static void fetch_hot(struct cache_reader **c, size_t nc)
 {
-	struct span spans[2 * SLOTS];
-	uint64_t addrs[2 * SLOTS];
-	void *bufs[2 * SLOTS];
-	size_t lens[2 * SLOTS];
-	/* For each cache's span: the span of the fetch that holds it. */
-	size_t from[2][SLOTS];
-	size_t n = 0;
-	for (size_t k = 0; k < nc; k++)
+	size_t n = 0, need = 0;
+	for (size_t k = 0; k < nc; k++) {
 		add_also(c[k]);
+		need += c[k]->n_hot;
+	}
+	struct plan p;
+	if (!need || plan_get(c[0], need, &p) != 0)
+		return;
+	struct span *spans = p.spans;
+	uint64_t *addrs = p.addrs;
+	void **bufs = p.bufs;
+	/* For each cache's span: the span of the fetch that holds it. */
+	size_t *from[2] = { p.from, p.from + c[0]->n_hot };
 	for (size_t k = 0; k < nc; k++)
 		for (size_t j = 0; j < c[k]->n_hot; j++)
-			from[k][j] = span_merge(spans, &n, 2 * SLOTS, &c[k]->hot[j]);
+			from[k][j] = span_merge(spans, &n, need, &c[k]->hot[j]);
 	/* The buffers: the first cache holding each page, in the slot it takes there. */
-	size_t owner[2 * SLOTS], slot[2 * SLOTS], at[2 * SLOTS], nr = 0;
-	uint8_t taken[2][SLOTS]; /* per cache, the slots this fetch fills */
+	size_t *owner = p.owner, *slot = p.slot, *at = p.at, *lens = p.lens, nr = 0;
 	for (size_t k = 0; k < nc; k++)
-		memset(taken[k], 0, c[k]->slots);
+		memset(c[k]->taken, 0, c[k]->slots);
 	for (size_t m = 0; m < n; m++)
 		owner[m] = nc;
 	for (size_t k = 0; k < nc; k++)
@@ -494,10 +536,10 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 		size_t i = slot_pick(o, spans[m].page);
 		at[m] = SIZE_MAX;
 		slot[m] = SLOTS;
-		if (taken[owner[m]][i])
+		if (o->taken[i])
 			continue;
 		slot_take(o, spans[m].page);
-		taken[owner[m]][i] = 1;
+		o->taken[i] = 1;
 		slot[m] = i;
 		at[m] = nr;
 		addrs[nr] = spans[m].page + spans[m].lo;
@@ -517,10 +559,10 @@ static void fetch_hot(struct cache_reader **c, size_t nc)
 				continue;
 			if (owner[m] != k) {
 				i = slot_pick(c[k], spans[m].page);
-				if (taken[k][i])
+				if (c[k]->taken[i])
 					continue;
 				slot_take(c[k], spans[m].page);
-				taken[k][i] = 1;
+				c[k]->taken[i] = 1;
 				memcpy(c[k]->data[i] + spans[m].lo, bufs[at[m]], lens[at[m]]);
 			}
 			c[k]->lo[i] = spans[m].lo;

@@ -9,12 +9,18 @@
 #include <unistd.h>
 
 #include "mem/reader.h"
+#include "util/grow.h"
 
 struct live_reader {
 	struct mem_reader base; /* first, so a mem_reader * is a live_reader * */
 	pid_t pid;
 	int mem_fd;      /* /proc/PID/mem, opened on the first fallback */
 	int use_procmem; /* process_vm_readv said ENOSYS or EPERM once: stop trying it */
+	/* live_read_many's vectors, local then remote, grown to the most asked for yet: a tick
+	 * asks for a few, which then lie in one page (two arrays of 1,024 on the stack put
+	 * them in two, and faulted more in at a run's start). */
+	struct iovec *iov;
+	size_t iov_cap;
 };
 
 static int errno_to_mem(int e)
@@ -79,11 +85,12 @@ static size_t live_read_many(struct mem_reader *r, size_t n, const uint64_t *add
 			     const size_t *lens)
 {
 	struct live_reader *lr = (struct live_reader *)r;
-	struct iovec local[MANY_MAX], remote[MANY_MAX];
 	if (n > MANY_MAX)
 		n = MANY_MAX;
-	if (lr->use_procmem || n == 0)
+	if (lr->use_procmem || n == 0 || grow_array((void **)&lr->iov, &lr->iov_cap, 2 * n,
+						    sizeof *lr->iov) != 0)
 		goto one_by_one;
+	struct iovec *local = lr->iov, *remote = lr->iov + n;
 	for (size_t i = 0; i < n; i++) {
 		local[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = lens[i] };
 		remote[i] = (struct iovec){ .iov_base = (void *)(uintptr_t)addrs[i],
@@ -110,6 +117,7 @@ static void live_free(struct mem_reader *r)
 	struct live_reader *lr = (struct live_reader *)r;
 	if (lr->mem_fd >= 0)
 		close(lr->mem_fd);
+	free(lr->iov);
 	free(lr);
 }
 

@@ -27,7 +27,7 @@
 /* How often the sampler checks that the target is still there. */
 #define POLL_NS (50ull * 1000 * 1000)
 
-int scratch_init(struct scratch *s)
+int scratch_init(struct scratch *s, int async)
 {
 	memset(s, 0, sizeof *s);
 	s->released_frame = INTERN_NONE;
@@ -42,7 +42,12 @@ int scratch_init(struct scratch *s)
 	s->buf.call_end = malloc(PY_MAX_DEPTH * sizeof *s->buf.call_end);
 	s->frames_cap = 2 * PY_MAX_DEPTH;
 	s->frames = malloc(s->frames_cap * sizeof *s->frames);
-	async_stage_init(&s->async);
+	if (async) {
+		s->async = malloc(sizeof *s->async);
+		if (!s->async)
+			return -ENOMEM;
+		async_stage_init(s->async);
+	}
 	return s->threads && s->stacks && s->buf.ids && s->buf.call_end && s->frames ? 0 : -ENOMEM;
 }
 
@@ -59,7 +64,9 @@ void scratch_release(struct scratch *s)
 	thread_names_release(&s->names);
 	proc_pause_release(&s->pause);
 	ident_map_release(&s->idents);
-	async_stage_release(&s->async);
+	if (s->async)
+		async_stage_release(s->async);
+	free(s->async);
 	roster_release(&s->roster);
 	verified_release(&s->verified);
 	kept_release(&s->kept);
@@ -412,7 +419,7 @@ static size_t read_stacks(struct proc_target *t, struct py_walker *w,
 		s->stacks[nstacks].ref = s->matched && used == 0 ? s->matched_ref : 0;
 		if (cfg->async) {
 			/* The task's frames only, under its chain of awaiters. */
-			size_t cut = async_stage_running(&s->async, th->tstate, s->frames + used,
+			size_t cut = async_stage_running(s->async, th->tstate, s->frames + used,
 							 (size_t)n, &s->stacks[nstacks].root);
 			if (cut)
 				s->stacks[nstacks].n = n = (int)cut;
@@ -494,7 +501,7 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 			id = sample_resolve(w, prof, st, s->frames + s->stacks[i].start,
 					    s->stacks[i].n, thread,
 					    s->released ? released_frame(prof, s) : INTERN_NONE,
-					    root->n ? s->async.ids + root->start : NULL, root->n,
+					    root->n ? s->async->ids + root->start : NULL, root->n,
 					    nat.n ? &nat : NULL, &s->buf);
 			if (id != INTERN_NONE && ref)
 				verified_remember(&s->verified, ref, prof->serial, thread, id);
@@ -506,7 +513,7 @@ static void resolve_stacks(struct proc_target *t, struct py_walker *w,
 	}
 	/* --idle-tasks: the tasks waiting, in counts only (they ran at no moment). */
 	if (cfg->idle_tasks)
-		async_stage_count(&s->async, prof,
+		async_stage_count(s->async, prof,
 				  cfg->tag_threads || cfg->tag_process
 					  ? profile_thread(prof, (uint32_t)t->pid, 0, 0, "")
 					  : PROF_NO_THREAD);
@@ -651,7 +658,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 {
 	/* Before the pause: finding asyncio reads files. */
 	if (cfg->async)
-		async_stage_begin(&s->async, w, prof, t->pid);
+		async_stage_begin(s->async, w, prof, t->pid);
 	if (cfg->pause) {
 		int rc = pause_snapshot(t, w, cfg, s);
 		/* The kernel refuses to trace a process that is exiting (EPERM, not ESRCH): a
@@ -739,7 +746,7 @@ static int snapshot(struct proc_target *t, struct py_walker *w, const struct sam
 	if (s->holder && unstopped_ok(cfg))
 		verify_held(s, nstacks);
 	if (cfg->idle_tasks && nt >= 0)
-		async_stage_waiting(&s->async);
+		async_stage_waiting(s->async);
 	if (cfg->pause && !s->unpaused && !s->matched)
 		check_codes(w, s, nstacks);
 	if (cfg->pause && !s->unpaused) {
@@ -802,7 +809,7 @@ struct sampler *sampler_open(struct proc_target *t, struct py_walker *w,
 	struct sampler *sp = calloc(1, sizeof *sp);
 	if (!sp)
 		return NULL;
-	if (scratch_init(&sp->s) != 0) {
+	if (scratch_init(&sp->s, cfg->async) != 0) {
 		scratch_release(&sp->s);
 		free(sp);
 		return NULL;

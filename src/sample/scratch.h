@@ -62,7 +62,7 @@ struct scratch {
 		size_t native_start, native_n; /* its program counters in pcs (--native) */
 		int native_failed;             /* the native unwind ended early */
 		int holds_gil;                 /* its thread held the GIL */
-		struct async_span root;        /* --async: its task chain in async.ids */
+		struct async_span root;        /* --async: its task chain in async->ids */
 		int check;     /* read while its thread may run: kept if unchanged (drop_changed) */
 		int deep;      /* cut at PY_MAX_DEPTH */
 		int thread;    /* its thread in threads */
@@ -70,7 +70,9 @@ struct scratch {
 		/* the same stack in verified (one read stopped, or re-checked), 0: none */
 		verified_ref ref;
 	} *stacks; /* PY_MAX_THREADS */
-	struct async_stage async; /* --async */
+	/* --async's stage, NULL without it: 18 KiB, zeroed at every sampler's start (five page
+	 * faults of a run's first tick) when it was held here whole */
+	struct async_stage *async;
 	struct thread_names names;
 	struct sample_buf buf; /* sample_resolve's */
 	/* --native: the program counters of this tick's stacks (see stacks), innermost first */
@@ -141,7 +143,9 @@ struct scratch {
 	int list_ok;  /* the thread list read at the last poll: the GIL alone is then trusted */
 };
 
-int scratch_init(struct scratch *s);
+/* Readies s, zeroed, with --async's stage when async. Returns 0 or -ENOMEM (scratch_release
+ * frees what it took). */
+int scratch_init(struct scratch *s, int async);
 void scratch_release(struct scratch *s);
 
 /* The reader that sees the target as it is now: cfg's uncached one, else the walker's own. */
