@@ -44,13 +44,24 @@ void proc_target_unwatch(struct proc_target *t)
 {
 	if (t->watch.image && t->watch.fd >= 0)
 		close(t->watch.fd);
+	if (t->watch.image && t->watch.mem_fd >= 0)
+		close(t->watch.mem_fd);
 	t->watch.image = 0;
-	t->watch.fd = -1;
+	t->watch.fd = t->watch.mem_fd = -1;
 }
 
 /* Field 28 of stat: where the process's initial stack starts, a property of the address
  * space it runs in now (read anew at every read of the file). */
 #define STAT_STARTSTACK 28
+
+/* A watch reads its stat file at one poll in this many; at the others, one byte of the address
+ * space it was opened on, through /proc/PID/mem. Formatting the 52 fields of stat, its kernel
+ * code cold after a millisecond's sleep, was a tenth of a 1 kHz tick's own CPU spread over the
+ * 50 ticks between polls; a read of the memory goes the way process_vm_readv has just gone.
+ * The file stays bound to that address space: once exec() or exit has let it go, the read
+ * gives nothing, and the long way tells which. Only a space shared with another process (a
+ * vfork() child's, until its exec()) outlives its exec(): the stat file's turn tells that. */
+#define WATCH_STAT_EVERY 20
 
 /* Whether a stat file's fields say the thread runs in the address space watched (at). */
 static int same_space(const char *fields, uint64_t at)
@@ -79,6 +90,12 @@ static void watch_open(struct proc_target *t)
 		fd = -1;
 	}
 	t->watch.fd = fd;
+	t->watch.polls = 0;
+	t->watch.mem_fd = -1;
+	if (fd >= 0) {
+		snprintf(path, sizeof path, "/proc/%d/mem", (int)t->pid);
+		t->watch.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 }
 
 /* Whether the program t->image names surely still runs, as one read of t's watch says (not
@@ -90,8 +107,17 @@ static int watch_alive(struct proc_target *t)
 		return 0;
 	if (t->watch.image != t->image)
 		watch_open(t);
-	return t->watch.fd >= 0 &&
-	       same_space(procfs_stat_read(t->watch.fd, buf, sizeof buf), t->watch.at);
+	if (t->watch.fd < 0)
+		return 0;
+	if (t->watch.mem_fd >= 0 && ++t->watch.polls % WATCH_STAT_EVERY) {
+		unsigned char byte;
+		if (pread(t->watch.mem_fd, &byte, 1, (off_t)t->watch.at) == 1)
+			return 1;
+		/* Gone, or another space: the long way tells, and the next poll watches anew. */
+		proc_target_unwatch(t);
+		return 0;
+	}
+	return same_space(procfs_stat_read(t->watch.fd, buf, sizeof buf), t->watch.at);
 }
 
 int proc_target_poll(struct proc_target *t)

@@ -14,12 +14,15 @@ struct proc_target {
 	int exit_status; /* wait status, valid when exited && is_child */
 	uint64_t image;  /* proc_image_sig of the program being sampled, 0: not watched */
 	int execed;      /* set by proc_target_poll when the process ran exec() since */
-	/* The main thread's stat file, kept open by proc_target_poll while the program image
-	 * names runs: valid (and owned) while watch.image is not 0, fd -1 when not open. */
+	/* The main thread's stat file and the process's memory, kept open by proc_target_poll
+	 * while the program image names runs: valid (and owned) while watch.image is not 0, each
+	 * fd -1 when not open. */
 	struct {
 		uint64_t image;
 		int fd;
-		uint64_t at; /* where that program's initial stack starts */
+		int mem_fd;     /* /proc/PID/mem, bound to the address space it was opened on */
+		unsigned polls; /* polls answered since the stat file was last read */
+		uint64_t at;    /* where that program's initial stack starts */
 	} watch;
 };
 
@@ -28,7 +31,7 @@ struct proc_target {
  * a replayed image and never ends. When t->image is set, also notices an exec() (sets
  * t->execed). Returns t->exited. While t->image is set and its address space still lives,
  * this is one read of a file kept open: a poll every 50 ms of a 1 kHz run used to open and
- * read two /proc files. */
+ * read two /proc files; mostly one byte of that address space, the stat file every 20th. */
 int proc_target_poll(struct proc_target *t);
 
 /* Closes what proc_target_poll keeps open to watch t (done when t is let go of; a copy of t
