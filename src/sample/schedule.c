@@ -54,9 +54,10 @@ uint64_t sample_clock_advance(struct sample_clock *c, uint64_t now)
 	return missed;
 }
 
-uint64_t sample_clock_wait(struct sample_clock *c)
+/* sample_clock_wait from now, read by the caller: a tick reads the clock once before its
+ * sleep, not once for each question it asks then. */
+static uint64_t wait_from(struct sample_clock *c, uint64_t now)
 {
-	uint64_t now = clock_now_ns();
 	if (now < c->next_ns) {
 		struct timespec ts = { .tv_sec = (time_t)(c->next_ns / 1000000000ull),
 				       .tv_nsec = (long)(c->next_ns % 1000000000ull) };
@@ -69,10 +70,19 @@ uint64_t sample_clock_wait(struct sample_clock *c)
 	return sample_clock_advance(c, now);
 }
 
+uint64_t sample_clock_wait(struct sample_clock *c)
+{
+	return wait_from(c, clock_now_ns());
+}
+
+static uint64_t remaining_at(const struct sample_clock *c, uint64_t now)
+{
+	return now >= c->next_ns ? 0 : c->next_ns - now;
+}
+
 uint64_t sample_clock_remaining(const struct sample_clock *c)
 {
-	uint64_t now = clock_now_ns();
-	return now >= c->next_ns ? 0 : c->next_ns - now;
+	return remaining_at(c, clock_now_ns());
 }
 
 void sample_run_start(struct sample_clock *c, double seconds, double interval, int once)
@@ -92,10 +102,9 @@ void sample_run_start(struct sample_clock *c, double seconds, double interval, i
 
 #define NAP_NS (50ull * 1000 * 1000)
 
-/* ended(arg), asked at most every NAP_NS; once it said so, the run has ended. */
-static int run_ended(struct sample_clock *c, int (*ended)(void *), void *arg)
+/* ended(arg), asked at most every NAP_NS (now the time); once it said so, the run has ended. */
+static int run_ended(struct sample_clock *c, uint64_t now, int (*ended)(void *), void *arg)
 {
-	uint64_t now = clock_now_ns();
 	if (c->ended || now - c->asked_ns < NAP_NS)
 		return c->ended;
 	c->asked_ns = now;
@@ -108,11 +117,14 @@ int sample_run_next(struct sample_clock *c, volatile sig_atomic_t *stop, int (*e
 	if (c->planned && c->k + 1 >= c->planned)
 		return 0;
 	const struct timespec nap = { 0, (long)NAP_NS };
-	while (sample_clock_remaining(c) > NAP_NS && !*stop && !run_ended(c, ended, arg))
+	uint64_t now = clock_now_ns();
+	while (remaining_at(c, now) > NAP_NS && !*stop && !run_ended(c, now, ended, arg)) {
 		nanosleep(&nap, NULL);
-	if (*stop || run_ended(c, ended, arg))
+		now = clock_now_ns();
+	}
+	if (*stop || run_ended(c, now, ended, arg))
 		return 0;
-	uint64_t late = sample_clock_wait(c);
+	uint64_t late = wait_from(c, now);
 	if (c->planned && c->k + 1 + late > c->planned)
 		late = c->planned - c->k - 1; /* ticks past the end were never due */
 	*missed += late;
