@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,9 +62,28 @@ void proc_target_unwatch(struct proc_target *t)
  * code cold after a millisecond's sleep, was a tenth of a 1 kHz tick's own CPU spread over the
  * 50 ticks between polls; a read of the memory goes the way process_vm_readv has just gone.
  * The file stays bound to that address space: once exec() or exit has let it go, the read
- * gives nothing, and the long way tells which. Only a space shared with another process (a
- * vfork() child's, until its exec()) outlives its exec(): the stat file's turn tells that. */
+ * gives nothing, and the long way tells which. A space shared with another process outlives
+ * its exec(): a vfork() child's is its parent's, and it is watched through the stat file alone
+ * (shared_with_parent); one shared otherwise, the stat file's turn tells. */
 #define WATCH_STAT_EVERY 20
+
+/* Field 4 of stat: the parent's PID. */
+#define STAT_PPID 4
+
+/* Whether pid may share its address space with its parent: a child made by vfork() (or
+ * clone(CLONE_VM), as posix_spawn and Python's subprocess do) runs in its parent's until its
+ * exec(), and that space outlives the exec(). Such a watch reads its stat file at every poll,
+ * as its read of the memory would not see the exec() before the stat file's turn (a second
+ * later). kcmp(2) tells (a forked child's space is a copy, its stack where the parent's is);
+ * when it cannot, the space may be shared. */
+static int shared_with_parent(pid_t pid, uint64_t parent)
+{
+	if (parent <= 1 || parent > INT32_MAX)
+		return 0; /* init, or none: no vfork() parent to share with */
+	/* 0: the same space; 1 to 3: two spaces (ordered, or not); -1: it cannot tell. */
+	long same = syscall(SYS_kcmp, (pid_t)parent, pid, KCMP_VM, 0UL, 0UL);
+	return same == 0 || same < 0;
+}
 
 /* Whether a stat file's fields say the thread runs in the address space watched (at). */
 static int same_space(const char *fields, uint64_t at)
@@ -84,6 +106,7 @@ static void watch_open(struct proc_target *t)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	const char *fields = fd >= 0 ? procfs_stat_read(fd, buf, sizeof buf) : NULL;
 	t->watch.at = fields ? procfs_stat_field(fields, STAT_STARTSTACK) : 0;
+	uint64_t parent = fields ? procfs_stat_field(fields, STAT_PPID) : 0;
 	if (fd >= 0 && (!t->watch.at || !same_space(fields, t->watch.at) ||
 			proc_image_sig(t->pid) != t->image)) {
 		close(fd);
@@ -92,7 +115,7 @@ static void watch_open(struct proc_target *t)
 	t->watch.fd = fd;
 	t->watch.polls = 0;
 	t->watch.mem_fd = -1;
-	if (fd >= 0) {
+	if (fd >= 0 && !shared_with_parent(t->pid, parent)) {
 		snprintf(path, sizeof path, "/proc/%d/mem", (int)t->pid);
 		t->watch.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
 	}

@@ -1,5 +1,5 @@
-/* test_target.c: does proc_target_poll, which looks through a stat file kept open, still see
- * every exec() and every exit?
+/* test_target.c: does proc_target_poll, which looks through a byte of the target's memory and
+ * a stat file, both kept open, still see every exec() and every exit?
  *
  * Two children of the test run the test's own program until told to exec() /bin/sleep: one
  * forked (an address space of its own), one cloned with CLONE_VM as vfork() makes them (it
@@ -89,6 +89,12 @@ static void one_child(int shared)
 	CHECK(quiet, what);
 	snprintf(what, sizeof what, "%s: the polls look through a kept stat file", kind);
 	CHECK(t.watch.image == t.image && t.watch.fd >= 0 && t.watch.at != 0, what);
+	/* The memory is read only where it would go when the program does: a space shared
+	 * with the parent lives on after the child's exec(). */
+	snprintf(what, sizeof what, shared ? "%s: its memory is not watched, its stat file is"
+					   : "%s: its memory is watched, one byte at a poll",
+		 kind);
+	CHECK(shared ? t.watch.mem_fd < 0 : t.watch.mem_fd >= 0, what);
 
 	(void)!write(cmd[1], "e", 1);
 	snprintf(what, sizeof what, "%s: its exec() is seen", kind);
@@ -116,7 +122,8 @@ static void one_child(int shared)
 	CHECK(poll_until(&t, 0), what);
 	CHECK_INT(t.exited, 1, "the target is marked exited");
 	proc_target_unwatch(&t);
-	CHECK(t.watch.image == 0 && t.watch.fd == -1, "unwatch forgets the watch");
+	CHECK(t.watch.image == 0 && t.watch.fd == -1 && t.watch.mem_fd == -1,
+	      "unwatch forgets the watch");
 	close(cmd[1]);
 	waitpid(pid, NULL, __WALL);
 }
