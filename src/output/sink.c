@@ -112,12 +112,20 @@ FILE *out_sink_stream(struct out_sink *s)
 	return s->f;
 }
 
-/* Gives the finished unnamed file f a temporary name in its directory (tmp, from its template).
- * Returns 0 or a negative errno. */
+/* Gives the finished unnamed file f its name (tmp then is the path itself) when no file has it
+ * yet (a link never replaces one: no temporary name and rename, a quarter of a millisecond of
+ * a short run's CPU), else a temporary name in its directory (tmp, from its template), for
+ * the caller to rename over the old file. Returns 0 or a negative errno. */
 static int link_unnamed(struct out_sink *s)
 {
 	char fdpath[64], tmpl[sizeof s->tmp];
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fileno(s->f));
+	if (linkat(AT_FDCWD, fdpath, AT_FDCWD, s->path, AT_SYMLINK_FOLLOW) == 0) {
+		snprintf(s->tmp, sizeof s->tmp, "%s", s->path); /* no longer than the template */
+		return 0;
+	}
+	if (errno != EEXIST)
+		return -errno;
 	memcpy(tmpl, s->tmp, sizeof tmpl);
 	size_t x = strlen(tmpl) - 6;
 	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
@@ -148,25 +156,13 @@ int out_sink_commit(struct out_sink *s)
 	int named = !s->unnamed;
 	if (rc == 0 && s->unnamed) {
 		plain_mode(fileno(s->f));
-		/* No file by that name yet: the finished file is linked there at once (a link
-		 * never replaces one), without the temporary name and the rename, a quarter of a
-		 * millisecond of a short run's CPU. */
-		char fdpath[64];
-		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fileno(s->f));
-		if (linkat(AT_FDCWD, fdpath, AT_FDCWD, s->path, AT_SYMLINK_FOLLOW) == 0) {
-			rc = fclose(s->f) == 0 ? 0 : -errno;
-			s->f = NULL;
-			if (rc != 0)
-				unlink(s->path); /* as a failed commit leaves nothing named */
-			return rc;
-		}
 		rc = link_unnamed(s);
 		named = rc == 0;
 	}
 	if (fclose(s->f) != 0 && rc == 0)
 		rc = -errno;
 	s->f = NULL;
-	if (rc == 0 && rename(s->tmp, s->path) != 0)
+	if (rc == 0 && strcmp(s->tmp, s->path) != 0 && rename(s->tmp, s->path) != 0)
 		rc = -errno;
 	if (rc != 0 && named)
 		unlink(s->tmp);
